@@ -1,0 +1,3 @@
+module pproftop/demo
+
+go 1.19

@@ -1,0 +1,46 @@
+/* arena.h - bump allocator and string interning for immutable snapshots.
+ *
+ * A snapshot owns one arena; everything it points to lives there and is
+ * freed at once by arena_free(). Allocation failure aborts (xalloc policy):
+ * callers never check for NULL.
+ */
+#ifndef PPROFTOP_ARENA_H
+#define PPROFTOP_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	size_t used_total; /* bytes handed out, for memory accounting */
+	/* string interning: open-addressing table of (hash, ptr, len) */
+	struct intern_slot *slots;
+	size_t nslots;
+	size_t nstrings;
+};
+
+/* arena_init: an empty arena; no allocation until first use. */
+void arena_init(struct arena *a);
+
+/* arena_free: releases every block and the intern table; the arena is empty again. */
+void arena_free(struct arena *a);
+
+/* arena_alloc: n bytes aligned to 16, zeroed; owned by the arena. */
+void *arena_alloc(struct arena *a, size_t n);
+
+/* arena_strndup: a NUL-terminated copy of s[0..n) (not interned). */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+
+/* arena_intern: a NUL-terminated copy of s[0..n), the same pointer for equal
+ * strings within this arena. Pointer equality therefore means string equality
+ * for interned strings of one arena. */
+const char *arena_intern(struct arena *a, const char *s, size_t n);
+
+/* hash_bytes: 64-bit FNV-1a style hash (stable across runs and machines). */
+uint64_t hash_bytes(uint64_t h, const void *p, size_t n);
+
+#define HASH_SEED 0xcbf29ce484222325ULL
+
+#endif

@@ -1,0 +1,192 @@
+/* profile.h - the snapshot model: one parsed profile, grouped by stack.
+ *
+ * A snapshot is immutable once built and owns everything it points to (one
+ * arena plus a few arrays); snapshot_free() releases all of it. Parsers build
+ * snapshots through the builder below, which is where frames are normalized
+ * and stacks are grouped, so every format (protobuf, debug=1 text, debug=2
+ * dump) yields the same group ids for the same stack.
+ */
+#ifndef PPROFTOP_PROFILE_H
+#define PPROFTOP_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pproftop/arena.h"
+
+#define PROF_MAX_VALUES 4
+
+enum prof_kind {
+	PROF_GOROUTINE,
+	PROF_GOROUTINELEAK,
+	PROF_HEAP,
+	PROF_ALLOCS,
+	PROF_BLOCK,
+	PROF_MUTEX,
+	PROF_THREADCREATE,
+	PROF_CPU,
+	PROF_CUSTOM,
+};
+
+enum prof_format {
+	FMT_PROTO, /* gzipped (or raw) profile.proto, debug=0 */
+	FMT_TEXT,  /* legacy debug=1 text */
+	FMT_DUMP,  /* goroutine?debug=2 full dump */
+};
+
+/* What one value column means. cumulative: a counter since process start
+ * (differenced as a rate); otherwise a gauge (differenced as a level). */
+struct value_type {
+	const char *key;  /* JSON key: "count", "inuse_bytes", "delay_ns", ... */
+	const char *unit; /* "count", "bytes", "objects", "nanoseconds" */
+	bool cumulative;
+};
+
+struct frame {
+	const char *function; /* interned, normalized ("pkg.F[...]") */
+	const char *file;     /* interned; "" when unknown */
+	int64_t line;
+};
+
+/* A distinct label set seen on a group, e.g. {"component":"leaker"}, and how
+ * many samples (goroutines) carried it. */
+struct labelset {
+	const char *text; /* interned canonical form: {"k":"v", "k2":"v2"} */
+	int64_t count;
+	struct labelset *next;
+};
+
+/* debug=2 only: goroutine states within a group. */
+struct gstate {
+	const char *state; /* interned: "chan receive", "sync.Mutex.Lock", ... */
+	int64_t count;
+	struct gstate *next;
+};
+
+struct group {
+	uint64_t id;          /* stable hash of the normalized frames */
+	uint32_t nframes;     /* may be 0 (threadcreate records without a stack) */
+	uint32_t label_frame; /* index of the first non-plumbing frame */
+	const struct frame *frames; /* leaf first */
+	int64_t values[PROF_MAX_VALUES];
+	int64_t nsamples; /* records/samples/goroutines merged into this group */
+	struct labelset *labels; /* NULL when no sample had labels */
+	/* debug=2 attributes (zero otherwise) */
+	struct gstate *states;
+	int64_t max_wait_minutes;
+	int64_t nlocked;  /* goroutines locked to their thread */
+	int64_t nleaked;  /* goroutines marked (leaked), Go 1.26+ */
+	bool elided;      /* "...N frames elided..." or truncated stack */
+	const struct frame *created_by; /* NULL when absent */
+	const int64_t *goids;           /* goroutine ids, ascending */
+	size_t ngoids;
+};
+
+/* One "# Name = value" line of the heap debug=1 MemStats trailer. */
+struct memstat {
+	const char *name;
+	const char *text; /* value as printed: "123", "[1 2 3]", "5.1e-05", "true" */
+	double value;     /* numeric value when text is a scalar number, else 0 */
+};
+
+struct snapshot {
+	struct arena arena;
+	const char *name; /* endpoint name: "goroutine", "heap", "cpu", custom ... */
+	enum prof_kind kind;
+	enum prof_format format;
+	int nvalues;
+	struct value_type vt[PROF_MAX_VALUES];
+	int primary; /* index of the default value (sorting, totals shown first) */
+	const char *period_type;
+	const char *period_unit;
+	int64_t period;
+	int64_t time_ns;     /* 0 when unknown */
+	int64_t duration_ns; /* CPU and ?seconds= delta profiles */
+	bool delta;          /* a server-side ?seconds=N delta profile */
+	struct group *groups; /* sorted by values[primary] descending, then id */
+	size_t ngroups;
+	int64_t totals[PROF_MAX_VALUES];
+	int64_t nsamples;
+	struct memstat *memstats; /* heap/allocs debug=1 only */
+	size_t nmemstats;
+	/* text headers */
+	int64_t header_total;     /* "total N" of count profiles, -1 if none */
+	double cycles_per_second; /* block/mutex debug=1, 0 otherwise */
+	int64_t sampling_period;  /* mutex debug=1 "sampling period", -1 if none */
+	int64_t heap_rate;        /* heap debug=1: MemProfileRate (R/2), -1 if none */
+	bool profiling_disabled;  /* mutex "sampling period=0", or empty block */
+	/* dump */
+	bool truncated;       /* the dump (or text) was cut off at the server's cap */
+	int64_t ngoroutines;  /* goroutines in a dump */
+};
+
+/* snapshot_kind_from_name: the kind for an endpoint name ("goroutine",
+ * "heap", "cpu"/"profile", ...); unknown names are PROF_CUSTOM. */
+enum prof_kind snapshot_kind_from_name(const char *name);
+
+/* snapshot_free: releases s and everything it owns; NULL is fine. */
+void snapshot_free(struct snapshot *s);
+
+/* snapshot_find: the group with this id, or NULL (linear scan; the diff
+ * keeps its own index for bulk matching). */
+const struct group *snapshot_find(const struct snapshot *s, uint64_t id);
+
+/* snapshot_memstat: a MemStats value by name; false when absent. */
+bool snapshot_memstat(const struct snapshot *s, const char *name, double *out);
+
+/* snapshot_value_index: index of value key in s->vt, or -1. */
+int snapshot_value_index(const struct snapshot *s, const char *key);
+
+/* frame_is_plumbing: true for Go runtime and standard-library frames that
+ * should not label a row (runtime.gopark, sync.(*Mutex).Lock, ...). */
+bool frame_is_plumbing(const char *function);
+
+/* ---- builder, used by the parsers ---- */
+
+struct builder;
+
+/* builder_new: starts a snapshot of the given kind and format. The value
+ * types are set from the kind (see profile.c); a parser may override
+ * b->snap fields (period, time, headers) directly. */
+struct builder *builder_new(const char *name, enum prof_kind kind, enum prof_format format);
+
+/* builder_snap: the snapshot under construction (for header fields). */
+struct snapshot *builder_snap(struct builder *b);
+
+/* builder_set_kind: change kind (and value types) before any commit. */
+void builder_set_kind(struct builder *b, enum prof_kind kind);
+
+/* builder_frame: append one frame, leaf first, to the stack being built.
+ * Strings are copied (interned); they need not be NUL-terminated. */
+void builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file,
+		   size_t filelen, int64_t line);
+
+/* builder_clear_frames: drop the frames appended since the last commit. */
+void builder_clear_frames(struct builder *b);
+
+/* builder_commit: normalizes the pending frames, finds or creates their
+ * group and adds values[0..nvalues) to it; labels (may be NULL) is the
+ * canonical label text. Returns the group, valid until the next commit or
+ * finish. */
+struct group *builder_commit(struct builder *b, const int64_t *values, const char *labels,
+			     size_t labelslen);
+
+/* dump attributes of the group returned by the last commit */
+void builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const char *state,
+			    size_t statelen, int64_t wait_minutes, bool locked, bool leaked);
+void builder_note_created_by(struct builder *b, struct group *g, const char *fn, size_t fnlen,
+			     const char *file, size_t filelen, int64_t line);
+
+/* builder_add_memstat: append a MemStats line (strings copied). */
+void builder_add_memstat(struct builder *b, const char *name, size_t namelen, const char *text,
+			 size_t textlen);
+
+/* builder_finish: sorts groups, computes totals and label frames, frees the
+ * builder and returns the snapshot (caller frees with snapshot_free). */
+struct snapshot *builder_finish(struct builder *b);
+
+/* builder_abort: frees the builder and its partial snapshot. */
+void builder_abort(struct builder *b);
+
+#endif

@@ -1,0 +1,132 @@
+/* arena.c - bump allocator and string interning (see arena.h). */
+#include "pproftop/arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pproftop/xalloc.h"
+
+#define BLOCK_MIN (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct intern_slot {
+	uint64_t hash;
+	const char *str;
+	size_t len;
+};
+
+void
+arena_init(struct arena *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b != NULL) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	free(a->slots);
+	memset(a, 0, sizeof(*a));
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	size_t need = (n + 15) & ~(size_t)15;
+
+	if (need < n)
+		xalloc_die();
+	if (b == NULL || b->size - b->used < need) {
+		size_t size = need > BLOCK_MIN ? need : BLOCK_MIN;
+		/* grow blocks geometrically with the arena, up to 4 MiB */
+		if (a->used_total / 4 > size)
+			size = a->used_total / 4 < 4u << 20 ? a->used_total / 4 : 4u << 20;
+		if (size < need)
+			size = need;
+		b = xmalloc(sizeof(*b) + size);
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = b->data + b->used;
+	b->used += need;
+	a->used_total += need;
+	memset(p, 0, need);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	if (n > 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void
+intern_grow(struct arena *a)
+{
+	size_t n = a->nslots ? a->nslots * 2 : 1024;
+	struct intern_slot *s = xcalloc(n, sizeof(*s));
+
+	for (size_t i = 0; i < a->nslots; i++) {
+		if (a->slots[i].str == NULL)
+			continue;
+		size_t j = a->slots[i].hash & (n - 1);
+		while (s[j].str != NULL)
+			j = (j + 1) & (n - 1);
+		s[j] = a->slots[i];
+	}
+	free(a->slots);
+	a->slots = s;
+	a->nslots = n;
+}
+
+const char *
+arena_intern(struct arena *a, const char *s, size_t n)
+{
+	if ((a->nstrings + 1) * 2 > a->nslots)
+		intern_grow(a);
+	uint64_t h = hash_bytes(HASH_SEED, s, n);
+	size_t j = h & (a->nslots - 1);
+
+	while (a->slots[j].str != NULL) {
+		if (a->slots[j].hash == h && a->slots[j].len == n &&
+		    memcmp(a->slots[j].str, s, n) == 0)
+			return a->slots[j].str;
+		j = (j + 1) & (a->nslots - 1);
+	}
+	a->slots[j].hash = h;
+	a->slots[j].len = n;
+	a->slots[j].str = arena_strndup(a, s, n);
+	a->nstrings++;
+	return a->slots[j].str;
+}

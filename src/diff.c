@@ -1,0 +1,149 @@
+/* diff.c - compare two snapshots (see diff.h). */
+#include "pproftop/diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pproftop/xalloc.h"
+
+/* open-addressing index id -> group, local to one diff computation */
+struct idx {
+	uint64_t *ids;
+	const struct group **g;
+	size_t size;
+};
+
+static void
+idx_build(struct idx *x, const struct snapshot *s)
+{
+	size_t n = 16;
+
+	while (n < s->ngroups * 2 + 1)
+		n *= 2;
+	x->size = n;
+	x->ids = xcalloc(n, sizeof(*x->ids));
+	x->g = xcalloc(n, sizeof(*x->g));
+	for (size_t i = 0; i < s->ngroups; i++) {
+		uint64_t id = s->groups[i].id;
+		size_t j = id & (n - 1);
+		while (x->ids[j] != 0 && x->ids[j] != id)
+			j = (j + 1) & (n - 1);
+		x->ids[j] = id;
+		x->g[j] = &s->groups[i];
+	}
+}
+
+static const struct group *
+idx_get(const struct idx *x, uint64_t id)
+{
+	size_t j = id & (x->size - 1);
+
+	while (x->ids[j] != 0) {
+		if (x->ids[j] == id)
+			return x->g[j];
+		j = (j + 1) & (x->size - 1);
+	}
+	return NULL;
+}
+
+static void
+idx_free(struct idx *x)
+{
+	free(x->ids);
+	free(x->g);
+}
+
+static bool
+same_types(const struct snapshot *a, const struct snapshot *b)
+{
+	if (a->nvalues != b->nvalues)
+		return false;
+	for (int i = 0; i < a->nvalues; i++)
+		if (strcmp(a->vt[i].key, b->vt[i].key) != 0)
+			return false;
+	return true;
+}
+
+int
+diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *now,
+	     double dt_override)
+{
+	memset(d, 0, sizeof(*d));
+	if (old == NULL || now == NULL || !same_types(old, now))
+		return -1;
+	d->now = now;
+	d->old = old;
+	if (dt_override > 0)
+		d->dt = dt_override;
+	else if (now->time_ns > 0 && old->time_ns > 0 && now->time_ns > old->time_ns)
+		d->dt = (double)(now->time_ns - old->time_ns) / 1e9;
+
+	int nv = now->nvalues;
+	for (int v = 0; v < nv; v++)
+		if (now->vt[v].cumulative && now->totals[v] < old->totals[v])
+			d->restarted = true;
+
+	struct idx oi, ni;
+	idx_build(&oi, old);
+	idx_build(&ni, now);
+	d->rows = xcalloc(now->ngroups + old->ngroups + 1, sizeof(*d->rows));
+	for (size_t i = 0; i < now->ngroups; i++) {
+		const struct group *g = &now->groups[i];
+		struct diff_row *r = &d->rows[d->nrows++];
+		r->id = g->id;
+		r->now = g;
+		r->old = idx_get(&oi, g->id);
+		if (r->old == NULL) {
+			r->flags |= DIFF_NEW;
+			d->nnew++;
+		}
+		for (int v = 0; v < nv; v++) {
+			r->value[v] = g->values[v];
+			r->delta[v] = g->values[v] - (r->old ? r->old->values[v] : 0);
+		}
+	}
+	for (size_t i = 0; i < old->ngroups; i++) {
+		const struct group *g = &old->groups[i];
+		if (idx_get(&ni, g->id) != NULL)
+			continue;
+		struct diff_row *r = &d->rows[d->nrows++];
+		r->id = g->id;
+		r->old = g;
+		r->flags = DIFF_GONE;
+		d->ngone++;
+		for (int v = 0; v < nv; v++)
+			r->delta[v] = -g->values[v];
+	}
+	idx_free(&oi);
+	idx_free(&ni);
+
+	for (size_t i = 0; i < d->nrows; i++) {
+		struct diff_row *r = &d->rows[i];
+		for (int v = 0; v < nv; v++) {
+			if (d->restarted)
+				r->delta[v] = 0;
+			r->per_sec[v] = d->dt > 0 ? (double)r->delta[v] / d->dt : 0;
+		}
+	}
+	for (int v = 0; v < nv; v++) {
+		d->total_delta[v] = d->restarted ? 0 : now->totals[v] - old->totals[v];
+		d->total_per_sec[v] = d->dt > 0 ? (double)d->total_delta[v] / d->dt : 0;
+	}
+	return 0;
+}
+
+void
+diff_free(struct diff *d)
+{
+	free(d->rows);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct diff_row *
+diff_find(const struct diff *d, uint64_t id)
+{
+	for (size_t i = 0; i < d->nrows; i++)
+		if (d->rows[i].id == id)
+			return &d->rows[i];
+	return NULL;
+}

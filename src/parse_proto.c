@@ -1,0 +1,13 @@
+/* parse_proto.c - placeholder, being written. */
+#include "pproftop/parse.h"
+
+int
+parse_proto(const void *data, size_t len, const char *name, struct snapshot **out,
+	 struct parse_err *err)
+{
+	(void)data;
+	(void)len;
+	(void)name;
+	*out = NULL;
+	return parse_err_set(err, 0, 0, "parse_proto: not implemented yet");
+}

@@ -1,0 +1,600 @@
+/* profile.c - snapshot model and the builder that groups stacks.
+ *
+ * Normalization (applied identically to every input format, so that a stack
+ * keeps its id across formats, polls and restarts of the target):
+ *   - runtime.goexit frames are dropped;
+ *   - generic instantiations are folded: "pkg.F[go.shape.string]" and
+ *     "pkg.F[...]" both become "pkg.F[...]";
+ *   - for goroutine, heap, allocs, threadcreate and custom profiles, leading
+ *     (leaf-side) runtime.* and internal/runtime/... frames are dropped unless
+ *     that would drop every frame, as Go's own debug=1 writer does; block,
+ *     mutex and CPU stacks keep them.
+ * The id hashes function, file and line of every remaining frame. Labels and
+ * goroutine states are attributes, not identity.
+ */
+#include "pproftop/profile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pproftop/xalloc.h"
+
+#define MAX_LABELSETS 64
+
+struct builder {
+	struct snapshot *snap;
+	/* pending frames of the stack being built */
+	struct frame *pending;
+	size_t npending, cap_pending;
+	/* groups, growable; moved to snap at finish */
+	struct group *groups;
+	size_t ngroups, cap_groups;
+	/* id -> group index + 1 (0 = empty), open addressing */
+	uint64_t *tab_id;
+	uint32_t *tab_idx;
+	size_t tab_size;
+	/* goroutine ids: (group index, goid) pairs, distributed at finish */
+	struct goid_pair {
+		uint32_t group;
+		int64_t goid;
+	} *goids;
+	size_t ngoids, cap_goids;
+	struct memstat *ms;
+	size_t nms, cap_ms;
+	bool trim_runtime;
+};
+
+static const struct value_type vt_count[] = { { "count", "count", false } };
+static const struct value_type vt_threads[] = { { "count", "count", true } };
+static const struct value_type vt_heap[] = {
+	{ "inuse_bytes", "bytes", false },
+	{ "inuse_objects", "objects", false },
+	{ "alloc_bytes", "bytes", true },
+	{ "alloc_objects", "objects", true },
+};
+static const struct value_type vt_contention[] = {
+	{ "contentions", "count", true },
+	{ "delay_ns", "nanoseconds", true },
+};
+static const struct value_type vt_cpu[] = {
+	{ "cpu_ns", "nanoseconds", false },
+	{ "samples", "count", false },
+};
+
+static const struct {
+	const char *name;
+	enum prof_kind kind;
+} kind_names[] = {
+	{ "goroutine", PROF_GOROUTINE }, { "goroutineleak", PROF_GOROUTINELEAK },
+	{ "heap", PROF_HEAP },           { "allocs", PROF_ALLOCS },
+	{ "block", PROF_BLOCK },         { "mutex", PROF_MUTEX },
+	{ "threadcreate", PROF_THREADCREATE }, { "cpu", PROF_CPU },
+	{ "profile", PROF_CPU },
+};
+
+enum prof_kind
+snapshot_kind_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (strcmp(kind_names[i].name, name) == 0)
+			return kind_names[i].kind;
+	return PROF_CUSTOM;
+}
+
+static void
+set_kind(struct builder *b, enum prof_kind kind)
+{
+	struct snapshot *s = b->snap;
+	const struct value_type *vt = vt_count;
+	int n = 1, primary = 0;
+
+	switch (kind) {
+	case PROF_GOROUTINE:
+	case PROF_GOROUTINELEAK:
+	case PROF_CUSTOM:
+		break;
+	case PROF_THREADCREATE:
+		vt = vt_threads;
+		break;
+	case PROF_HEAP:
+	case PROF_ALLOCS:
+		vt = vt_heap;
+		n = 4;
+		primary = kind == PROF_HEAP ? 0 : 2;
+		break;
+	case PROF_BLOCK:
+	case PROF_MUTEX:
+		vt = vt_contention;
+		n = 2;
+		primary = 1;
+		break;
+	case PROF_CPU:
+		vt = vt_cpu;
+		n = 2;
+		break;
+	}
+	s->kind = kind;
+	s->nvalues = n;
+	s->primary = primary;
+	memset(s->vt, 0, sizeof(s->vt));
+	memcpy(s->vt, vt, (size_t)n * sizeof(*vt));
+	b->trim_runtime = kind != PROF_BLOCK && kind != PROF_MUTEX && kind != PROF_CPU;
+}
+
+struct builder *
+builder_new(const char *name, enum prof_kind kind, enum prof_format format)
+{
+	struct builder *b = xcalloc(1, sizeof(*b));
+	struct snapshot *s = xcalloc(1, sizeof(*s));
+
+	arena_init(&s->arena);
+	s->name = arena_intern(&s->arena, name, strlen(name));
+	s->format = format;
+	s->header_total = -1;
+	s->sampling_period = -1;
+	s->heap_rate = -1;
+	b->snap = s;
+	set_kind(b, kind);
+	return b;
+}
+
+struct snapshot *
+builder_snap(struct builder *b)
+{
+	return b->snap;
+}
+
+void
+builder_set_kind(struct builder *b, enum prof_kind kind)
+{
+	set_kind(b, kind);
+}
+
+/* Fold generic instantiation brackets: "F[a, b[c]]" -> "F[...]". Returns the
+ * new length written to out (out must hold n + 5 bytes). */
+static size_t
+fold_generics(const char *fn, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (fn[i] != '[') {
+			out[o++] = fn[i];
+			continue;
+		}
+		int depth = 0;
+		size_t j = i;
+		for (; j < n; j++) {
+			if (fn[j] == '[')
+				depth++;
+			else if (fn[j] == ']' && --depth == 0)
+				break;
+		}
+		if (j >= n) { /* unbalanced: keep the rest verbatim */
+			memcpy(out + o, fn + i, n - i);
+			return o + (n - i);
+		}
+		memcpy(out + o, "[...]", 5);
+		o += 5;
+		i = j;
+	}
+	return o;
+}
+
+void
+builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file, size_t filelen,
+	      int64_t line)
+{
+	struct arena *a = &b->snap->arena;
+	char small[256];
+	const char *name = fn;
+	size_t namelen = fnlen;
+
+	if (memchr(fn, '[', fnlen) != NULL) {
+		char *buf = fnlen + 5 <= sizeof(small) ? small : xmalloc(fnlen + 5);
+		namelen = fold_generics(fn, fnlen, buf);
+		name = arena_intern(a, buf, namelen);
+		if (buf != small)
+			free(buf);
+	} else {
+		name = arena_intern(a, fn, fnlen);
+	}
+	if (b->npending == b->cap_pending) {
+		b->cap_pending = b->cap_pending ? b->cap_pending * 2 : 64;
+		b->pending = xreallocarray(b->pending, b->cap_pending, sizeof(*b->pending));
+	}
+	struct frame *f = &b->pending[b->npending++];
+	f->function = name;
+	f->file = arena_intern(a, file, filelen);
+	f->line = line;
+}
+
+void
+builder_clear_frames(struct builder *b)
+{
+	b->npending = 0;
+}
+
+static bool
+is_runtime_fn(const char *fn)
+{
+	return strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "internal/runtime/", 17) == 0;
+}
+
+/* Go standard-library top-level package names: frames from these packages
+ * are plumbing and do not label a row. */
+static const char *const stdlib_pkgs[] = {
+	"archive", "bufio", "bytes",   "cmp",     "compress", "container", "context", "crypto",
+	"database", "debug", "embed",  "encoding", "errors",  "expvar",    "flag",    "fmt",
+	"go",      "hash",   "html",   "image",   "index",    "internal",  "io",      "iter",
+	"log",     "maps",   "math",   "mime",    "net",      "os",        "path",    "plugin",
+	"reflect", "regexp", "runtime", "slices", "sort",     "strconv",   "strings", "structs",
+	"sync",    "syscall", "testing", "text",  "time",     "unicode",   "unique",  "unsafe",
+	"vendor",  "weak",
+};
+
+bool
+frame_is_plumbing(const char *fn)
+{
+	/* the first path element of the package: up to the first '/' or '.' */
+	size_t n = strcspn(fn, "/.");
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < sizeof(stdlib_pkgs) / sizeof(stdlib_pkgs[0]); i++)
+		if (strlen(stdlib_pkgs[i]) == n && memcmp(stdlib_pkgs[i], fn, n) == 0)
+			return true;
+	return false;
+}
+
+static uint32_t
+pick_label_frame(const struct frame *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!frame_is_plumbing(f[i].function))
+			return i;
+	/* all standard library: the first frame outside the runtime/sync core */
+	for (uint32_t i = 0; i < n; i++) {
+		const char *fn = f[i].function;
+		if (!is_runtime_fn(fn) && strncmp(fn, "runtime/", 8) != 0 &&
+		    strncmp(fn, "internal/", 9) != 0 && strncmp(fn, "sync.", 5) != 0 &&
+		    strncmp(fn, "syscall.", 8) != 0)
+			return i;
+	}
+	return 0;
+}
+
+static uint64_t
+stack_hash(const struct frame *f, size_t n)
+{
+	uint64_t h = HASH_SEED;
+
+	for (size_t i = 0; i < n; i++) {
+		h = hash_bytes(h, f[i].function, strlen(f[i].function) + 1);
+		h = hash_bytes(h, f[i].file, strlen(f[i].file) + 1);
+		h = hash_bytes(h, &f[i].line, sizeof(f[i].line));
+	}
+	/* never 0: 0 marks an empty slot */
+	return h ? h : 1;
+}
+
+static void
+tab_grow(struct builder *b)
+{
+	size_t n = b->tab_size ? b->tab_size * 2 : 1024;
+	uint64_t *ids = xcalloc(n, sizeof(*ids));
+	uint32_t *idx = xcalloc(n, sizeof(*idx));
+
+	for (size_t i = 0; i < b->tab_size; i++) {
+		if (b->tab_id[i] == 0)
+			continue;
+		size_t j = b->tab_id[i] & (n - 1);
+		while (ids[j] != 0)
+			j = (j + 1) & (n - 1);
+		ids[j] = b->tab_id[i];
+		idx[j] = b->tab_idx[i];
+	}
+	free(b->tab_id);
+	free(b->tab_idx);
+	b->tab_id = ids;
+	b->tab_idx = idx;
+	b->tab_size = n;
+}
+
+static bool
+frames_equal(const struct frame *a, const struct frame *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].function != c[i].function || a[i].file != c[i].file ||
+		    a[i].line != c[i].line)
+			return false;
+	return true;
+}
+
+struct group *
+builder_commit(struct builder *b, const int64_t *values, const char *labels, size_t labelslen)
+{
+	struct snapshot *s = b->snap;
+	struct frame *f = b->pending;
+	size_t n = b->npending;
+
+	/* drop runtime.goexit wherever it is (it is the root when present) */
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i].function, "runtime.goexit") != 0)
+			f[w++] = f[i];
+	n = w;
+	if (b->trim_runtime) {
+		size_t k = 0;
+		while (k < n && is_runtime_fn(f[k].function))
+			k++;
+		if (k < n) {
+			f += k;
+			n -= k;
+		}
+	}
+
+	uint64_t id = stack_hash(f, n);
+	if ((b->ngroups + 1) * 2 > b->tab_size)
+		tab_grow(b);
+	size_t j = id & (b->tab_size - 1);
+	struct group *g = NULL;
+	while (b->tab_id[j] != 0) {
+		if (b->tab_id[j] == id) {
+			struct group *c = &b->groups[b->tab_idx[j] - 1];
+			if (c->nframes == n && frames_equal(c->frames, f, n)) {
+				g = c;
+				break;
+			}
+			id++; /* 64-bit collision with different frames: probe a new id */
+			if (id == 0)
+				id = 1;
+			j = id & (b->tab_size - 1);
+			continue;
+		}
+		j = (j + 1) & (b->tab_size - 1);
+	}
+	if (g == NULL) {
+		if (b->ngroups == b->cap_groups) {
+			b->cap_groups = b->cap_groups ? b->cap_groups * 2 : 256;
+			b->groups = xreallocarray(b->groups, b->cap_groups, sizeof(*b->groups));
+		}
+		g = &b->groups[b->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->id = id;
+		g->nframes = (uint32_t)n;
+		struct frame *copy = arena_alloc(&s->arena, n * sizeof(*copy));
+		if (n > 0)
+			memcpy(copy, f, n * sizeof(*copy));
+		g->frames = copy;
+		g->label_frame = pick_label_frame(copy, (uint32_t)n);
+		b->tab_id[j] = id;
+		b->tab_idx[j] = (uint32_t)b->ngroups;
+	}
+	for (int i = 0; i < s->nvalues; i++)
+		g->values[i] += values != NULL ? values[i] : 0;
+	g->nsamples++;
+	s->nsamples++;
+	b->npending = 0;
+
+	if (labels != NULL && labelslen > 0) {
+		const char *t = arena_intern(&s->arena, labels, labelslen);
+		int64_t weight = values != NULL ? values[s->primary] : 1;
+		struct labelset *ls = g->labels;
+		int nls = 0;
+		for (; ls != NULL; ls = ls->next, nls++)
+			if (ls->text == t)
+				break;
+		if (ls == NULL && nls < MAX_LABELSETS) {
+			ls = arena_alloc(&s->arena, sizeof(*ls));
+			ls->text = t;
+			ls->next = g->labels;
+			g->labels = ls;
+		}
+		if (ls != NULL)
+			ls->count += s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK ||
+					     s->kind == PROF_CUSTOM
+					     ? weight
+					     : 1;
+	}
+	return g;
+}
+
+void
+builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const char *state,
+		       size_t statelen, int64_t wait_minutes, bool locked, bool leaked)
+{
+	struct snapshot *s = b->snap;
+	const char *st = arena_intern(&s->arena, state, statelen);
+	struct gstate *gs = g->states;
+
+	for (; gs != NULL; gs = gs->next)
+		if (gs->state == st)
+			break;
+	if (gs == NULL) {
+		gs = arena_alloc(&s->arena, sizeof(*gs));
+		gs->state = st;
+		gs->next = g->states;
+		g->states = gs;
+	}
+	gs->count++;
+	if (wait_minutes > g->max_wait_minutes)
+		g->max_wait_minutes = wait_minutes;
+	g->nlocked += locked;
+	g->nleaked += leaked;
+	s->ngoroutines++;
+	if (b->ngoids == b->cap_goids) {
+		b->cap_goids = b->cap_goids ? b->cap_goids * 2 : 1024;
+		b->goids = xreallocarray(b->goids, b->cap_goids, sizeof(*b->goids));
+	}
+	b->goids[b->ngoids].group = (uint32_t)(g - b->groups);
+	b->goids[b->ngoids].goid = goid;
+	b->ngoids++;
+}
+
+void
+builder_note_created_by(struct builder *b, struct group *g, const char *fn, size_t fnlen,
+			const char *file, size_t filelen, int64_t line)
+{
+	struct arena *a = &b->snap->arena;
+
+	if (g->created_by != NULL)
+		return;
+	struct frame *f = arena_alloc(a, sizeof(*f));
+	char small[256];
+	char *buf = fnlen + 5 <= sizeof(small) ? small : xmalloc(fnlen + 5);
+	size_t n = fold_generics(fn, fnlen, buf);
+	f->function = arena_intern(a, buf, n);
+	if (buf != small)
+		free(buf);
+	f->file = arena_intern(a, file, filelen);
+	f->line = line;
+	g->created_by = f;
+}
+
+void
+builder_add_memstat(struct builder *b, const char *name, size_t namelen, const char *text,
+		    size_t textlen)
+{
+	struct arena *a = &b->snap->arena;
+
+	if (b->nms == b->cap_ms) {
+		b->cap_ms = b->cap_ms ? b->cap_ms * 2 : 32;
+		b->ms = xreallocarray(b->ms, b->cap_ms, sizeof(*b->ms));
+	}
+	struct memstat *m = &b->ms[b->nms++];
+	m->name = arena_intern(a, name, namelen);
+	m->text = arena_strndup(a, text, textlen);
+	char *end = NULL;
+	m->value = 0;
+	if (textlen > 0 && m->text[0] != '[') {
+		double v = strtod(m->text, &end);
+		if (end != m->text && *end == '\0')
+			m->value = v;
+	}
+}
+
+static int primary_for_sort;
+
+static int
+cmp_groups(const void *pa, const void *pb)
+{
+	const struct group *a = pa, *c = pb;
+	int64_t va = a->values[primary_for_sort], vc = c->values[primary_for_sort];
+
+	if (va != vc)
+		return va > vc ? -1 : 1;
+	if (a->id != c->id)
+		return a->id < c->id ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp_goid_pairs(const void *pa, const void *pb)
+{
+	const struct goid_pair *a = pa, *c = pb;
+
+	if (a->group != c->group)
+		return a->group < c->group ? -1 : 1;
+	if (a->goid != c->goid)
+		return a->goid < c->goid ? -1 : 1;
+	return 0;
+}
+
+static void
+free_builder(struct builder *b)
+{
+	free(b->pending);
+	free(b->tab_id);
+	free(b->tab_idx);
+	free(b->goids);
+	free(b->groups);
+	free(b->ms);
+	free(b);
+}
+
+struct snapshot *
+builder_finish(struct builder *b)
+{
+	struct snapshot *s = b->snap;
+	struct arena *a = &s->arena;
+
+	/* goroutine ids: sort by (group, goid), hand each group its slice */
+	if (b->ngoids > 0) {
+		qsort(b->goids, b->ngoids, sizeof(*b->goids), cmp_goid_pairs);
+		int64_t *ids = arena_alloc(a, b->ngoids * sizeof(*ids));
+		for (size_t i = 0; i < b->ngoids; i++) {
+			struct group *g = &b->groups[b->goids[i].group];
+			ids[i] = b->goids[i].goid;
+			if (g->goids == NULL)
+				g->goids = &ids[i];
+			g->ngoids++;
+		}
+	}
+	s->ngroups = b->ngroups;
+	s->groups = arena_alloc(a, b->ngroups * sizeof(*s->groups));
+	if (b->ngroups > 0)
+		memcpy(s->groups, b->groups, b->ngroups * sizeof(*s->groups));
+	primary_for_sort = s->primary;
+	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
+	for (size_t i = 0; i < s->ngroups; i++)
+		for (int v = 0; v < s->nvalues; v++)
+			s->totals[v] += s->groups[i].values[v];
+	if (b->nms > 0) {
+		s->memstats = arena_alloc(a, b->nms * sizeof(*s->memstats));
+		memcpy(s->memstats, b->ms, b->nms * sizeof(*s->memstats));
+		s->nmemstats = b->nms;
+	}
+	free_builder(b);
+	return s;
+}
+
+void
+builder_abort(struct builder *b)
+{
+	if (b == NULL)
+		return;
+	snapshot_free(b->snap);
+	free_builder(b);
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	if (s == NULL)
+		return;
+	arena_free(&s->arena);
+	free(s);
+}
+
+const struct group *
+snapshot_find(const struct snapshot *s, uint64_t id)
+{
+	/* groups are sorted by value; a linear scan is fine for the sizes the
+	 * callers use it on, and the diff uses its own hash index. */
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (s->groups[i].id == id)
+			return &s->groups[i];
+	return NULL;
+}
+
+bool
+snapshot_memstat(const struct snapshot *s, const char *name, double *out)
+{
+	for (size_t i = 0; i < s->nmemstats; i++) {
+		if (strcmp(s->memstats[i].name, name) == 0) {
+			*out = s->memstats[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
+int
+snapshot_value_index(const struct snapshot *s, const char *key)
+{
+	for (int i = 0; i < s->nvalues; i++)
+		if (strcmp(s->vt[i].key, key) == 0)
+			return i;
+	return -1;
+}

@@ -1,0 +1,392 @@
+/* report.c - tables and JSON (see report.h). */
+#include "pproftop/report.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pproftop/format.h"
+#include "pproftop/xalloc.h"
+
+static const char *const format_names[] = {
+	[FMT_PROTO] = "protobuf",
+	[FMT_TEXT] = "text (debug=1)",
+	[FMT_DUMP] = "goroutine dump (debug=2)",
+};
+
+const char *
+report_kind_name(const struct snapshot *s)
+{
+	return s->kind == PROF_CPU ? "cpu" : s->name;
+}
+
+static const char *
+basename_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* Rows in display order: largest primary value first; gone rows last. */
+struct row {
+	const struct group *g;      /* now, or old when gone */
+	const struct diff_row *r;   /* NULL without a diff */
+};
+
+static int sort_primary;
+
+static int
+cmp_rows(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	bool ga = a->r && (a->r->flags & DIFF_GONE), gb = b->r && (b->r->flags & DIFF_GONE);
+
+	if (ga != gb)
+		return ga ? 1 : -1;
+	int64_t va = ga ? -a->r->delta[sort_primary] : a->g->values[sort_primary];
+	int64_t vb = gb ? -b->r->delta[sort_primary] : b->g->values[sort_primary];
+	if (va != vb)
+		return va > vb ? -1 : 1;
+	return a->g->id < b->g->id ? -1 : a->g->id > b->g->id;
+}
+
+static struct row *
+make_rows(const struct report_item *it, size_t *n)
+{
+	const struct snapshot *s = it->s;
+	size_t cnt = it->d ? it->d->nrows : s->ngroups;
+	struct row *rows = xcalloc(cnt + 1, sizeof(*rows));
+
+	for (size_t i = 0; i < cnt; i++) {
+		if (it->d) {
+			rows[i].r = &it->d->rows[i];
+			rows[i].g = rows[i].r->now ? rows[i].r->now : rows[i].r->old;
+		} else {
+			rows[i].g = &s->groups[i];
+		}
+	}
+	sort_primary = s->primary;
+	qsort(rows, cnt, sizeof(*rows), cmp_rows);
+	*n = cnt;
+	return rows;
+}
+
+static void
+upper(char *dst, size_t len, const char *src)
+{
+	size_t i = 0;
+
+	for (; src[i] && i + 1 < len; i++)
+		dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? (char)(src[i] - 32) : src[i];
+	dst[i] = '\0';
+}
+
+void
+report_table(FILE *out, const struct report_item *it, size_t max_rows)
+{
+	const struct snapshot *s = it->s;
+	const struct diff *d = it->d;
+	char b[80], h[48];
+	int nv = s->nvalues;
+
+	fprintf(out, "%s: %s, %zu groups", report_kind_name(s), format_names[s->format],
+		s->ngroups);
+	for (int v = 0; v < nv; v++)
+		fprintf(out, ", %s %s", s->vt[v].key,
+			fmt_unit(b, sizeof(b), (double)s->totals[v], s->vt[v].unit));
+	if (s->delta)
+		fputs(" (server-side delta)", out);
+	if (s->truncated)
+		fputs(" (input truncated)", out);
+	fputc('\n', out);
+	if (s->profiling_disabled)
+		fprintf(out, "note: %s profiling is not enabled in the target (%s)\n", s->name,
+			s->kind == PROF_MUTEX ? "runtime.SetMutexProfileFraction(n > 0)"
+					      : "runtime.SetBlockProfileRate(n > 0)");
+	if (d != NULL) {
+		fprintf(out, "compared with base: %zu new, %zu gone", d->nnew, d->ngone);
+		if (d->dt > 0)
+			fprintf(out, ", %.1f s apart", d->dt);
+		if (d->restarted)
+			fputs("; the target restarted (counters dropped): new baseline", out);
+		fputc('\n', out);
+	}
+	/* column header */
+	for (int v = 0; v < nv; v++) {
+		upper(h, sizeof(h), s->vt[v].key);
+		fprintf(out, "%12s ", h);
+		if (d != NULL) {
+			snprintf(b, sizeof(b), "D_%s", h);
+			fprintf(out, "%12s ", b);
+			if (s->vt[v].cumulative && d->dt > 0) {
+				snprintf(b, sizeof(b), "%s/S", h);
+				fprintf(out, "%12s ", b);
+			}
+		}
+	}
+	fputs(" FUNCTION (LOCATION)\n", out);
+
+	size_t n;
+	struct row *rows = make_rows(it, &n);
+	for (size_t i = 0; i < n && (max_rows == 0 || i < max_rows); i++) {
+		const struct group *g = rows[i].g;
+		const struct diff_row *r = rows[i].r;
+		for (int v = 0; v < nv; v++) {
+			double val = r ? (double)r->value[v] : (double)g->values[v];
+			fprintf(out, "%12s ", fmt_unit(b, sizeof(b), val, s->vt[v].unit));
+			if (d != NULL) {
+				fprintf(out, "%12s ",
+					fmt_signed(b, sizeof(b), (double)r->delta[v], s->vt[v].unit));
+				if (s->vt[v].cumulative && d->dt > 0)
+					fprintf(out, "%12s ",
+						fmt_rate(b, sizeof(b), r->per_sec[v], s->vt[v].unit));
+			}
+		}
+		if (g->nframes == 0) {
+			fputs(" (no stack)", out);
+		} else {
+			const struct frame *f = &g->frames[g->label_frame];
+			fprintf(out, " %s (%s:%" PRId64 ")", f->function, basename_of(f->file),
+				f->line);
+		}
+		if (r && (r->flags & DIFF_NEW))
+			fputs(" [new]", out);
+		if (r && (r->flags & DIFF_GONE))
+			fputs(" [gone]", out);
+		fputc('\n', out);
+	}
+	if (max_rows != 0 && n > max_rows)
+		fprintf(out, "... %zu more groups\n", n - max_rows);
+	free(rows);
+}
+
+/* ---- JSON ---- */
+
+/* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static int
+utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if (p[0] == 0xe0 && p[1] < 0xa0)
+			return 0;
+		if (p[0] == 0xed && p[1] >= 0xa0)
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void
+report_json_string(FILE *out, const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+
+	fputc('"', out);
+	while (*p) {
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', out);
+			fputc(*p++, out);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p++);
+		} else {
+			int n = utf8_len(p);
+			if (n == 0) {
+				fputs("\\ufffd", out);
+				p++;
+			} else {
+				fwrite(p, 1, (size_t)n, out);
+				p += n;
+			}
+		}
+	}
+	fputc('"', out);
+}
+
+static void
+json_frame(FILE *out, const struct frame *f)
+{
+	fputs("{\"function\": ", out);
+	report_json_string(out, f->function);
+	fputs(", \"file\": ", out);
+	report_json_string(out, f->file);
+	fprintf(out, ", \"line\": %" PRId64 "}", f->line);
+}
+
+static void
+json_number(FILE *out, double v)
+{
+	if (v == (double)(int64_t)v && v < 9e15 && v > -9e15)
+		fprintf(out, "%" PRId64, (int64_t)v);
+	else
+		fprintf(out, "%.6g", v);
+}
+
+static void
+json_memstats(FILE *out, const struct snapshot *s)
+{
+	fputs(",\n      \"memstats\": {", out);
+	for (size_t i = 0; i < s->nmemstats; i++) {
+		const struct memstat *m = &s->memstats[i];
+		fputs(i ? ", " : "", out);
+		report_json_string(out, m->name);
+		fputs(": ", out);
+		if (m->text[0] == '[') {
+			/* "[a b c]" -> [a, b, c] */
+			fputc('[', out);
+			const char *p = m->text + 1;
+			bool first = true;
+			while (*p && *p != ']') {
+				while (*p == ' ')
+					p++;
+				const char *st = p;
+				while (*p >= '0' && *p <= '9')
+					p++;
+				if (p == st)
+					break;
+				fprintf(out, "%s%.*s", first ? "" : ", ", (int)(p - st), st);
+				first = false;
+			}
+			fputc(']', out);
+		} else if (strcmp(m->text, "true") == 0 || strcmp(m->text, "false") == 0) {
+			fputs(m->text, out);
+		} else {
+			char *end;
+			strtod(m->text, &end);
+			if (end != m->text && *end == '\0')
+				fputs(m->text, out);
+			else
+				report_json_string(out, m->text);
+		}
+	}
+	fputc('}', out);
+}
+
+static void
+json_group(FILE *out, const struct snapshot *s, const struct diff *d, const struct row *row)
+{
+	const struct group *g = row->g;
+	const struct diff_row *r = row->r;
+
+	fprintf(out, "        {\"id\": \"%016" PRIx64 "\", ", g->id);
+	fputs("\"label\": ", out);
+	report_json_string(out, g->nframes ? g->frames[g->label_frame].function : "");
+	for (int v = 0; v < s->nvalues; v++)
+		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
+	if (d != NULL) {
+		for (int v = 0; v < s->nvalues; v++)
+			fprintf(out, ", \"delta_%s\": %" PRId64, s->vt[v].key, r->delta[v]);
+		if (d->dt > 0)
+			for (int v = 0; v < s->nvalues; v++)
+				if (s->vt[v].cumulative) {
+					fprintf(out, ", \"%s_per_sec\": ", s->vt[v].key);
+					json_number(out, r->per_sec[v]);
+				}
+		if (r->flags & DIFF_NEW)
+			fputs(", \"new\": true", out);
+		if (r->flags & DIFF_GONE)
+			fputs(", \"gone\": true", out);
+	}
+	if (g->labels != NULL) {
+		fputs(", \"labels\": [", out);
+		for (const struct labelset *l = g->labels; l; l = l->next) {
+			fputs("{\"set\": ", out);
+			report_json_string(out, l->text);
+			fprintf(out, ", \"count\": %" PRId64 "}%s", l->count, l->next ? ", " : "");
+		}
+		fputc(']', out);
+	}
+	if (g->states != NULL) {
+		fputs(", \"states\": {", out);
+		for (const struct gstate *st = g->states; st; st = st->next) {
+			report_json_string(out, st->state);
+			fprintf(out, ": %" PRId64 "%s", st->count, st->next ? ", " : "");
+		}
+		fprintf(out, "}, \"max_wait_minutes\": %" PRId64, g->max_wait_minutes);
+		if (g->nlocked)
+			fprintf(out, ", \"locked_to_thread\": %" PRId64, g->nlocked);
+		if (g->nleaked)
+			fprintf(out, ", \"leaked\": %" PRId64, g->nleaked);
+		if (g->elided)
+			fputs(", \"elided\": true", out);
+	}
+	if (g->created_by != NULL) {
+		fputs(", \"created_by\": ", out);
+		json_frame(out, g->created_by);
+	}
+	fputs(", \"frames\": [", out);
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		fputs(i ? ", " : "", out);
+		json_frame(out, &g->frames[i]);
+	}
+	fputs("]}", out);
+}
+
+void
+report_json(FILE *out, const struct report_item *items, size_t n, size_t max_rows)
+{
+	fputs("{\"profiles\": {", out);
+	for (size_t k = 0; k < n; k++) {
+		const struct snapshot *s = items[k].s;
+		const struct diff *d = items[k].d;
+		int p = s->primary;
+		fputs(k ? ",\n  " : "\n  ", out);
+		report_json_string(out, report_kind_name(s));
+		fprintf(out, ": {\n      \"format\": \"%s\", \"total\": %" PRId64 ", \"unit\": ",
+			s->format == FMT_PROTO ? "protobuf" : s->format == FMT_TEXT ? "text" : "dump",
+			s->totals[p]);
+		report_json_string(out, s->vt[p].unit);
+		fprintf(out, ", \"value\": \"%s\", \"totals\": {", s->vt[p].key);
+		for (int v = 0; v < s->nvalues; v++)
+			fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key, s->totals[v]);
+		fputc('}', out);
+		if (d != NULL) {
+			fputs(", \"delta_totals\": {", out);
+			for (int v = 0; v < s->nvalues; v++)
+				fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key,
+					d->total_delta[v]);
+			fprintf(out, "}, \"interval_sec\": ");
+			json_number(out, d->dt);
+			fprintf(out, ", \"restarted\": %s, \"new_groups\": %zu, \"gone_groups\": %zu",
+				d->restarted ? "true" : "false", d->nnew, d->ngone);
+		}
+		if (s->time_ns)
+			fprintf(out, ", \"time_ns\": %" PRId64, s->time_ns);
+		if (s->duration_ns)
+			fprintf(out, ", \"duration_ns\": %" PRId64, s->duration_ns);
+		if (s->delta)
+			fputs(", \"server_delta\": true", out);
+		if (s->truncated)
+			fputs(", \"truncated\": true", out);
+		if (s->profiling_disabled)
+			fputs(", \"profiling_disabled\": true", out);
+		if (s->format == FMT_DUMP)
+			fprintf(out, ", \"goroutines\": %" PRId64, s->ngoroutines);
+		if (s->nmemstats > 0)
+			json_memstats(out, s);
+		fputs(",\n      \"groups\": [\n", out);
+		size_t nr;
+		struct row *rows = make_rows(&items[k], &nr);
+		for (size_t i = 0; i < nr && (max_rows == 0 || i < max_rows); i++) {
+			json_group(out, s, d, &rows[i]);
+			fputs(i + 1 < nr && (max_rows == 0 || i + 1 < max_rows) ? ",\n" : "\n", out);
+		}
+		free(rows);
+		fputs("      ]}", out);
+	}
+	fputs("\n}}\n", out);
+}
