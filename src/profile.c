@@ -128,6 +128,7 @@ builder_new(const char *name, enum prof_kind kind, enum prof_format format)
 	struct snapshot *s = xcalloc(1, sizeof(*s));
 
 	arena_init(&s->arena);
+	s->refs = 1;
 	s->name = arena_intern(&s->arena, name, strlen(name));
 	s->format = format;
 	s->header_total = -1;
@@ -561,10 +562,17 @@ builder_abort(struct builder *b)
 void
 snapshot_free(struct snapshot *s)
 {
-	if (s == NULL)
+	if (s == NULL || --s->refs > 0)
 		return;
 	arena_free(&s->arena);
 	free(s);
+}
+
+struct snapshot *
+snapshot_ref(struct snapshot *s)
+{
+	s->refs++;
+	return s;
 }
 
 const struct group *

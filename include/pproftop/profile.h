@@ -92,6 +92,7 @@ struct memstat {
 
 struct snapshot {
 	struct arena arena;
+	int refs; /* snapshot_ref/snapshot_free; 1 when built */
 	const char *name; /* endpoint name: "goroutine", "heap", "cpu", custom ... */
 	enum prof_kind kind;
 	enum prof_format format;
@@ -125,8 +126,13 @@ struct snapshot {
  * "heap", "cpu"/"profile", ...); unknown names are PROF_CUSTOM. */
 enum prof_kind snapshot_kind_from_name(const char *name);
 
-/* snapshot_free: releases s and everything it owns; NULL is fine. */
+/* snapshot_free: drops one reference; the last one releases s and
+ * everything it owns. NULL is fine. */
 void snapshot_free(struct snapshot *s);
+
+/* snapshot_ref: takes another reference (snapshots are immutable, so a
+ * paused view can share them with the live model); returns s. */
+struct snapshot *snapshot_ref(struct snapshot *s);
 
 /* snapshot_find: the group with this id, or NULL (linear scan; the diff
  * keeps its own index for bulk matching). */

@@ -1,0 +1,141 @@
+/* model.h - the live state of one watched target, fed by the poller.
+ *
+ * Pure: no terminal, loop or network here. The app calls model_ingest() with
+ * each response body and model_fail() with each failed poll; the model
+ * parses, diffs against the previous poll and the baseline, keeps bounded
+ * histories and the header meters, and remembers the last good raw body of
+ * every endpoint (for snapshots). The UI reads it through a struct view,
+ * which is either the live model or a frozen copy (pause).
+ */
+#ifndef PPROFTOP_MODEL_H
+#define PPROFTOP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pproftop/diff.h"
+#include "pproftop/history.h"
+#include "pproftop/profile.h"
+
+/* What a poll fetches, cheapest first. The table in model.c gives each its
+ * path and query. */
+enum ep_id {
+	EP_GOROUTINE,
+	EP_HEAP,
+	EP_ALLOCS,
+	EP_BLOCK,
+	EP_MUTEX,
+	EP_MEMSTATS, /* heap?debug=1 for the runtime.MemStats trailer */
+	EP_INDEX,    /* the /debug/pprof/ index: which profiles exist */
+	EP_COUNT
+};
+
+struct ep_info {
+	const char *name;  /* "goroutine", ..., "memstats", "index" */
+	const char *query; /* path relative to the prefix: "goroutine", "heap?debug=1", "" */
+	const char *file;  /* file name in a saved snapshot: "goroutine.pb.gz", ... */
+	const char *profile; /* profile name given to the parser (NULL: index) */
+};
+
+/* ep_info: the static table entry for e. */
+const struct ep_info *ep_info(enum ep_id e);
+
+struct endpoint {
+	struct snapshot *cur, *prev, *base; /* owned references; NULL until known */
+	struct diff d;     /* cur vs prev, valid when has_d */
+	struct diff dbase; /* cur vs base, valid when has_dbase */
+	bool has_d, has_dbase;
+	struct history hist; /* per-group primary value */
+	unsigned char *raw;  /* last good body exactly as fetched */
+	size_t rawlen;
+	double t_cur, t_prev, t_base; /* poll-clock seconds of cur, prev, base */
+	double last_ok;       /* poll clock of the last good poll; 0 = never */
+	double latency;       /* seconds, last attempt */
+	size_t bytes;         /* body size, last attempt */
+	char err[200];        /* last attempt's error, "" when it succeeded */
+	unsigned nerr;        /* consecutive failures */
+	bool missing;         /* the index says the target does not serve it */
+	bool restarted;       /* the last diff saw counters drop */
+	uint64_t polls;       /* good polls */
+};
+
+/* Header meters with short histories. */
+enum meter_id {
+	METER_GOROUTINES,
+	METER_HEAP_ALLOC,
+	METER_HEAP_INUSE,
+	METER_SYS,
+	METER_NUM_GC,
+	METER_LAST_PAUSE_NS,
+	METER_COUNT
+};
+
+struct model {
+	struct endpoint ep[EP_COUNT];
+	struct series meter[METER_COUNT];
+	double meter_now[METER_COUNT];
+	bool meter_known[METER_COUNT];
+	unsigned evict_after; /* history eviction, in polls */
+	char index_names[32][64]; /* profile names from the index page */
+	size_t nindex;
+};
+
+/* model_init: an empty model. */
+void model_init(struct model *m);
+
+/* model_free: releases everything the model owns. */
+void model_free(struct model *m);
+
+/* model_ingest: a successful fetch of e at poll-clock time now. Takes
+ * ownership of body (malloc'd). Parses it; on success the snapshot becomes
+ * cur (the old cur becomes prev), diffs and histories are updated and 0 is
+ * returned. On a parse error the last good data stays, ep->err says why
+ * (one line) and -1 is returned. */
+int model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
+		 double latency);
+
+/* model_fail: a failed fetch of e (err: one line, copied). */
+void model_fail(struct model *m, enum ep_id e, const char *err, double now, double latency);
+
+/* model_set_baseline: the current snapshots become the baseline of the
+ * "since baseline" columns. */
+void model_set_baseline(struct model *m);
+
+/* model_index_parse: the profile names listed by a /debug/pprof/ index
+ * page (rows minus cmdline, profile, symbol, trace), at most max names of
+ * at most namelen-1 bytes. Returns how many. Pure; exposed for tests. */
+size_t model_index_parse(const char *html, size_t len, char (*names)[64], size_t max);
+
+/* A frozen or live view of the model for the panes. */
+struct view_ep {
+	const struct snapshot *cur, *prev, *base;
+	const struct diff *d, *dbase; /* NULL when not available */
+	const struct history *hist;
+};
+
+struct view {
+	struct view_ep ep[EP_COUNT];
+	const struct model *m; /* meters, errors and ages always come from here */
+	bool frozen;
+	/* owned when frozen */
+	struct snapshot *own[EP_COUNT][3];
+	struct diff own_d[EP_COUNT], own_dbase[EP_COUNT];
+	struct history own_hist[EP_COUNT];
+	struct series own_meter[METER_COUNT];
+};
+
+/* view_live: v shows m as it changes (no copies). */
+void view_live(struct view *v, const struct model *m);
+
+/* view_freeze: v keeps what m shows now (shared snapshot references,
+ * copied histories); m may move on. Release with view_release. */
+void view_freeze(struct view *v, const struct model *m);
+
+/* view_release: drops a frozen view's references (no-op when live). */
+void view_release(struct view *v);
+
+/* view_meter: the meter history as shown (frozen or live). */
+const struct series *view_meter(const struct view *v, enum meter_id id);
+
+#endif
