@@ -132,18 +132,18 @@ func slowConsumer(ch <-chan int) {
 	}
 }
 
-// burnCPU spins for 5 ms out of every 100 ms (about 5 % of one core) under
+// burnCPU spins for 4 ms out of every 100 ms (4-5 % of one core) under
 // the pprof label component=burner.
 func burnCPU() {
 	pprof.Do(context.Background(), pprof.Labels("component", "burner"), func(context.Context) {
 		var sink uint64
 		for {
-			deadline := time.Now().Add(5 * time.Millisecond)
+			deadline := time.Now().Add(4 * time.Millisecond)
 			for time.Now().Before(deadline) {
 				sink = spin(sink, 2000)
 			}
 			burnSink.Store(sink)
-			time.Sleep(95 * time.Millisecond)
+			time.Sleep(96 * time.Millisecond)
 		}
 	})
 }
@@ -182,7 +182,8 @@ func leakOne(n int) {
 }
 
 // grower retains 64 KiB every tick in a global slice, up to max bytes; after
-// that it replaces the oldest chunk, so allocs keep rising while inuse stays flat.
+// that it replaces the oldest chunk, so allocs keep rising while inuse stays
+// flat. Each tick also makes 256 KiB of garbage (main.garbage).
 const chunkSize = 64 << 10
 
 var (
@@ -219,6 +220,21 @@ func grow(n, limit int) {
 	}
 	retainedMu.Unlock()
 	heapChunks.Add(1)
+	garbage(n)
+}
+
+// garbage allocates 256 KiB that dies at once (~5 MB/s at the default rate),
+// so GC cycles complete often and the heap/allocs profiles, which only
+// change when a GC completes, move between polls.
+var garbageSink []byte
+
+//go:noinline
+func garbage(n int) {
+	b := make([]byte, 4*chunkSize)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = byte(n)
+	}
+	garbageSink = b
 }
 
 // churn starts a short-lived goroutine every 250 ms in one of 12 stacks;
@@ -259,12 +275,12 @@ func registerOpenFiles() {
 
 func openFile(name string) *fakeFile {
 	f := &fakeFile{name}
-	openFiles.Add(f, 1) // skip=1: the stack starts at openFile's caller
+	openFiles.Add(f, 1) // skip=1: the stack starts at openFile
 	return f
 }
 
 func openConfig(name string) *fakeFile {
 	f := &fakeFile{name}
-	openFiles.Add(f, 0) // skip=0: the stack starts at openConfig
+	openFiles.Add(f, 0) // skip=0: in go1.19 the stack also shows (*Profile).Add
 	return f
 }
