@@ -59,7 +59,7 @@ run_offline(const struct opts *o)
 {
 	struct snapshot *now = load(o->open, o->name), *old = NULL;
 	struct diff d;
-	struct report_item it = { now, NULL };
+	struct report_item it = { now, NULL, NULL };
 	int rc = 0;
 
 	if (now == NULL)

@@ -376,7 +376,9 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 			fputs(", \"profiling_disabled\": true", out);
 		if (s->format == FMT_DUMP)
 			fprintf(out, ", \"goroutines\": %" PRId64, s->ngoroutines);
-		if (s->nmemstats > 0)
+		if (items[k].memstats != NULL && items[k].memstats->nmemstats > 0)
+			json_memstats(out, items[k].memstats);
+		else if (s->nmemstats > 0)
 			json_memstats(out, s);
 		fputs(",\n      \"groups\": [\n", out);
 		size_t nr;
