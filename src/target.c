@@ -31,7 +31,7 @@ target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shown
 	}
 	size_t hostlen = strcspn(rest, "/?#");
 	const char *path = rest + hostlen;
-	if (*path == '?' || *path == '#') {
+	if (strpbrk(path, "?#") != NULL) {
 		snprintf(out, outlen, "target must not have a query or fragment");
 		return -1;
 	}
