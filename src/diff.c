@@ -53,10 +53,25 @@ idx_free(struct idx *x)
 	free(x->g);
 }
 
+/* a - b without overflow (values can be anything a hostile target sends) */
+static int64_t
+sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 static bool
 same_types(const struct snapshot *a, const struct snapshot *b)
 {
-	if (a->nvalues != b->nvalues)
+	/* same value keys is not enough: goroutine (a gauge) and threadcreate
+	 * (a counter) both have "count"; block and mutex share theirs */
+	if (a->kind != b->kind || a->nvalues != b->nvalues)
+		return false;
+	if (a->kind == PROF_CUSTOM && strcmp(a->name, b->name) != 0)
 		return false;
 	for (int i = 0; i < a->nvalues; i++)
 		if (strcmp(a->vt[i].key, b->vt[i].key) != 0)
@@ -66,7 +81,7 @@ same_types(const struct snapshot *a, const struct snapshot *b)
 
 int
 diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *now,
-	     double dt_override)
+             double dt_override)
 {
 	memset(d, 0, sizeof(*d));
 	if (old == NULL || now == NULL || !same_types(old, now))
@@ -99,7 +114,7 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		}
 		for (int v = 0; v < nv; v++) {
 			r->value[v] = g->values[v];
-			r->delta[v] = g->values[v] - (r->old ? r->old->values[v] : 0);
+			r->delta[v] = sat_sub(g->values[v], r->old ? r->old->values[v] : 0);
 		}
 	}
 	for (size_t i = 0; i < old->ngroups; i++) {
@@ -112,7 +127,7 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		r->flags = DIFF_GONE;
 		d->ngone++;
 		for (int v = 0; v < nv; v++)
-			r->delta[v] = -g->values[v];
+			r->delta[v] = sat_sub(0, g->values[v]);
 	}
 	idx_free(&oi);
 	idx_free(&ni);
@@ -126,7 +141,7 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		}
 	}
 	for (int v = 0; v < nv; v++) {
-		d->total_delta[v] = d->restarted ? 0 : now->totals[v] - old->totals[v];
+		d->total_delta[v] = d->restarted ? 0 : sat_sub(now->totals[v], old->totals[v]);
 		d->total_per_sec[v] = d->dt > 0 ? (double)d->total_delta[v] / d->dt : 0;
 	}
 	return 0;

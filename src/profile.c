@@ -37,7 +37,7 @@ struct builder {
 	struct goid_pair {
 		uint32_t group;
 		int64_t goid;
-	} *goids;
+	} * goids;
 	size_t ngoids, cap_goids;
 	struct memstat *ms;
 	size_t nms, cap_ms;
@@ -65,10 +65,14 @@ static const struct {
 	const char *name;
 	enum prof_kind kind;
 } kind_names[] = {
-	{ "goroutine", PROF_GOROUTINE }, { "goroutineleak", PROF_GOROUTINELEAK },
-	{ "heap", PROF_HEAP },           { "allocs", PROF_ALLOCS },
-	{ "block", PROF_BLOCK },         { "mutex", PROF_MUTEX },
-	{ "threadcreate", PROF_THREADCREATE }, { "cpu", PROF_CPU },
+	{ "goroutine", PROF_GOROUTINE },
+	{ "goroutineleak", PROF_GOROUTINELEAK },
+	{ "heap", PROF_HEAP },
+	{ "allocs", PROF_ALLOCS },
+	{ "block", PROF_BLOCK },
+	{ "mutex", PROF_MUTEX },
+	{ "threadcreate", PROF_THREADCREATE },
+	{ "cpu", PROF_CPU },
 	{ "profile", PROF_CPU },
 };
 
@@ -184,7 +188,7 @@ fold_generics(const char *fn, size_t n, char *out)
 
 void
 builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file, size_t filelen,
-	      int64_t line)
+              int64_t line)
 {
 	struct arena *a = &b->snap->arena;
 	char small[256];
@@ -225,13 +229,13 @@ is_runtime_fn(const char *fn)
 /* Go standard-library top-level package names: frames from these packages
  * are plumbing and do not label a row. */
 static const char *const stdlib_pkgs[] = {
-	"archive", "bufio", "bytes",   "cmp",     "compress", "container", "context", "crypto",
-	"database", "debug", "embed",  "encoding", "errors",  "expvar",    "flag",    "fmt",
-	"go",      "hash",   "html",   "image",   "index",    "internal",  "io",      "iter",
-	"log",     "maps",   "math",   "mime",    "net",      "os",        "path",    "plugin",
-	"reflect", "regexp", "runtime", "slices", "sort",     "strconv",   "strings", "structs",
-	"sync",    "syscall", "testing", "text",  "time",     "unicode",   "unique",  "unsafe",
-	"vendor",  "weak",
+	"archive",  "bufio",   "bytes",   "cmp",      "compress", "container", "context", "crypto",
+	"database", "debug",   "embed",   "encoding", "errors",   "expvar",    "flag",    "fmt",
+	"go",       "hash",    "html",    "image",    "index",    "internal",  "io",      "iter",
+	"log",      "maps",    "math",    "mime",     "net",      "os",        "path",    "plugin",
+	"reflect",  "regexp",  "runtime", "slices",   "sort",     "strconv",   "strings", "structs",
+	"sync",     "syscall", "testing", "text",     "time",     "unicode",   "unique",  "unsafe",
+	"vendor",   "weak",
 };
 
 bool
@@ -241,6 +245,10 @@ frame_is_plumbing(const char *fn)
 	size_t n = strcspn(fn, "/.");
 
 	if (n == 0)
+		return false;
+	/* "go.uber.org/zap.F": a first path element with a dot is a module
+	 * path, never the standard library */
+	if (fn[n] == '.' && strchr(fn + n, '/') != NULL)
 		return false;
 	for (size_t i = 0; i < sizeof(stdlib_pkgs) / sizeof(stdlib_pkgs[0]); i++)
 		if (strlen(stdlib_pkgs[i]) == n && memcmp(stdlib_pkgs[i], fn, n) == 0)
@@ -263,6 +271,17 @@ pick_label_frame(const struct frame *f, uint32_t n)
 			return i;
 	}
 	return 0;
+}
+
+/* Sums saturate instead of overflowing (hostile input can hold huge values). */
+static int64_t
+sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
 }
 
 static uint64_t
@@ -373,7 +392,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		b->tab_idx[j] = (uint32_t)b->ngroups;
 	}
 	for (int i = 0; i < s->nvalues; i++)
-		g->values[i] += values != NULL ? values[i] : 0;
+		g->values[i] = sat_add(g->values[i], values != NULL ? values[i] : 0);
 	g->nsamples++;
 	s->nsamples++;
 	b->npending = 0;
@@ -393,17 +412,18 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			g->labels = ls;
 		}
 		if (ls != NULL)
-			ls->count += s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK ||
-					     s->kind == PROF_CUSTOM
-					     ? weight
-					     : 1;
+			ls->count = sat_add(ls->count, s->kind == PROF_GOROUTINE ||
+			                                       s->kind == PROF_GOROUTINELEAK ||
+			                                       s->kind == PROF_CUSTOM
+			                                   ? weight
+			                                   : 1);
 	}
 	return g;
 }
 
 void
 builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const char *state,
-		       size_t statelen, int64_t wait_minutes, bool locked, bool leaked)
+                       size_t statelen, int64_t wait_minutes, bool locked, bool leaked)
 {
 	struct snapshot *s = b->snap;
 	const char *st = arena_intern(&s->arena, state, statelen);
@@ -435,7 +455,7 @@ builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const c
 
 void
 builder_note_created_by(struct builder *b, struct group *g, const char *fn, size_t fnlen,
-			const char *file, size_t filelen, int64_t line)
+                        const char *file, size_t filelen, int64_t line)
 {
 	struct arena *a = &b->snap->arena;
 
@@ -455,7 +475,7 @@ builder_note_created_by(struct builder *b, struct group *g, const char *fn, size
 
 void
 builder_add_memstat(struct builder *b, const char *name, size_t namelen, const char *text,
-		    size_t textlen)
+                    size_t textlen)
 {
 	struct arena *a = &b->snap->arena;
 
@@ -540,7 +560,7 @@ builder_finish(struct builder *b)
 	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (int v = 0; v < s->nvalues; v++)
-			s->totals[v] += s->groups[i].values[v];
+			s->totals[v] = sat_add(s->totals[v], s->groups[i].values[v]);
 	if (b->nms > 0) {
 		s->memstats = arena_alloc(a, b->nms * sizeof(*s->memstats));
 		memcpy(s->memstats, b->ms, b->nms * sizeof(*s->memstats));

@@ -45,8 +45,9 @@ cmp_rows(const void *pa, const void *pb)
 
 	if (ga != gb)
 		return ga ? 1 : -1;
-	int64_t va = ga ? -a->r->delta[sort_primary] : a->g->values[sort_primary];
-	int64_t vb = gb ? -b->r->delta[sort_primary] : b->g->values[sort_primary];
+	/* gone rows sort by their last value (g is the old group then) */
+	int64_t va = a->g->values[sort_primary];
+	int64_t vb = b->g->values[sort_primary];
 	if (va != vb)
 		return va > vb ? -1 : 1;
 	return a->g->id < b->g->id ? -1 : a->g->id > b->g->id;

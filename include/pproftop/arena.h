@@ -38,7 +38,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
  * for interned strings of one arena. */
 const char *arena_intern(struct arena *a, const char *s, size_t n);
 
-/* hash_bytes: 64-bit FNV-1a style hash (stable across runs and machines). */
+/* hash_bytes: 64-bit hash, 8 bytes per step (stable across runs and
+ * little-endian machines; group ids depend on it). */
 uint64_t hash_bytes(uint64_t h, const void *p, size_t n);
 
 #define HASH_SEED 0xcbf29ce484222325ULL
