@@ -26,14 +26,16 @@ fmt_bytes(char *buf, size_t len, double v)
 	static const char *const units[] = { " KiB", " MiB", " GiB", " TiB", " PiB" };
 	double a = fabs(v);
 
-	if (a < 1024) {
+	/* thresholds are where the rounded text would reach the next unit:
+	 * 1023.7 B is "1.00 KiB", not "1024 B" */
+	if (a < 1023.5) {
 		snprintf(buf, len, "%.0f B", v);
 		return buf;
 	}
 	int u = 0;
 	v /= 1024;
 	a /= 1024;
-	while (a >= 1023.995 && u < 4) {
+	while (a >= 1023.5 && u < 4) {
 		v /= 1024;
 		a /= 1024;
 		u++;
@@ -52,15 +54,16 @@ fmt_ns(char *buf, size_t len, double ns)
 {
 	double a = fabs(ns);
 
-	if (a < 1000)
+	/* thresholds where the rounded text would reach the next unit */
+	if (a < 999.5)
 		snprintf(buf, len, "%.0f ns", ns);
-	else if (a < 1e6)
+	else if (a < 999.5e3)
 		scaled(buf, len, ns / 1e3, " us");
-	else if (a < 1e9)
+	else if (a < 999.5e6)
 		scaled(buf, len, ns / 1e6, " ms");
-	else if (a < 60e9)
+	else if (a < 59.95e9)
 		scaled(buf, len, ns / 1e9, " s");
-	else if (a < 3600e9)
+	else if (a < 59.95 * 60e9)
 		scaled(buf, len, ns / 60e9, " min");
 	else
 		scaled(buf, len, ns / 3600e9, " h");
@@ -72,11 +75,12 @@ fmt_count(char *buf, size_t len, double v)
 {
 	double a = fabs(v);
 
-	if (a < 10000)
+	/* thresholds where the rounded text would reach the next unit */
+	if (a < 9999.5)
 		snprintf(buf, len, "%.0f", v);
-	else if (a < 1e6)
+	else if (a < 999.5e3)
 		scaled(buf, len, v / 1e3, "k");
-	else if (a < 1e9)
+	else if (a < 999.5e6)
 		scaled(buf, len, v / 1e6, "M");
 	else
 		scaled(buf, len, v / 1e9, "G");
@@ -98,6 +102,10 @@ fmt_signed(char *buf, size_t len, double v, const char *unit)
 {
 	if (len == 0)
 		return buf;
+	if (len == 1) { /* no room for a sign and a digit */
+		buf[0] = '\0';
+		return buf;
+	}
 	if (v == 0) {
 		snprintf(buf, len, "0");
 		return buf;
@@ -112,6 +120,8 @@ fmt_rate(char *buf, size_t len, double per_sec, const char *unit)
 {
 	size_t n;
 
+	if (len == 0)
+		return buf;
 	fmt_signed(buf, len, per_sec, unit);
 	n = strlen(buf);
 	if (n + 3 <= len)
@@ -122,15 +132,17 @@ fmt_rate(char *buf, size_t len, double per_sec, const char *unit)
 char *
 fmt_age(char *buf, size_t len, double s)
 {
-	if (s < 0)
+	if (!(s >= 0)) /* negative or NaN */
 		s = 0;
-	if (s < 10)
+	if (s > 1e12) /* keep the int conversions below defined */
+		s = 1e12;
+	if (s < 9.95)
 		snprintf(buf, len, "%.1fs", s);
 	else if (s < 60)
 		snprintf(buf, len, "%.0fs", floor(s));
 	else if (s < 3600)
 		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
 	else
-		snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+		snprintf(buf, len, "%.0fh%02dm", floor(s / 3600), (int)fmod(s / 60, 60));
 	return buf;
 }

@@ -142,7 +142,10 @@ series_growing(const int64_t *v, size_t n)
 		if (x[i] > x[i - 1])
 			rises++;
 	}
-	return x[w - 1] > x[0] && rises * 2 >= w - 1;
+	/* "at least half of the steps", rounded down: a leak every other poll
+	 * rises in 3 of the 7 steps of a full window when the window starts
+	 * just after a rise. At least two rises: one step up is "grew once". */
+	return x[w - 1] > x[0] && rises >= 2 && rises * 2 + 1 >= w - 1;
 }
 
 bool

@@ -229,6 +229,18 @@ model_set_baseline(struct model *m)
 	}
 }
 
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Decode %XX escapes and HTML entities of an href into out. */
 static size_t
 unescape_name(const char *s, size_t n, char *out, size_t outlen)
@@ -241,10 +253,9 @@ unescape_name(const char *s, size_t n, char *out, size_t outlen)
 	}
 	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
 		if (s[i] == '%' && i + 2 < n) {
-			int hi = s[i + 1], lo = s[i + 2];
-			int h = hi >= 'a' ? hi - 'a' + 10 : hi >= 'A' ? hi - 'A' + 10 : hi - '0';
-			int l = lo >= 'a' ? lo - 'a' + 10 : lo >= 'A' ? lo - 'A' + 10 : lo - '0';
-			if (h >= 0 && h < 16 && l >= 0 && l < 16) {
+			int h = hexval((unsigned char)s[i + 1]);
+			int l = hexval((unsigned char)s[i + 2]);
+			if (h >= 0 && l >= 0) {
 				out[o++] = (char)(h * 16 + l);
 				i += 2;
 				continue;

@@ -70,6 +70,11 @@ profile_parse(const void *data, size_t len, const char *name, struct snapshot **
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
+	size_t ws = 0;
+	while (ws < len && (p[ws] == ' ' || p[ws] == '\t' || p[ws] == '\r' || p[ws] == '\n'))
+		ws++;
+	if (ws == len)
+		return parse_err_set(err, 0, 0, "%s", describe(p, len));
 	if (len >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b)
 		return parse_proto(data, len, name, out, err);
 	if (has_prefix(p, len, "goroutine ") && len > 10 && p[10] >= '0' && p[10] <= '9')

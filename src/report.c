@@ -2,6 +2,7 @@
 #include "pproftop/report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,10 +232,65 @@ json_frame(FILE *out, const struct frame *f)
 static void
 json_number(FILE *out, double v)
 {
-	if (v == (double)(int64_t)v && v < 9e15 && v > -9e15)
+	/* range first: converting an out-of-range double to int64 is undefined */
+	if (!isfinite(v))
+		fputs("null", out); /* JSON has no NaN or Infinity */
+	else if (v < 9e15 && v > -9e15 && v == (double)(int64_t)v)
 		fprintf(out, "%" PRId64, (int64_t)v);
 	else
 		fprintf(out, "%.6g", v);
+}
+
+/* is_json_number: s is exactly a JSON number (strtod also takes "nan",
+ * "inf", "0x10", ".5", "+1", which JSON does not). */
+static bool
+is_json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* is_uint_array: "[1 2 3]" (Go's %d of an array of unsigned integers). */
+static bool
+is_uint_array(const char *s)
+{
+	if (*s++ != '[')
+		return false;
+	while (*s == ' ')
+		s++;
+	while (*s >= '0' && *s <= '9') {
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (*s != ' ' && *s != ']')
+			return false;
+		while (*s == ' ')
+			s++;
+	}
+	return s[0] == ']' && s[1] == '\0';
 }
 
 static void
@@ -246,7 +302,7 @@ json_memstats(FILE *out, const struct snapshot *s)
 		fputs(i ? ", " : "", out);
 		report_json_string(out, m->name);
 		fputs(": ", out);
-		if (m->text[0] == '[') {
+		if (is_uint_array(m->text)) {
 			/* "[a b c]" -> [a, b, c] */
 			fputc('[', out);
 			const char *p = m->text + 1;
@@ -265,13 +321,10 @@ json_memstats(FILE *out, const struct snapshot *s)
 			fputc(']', out);
 		} else if (strcmp(m->text, "true") == 0 || strcmp(m->text, "false") == 0) {
 			fputs(m->text, out);
+		} else if (is_json_number(m->text)) {
+			fputs(m->text, out);
 		} else {
-			char *end;
-			strtod(m->text, &end);
-			if (end != m->text && *end == '\0')
-				fputs(m->text, out);
-			else
-				report_json_string(out, m->text);
+			report_json_string(out, m->text);
 		}
 	}
 	fputc('}', out);

@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""pprof_parity.py - compare `pproftop --open F --batch --json` with
+`go tool pprof -raw F` for every fixture file pprof can read.
+
+usage: pprof_parity.py PPROFTOP_BIN FIXTURES_DIR
+
+For each file the per-sample values and stacks printed by `pprof -raw` are
+normalized the way pproftop's builder does (src/profile.c header comment):
+runtime.goexit dropped, generic instantiations folded to "F[...]", leading
+(leaf-side) runtime.* / internal/runtime/ frames trimmed for every kind but
+block, mutex and CPU (unless that would drop every frame), samples with the
+same normalized stack summed. Groups whose values are all zero are ignored on
+both sides (pprof drops all-zero samples). Totals and every stack's values
+must then match exactly, except where pprof itself is wrong (see
+check_mutex_scaling and the threadcreate special case below).
+
+pprof has no symbols for the legacy debug=1 texts (it prints bare
+addresses), so for those the stacks are taken from the file's own
+"#\t0xPC\tfunc+0xoff\tfile:line" comment lines: a pprof sample's addresses
+(PC-1, as pprof stores them) select the text record with the same PC list.
+
+Prints one line per file (OK / FAIL with the first difference) and exits 1
+when any file failed.
+"""
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+
+MASK = (1 << 64) - 1
+NO_ADDR = MASK  # pprof's address for a 0x0 PC (0 - 1)
+
+# pprof sample type -> pproftop JSON value key
+VALUE_KEYS = {
+    "alloc_objects": "alloc_objects",
+    "alloc_space": "alloc_bytes",
+    "inuse_objects": "inuse_objects",
+    "inuse_space": "inuse_bytes",
+    "contentions": "contentions",
+    "delay": "delay_ns",
+    "samples": "samples",
+    "cpu": "cpu_ns",
+}
+
+
+def go_minor(path):
+    """Go minor version of a fixture, from its folder or file name."""
+    m = re.search(r"go1\.(\d+)", path)
+    if m:
+        return int(m.group(1))
+    if "/local/" in path:
+        return 19  # tests/fixtures/local: Debian's go1.19 captures
+    return 0
+
+
+def fold_generics(fn):
+    """pkg.F[a, b[c]] -> pkg.F[...]; an unbalanced '[' keeps the rest."""
+    out = []
+    i = 0
+    n = len(fn)
+    while i < n:
+        if fn[i] != "[":
+            out.append(fn[i])
+            i += 1
+            continue
+        depth = 0
+        j = i
+        while j < n:
+            if fn[j] == "[":
+                depth += 1
+            elif fn[j] == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j >= n:
+            out.append(fn[i:])
+            break
+        out.append("[...]")
+        i = j + 1
+    return "".join(out)
+
+
+def is_runtime(fn):
+    return fn.startswith("runtime.") or fn.startswith("internal/runtime/")
+
+
+def normalize(frames, trim):
+    fr = [(fold_generics(f), file, line) for (f, file, line) in frames]
+    fr = [f for f in fr if f[0] != "runtime.goexit"]
+    if trim:
+        k = 0
+        while k < len(fr) and is_runtime(fr[k][0]):
+            k += 1
+        if k < len(fr):
+            fr = fr[k:]
+    return tuple(fr)
+
+
+# ---------------------------------------------------------------- pprof -raw
+
+SAMPLE_RE = re.compile(r"^\s+(-?\d+(?:\s+-?\d+)*):((?:\s+\d+)*)\s*$")
+LOC_RE = re.compile(r"^\s+(\d+): 0x([0-9a-f]+)(?: M=\d+)?(?: (.*))?$")
+
+
+def parse_line_entry(text):
+    """'fn file:line s=N' -> (fn, file, line); fn may contain spaces."""
+    text = re.sub(r"\s+s=\d+\s*$", "", text.strip())
+    m = re.match(r"^(.*) (\S*):(-?\d+)$", text)
+    if m:
+        return (m.group(1), m.group(2), int(m.group(3)))
+    m = re.match(r"^(\S*):(-?\d+)$", text)  # empty function name
+    if m:
+        return ("", m.group(1), int(m.group(2)))
+    raise ValueError("cannot parse location line %r" % text)
+
+
+def pprof_raw(path):
+    """Runs go tool pprof -raw; returns (types, samples, locations) or
+    raises RuntimeError with pprof's message."""
+    r = subprocess.run(["go", "tool", "pprof", "-raw", path], capture_output=True,
+                       text=True, timeout=60)
+    if r.returncode != 0 or "Samples:" not in r.stdout:
+        msg = (r.stderr.strip().splitlines() or ["no output"])[0]
+        raise RuntimeError(msg)
+    lines = r.stdout.splitlines()
+    i = lines.index("Samples:") + 1
+    # a custom profile's type name can contain '/': "example.com/openfiles/count"
+    types = [t.rsplit("/", 1)[0] for t in lines[i].split()]
+    i += 1
+    samples = []
+    while i < len(lines) and lines[i] != "Locations":
+        m = SAMPLE_RE.match(lines[i])
+        if m:
+            vals = [int(x) for x in m.group(1).split()]
+            locs = [int(x) for x in m.group(2).split()]
+            samples.append((vals, locs))
+        i += 1
+    locations = {}  # id -> (address, [(fn, file, line)])
+    cur = None
+    i += 1
+    while i < len(lines) and lines[i] != "Mappings":
+        ln = lines[i]
+        m = LOC_RE.match(ln)
+        if m:
+            cur = int(m.group(1))
+            rest = (m.group(3) or "").strip()
+            locations[cur] = (int(m.group(2), 16), [])
+            if rest:
+                locations[cur][1].append(parse_line_entry(rest))
+        elif ln.strip() and cur is not None:
+            locations[cur][1].append(parse_line_entry(ln))
+        i += 1
+    return types, samples, locations
+
+
+# ---------------------------------------------------------------- protobuf
+
+def varint(b, i):
+    v = 0
+    shift = 0
+    while True:
+        c = b[i]
+        i += 1
+        v |= (c & 0x7F) << shift
+        shift += 7
+        if c < 0x80:
+            return v, i
+
+
+def fields(b):
+    """(field, wiretype, value) of one message; value is bytes for LEN."""
+    i = 0
+    while i < len(b):
+        key, i = varint(b, i)
+        f, wt = key >> 3, key & 7
+        if wt == 0:
+            v, i = varint(b, i)
+        elif wt == 1:
+            v, i = b[i:i + 8], i + 8
+        elif wt == 2:
+            n, i = varint(b, i)
+            v, i = b[i:i + n], i + n
+        elif wt == 5:
+            v, i = b[i:i + 4], i + 4
+        else:
+            raise ValueError("wire type %d" % wt)
+        yield f, wt, v
+
+
+def repeated_ints(wt, v):
+    if wt == 0:
+        return [v]
+    out = []
+    i = 0
+    while i < len(v):
+        x, i = varint(v, i)
+        out.append(x)
+    return out
+
+
+def proto_stackless(path):
+    """Sums of the values of the samples that reference no location at all
+    (go tool pprof drops those samples; pproftop keeps them as a group with
+    an empty stack)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    sums = None
+    n = 0
+    for f, wt, v in fields(data):
+        if f != 2:
+            continue
+        locs, vals = [], []
+        for sf, swt, sv in fields(v):
+            if sf == 1:
+                locs += repeated_ints(swt, sv)
+            elif sf == 2:
+                vals += [x - (1 << 64) if x >> 63 else x for x in repeated_ints(swt, sv)]
+        if locs:
+            continue
+        n += 1
+        sums = [a + b for a, b in zip(sums, vals)] if sums else vals
+    return n, sums
+
+
+# ---------------------------------------------------------------- debug=1 text
+
+def text_records(path):
+    """Records of a debug=1 text: list of (values, pc_key, frames, header).
+    values are the numbers before '@' as printed."""
+    with open(path, "rb") as f:
+        data = f.read().decode("utf-8", "replace")
+    recs = []
+    cur = None
+    header = {}
+    for ln in data.split("\n"):
+        if ln.startswith("#"):
+            if cur is None:
+                continue
+            if ln.startswith("# labels:"):
+                continue
+            fields = [x for x in re.split(r"\t+", ln) if x != ""]
+            if len(fields) < 4:
+                continue  # "#\t0x0": a PC without a function
+            fn = re.sub(r"\+0x[0-9a-f]+$", "", fields[2])
+            file, line = fields[3].rsplit(":", 1)
+            cur[2].append((fn, file, int(line)))
+            continue
+        if (" @" in ln or ln.endswith("@")) and not ln.startswith("heap profile:"):
+            left, right = ln.split("@", 1)
+            nums = re.findall(r"-?\d+", left)
+            pcs = [int(x, 16) for x in right.split()]
+            key = tuple((pc - 1) & MASK for pc in pcs if pc != 0)
+            cur = ([int(x) for x in nums], key, [])
+            recs.append(cur)
+            continue
+        cur = None
+        m = re.match(r"^(.*) profile: total (\d+)$", ln)
+        if m:
+            header["total"] = int(m.group(2))
+        m = re.match(r"^sampling period=(-?\d+)$", ln)
+        if m:
+            header["period"] = int(m.group(1))
+    return recs, header
+
+
+# ---------------------------------------------------------------- pproftop
+
+def pproftop_json(binary, path):
+    r = subprocess.run([binary, "--open", path, "--batch", "--json"], capture_output=True,
+                       timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError("pproftop exit %d: %s" % (r.returncode,
+                                                     r.stderr.decode(errors="replace").strip()))
+    doc = json.loads(r.stdout)
+    profs = doc["profiles"]
+    if len(profs) != 1:
+        raise RuntimeError("expected one profile, got %s" % list(profs))
+    name, p = next(iter(profs.items()))
+    return name, p
+
+
+def pt_groups(p, keys):
+    out = {}
+    for g in p["groups"]:
+        st = tuple((f["function"], f["file"], f["line"]) for f in g["frames"])
+        vals = tuple(g[k] for k in keys)
+        prev = out.get(st)
+        if prev is not None:
+            # the builder never emits two groups with the same frames
+            raise RuntimeError("two groups with the same stack %s" % fmt_stack(st))
+        out[st] = vals
+    return out
+
+
+def fmt_stack(st):
+    if not st:
+        return "(empty stack)"
+    s = " <- ".join("%s:%d" % (f[0], f[2]) for f in st[:4])
+    return s + (" <- ..." if len(st) > 4 else "")
+
+
+def drop_zero(d):
+    return {k: v for k, v in d.items() if any(x != 0 for x in v)}
+
+
+def close(want, have, slack):
+    """Exact for integers; for the floats of undone period scaling, closer
+    than slack (1 ns per stack)."""
+    if isinstance(want, float):
+        return abs(want - have) < slack
+    return want == have
+
+
+def compare(exp, got, keys):
+    """First difference between two stack->values maps, or None."""
+    exp = drop_zero(exp)
+    got = drop_zero(got)
+    for st in exp:
+        if st not in got:
+            return "pproftop lacks stack %s %s" % (fmt_stack(st), exp[st])
+    for st in got:
+        if st not in exp:
+            return "pproftop has extra stack %s %s" % (fmt_stack(st), got[st])
+    for st in exp:
+        for k, a, b in zip(keys, exp[st], got[st]):
+            if not close(a, b, 1):
+                return "stack %s: %s pprof %s, pproftop %d" % (fmt_stack(st), k, a, b)
+    return None
+
+
+def check_file(binary, path):
+    minor = go_minor(path)
+    is_text = path.endswith(".txt")
+    base = os.path.basename(path)
+    try:
+        types, samples, locs = pprof_raw(path)
+    except RuntimeError as e:
+        if is_text and base.startswith("threadcreate") and 19 <= minor <= 22:
+            return check_threadcreate_text(binary, path, str(e))
+        return "FAIL go tool pprof cannot read it: %s" % e
+    name, p = pproftop_json(binary, path)
+
+    kind_token = types[0]
+    contention = kind_token == "contentions"
+    cpu = kind_token == "samples"
+    trim = not (contention or cpu)
+    if len(types) == 1:
+        keys = ["count"]  # goroutine, threadcreate, custom: "<name>/count"
+    else:
+        keys = [VALUE_KEYS[t] for t in types]
+
+    recmap = None
+    if is_text:
+        recs, header = text_records(path)
+        recmap = {}
+        for vals, key, frames in recs:
+            recmap.setdefault(key, frames)
+
+    # pprof's samples, normalized and summed by stack
+    exp = {}
+    for vals, ids in samples:
+        if is_text:
+            key = tuple(a for a in (locs[i][0] for i in ids) if a != NO_ADDR)
+            if key not in recmap:
+                return "FAIL pprof sample at %s has no record in the text" % (
+                    " ".join("%#x" % a for a in key))
+            frames = recmap[key]
+        else:
+            frames = []
+            for i in ids:
+                addr, lines = locs[i]
+                if not lines:
+                    if addr not in (0, MASK):
+                        frames.append(("0x%x" % addr, "", 0))
+                    continue
+                frames.extend(l for l in lines if l[0] != "")
+        st = normalize(frames, trim)
+        acc = exp.setdefault(st, [0] * len(keys))
+        for j, v in enumerate(vals):
+            acc[j] += v
+    note = ""
+    if not is_text:
+        # pprof silently drops samples that reference no location (the
+        # empty stacks of threadcreate <= 1.22, a goroutine caught before
+        # it has a stack): add them back from the file itself.
+        n, sums = proto_stackless(path)
+        if n:
+            acc = exp.setdefault((), [0] * len(keys))
+            for j, v in enumerate(sums):
+                acc[j] += v
+            note = " (%d stackless samples pprof drops, read from the file)" % n
+    exp = {k: tuple(v) for k, v in exp.items()}
+    got = pt_groups(p, keys)
+
+    if contention and is_text:
+        period = header.get("period", 1)
+        if period > 1 and minor >= 20:
+            # pprof is wrong here: Go >= 1.20 writes mutex debug=1 numbers
+            # already scaled by the sampling fraction, yet google/pprof
+            # multiplies them by "sampling period" again (reference 5.2).
+            # The right values are pprof's divided by the period.
+            for st in exp:
+                c, d = exp[st]
+                if c % period != 0:
+                    return "FAIL pprof contentions %d not a multiple of the period %d" % (
+                        c, period)
+                # pprof truncates cycles*period/GHz to an integer, so the
+                # right delay is within 1 ns of pprof's / period (a float
+                # here; compare() accepts |difference| < 1 for floats).
+                exp[st] = (c // period, d / period)
+            note = " (pprof's x%d period scaling undone)" % period
+
+    # totals
+    want = [0] * len(keys)
+    for v in exp.values():
+        for j, x in enumerate(v):
+            want[j] += x
+    for j, k in enumerate(keys):
+        have = p["totals"][k]
+        if not close(want[j], have, len(exp)):
+            return "FAIL total %s: pprof %s, pproftop %d%s" % (k, want[j], have, note)
+    if cpu and name != "cpu":
+        return "FAIL CPU profile keyed %r, expected \"cpu\"" % name
+    diff = compare(exp, got, keys)
+    if diff:
+        return "FAIL %s%s" % (diff, note)
+    return "OK (%d stacks, %s%s)" % (len(drop_zero(exp)), ", ".join(
+        "%s %d" % (k, p["totals"][k]) for k in keys), note)
+
+
+def check_threadcreate_text(binary, path, why):
+    """pprof rejects the 1.19-1.22 threadcreate text ("N @" records with no
+    PCs: google/pprof's countRE needs at least one). Check pproftop against
+    the header total and the file's own records instead."""
+    recs, header = text_records(path)
+    name, p = pproftop_json(binary, path)
+    if "total" not in header:
+        return "FAIL no 'total N' header"
+    if p["totals"]["count"] != header["total"]:
+        return "FAIL count %d != header total %d" % (p["totals"]["count"], header["total"])
+    exp = {}
+    for vals, key, frames in recs:
+        st = normalize(frames, True)
+        exp[st] = (exp.get(st, (0,))[0] + vals[0],)
+    got = pt_groups(p, ["count"])
+    diff = compare(exp, got, ["count"])
+    if diff:
+        return "FAIL %s" % diff
+    return "OK (pprof cannot parse it: %s; count %d == header total, %d stacks)" % (
+        why, header["total"], len(exp))
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    binary, fixtures = sys.argv[1], sys.argv[2]
+    files = []
+    for d in sorted(os.listdir(fixtures)):
+        dp = os.path.join(fixtures, d)
+        if not os.path.isdir(dp):
+            continue
+        for f in sorted(os.listdir(dp)):
+            if f.endswith(".pb.gz") or ("debug1" in f and f.endswith(".txt")):
+                files.append(os.path.join(dp, f))
+    nfail = 0
+    for path in files:
+        rel = os.path.relpath(path, fixtures)
+        try:
+            res = check_file(binary, path)
+        except Exception as e:  # a crash of the checker is a failure too
+            res = "FAIL %s: %s" % (type(e).__name__, e)
+        if res.startswith("FAIL"):
+            nfail += 1
+        print("%-50s %s" % (rel, res), flush=True)
+    print("%d files, %d failed" % (len(files), nfail))
+    return 1 if nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,453 @@
+#!/bin/bash
+# test_cli.sh - the offline command line: --open FILE --batch [--json]
+# [--base FILE2], --help, --version, and bad input.
+#
+# env: PPROFTOP_BIN (the binary), PPROFTOP_FIXTURES (tests/fixtures).
+# Prints one line per failed check and exits 1 when any failed.
+set -u
+
+bin=${PPROFTOP_BIN:?PPROFTOP_BIN is not set}
+fx=${PPROFTOP_FIXTURES:-$(cd "$(dirname "$0")/../fixtures" && pwd)}
+here=$(cd "$(dirname "$0")" && pwd)
+export LC_ALL=C
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-cli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+nfail=0
+nok=0
+fail() {
+	echo "FAIL: $*"
+	nfail=$((nfail + 1))
+}
+ok() {
+	nok=$((nok + 1))
+}
+
+# run ARGS...: runs the binary; $out, $err and $rc are the results.
+run() {
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# squeeze: collapse runs of blanks (table columns are padded).
+squeeze() {
+	sed -e 's/[[:space:]]\{1,\}/ /g' -e 's/^ //' -e 's/ $//'
+}
+
+# ---------------------------------------------------------------- --help, --version
+
+run --help
+if [ "$rc" -ne 0 ]; then fail "--help: exit $rc"; else ok; fi
+case $out in
+*"usage: pproftop"*"--open FILE"*) ok ;;
+*) fail "--help: no usage text on stdout: $out" ;;
+esac
+run -h
+[ "$rc" -eq 0 ] && ok || fail "-h: exit $rc"
+run --version
+if [ "$rc" -ne 0 ]; then fail "--version: exit $rc"; else ok; fi
+if [[ $out =~ ^pproftop\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then ok; else fail "--version: '$out'"; fi
+run --no-such-option
+[ "$rc" -eq 2 ] && ok || fail "--no-such-option: exit $rc, expected 2"
+run --open "$fx/go1.19/goroutine.pb.gz" --batch --rows abc
+[ "$rc" -eq 2 ] && ok || fail "--rows abc: exit $rc, expected 2"
+
+# ---------------------------------------------------------------- tables
+
+# table FILE 'header line' 'row 1' ['row 2']: the first line and the first
+# data rows (after the column header) of --open FILE --batch, blanks
+# squeezed. Expected values cross-checked with go tool pprof -raw where
+# pprof reads the file (see test_pprof_parity.sh).
+table() {
+	local f=$1 head=$2
+	shift 2
+	run --open "$fx/$f" --batch
+	if [ "$rc" -ne 0 ]; then
+		fail "$f: exit $rc: $err"
+		return
+	fi
+	[ -z "$err" ] || fail "$f: unexpected stderr: $err"
+	local got
+	got=$(head -n 1 "$tmp/out" | squeeze)
+	[ "$got" = "$head" ] && ok || fail "$f: header '$got', expected '$head'"
+	# data rows start after the column header (the line ending in
+	# "FUNCTION (LOCATION)")
+	local n=0 row
+	while IFS= read -r row; do
+		n=$((n + 1))
+		[ "$#" -ge 1 ] || break
+		[ "$row" = "$1" ] && ok || fail "$f: row $n '$row', expected '$1'"
+		shift
+	done < <(sed -n '/FUNCTION (LOCATION)$/,$p' "$tmp/out" | tail -n +2 | squeeze)
+	[ "$#" -eq 0 ] || fail "$f: only $n rows, missing '$1'"
+}
+
+# protobuf
+table go1.21/goroutine.pb.gz 'goroutine: protobuf, 28 groups, count 143' \
+	'115 main.leakOne.func1 (main.go:64)' '2 main.contend (main.go:89)'
+table go1.22/allocs.pb.gz \
+	'allocs: protobuf, 11 groups, inuse_bytes 119 MiB, inuse_objects 2025, alloc_bytes 216 MiB, alloc_objects 422k' \
+	'119 MiB 1897 119 MiB 1897 main.grow (main.go:71)' \
+	'0 B 0 82.0 MiB 407k main.grow (main.go:76)'
+table go1.27/mutex.pb.gz 'mutex: protobuf, 9 groups, contentions 38.7k, delay_ns 5.11 min' \
+	'38.7k 5.11 min main.contend (main.go:92)'
+table go1.19/custom-openfiles.pb.gz 'example.com/openfiles: protobuf, 1 groups, count 3' \
+	'3 main.main (main.go:212)'
+table go1.19/profile-cpu-3s.pb.gz 'cpu: protobuf, 3 groups, cpu_ns 350 ms, samples 35' \
+	'200 ms 20 main.burnCPU.func1 (main.go:117)' '140 ms 14 main.burnCPU.func1 (main.go:116)'
+table go1.24/threadcreate.pb.gz 'threadcreate: protobuf, 2 groups, count 9' \
+	'8 (no stack)' '1 runtime.allocm (proc.go:2238)'
+# debug=1 text
+table go1.19/goroutine-debug1.txt 'goroutine: text (debug=1), 28 groups, count 131' \
+	'102 main.leakOne.func1 (main.go:64)' '3 main.contend (main.go:89)'
+table go1.19/heap-debug1.txt \
+	'heap: text (debug=1), 10 groups, inuse_bytes 106 MiB, inuse_objects 3448, alloc_bytes 170 MiB, alloc_objects 297k' \
+	'105 MiB 1676 105 MiB 1676 main.grow (main.go:71)'
+table go1.24/block-debug1.txt 'block: text (debug=1), 5 groups, contentions 54.8k, delay_ns 7.17 min' \
+	'38.1k 3.97 min main.contend (main.go:89)' '16.6k 1.62 min main.chanBlocker (main.go:107)'
+table go1.19/threadcreate-debug1.txt 'threadcreate: text (debug=1), 2 groups, count 9' \
+	'8 (no stack)' '1 runtime.allocm (proc.go:1761)'
+table go1.27/goroutineleak-debug1.txt 'goroutineleak: text (debug=1), 6 groups, count 123' \
+	'118 main.leakOne.func1 (main.go:64)'
+# goroutine dump
+table go1.27/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 27 groups, count 145' \
+	'117 main.leakOne.func1 (main.go:64)' '3 main.contend (main.go:89)'
+table go1.19/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 29 groups, count 131' \
+	'102 main.leakOne.func1 (main.go:64)'
+
+# a disabled mutex profile says so
+run --open "$fx/variants/go1.19-mutex-debug1-rate-not-set.txt" --batch
+if [ "$rc" -eq 0 ] && grep -q '^note: mutex profiling is not enabled' "$tmp/out"; then ok; else
+	fail "mutex rate not set: exit $rc, no note: $out"
+fi
+
+# --rows
+run --open "$fx/go1.21/goroutine.pb.gz" --batch --rows 2
+rows=$(sed -n '/FUNCTION (LOCATION)$/,$p' "$tmp/out" | tail -n +2 | squeeze)
+expect=$'115 main.leakOne.func1 (main.go:64)\n2 main.contend (main.go:89)\n... 26 more groups'
+[ "$rc" -eq 0 ] && [ "$rows" = "$expect" ] && ok || fail "--rows 2: exit $rc: $rows"
+
+# ---------------------------------------------------------------- JSON
+
+# json FILE KEY [--base FILE2]: --json output is valid JSON (json.tool) and
+# has the documented shape (checked by json_check below).
+json() {
+	local f=$1 key=$2
+	shift 2
+	run --open "$fx/$f" --batch --json "$@"
+	if [ "$rc" -ne 0 ]; then
+		fail "$f --json: exit $rc: $err"
+		return 1
+	fi
+	if ! python3 -m json.tool <"$tmp/out" >/dev/null 2>"$tmp/jerr"; then
+		fail "$f --json: invalid JSON: $(head -n 1 "$tmp/jerr")"
+		return 1
+	fi
+	local msg
+	if ! msg=$(python3 - "$key" "$tmp/out" <<'EOF'
+import json, re, sys
+key, path = sys.argv[1], sys.argv[2]
+doc = json.load(open(path))
+def die(m):
+    print(m)
+    sys.exit(1)
+if list(doc) != ["profiles"]:
+    die("top-level keys %s" % list(doc))
+profs = doc["profiles"]
+if list(profs) != [key]:
+    die("profile keys %s, expected [%r]" % (list(profs), key))
+p = profs[key]
+for k, t in (("total", int), ("unit", str), ("value", str), ("totals", dict), ("groups", list)):
+    if not isinstance(p.get(k), t):
+        die("%r missing or not %s" % (k, t.__name__))
+vkeys = list(p["totals"])
+if p["value"] not in vkeys or p["total"] != p["totals"][p["value"]]:
+    die("total %r / value %r inconsistent with totals" % (p["total"], p["value"]))
+sums = dict.fromkeys(vkeys, 0)
+for g in p["groups"]:
+    if not re.fullmatch(r"[0-9a-f]{16}", g.get("id", "")):
+        die("bad group id %r" % g.get("id"))
+    if not isinstance(g.get("frames"), list):
+        die("group %s has no frames list" % g["id"])
+    for f in g["frames"]:
+        if sorted(f) != ["file", "function", "line"] or not isinstance(f["function"], str) \
+                or not isinstance(f["file"], str) or not isinstance(f["line"], int):
+            die("bad frame %r" % f)
+    for k in vkeys:
+        if not isinstance(g.get(k), int):
+            die("group %s lacks value %r" % (g["id"], k))
+        if not g.get("gone"):
+            sums[k] += g[k]
+for k in vkeys:
+    if sums[k] != p["totals"][k]:
+        die("sum of groups' %s %d != totals %d" % (k, sums[k], p["totals"][k]))
+EOF
+	); then
+		fail "$f --json: $msg"
+		return 1
+	fi
+	ok
+	return 0
+}
+
+json go1.19/goroutine.pb.gz goroutine
+json go1.21/goroutine-debug1.txt goroutine
+json go1.22/goroutine-debug2.txt goroutine
+json go1.27/goroutine-debug2-gomod1.27-labels.txt goroutine
+json go1.24/heap.pb.gz heap
+json go1.27/allocs-debug1.txt heap
+json go1.19/block.pb.gz block
+json go1.21/mutex-debug1.txt mutex
+json go1.22/threadcreate-debug1.txt threadcreate
+json go1.19/custom-openfiles-debug1.txt example.com/openfiles
+json go1.27/goroutineleak.pb.gz goroutineleak
+json go1.19/profile-cpu-3s.pb.gz cpu
+json local/profile-cpu-1s.pb.gz cpu
+json variants/go1.19-goroutine-debug2-GODEBUG-tracebackancestors3.txt goroutine
+json variants/go1.23-goroutine-debug2-GOTRACEBACK-system.txt goroutine
+
+# heap debug=1: "memstats" with every runtime.MemStats field the trailer prints
+for f in go1.19/heap-debug1.txt go1.21/heap-debug1.txt go1.27/heap-debug1.txt; do
+	json "$f" heap || continue
+	if msg=$(python3 - "$tmp/out" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))["profiles"]["heap"]
+m = p.get("memstats")
+if not isinstance(m, dict):
+    print("no memstats object")
+    sys.exit(1)
+ints = ("Alloc TotalAlloc Sys Lookups Mallocs Frees HeapAlloc HeapSys HeapIdle HeapInuse "
+        "HeapReleased HeapObjects StackInuse StackSys MSpanInuse MSpanSys MCacheInuse "
+        "MCacheSys BuckHashSys GCSys OtherSys NextGC LastGC NumGC NumForcedGC MaxRSS").split()
+for k in ints:
+    if not isinstance(m.get(k), int) or isinstance(m.get(k), bool):
+        print("memstats %s: %r" % (k, m.get(k)))
+        sys.exit(1)
+for k in ("PauseNs", "PauseEnd"):
+    v = m.get(k)
+    if not isinstance(v, list) or len(v) != 256 or not all(isinstance(x, int) for x in v):
+        print("memstats %s is not 256 integers" % k)
+        sys.exit(1)
+if not isinstance(m.get("GCCPUFraction"), (int, float)) or not isinstance(m.get("DebugGC"), bool):
+    print("memstats GCCPUFraction/DebugGC: %r %r" % (m.get("GCCPUFraction"), m.get("DebugGC")))
+    sys.exit(1)
+extra = set(m) - set(ints) - {"PauseNs", "PauseEnd", "GCCPUFraction", "DebugGC"}
+if extra:
+    print("unexpected memstats keys %s" % sorted(extra))
+    sys.exit(1)
+EOF
+	); then ok; else fail "$f memstats: $msg"; fi
+done
+# the exact values of the 1.19 trailer
+run --open "$fx/go1.19/heap-debug1.txt" --batch --json
+vals=$(python3 -c '
+import json, sys
+m = json.load(sys.stdin)["profiles"]["heap"]["memstats"]
+print(m["HeapAlloc"], m["NumGC"], m["PauseNs"][(m["NumGC"] + 255) % 256], m["StackInuse"], m["StackSys"], m["GCCPUFraction"], m["DebugGC"])
+' <"$tmp/out" 2>&1)
+want=$(awk '/^# HeapAlloc = /{a=$4} /^# NumGC = /{n=$4} /^# Stack = /{si=$4; ss=$6}
+	/^# GCCPUFraction = /{g=$4} /^# DebugGC = /{d=($4=="true")?"True":"False"}
+	/^# PauseNs = /{sub(/^# PauseNs = \[/, ""); sub(/\]$/, ""); split($0, p, " ")}
+	END {print a, n, p[(n + 255) % 256 + 1], si, ss, g, d}' "$fx/go1.19/heap-debug1.txt")
+[ "$vals" = "$want" ] && ok || fail "go1.19 memstats values '$vals', expected '$want'"
+
+# ---------------------------------------------------------------- --base
+
+# now, base: same process, protobuf (times known) -> deltas and rates for the
+# counters (alloc_*), deltas only for the gauges (inuse_*)
+run --open "$fx/go1.19/allocs.pb.gz" --batch --json
+cp "$tmp/out" "$tmp/now.json"
+run --open "$fx/go1.19/heap.pb.gz" --name allocs --batch --json
+cp "$tmp/out" "$tmp/old.json"
+if json go1.19/allocs.pb.gz allocs --base "$fx/go1.19/heap.pb.gz"; then
+	if msg=$(python3 - "$tmp/out" "$tmp/now.json" "$tmp/old.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))["profiles"]["allocs"]
+now = json.load(open(sys.argv[2]))["profiles"]["allocs"]
+old = json.load(open(sys.argv[3]))["profiles"]["allocs"]
+def die(m):
+    print(m)
+    sys.exit(1)
+dt = (now["time_ns"] - old["time_ns"]) / 1e9
+if abs(d["interval_sec"] - dt) > 1e-6 or d["restarted"] is not False:
+    die("interval_sec %r (expected %r), restarted %r" % (d["interval_sec"], dt, d["restarted"]))
+for k in now["totals"]:
+    if d["delta_totals"][k] != now["totals"][k] - old["totals"][k]:
+        die("delta_totals %s" % k)
+oldg = {g["id"]: g for g in old["groups"]}
+nnew = 0
+for g in d["groups"]:
+    o = oldg.get(g["id"])
+    if o is None:
+        nnew += 1
+        if not g.get("new"):
+            die("group %s absent from the base is not marked new" % g["id"])
+    for k in ("inuse_bytes", "inuse_objects", "alloc_bytes", "alloc_objects"):
+        want = g[k] - (o[k] if o else 0)
+        if g["delta_" + k] != want:
+            die("group %s delta_%s %d, expected %d" % (g["id"], k, g["delta_" + k], want))
+    for k in ("alloc_bytes", "alloc_objects"):
+        r = g.get(k + "_per_sec")
+        if not isinstance(r, (int, float)) or abs(r - g["delta_" + k] / dt) > 1e-5 * max(1, abs(r)):
+            die("group %s %s_per_sec %r, expected %r" % (g["id"], k, r, g["delta_" + k] / dt))
+    for k in ("inuse_bytes_per_sec", "inuse_objects_per_sec"):
+        if k in g:
+            die("gauge rate %s present" % k)
+if nnew != d["new_groups"] or nnew == 0:
+    die("new_groups %r, counted %d" % (d["new_groups"], nnew))
+EOF
+	); then ok; else fail "--base allocs: $msg"; fi
+fi
+
+# no times (debug=1 text base): deltas but no rates
+if json go1.19/block.pb.gz block --base "$fx/go1.19/block-debug1.txt"; then
+	if msg=$(python3 - "$tmp/out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))["profiles"]["block"]
+if d["interval_sec"] != 0:
+    print("interval_sec %r" % d["interval_sec"]); sys.exit(1)
+if d["delta_totals"] != {"contentions": 46917 - 46890, "delay_ns": 284681794561 - 284529500969}:
+    print("delta_totals %r" % d["delta_totals"]); sys.exit(1)
+for g in d["groups"]:
+    if "delta_contentions" not in g or "delta_delay_ns" not in g:
+        print("no delta keys"); sys.exit(1)
+    if any(k.endswith("_per_sec") for k in g):
+        print("rates without times: %r" % g); sys.exit(1)
+EOF
+	); then ok; else fail "--base block (text base): $msg"; fi
+fi
+
+# counters dropped (1.22 capture "after" a 1.21 one): restarted, deltas zero
+if json go1.22/block.pb.gz block --base "$fx/go1.21/block.pb.gz"; then
+	if msg=$(python3 - "$tmp/out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))["profiles"]["block"]
+if d["restarted"] is not True or any(d["delta_totals"].values()):
+    print("restarted %r delta_totals %r" % (d["restarted"], d["delta_totals"])); sys.exit(1)
+for g in d["groups"]:
+    if g["delta_contentions"] or g["delta_delay_ns"] or g.get("contentions_per_sec", 0):
+        print("non-zero delta after a restart: %r" % g); sys.exit(1)
+EOF
+	); then ok; else fail "--base restarted: $msg"; fi
+fi
+run --open "$fx/go1.22/block.pb.gz" --base "$fx/go1.21/block.pb.gz" --batch
+grep -q 'the target restarted' "$tmp/out" && ok || fail "--base restarted: table does not say so"
+
+# different profiles cannot be compared
+run --open "$fx/go1.19/goroutine.pb.gz" --base "$fx/go1.19/heap-debug1.txt" --batch
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then ok; else
+	fail "--base of a different profile: exit $rc, stderr: $err"
+fi
+
+# ---------------------------------------------------------------- bad input
+
+# Generated inputs; each must exit 1 with exactly one line on stderr that
+# names the file and, where the input was read, the line or byte.
+cd "$tmp" || exit 1
+FX="$fx" python3 - <<'EOF'
+import gzip, os, random
+rnd = random.Random(7)
+garbage = bytes([0x42]) + bytes(rnd.randrange(256) for _ in range(4095))
+open("garbage.bin", "wb").write(garbage)
+open("garbage.txt", "w").write("hello world\nthis is not a profile\n")
+gz = open(os.environ["FX"] + "/go1.21/goroutine.pb.gz", "rb").read()
+open("truncated.pb.gz", "wb").write(gz[:len(gz) // 2])
+open("gzip-garbage.pb.gz", "wb").write(gzip.compress(b"\x0a\xff\xff\xff\xff\xff\xff" + garbage))
+open("cut-header.txt", "w").write("--- mutex:\ncycles/sec")
+open("cut-goroutine.txt", "w").write("goroutine profile: total 131\n34 @ 0x43b2f6 0x40")
+open("empty.txt", "w").write("")
+open("blank.txt", "w").write("\n\n  \n")
+open("page.html", "w").write("<!DOCTYPE html>\n<html><body>login</body></html>\n")
+open("json.txt", "w").write('{"error": "nope"}\n')
+open("long-line.txt", "w").write("goroutine profile: total 1\n1 @" + " 0x4567" * 700000 + "\n")
+open("huge-number.txt", "w").write("goroutine profile: total 1\n1 @ 0x1\n#\t0x0\tmain.f+0x1\t/x.go:"
+                                    + "9" * 40 + "\n\n")
+open("bad-count.txt", "w").write("goroutine profile: total 1\nx @ 0x1\n")
+# valid profiles with hostile strings: control bytes, quotes, backslashes,
+# invalid UTF-8 in names and labels; MemStats values JSON cannot take as is
+open("hostile-heap.txt", "wb").write(
+    b"heap profile: 1: 10 [1: 10] @ heap/2\n1: 10 [1: 10] @ 0x1\n"
+    b"#\t0x1\tmain.f\x01\"q\\\xff\xc3(+0x1\t/x\"y\x7f.go:5\n\n"
+    b"# runtime.MemStats\n# GCCPUFraction = NaN\n# Foo = 0x10\n# Bar = [1 -2 x]\n"
+    b"# Baz = inf\n# Qux = .5\n# Quux = 1e5\n# PauseNs = [1 2 3]\n# DebugGC = true\n")
+open("hostile-labels.txt", "wb").write(
+    b"goroutine profile: total 2\n2 @ 0x1\n"
+    b"# labels: {\"k\\\"\":\"v\\n\\u2028\xe2\x80\xa8\xff\"}\n"
+    b"#\t0x1\tmain.\xe2\x82\xac\t/\xf0\x9f\x98\x80.go:1\n\n")
+EOF
+[ -s long-line.txt ] || fail "could not generate the bad inputs"
+
+# bad FILE 'line N'|'byte N'|'' 'message fragment'
+bad() {
+	local f=$1 where=$2 what=$3
+	run --open "$f" --batch
+	if [ "$rc" -ne 1 ]; then
+		fail "$f: exit $rc, expected 1 (stderr: $err)"
+		return
+	fi
+	local n
+	n=$(wc -l <"$tmp/err")
+	if [ "$n" -ne 1 ]; then
+		fail "$f: $n lines on stderr, expected 1: $err"
+		return
+	fi
+	case $err in
+	"pproftop: $f: $where"*"$what"*) ok ;;
+	*) fail "$f: stderr '$err', expected 'pproftop: $f: $where...$what...'" ;;
+	esac
+	[ -z "$out" ] || fail "$f: output on stdout despite the error"
+}
+bad garbage.bin 'byte 0: ' 'not a recognized pprof format'
+bad garbage.txt 'byte 0: ' 'not a recognized pprof format'
+bad truncated.pb.gz 'byte ' 'truncated'
+bad gzip-garbage.pb.gz 'byte ' ''
+bad cut-header.txt 'line 2: ' 'cycles/second'
+bad cut-goroutine.txt 'line ' ''
+bad empty.txt 'byte 0: ' 'empty'
+# whitespace only: starts with 0x0a, so it is read as an uncompressed protobuf
+bad blank.txt 'byte ' ''
+bad page.html 'byte 0: ' 'HTML'
+bad json.txt 'byte 0: ' 'JSON'
+bad long-line.txt 'line 2: ' 'longer than'
+bad huge-number.txt 'line 3: ' 'range'
+bad bad-count.txt 'line 2: ' ''
+bad no-such-file.pb.gz '' 'No such file or directory'
+bad "$fx/go1.19/goroutineleak-404-unknown-profile.txt" 'byte 0: ' 'Unknown profile'
+bad "$fx/go1.19/error-cpu-profile-in-use.txt" 'byte 0: ' ''
+bad "$fx/go1.19/index.html" 'byte 0: ' 'HTML'
+# a bad --base is reported the same way
+run --open "$fx/go1.19/goroutine.pb.gz" --base "$tmp/garbage.bin" --batch
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	[[ $err == "pproftop: $tmp/garbage.bin: byte 0: "* ]]; then ok; else
+	fail "bad --base: exit $rc, stderr: $err"
+fi
+# hostile strings still make valid JSON
+run --open hostile-heap.txt --batch --json
+if [ "$rc" -eq 0 ] && msg=$(python3 -c '
+import json, sys
+p = json.load(sys.stdin)["profiles"]["heap"]
+m = p["memstats"]
+want = {"GCCPUFraction": "NaN", "Foo": "0x10", "Bar": "[1 -2 x]", "Baz": "inf", "Qux": ".5",
+        "Quux": 100000.0, "PauseNs": [1, 2, 3], "DebugGC": True}
+if m != want:
+    print("memstats %r" % m); sys.exit(1)
+f = p["groups"][0]["frames"][0]
+if f["function"] != "main.f\x01\"q\\\ufffd\ufffd(" or f["file"] != "/x\"y\x7f.go":
+    print("frame %r" % f); sys.exit(1)
+' <"$tmp/out" 2>&1); then ok; else fail "hostile heap --json: exit $rc: $msg $err"; fi
+run --open hostile-labels.txt --batch --json
+if [ "$rc" -eq 0 ] && msg=$(python3 -c '
+import json, sys
+g = json.load(sys.stdin)["profiles"]["goroutine"]["groups"][0]
+if g["frames"][0]["function"] != "main.\u20ac" or g["frames"][0]["file"] != "/\U0001F600.go":
+    print("frame %r" % g["frames"][0]); sys.exit(1)
+if len(g["labels"]) != 1 or g["labels"][0]["count"] != 2 or "\ufffd" not in g["labels"][0]["set"]:
+    print("labels %r" % g.get("labels")); sys.exit(1)
+' <"$tmp/out" 2>&1); then ok; else fail "hostile labels --json: exit $rc: $msg $err"; fi
+cd "$here" || exit 1
+
+echo "$nok checks passed, $nfail failed"
+[ "$nfail" -eq 0 ]
