@@ -42,6 +42,13 @@ struct builder {
 	struct memstat *ms;
 	size_t nms, cap_ms;
 	bool trim_runtime;
+	/* interned string -> its content hash, so that stack_hash hashes each
+	 * distinct string once per snapshot (pointer-keyed, open addressing) */
+	struct str_hash {
+		const char *s;
+		uint64_t h;
+	} * sh;
+	size_t sh_size, sh_n;
 };
 
 static const struct value_type vt_count[] = { { "count", "count", false } };
@@ -284,15 +291,67 @@ sat_add(int64_t a, int64_t b)
 	return r;
 }
 
+static size_t
+ptr_slot(const char *s, size_t size)
+{
+	uint64_t k = (uint64_t)(uintptr_t)s * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(k >> 32) & (size - 1);
+}
+
+/* The content hash of an interned string, computed once per snapshot. */
 static uint64_t
-stack_hash(const struct frame *f, size_t n)
+str_hash(struct builder *b, const char *s)
+{
+	if ((b->sh_n + 1) * 2 > b->sh_size) {
+		size_t n = b->sh_size ? b->sh_size * 2 : 1024;
+		struct str_hash *t = xcalloc(n, sizeof(*t));
+		for (size_t i = 0; i < b->sh_size; i++) {
+			if (b->sh[i].s == NULL)
+				continue;
+			size_t j = ptr_slot(b->sh[i].s, n);
+			while (t[j].s != NULL)
+				j = (j + 1) & (n - 1);
+			t[j] = b->sh[i];
+		}
+		free(b->sh);
+		b->sh = t;
+		b->sh_size = n;
+	}
+	size_t j = ptr_slot(s, b->sh_size);
+	while (b->sh[j].s != NULL) {
+		if (b->sh[j].s == s)
+			return b->sh[j].h;
+		j = (j + 1) & (b->sh_size - 1);
+	}
+	b->sh[j].s = s;
+	b->sh[j].h = hash_bytes(HASH_SEED, s, strlen(s) + 1);
+	b->sh_n++;
+	return b->sh[j].h;
+}
+
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Stable across runs and machines: combines the content hashes of function
+ * and file and the line number as a value (not its in-memory bytes). */
+static uint64_t
+stack_hash(struct builder *b, const struct frame *f, size_t n)
 {
 	uint64_t h = HASH_SEED;
 
 	for (size_t i = 0; i < n; i++) {
-		h = hash_bytes(h, f[i].function, strlen(f[i].function) + 1);
-		h = hash_bytes(h, f[i].file, strlen(f[i].file) + 1);
-		h = hash_bytes(h, &f[i].line, sizeof(f[i].line));
+		h = mix64(h ^ str_hash(b, f[i].function));
+		h = mix64(h ^ str_hash(b, f[i].file));
+		h = mix64(h ^ (uint64_t)f[i].line);
 	}
 	/* never 0: 0 marks an empty slot */
 	return h ? h : 1;
@@ -354,7 +413,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		}
 	}
 
-	uint64_t id = stack_hash(f, n);
+	uint64_t id = stack_hash(b, f, n);
 	if ((b->ngroups + 1) * 2 > b->tab_size)
 		tab_grow(b);
 	size_t j = id & (b->tab_size - 1);
@@ -531,6 +590,7 @@ free_builder(struct builder *b)
 	free(b->goids);
 	free(b->groups);
 	free(b->ms);
+	free(b->sh);
 	free(b);
 }
 
