@@ -1,0 +1,118 @@
+/* keymap.c - the key table (see keymap.h). */
+#include "pproftop/keymap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct km_binding bindings[] = {
+	{ KM_UP, KA_UP, "Up" },
+	{ 'k', KA_UP, "k" },
+	{ KM_DOWN, KA_DOWN, "Down" },
+	{ 'j', KA_DOWN, "j" },
+	{ KM_PGUP, KA_PGUP, "PgUp" },
+	{ KM_CTRL('b'), KA_PGUP, "C-b" },
+	{ KM_PGDN, KA_PGDN, "PgDn" },
+	{ KM_CTRL('f'), KA_PGDN, "C-f" },
+	{ KM_HOME, KA_HOME, "Home" },
+	{ 'g', KA_HOME, "g" },
+	{ KM_END, KA_END, "End" },
+	{ 'G', KA_END, "G" },
+	{ '\t', KA_NEXT_PANE, "Tab" },
+	{ KM_RIGHT, KA_NEXT_PANE, "Right" },
+	{ KM_BTAB, KA_PREV_PANE, "S-Tab" },
+	{ KM_LEFT, KA_PREV_PANE, "Left" },
+	{ '1', KA_PANE_GOROUTINES, "1" },
+	{ '2', KA_PANE_HEAP, "2" },
+	{ '3', KA_PANE_CONTENTION, "3" },
+	{ KM_ENTER, KA_ENTER, "Enter" },
+	{ '\n', KA_ENTER, NULL },
+	{ '\r', KA_ENTER, NULL },
+	{ KM_ESC, KA_BACK, "Esc" },
+	{ KM_BACKSPACE, KA_BACK, "Backspace" },
+	{ 127, KA_BACK, NULL },
+	{ 8, KA_BACK, NULL },
+	{ 'p', KA_PAUSE, "p" },
+	{ ' ', KA_PAUSE, "Space" },
+	{ 's', KA_SNAPSHOT, "s" },
+	{ 'b', KA_BASELINE, "b" },
+	{ '/', KA_FILTER, "/" },
+	{ '<', KA_SORT_PREV, "<" },
+	{ '>', KA_SORT_NEXT, ">" },
+	{ '+', KA_FASTER, "+" },
+	{ '=', KA_FASTER, NULL },
+	{ '-', KA_SLOWER, "-" },
+	{ 'r', KA_POLL_NOW, "r" },
+	{ KM_CTRL('l'), KA_REDRAW, "C-l" },
+	{ '?', KA_HELP, "?" },
+	{ KM_F1, KA_HELP, "F1" },
+	{ 'q', KA_QUIT, "q" },
+};
+
+#define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
+
+static const char *const help[KA_COUNT] = { [KA_NONE] = "",
+#define KM_HELP(name, text) [KA_##name] = text,
+	                                    KM_ACTIONS(KM_HELP)
+#undef KM_HELP
+};
+
+static const char *const names[KA_COUNT] = { [KA_NONE] = "NONE",
+#define KM_NAME(name, text) [KA_##name] = #name,
+	                                     KM_ACTIONS(KM_NAME)
+#undef KM_NAME
+};
+
+enum km_action
+keymap_lookup(int key)
+{
+	for (size_t i = 0; i < NBINDINGS; i++)
+		if (bindings[i].key == key)
+			return bindings[i].action;
+	return KA_NONE;
+}
+
+const struct km_binding *
+keymap_bindings(size_t *n)
+{
+	*n = NBINDINGS;
+	return bindings;
+}
+
+const char *
+keymap_help(enum km_action a)
+{
+	return a >= 0 && a < KA_COUNT ? help[a] : "";
+}
+
+const char *
+keymap_action_name(enum km_action a)
+{
+	return a >= 0 && a < KA_COUNT ? names[a] : "NONE";
+}
+
+size_t
+keymap_keys(enum km_action a, const char *sep, char *buf, size_t len)
+{
+	size_t o = 0, seplen = strlen(sep);
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NBINDINGS; i++) {
+		if (bindings[i].action != a || bindings[i].name == NULL)
+			continue;
+		size_t n = strlen(bindings[i].name);
+		if (o > 0) {
+			if (o + seplen >= len)
+				break;
+			memcpy(buf + o, sep, seplen);
+			o += seplen;
+		}
+		if (o + n >= len)
+			n = len - 1 - o;
+		memcpy(buf + o, bindings[i].name, n);
+		o += n;
+		buf[o] = '\0';
+	}
+	return o;
+}

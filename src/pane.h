@@ -1,0 +1,270 @@
+/* pane.h - internal to the UI: panes as tables of callbacks, the shared
+ * table machinery (rows, sort, filter, selection by id) and text helpers.
+ *
+ * A table pane (goroutines, heap, contention) only says how to build its
+ * rows from the view and what its columns and info lines are; pane_table.c
+ * sorts, filters, keeps the selection on its group id, draws and writes the
+ * report. The detail pane has its own draw and key callbacks.
+ */
+#ifndef PPROFTOP_PANE_H
+#define PPROFTOP_PANE_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pproftop/keymap.h"
+#include "pproftop/model.h"
+#include "pproftop/ui.h"
+
+#define PANE_MAX_COLS 6
+#define PANE_MAX_INFO 4
+
+enum pane_id { PANE_GOROUTINES, PANE_HEAP, PANE_CONTENTION, PANE_COUNT };
+
+/* row flags besides DIFF_NEW / DIFF_GONE */
+enum {
+	ROW_GROWING = 0x10, /* history_growing() */
+	ROW_HIDDEN = 0x20,  /* the pprof handler's own goroutine */
+};
+
+/* How a numeric cell is written. */
+enum cell_style {
+	CS_PLAIN,  /* fmt_unit */
+	CS_SIGNED, /* fmt_signed: "+3", "-1.2 MiB", "0" */
+	CS_RATE,   /* fmt_rate: "+1.2 MiB/s" */
+};
+
+struct column {
+	const char *title;       /* UTF-8 title */
+	const char *ascii_title; /* title for non-UTF-8 terminals */
+	int width;
+	const char *unit; /* value_type unit: "count", "bytes", "nanoseconds" */
+	enum cell_style style;
+	int min_screen; /* hidden on screens narrower than this (0: always shown) */
+};
+
+struct row {
+	uint64_t id;
+	const struct group *g;       /* the group now, or its last known state when gone */
+	const struct snapshot *snap; /* the snapshot g belongs to */
+	enum ep_id ep;
+	unsigned flags; /* DIFF_NEW, DIFF_GONE, ROW_* */
+	char tag;       /* 'B' / 'M' in the contention pane, else 0 */
+	double v[PANE_MAX_COLS];
+	unsigned known; /* bit c: v[c] is known (else shown as "-") */
+};
+
+/* Text attributes by role; filled by ui.c for color or monochrome. */
+enum ui_role {
+	R_NORMAL,
+	R_HEADER,
+	R_TITLE,
+	R_STALE,
+	R_PAUSED,
+	R_WARN,
+	R_TAB,
+	R_TAB_ACTIVE,
+	R_COLHDR,
+	R_SORTED,
+	R_SELECTED,
+	R_NEW,
+	R_GONE,
+	R_GROWING,
+	R_SPARK,
+	R_DIM,
+	R_INFO,
+	R_LABEL_FRAME,
+	R_COUNT
+};
+
+struct ui;
+struct pane;
+
+struct pane_ops {
+	const char *name; /* tab title */
+	enum pane_id id;
+	/* table panes */
+	const struct column *cols;
+	int ncols;
+	int default_sort; /* column index; ncols = by name */
+	int tiebreak;     /* column that orders equal rows before the name */
+	bool has_tag;     /* a one-letter kind column (B/M) */
+	/* rebuild p->rows from ui->view (p->nrows reset by the caller) */
+	void (*rows)(struct ui *ui, struct pane *p);
+	/* fill p->info with up to PANE_MAX_INFO lines (may be empty) */
+	void (*info)(struct ui *ui, struct pane *p);
+	/* the series for the trend column, oldest first; returns how many */
+	size_t (*trend)(const struct ui *ui, const struct row *r, double *out, size_t max);
+};
+
+struct pane {
+	const struct pane_ops *ops;
+	struct row *rows; /* every row, sorted */
+	size_t nrows, caprows;
+	size_t *vis; /* indices of the shown rows (filter, hidden) in order */
+	size_t nvis, capvis;
+	size_t nhidden;
+	int sort; /* column index, ops->ncols = name */
+	bool has_sel;
+	uint64_t sel_id;
+	enum ep_id sel_ep;
+	size_t sel; /* index into vis */
+	size_t top; /* first shown index into vis */
+	int page;   /* rows shown by the last draw */
+	char info[PANE_MAX_INFO][512];
+	int ninfo;
+	int info_role[PANE_MAX_INFO];
+};
+
+/* The detail of one group (Enter on a row). */
+struct detail {
+	bool active;
+	enum pane_id from;
+	enum ep_id ep;
+	uint64_t id;
+	struct snapshot *snap; /* reference that keeps g alive */
+	const struct group *g; /* last known state */
+	bool gone;
+	double gone_since; /* poll clock of the first poll without it */
+	int top;           /* scroll offset in lines */
+	int nlines;        /* lines of the last layout (for scrolling) */
+};
+
+/* Small id -> index map (open addressing), for joining diffs by group id. */
+struct idmap {
+	uint64_t *ids;
+	size_t *idx;
+	size_t size;
+};
+
+struct ui {
+	const struct model *m;
+	struct view view;
+	bool paused;
+	bool utf8, color;
+	struct screen *screen; /* the curses SCREEN made by ui_new, or NULL */
+	int attr[R_COUNT];
+	/* references on the snapshots the rows point to, and what they were */
+	struct snapshot *held[EP_COUNT][3];
+	bool need_rebuild;
+	bool dirty;
+	struct pane panes[PANE_COUNT];
+	enum pane_id cur;
+	struct detail detail;
+	bool help;
+	int help_top;
+	/* filter */
+	bool filter_on;
+	regex_t re;
+	char filter[256];
+	bool prompt;
+	char pbuf[256];
+	size_t plen;
+	char msg[256]; /* the UI's own one-shot message (bad regex, ...) */
+	/* layout */
+	int lines, cols;
+	int meter_rows;
+	int body_y, body_h;
+	double now; /* poll clock at the last draw */
+};
+
+/* ---- ui.c: text helpers ---- */
+
+/* ui_text: s[0..n) made safe and fitted to width columns: control bytes and
+ * invalid UTF-8 escaped ("\x07"), code points the terminal can't show
+ * escaped ("\u00e9" outside UTF-8 locales), truncated with an ellipsis at
+ * the end (or at the start when left). out must hold 4 * width + 8 bytes;
+ * it is always NUL-terminated. Returns the columns used. */
+int ui_text(const char *s, size_t n, int width, bool left, bool utf8, char *out, size_t outlen);
+
+/* ui_text_width: columns s[0..n) takes once escaped. */
+int ui_text_width(const char *s, size_t n, bool utf8);
+
+/* ui_text_write: s escaped, never truncated, to f. */
+void ui_text_write(FILE *f, const char *s, bool utf8);
+
+/* ui_spark: a sparkline of the last width values, right-aligned (padded
+ * with spaces on the left), scaled between their min and max. out must hold
+ * 3 * width + 1 bytes. */
+void ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outlen);
+
+/* ui_put: writes s at (y, x) with attributes attr, escaped (ui_text) and
+ * fitted to maxw columns and to the screen; returns the columns written. */
+int ui_put(const struct ui *ui, int y, int x, int maxw, int attr, const char *s);
+
+/* ui_fill: blanks columns [x, x + w) of row y with attr. */
+void ui_fill(const struct ui *ui, int y, int x, int w, int attr);
+
+/* ui_basename: the part of path after the last '/'. */
+const char *ui_basename(const char *path);
+
+/* ui_put_label: "function basename:line" of g's label frame at (y, x) in at
+ * most width columns; the location (in locattr) is kept and the function
+ * truncated first. Returns the columns used. */
+int ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
+                 const struct group *g);
+
+/* ui_label_fn: the label frame's function ("" without frames). */
+const char *ui_label_fn(const struct group *g);
+
+/* ---- pane_table.c ---- */
+
+void idmap_build_diff(struct idmap *m, const struct diff *d);
+/* idmap_get: index for id, or (size_t)-1. */
+size_t idmap_get(const struct idmap *m, uint64_t id);
+void idmap_free(struct idmap *m);
+
+/* table_add: appends a zeroed row and returns it. */
+struct row *table_add(struct pane *p);
+
+/* table_rebuild: rows via ops->rows, then sort, filter and reselect. */
+void table_rebuild(struct ui *ui, struct pane *p);
+
+/* table_refilter: sort + filter + reselect without rebuilding rows. */
+void table_refilter(struct ui *ui, struct pane *p);
+
+/* table_selected: the selected row, or NULL. */
+const struct row *table_selected(const struct pane *p);
+
+/* table_key: navigation and sort keys; returns true when handled. */
+bool table_key(struct ui *ui, struct pane *p, enum km_action a);
+
+/* table_draw: the pane into rows [y, y + h) of the screen. */
+void table_draw(struct ui *ui, struct pane *p, int y, int h);
+
+/* table_report: all rows as text. */
+void table_report(struct ui *ui, struct pane *p, FILE *out);
+
+/* table_sort_name: title of the sort column. */
+const char *table_sort_name(const struct ui *ui, const struct pane *p);
+
+void table_free(struct pane *p);
+
+/* helpers for the pane files */
+bool group_is_pprof_handler(const struct group *g);
+void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* pane_no_data: info lines for an endpoint without data; true when there
+ * is nothing to show. */
+bool pane_no_data(struct ui *ui, struct pane *p, enum ep_id e, const char *what);
+
+/* ---- the panes ---- */
+
+extern const struct pane_ops pane_goroutines_ops;
+extern const struct pane_ops pane_heap_ops;
+extern const struct pane_ops pane_contention_ops;
+
+/* pane_detail.c */
+void detail_open(struct ui *ui, enum pane_id from, const struct row *r);
+void detail_close(struct ui *ui);
+/* detail_refresh: re-find the group in the (new) view. */
+void detail_refresh(struct ui *ui);
+void detail_draw(struct ui *ui, int y, int h);
+/* detail_key: true when handled. */
+bool detail_key(struct ui *ui, enum km_action a);
+void detail_report(struct ui *ui, FILE *out);
+
+#endif

@@ -1,0 +1,150 @@
+/* pane_contention.c - block and mutex profiles in one table (column K: B or
+ * M): delay per second and contentions per second between the last two
+ * polls, and the totals since the target started. An empty or disabled
+ * profile is explained, with the call that enables it. */
+#include <string.h>
+
+#include "pane.h"
+#include "pproftop/format.h"
+
+enum { C_DELAYS, C_CONTS, C_DELAY, C_CONT, NCOLS };
+
+static const struct column cols[NCOLS] = {
+	[C_DELAYS] = { "DELAY/s", "DELAY/s", 11, "nanoseconds", CS_RATE, 0 },
+	[C_CONTS] = { "CONT/s", "CONT/s", 9, "count", CS_RATE, 0 },
+	[C_DELAY] = { "DELAY", "DELAY", 9, "nanoseconds", CS_PLAIN, 0 },
+	[C_CONT] = { "CONT", "CONT", 7, "count", CS_PLAIN, 0 },
+};
+
+static const struct {
+	enum ep_id ep;
+	char tag;
+	const char *name;
+	const char *enable;
+} kinds[2] = {
+	{ EP_BLOCK, 'B', "block", "runtime.SetBlockProfileRate(1)" },
+	{ EP_MUTEX, 'M', "mutex", "runtime.SetMutexProfileFraction(5)" },
+};
+
+static bool
+empty(const struct snapshot *s)
+{
+	return s->ngroups == 0 || s->profiling_disabled;
+}
+
+static void
+add_kind(struct ui *ui, struct pane *p, int k)
+{
+	const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
+
+	if (ve->cur == NULL)
+		return;
+	int ci = snapshot_value_index(ve->cur, "contentions");
+	int di = snapshot_value_index(ve->cur, "delay_ns");
+	if (ci < 0 || di < 0)
+		return;
+	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
+	for (size_t i = 0; i < n; i++) {
+		struct row *r = table_add(p);
+		if (ve->d != NULL) {
+			const struct diff_row *dr = &ve->d->rows[i];
+			r->id = dr->id;
+			r->g = dr->now ? dr->now : dr->old;
+			r->snap = dr->now ? ve->d->now : ve->d->old;
+			r->flags = dr->flags;
+			r->v[C_DELAY] = (double)dr->value[di];
+			r->v[C_CONT] = (double)dr->value[ci];
+			r->known = 1u << C_DELAY | 1u << C_CONT;
+			/* a counter never goes down: a gone stack has no rate */
+			if (ve->d->dt > 0 && !(dr->flags & DIFF_GONE)) {
+				r->v[C_DELAYS] = dr->per_sec[di];
+				r->v[C_CONTS] = dr->per_sec[ci];
+				r->known |= 1u << C_DELAYS | 1u << C_CONTS;
+			}
+		} else {
+			const struct group *g = &ve->cur->groups[i];
+			r->id = g->id;
+			r->g = g;
+			r->snap = ve->cur;
+			r->v[C_DELAY] = (double)g->values[di];
+			r->v[C_CONT] = (double)g->values[ci];
+			r->known = 1u << C_DELAY | 1u << C_CONT;
+		}
+		r->ep = kinds[k].ep;
+		r->tag = kinds[k].tag;
+	}
+}
+
+static void
+rows(struct ui *ui, struct pane *p)
+{
+	add_kind(ui, p, 0);
+	add_kind(ui, p, 1);
+}
+
+static void
+info(struct ui *ui, struct pane *p)
+{
+	char a[32], b[32], c[32];
+
+	for (int k = 0; k < 2; k++) {
+		const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
+		if (pane_no_data(ui, p, kinds[k].ep, kinds[k].name))
+			continue;
+		const struct snapshot *s = ve->cur;
+		if (empty(s)) {
+			pane_add_info(
+			    p, R_WARN,
+			    "%s profile is empty: profiling is off unless the target calls "
+			    "%s",
+			    kinds[k].name, kinds[k].enable);
+			continue;
+		}
+		int ci = snapshot_value_index(s, "contentions");
+		int di = snapshot_value_index(s, "delay_ns");
+		if (ci < 0 || di < 0)
+			continue;
+		if (ve->d != NULL && ve->d->dt > 0)
+			pane_add_info(
+			    p, R_INFO, "%s: %zu stacks, %s delay, %s contentions; total %s",
+			    kinds[k].name, s->ngroups,
+			    fmt_rate(a, sizeof(a), ve->d->total_per_sec[di], "nanoseconds"),
+			    fmt_rate(b, sizeof(b), ve->d->total_per_sec[ci], "count"),
+			    fmt_ns(c, sizeof(c), (double)s->totals[di]));
+		else
+			pane_add_info(
+			    p, R_INFO, "%s: %zu stacks, total %s delay (rates after the next poll)",
+			    kinds[k].name, s->ngroups, fmt_ns(c, sizeof(c), (double)s->totals[di]));
+	}
+	pane_add_info(p, R_DIM,
+	              "block records a wait when it ends: goroutines still stuck show in the "
+	              "Goroutines pane");
+}
+
+/* Per-poll increase of the cumulative delay. */
+static size_t
+trend(const struct ui *ui, const struct row *r, double *out, size_t max)
+{
+	int64_t v[HISTORY_LEN];
+	size_t n = history_get(ui->view.ep[r->ep].hist, r->id, v, HISTORY_LEN);
+
+	if (n < 2)
+		return 0;
+	size_t k = 0;
+	for (size_t i = 1; i < n && k < max; i++)
+		out[k++] = v[i] > v[i - 1] ? (double)(v[i] - v[i - 1]) : 0;
+	return k;
+}
+
+const struct pane_ops pane_contention_ops = {
+	.name = "Contention",
+	.id = PANE_CONTENTION,
+	.cols = cols,
+	.ncols = NCOLS,
+	.default_sort = C_DELAYS,
+	.tiebreak = C_DELAY,
+	.has_tag = true,
+	.rows = rows,
+	.info = info,
+	.trend = trend,
+};

@@ -1,0 +1,401 @@
+/* pane_detail.c - one group in full: its values now and over time, labels,
+ * creator, goroutine states (dumps), and the whole stack with the label
+ * frame marked. The detail follows the group id across polls; when the
+ * group disappears it says since when and keeps its last known state (a
+ * snapshot reference keeps that alive). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "pane.h"
+#include "pproftop/format.h"
+
+/* Lines go either to the screen (scrolled into [y, y + h)) or to a file. */
+struct out {
+	struct ui *ui;
+	FILE *f;
+	int y, h, top;
+	int line;  /* lines emitted so far */
+	int fncol; /* width of the function column of frames */
+};
+
+static void emit(struct out *o, int attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+emit(struct out *o, int attr, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (o->f != NULL) {
+		ui_text_write(o->f, buf, o->ui->utf8);
+		fputc('\n', o->f);
+	} else {
+		int row = o->line - o->top;
+		if (row >= 0 && row < o->h)
+			ui_put(o->ui, o->y + row, 0, o->ui->cols, attr, buf);
+	}
+	o->line++;
+}
+
+/* A frame: marker, function, then file:line (left-truncated on screen). */
+static void
+emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
+{
+	char loc[600];
+
+	if (f->file[0] != '\0')
+		snprintf(loc, sizeof(loc), "%s:%lld", f->file, (long long)f->line);
+	else
+		loc[0] = '\0';
+	if (o->f != NULL) {
+		fprintf(o->f, "%s ", mark);
+		ui_text_write(o->f, f->function, o->ui->utf8);
+		fputs("  ", o->f);
+		ui_text_write(o->f, loc, o->ui->utf8);
+		fputc('\n', o->f);
+		o->line++;
+		return;
+	}
+	int row = o->line - o->top;
+	o->line++;
+	if (row < 0 || row >= o->h)
+		return;
+	struct ui *ui = o->ui;
+	int y = o->y + row, w = ui->cols;
+	/* functions in a column as wide as the longest (but the location keeps
+	 * at least a third of the screen); locations after it */
+	int locw = ui_text_width(loc, strlen(loc), ui->utf8);
+	int fnw = w - 4 - 2 - w / 3;
+	if (o->fncol > 0 && o->fncol < fnw)
+		fnw = o->fncol;
+	if (locw > w - 4 - fnw - 2)
+		locw = w - 4 - fnw - 2;
+	char fit[4 * 512 + 8];
+	ui_put(ui, y, 1, 2, attr, mark);
+	ui_put(ui, y, 4, fnw, attr, f->function);
+	if (locw) {
+		ui_text(loc, strlen(loc), locw, true, ui->utf8, fit, sizeof(fit));
+		ui_put(ui, y, 4 + fnw + 2, locw, ui->attr[R_DIM], fit);
+	}
+}
+
+static const char *
+pane_name(const struct detail *d)
+{
+	switch (d->ep) {
+	case EP_GOROUTINE:
+		return "Goroutines";
+	case EP_HEAP:
+		return "Heap";
+	case EP_BLOCK:
+		return "Contention (block)";
+	case EP_MUTEX:
+		return "Contention (mutex)";
+	default:
+		return ep_info(d->ep)->name;
+	}
+}
+
+/* The history of the group's primary value; cumulative ones as per-poll
+ * increases. */
+static size_t
+history_series(const struct ui *ui, const struct detail *d, bool *cumulative, int64_t *raw,
+               size_t *nraw, double *out)
+{
+	const struct history *h = ui->view.ep[d->ep].hist;
+	const struct snapshot *s = d->snap;
+	size_t n = h ? history_get(h, d->id, raw, HISTORY_LEN) : 0;
+
+	*nraw = n;
+	*cumulative = s->vt[s->primary].cumulative;
+	if (!*cumulative) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = (double)raw[i];
+		return n;
+	}
+	size_t k = 0;
+	for (size_t i = 1; i < n; i++)
+		out[k++] = raw[i] > raw[i - 1] ? (double)(raw[i] - raw[i - 1]) : 0;
+	return k;
+}
+
+static void
+emit_values(struct out *o, const struct detail *d)
+{
+	struct ui *ui = o->ui;
+	const struct view_ep *ve = &ui->view.ep[d->ep];
+	const struct snapshot *s = d->snap;
+	const struct diff_row *dr = ve->d ? diff_find(ve->d, d->id) : NULL;
+	const struct diff_row *br = ve->dbase ? diff_find(ve->dbase, d->id) : NULL;
+	char a[32], b[32], c[32], e[64], r[32];
+
+	for (int v = 0; v < s->nvalues; v++) {
+		const struct value_type *vt = &s->vt[v];
+		double now = d->gone ? 0 : (double)d->g->values[v];
+		fmt_unit(a, sizeof(a), now, vt->unit);
+		if (dr != NULL)
+			fmt_signed(b, sizeof(b), (double)dr->delta[v], vt->unit);
+		else
+			snprintf(b, sizeof(b), "-");
+		if (br != NULL)
+			fmt_signed(c, sizeof(c), (double)br->delta[v], vt->unit);
+		else
+			snprintf(c, sizeof(c), "-");
+		e[0] = '\0';
+		if (vt->cumulative && dr != NULL && ve->d->dt > 0 && !(dr->flags & DIFF_GONE))
+			snprintf(e, sizeof(e), "  rate %s",
+			         fmt_rate(r, sizeof(r), dr->per_sec[v], vt->unit));
+		emit(o, A_NORMAL, "  %-14s %10s   %s poll %-10s %s base %-10s%s", vt->key, a,
+		     ui->utf8 ? "\xce\x94" : "d", b, ui->utf8 ? "\xce\x94" : "d", c, e);
+	}
+	if (d->ep == EP_HEAP) {
+		const struct diff *ad = ui->view.ep[EP_ALLOCS].d;
+		int ab = ad ? snapshot_value_index(ad->now, "alloc_bytes") : -1;
+		const struct diff_row *ar = ab >= 0 ? diff_find(ad, d->id) : NULL;
+		if (ar != NULL && ad->dt > 0)
+			emit(o, A_NORMAL, "  %-14s %10s", "alloc rate",
+			     fmt_rate(a, sizeof(a), ar->per_sec[ab], "bytes"));
+	}
+	if (d->gone)
+		emit(o, ui->attr[R_DIM], "  (last known: %s %s)", s->vt[s->primary].key,
+		     fmt_unit(a, sizeof(a), (double)d->g->values[s->primary],
+		              s->vt[s->primary].unit));
+}
+
+static void
+emit_history(struct out *o, const struct detail *d)
+{
+	struct ui *ui = o->ui;
+	const struct snapshot *s = d->snap;
+	int64_t raw[HISTORY_LEN];
+	double v[HISTORY_LEN];
+	size_t nraw;
+	bool cum;
+	size_t n = history_series(ui, d, &cum, raw, &nraw, v);
+	char spark[3 * 40 + 1], line[600], a[32];
+
+	if (n == 0) {
+		emit(o, ui->attr[R_DIM], "  no history yet");
+		return;
+	}
+	ui_spark(v, n, n < 40 ? (int)n : 40, ui->utf8, spark, sizeof(spark));
+	emit(o, A_NORMAL, "  %s%s over %zu polls: %s", s->vt[s->primary].key,
+	     cum ? " per poll" : "", n, spark);
+	size_t first = n > 8 ? n - 8 : 0, l = 0;
+	l += (size_t)snprintf(line + l, sizeof(line) - l, "  last values:");
+	for (size_t i = first; i < n && l < sizeof(line); i++)
+		l += (size_t)snprintf(line + l, sizeof(line) - l, " %s",
+		                      fmt_unit(a, sizeof(a), v[i], s->vt[s->primary].unit));
+	emit(o, A_NORMAL, "%s", line);
+	if (!cum && history_growing(ui->view.ep[d->ep].hist, d->id))
+		emit(o, ui->attr[R_GROWING],
+		     "  %s keeps growing (rose in at least half of the "
+		     "last %d polls, never fell)",
+		     ui->utf8 ? "\xe2\x96\xb2" : "^", HISTORY_WINDOW);
+}
+
+#define MAX_LABELSETS 64
+
+/* most frequent label set first */
+static int
+cmp_labelsets(const void *pa, const void *pb)
+{
+	const struct labelset *a = *(const struct labelset *const *)pa;
+	const struct labelset *b = *(const struct labelset *const *)pb;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return strcmp(a->text, b->text);
+}
+
+static void
+emit_all(struct out *o)
+{
+	struct ui *ui = o->ui;
+	const struct detail *d = &ui->detail;
+	const struct group *g = d->g;
+	char a[32];
+
+	emit(o, ui->attr[R_TITLE], "%s %s %s", pane_name(d), ui->utf8 ? "\xe2\x80\xba" : ">",
+	     ui_label_fn(g));
+	if (d->gone)
+		emit(o, ui->attr[R_WARN], "group gone since %s ago; showing its last known stack",
+		     fmt_age(a, sizeof(a), ui->now - d->gone_since));
+	emit(o, ui->attr[R_TITLE], "values");
+	emit_values(o, d);
+	emit_history(o, d);
+	if (g->labels != NULL) {
+		const struct labelset *ls[MAX_LABELSETS];
+		size_t n = 0;
+		for (const struct labelset *l = g->labels; l != NULL && n < MAX_LABELSETS;
+		     l = l->next)
+			ls[n++] = l;
+		qsort(ls, n, sizeof(ls[0]), cmp_labelsets);
+		emit(o, ui->attr[R_TITLE], "labels");
+		for (size_t i = 0; i < n; i++)
+			emit(o, A_NORMAL, "  %s %s%lld", ls[i]->text, ui->utf8 ? "\xc3\x97" : "x",
+			     (long long)ls[i]->count);
+	}
+	if (g->states != NULL) {
+		char line[600];
+		size_t l = (size_t)snprintf(line, sizeof(line), "states:");
+		for (const struct gstate *st = g->states; st != NULL && l < sizeof(line);
+		     st = st->next)
+			l += (size_t)snprintf(line + l, sizeof(line) - l, " %s %s%lld;", st->state,
+			                      ui->utf8 ? "\xc3\x97" : "x", (long long)st->count);
+		if (g->max_wait_minutes > 0 && l < sizeof(line))
+			snprintf(line + l, sizeof(line) - l, " longest wait %lld min",
+			         (long long)g->max_wait_minutes);
+		emit(o, A_NORMAL, "%s", line);
+	}
+	/* functions in one column, locations aligned after the longest */
+	o->fncol = 0;
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		const char *fn = g->frames[i].function;
+		int fw = ui_text_width(fn, strlen(fn), ui->utf8);
+		if (fw > o->fncol)
+			o->fncol = fw;
+	}
+	if (g->created_by != NULL) {
+		const char *fn = g->created_by->function;
+		int fw = ui_text_width(fn, strlen(fn), ui->utf8);
+		if (fw > o->fncol)
+			o->fncol = fw;
+	}
+	if (g->created_by != NULL) {
+		emit(o, ui->attr[R_TITLE], "created by");
+		emit_frame(o, " ", A_NORMAL, g->created_by);
+	}
+	emit(o, ui->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s",
+	     g->nframes, g->nframes == 1 ? "" : "s", ui->utf8 ? "\xe2\x96\xb6" : ">",
+	     g->elided ? " (elided)" : "");
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		bool lf = i == g->label_frame;
+		emit_frame(o, lf ? (ui->utf8 ? "\xe2\x96\xb6" : ">") : " ",
+		           lf ? ui->attr[R_LABEL_FRAME] : ui->attr[R_NORMAL], &g->frames[i]);
+	}
+}
+
+void
+detail_open(struct ui *ui, enum pane_id from, const struct row *r)
+{
+	struct detail *d = &ui->detail;
+
+	detail_close(ui);
+	d->active = true;
+	d->from = from;
+	d->ep = r->ep;
+	d->id = r->id;
+	/* snapshots are refcounted and immutable: a reference through the
+	 * const row is by design */
+	d->snap = snapshot_ref((struct snapshot *)r->snap);
+	d->g = r->g;
+	d->gone = (r->flags & DIFF_GONE) != 0;
+	d->gone_since = ui->m ? ui->m->ep[r->ep].t_cur : 0;
+	d->top = 0;
+}
+
+void
+detail_close(struct ui *ui)
+{
+	struct detail *d = &ui->detail;
+
+	snapshot_free(d->snap);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+detail_refresh(struct ui *ui)
+{
+	struct detail *d = &ui->detail;
+
+	if (!d->active)
+		return;
+	const struct snapshot *s = ui->view.ep[d->ep].cur;
+	const struct group *g = s ? snapshot_find(s, d->id) : NULL;
+	if (g != NULL) {
+		struct snapshot *old = d->snap;
+		d->snap = snapshot_ref((struct snapshot *)s);
+		d->g = g;
+		d->gone = false;
+		snapshot_free(old);
+	} else if (!d->gone) {
+		d->gone = true;
+		d->gone_since = ui->m->ep[d->ep].t_cur;
+	}
+}
+
+void
+detail_draw(struct ui *ui, int y, int h)
+{
+	struct detail *d = &ui->detail;
+	struct out o = { .ui = ui, .y = y, .h = h, .top = d->top };
+
+	emit_all(&o);
+	d->nlines = o.line;
+	if (d->top > 0 && d->top > d->nlines - h) {
+		/* scrolled past the end (the content shrank): redraw clamped */
+		d->top = d->nlines - h > 0 ? d->nlines - h : 0;
+		for (int i = 0; i < h; i++)
+			ui_fill(ui, y + i, 0, ui->cols, A_NORMAL);
+		o = (struct out){ .ui = ui, .y = y, .h = h, .top = d->top };
+		emit_all(&o);
+	}
+}
+
+bool
+detail_key(struct ui *ui, enum km_action a)
+{
+	struct detail *d = &ui->detail;
+	int page = ui->body_h > 2 ? ui->body_h - 1 : 1;
+	int max = d->nlines - ui->body_h > 0 ? d->nlines - ui->body_h : 0;
+
+	switch (a) {
+	case KA_BACK:
+		ui->cur = d->from;
+		detail_close(ui);
+		return true;
+	case KA_UP:
+		d->top--;
+		break;
+	case KA_DOWN:
+		d->top++;
+		break;
+	case KA_PGUP:
+		d->top -= page;
+		break;
+	case KA_PGDN:
+		d->top += page;
+		break;
+	case KA_HOME:
+		d->top = 0;
+		break;
+	case KA_END:
+		d->top = max;
+		break;
+	default:
+		return false;
+	}
+	if (d->top > max)
+		d->top = max;
+	if (d->top < 0)
+		d->top = 0;
+	return true;
+}
+
+void
+detail_report(struct ui *ui, FILE *out)
+{
+	struct out o = { .ui = ui, .f = out };
+
+	fputs("== Detail ==\n", out);
+	emit_all(&o);
+	fputc('\n', out);
+}

@@ -1,0 +1,540 @@
+/* pane_table.c - the table machinery shared by the goroutine, heap and
+ * contention panes: rows, sorting, the regex filter, a selection that
+ * follows its group id, drawing and the plain-text report. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "pane.h"
+#include "pproftop/format.h"
+#include "pproftop/xalloc.h"
+
+#define NO_INDEX ((size_t)-1)
+#define TREND_MAX 40
+
+void
+idmap_build_diff(struct idmap *m, const struct diff *d)
+{
+	size_t n = 16;
+
+	while (n < d->nrows * 2 + 1)
+		n *= 2;
+	m->size = n;
+	m->ids = xcalloc(n, sizeof(*m->ids));
+	m->idx = xcalloc(n, sizeof(*m->idx));
+	for (size_t i = 0; i < d->nrows; i++) {
+		uint64_t id = d->rows[i].id;
+		size_t j = id & (n - 1);
+		while (m->ids[j] != 0 && m->ids[j] != id)
+			j = (j + 1) & (n - 1);
+		if (m->ids[j] == id)
+			continue; /* keep the first */
+		m->ids[j] = id;
+		m->idx[j] = i;
+	}
+}
+
+size_t
+idmap_get(const struct idmap *m, uint64_t id)
+{
+	if (m->size == 0 || id == 0)
+		return NO_INDEX;
+	size_t j = id & (m->size - 1);
+	while (m->ids[j] != 0) {
+		if (m->ids[j] == id)
+			return m->idx[j];
+		j = (j + 1) & (m->size - 1);
+	}
+	return NO_INDEX;
+}
+
+void
+idmap_free(struct idmap *m)
+{
+	free(m->ids);
+	free(m->idx);
+	memset(m, 0, sizeof(*m));
+}
+
+struct row *
+table_add(struct pane *p)
+{
+	if (p->nrows == p->caprows) {
+		p->caprows = p->caprows ? p->caprows * 2 : 64;
+		p->rows = xreallocarray(p->rows, p->caprows, sizeof(*p->rows));
+	}
+	struct row *r = &p->rows[p->nrows++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+bool
+group_is_pprof_handler(const struct group *g)
+{
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		const char *fn = g->frames[i].function;
+		if (strncmp(fn, "net/http/pprof.", 15) == 0 ||
+		    strcmp(fn, "runtime/pprof.writeGoroutine") == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->ninfo >= PANE_MAX_INFO)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->info[p->ninfo], sizeof(p->info[0]), fmt, ap);
+	va_end(ap);
+	p->info_role[p->ninfo++] = r;
+}
+
+bool
+pane_no_data(struct ui *ui, struct pane *p, enum ep_id e, const char *what)
+{
+	const struct endpoint *ep = &ui->m->ep[e];
+
+	if (ui->view.ep[e].cur != NULL)
+		return false;
+	if (ep->missing)
+		pane_add_info(p, R_WARN, "%s: the target does not serve /debug/pprof/%s", what,
+		              ep_info(e)->query);
+	else if (ep->err[0] != '\0')
+		pane_add_info(p, R_WARN, "%s: no data: %s", what, ep->err);
+	else
+		pane_add_info(p, R_INFO, "%s: waiting for the first poll", what);
+	return true;
+}
+
+/* ---- sort, filter, selection ---- */
+
+static const struct pane *sort_pane; /* qsort has no context argument */
+
+static int
+cmp_col(const struct row *a, const struct row *b, int c)
+{
+	bool ka = a->known & (1u << c), kb = b->known & (1u << c);
+
+	if (ka != kb)
+		return ka ? -1 : 1;
+	if (ka && a->v[c] != b->v[c])
+		return a->v[c] > b->v[c] ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp_name(const struct row *a, const struct row *b)
+{
+	int c = strcmp(ui_label_fn(a->g), ui_label_fn(b->g));
+
+	if (c != 0)
+		return c;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return (int)a->ep - (int)b->ep;
+}
+
+static int
+cmp_rows(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	const struct pane_ops *o = sort_pane->ops;
+	int c;
+
+	if (sort_pane->sort < o->ncols) {
+		c = cmp_col(a, b, sort_pane->sort);
+		if (c != 0)
+			return c;
+		if (o->tiebreak >= 0 && o->tiebreak != sort_pane->sort) {
+			c = cmp_col(a, b, o->tiebreak);
+			if (c != 0)
+				return c;
+		}
+	}
+	return cmp_name(a, b);
+}
+
+static bool
+row_matches(const struct ui *ui, const struct row *r)
+{
+	if (!ui->filter_on)
+		return true;
+	for (uint32_t i = 0; i < r->g->nframes; i++)
+		if (regexec(&ui->re, r->g->frames[i].function, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
+static void
+select_vis(struct pane *p, size_t i)
+{
+	if (p->nvis == 0) {
+		p->sel = 0;
+		return;
+	}
+	if (i >= p->nvis)
+		i = p->nvis - 1;
+	p->sel = i;
+	const struct row *r = &p->rows[p->vis[i]];
+	p->has_sel = true;
+	p->sel_id = r->id;
+	p->sel_ep = r->ep;
+}
+
+void
+table_refilter(struct ui *ui, struct pane *p)
+{
+	sort_pane = p;
+	if (p->nrows > 1)
+		qsort(p->rows, p->nrows, sizeof(*p->rows), cmp_rows);
+	sort_pane = NULL;
+
+	if (p->capvis < p->nrows) {
+		p->capvis = p->nrows;
+		p->vis = xreallocarray(p->vis, p->capvis, sizeof(*p->vis));
+	}
+	p->nvis = 0;
+	size_t found = NO_INDEX;
+	for (size_t i = 0; i < p->nrows; i++) {
+		const struct row *r = &p->rows[i];
+		if ((r->flags & ROW_HIDDEN) || !row_matches(ui, r))
+			continue;
+		if (p->has_sel && r->id == p->sel_id && r->ep == p->sel_ep)
+			found = p->nvis;
+		p->vis[p->nvis++] = i;
+	}
+	/* the selection follows its group; when the group left the table the
+	 * row that took its place is selected */
+	select_vis(p, found != NO_INDEX ? found : p->sel);
+	if (p->top > p->sel)
+		p->top = p->sel;
+}
+
+void
+table_rebuild(struct ui *ui, struct pane *p)
+{
+	p->nrows = 0;
+	p->nhidden = 0;
+	p->ninfo = 0;
+	if (ui->m != NULL) {
+		p->ops->rows(ui, p);
+		p->ops->info(ui, p);
+	}
+	table_refilter(ui, p);
+}
+
+const struct row *
+table_selected(const struct pane *p)
+{
+	if (p->nvis == 0 || p->sel >= p->nvis)
+		return NULL;
+	return &p->rows[p->vis[p->sel]];
+}
+
+bool
+table_key(struct ui *ui, struct pane *p, enum km_action a)
+{
+	size_t page = p->page > 1 ? (size_t)p->page - 1 : 1;
+
+	switch (a) {
+	case KA_UP:
+		if (p->sel > 0)
+			select_vis(p, p->sel - 1);
+		return true;
+	case KA_DOWN:
+		select_vis(p, p->sel + 1);
+		return true;
+	case KA_PGUP:
+		select_vis(p, p->sel > page ? p->sel - page : 0);
+		return true;
+	case KA_PGDN:
+		select_vis(p, p->sel + page);
+		return true;
+	case KA_HOME:
+		select_vis(p, 0);
+		return true;
+	case KA_END:
+		select_vis(p, p->nvis ? p->nvis - 1 : 0);
+		return true;
+	case KA_SORT_PREV:
+		if (p->sort > 0)
+			p->sort--;
+		table_refilter(ui, p);
+		return true;
+	case KA_SORT_NEXT:
+		if (p->sort < p->ops->ncols)
+			p->sort++;
+		table_refilter(ui, p);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *
+table_sort_name(const struct ui *ui, const struct pane *p)
+{
+	if (p->sort >= p->ops->ncols)
+		return "FUNCTION";
+	const struct column *c = &p->ops->cols[p->sort];
+	return ui->utf8 ? c->title : c->ascii_title;
+}
+
+/* ---- cells ---- */
+
+static void
+cell_text(const struct column *c, const struct row *r, int i, char *buf, size_t len)
+{
+	if (!(r->known & (1u << i))) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	switch (c->style) {
+	case CS_PLAIN:
+		fmt_unit(buf, len, r->v[i], c->unit);
+		break;
+	case CS_SIGNED:
+		fmt_signed(buf, len, r->v[i], c->unit);
+		break;
+	case CS_RATE:
+		fmt_rate(buf, len, r->v[i], c->unit);
+		break;
+	}
+}
+
+static const char *
+mark_text(const struct ui *ui, const struct row *r, int *role)
+{
+	if (r->flags & ROW_GROWING) {
+		*role = R_GROWING;
+		return ui->utf8 ? "\xe2\x96\xb2" : "^"; /* ▲ */
+	}
+	if (r->flags & DIFF_NEW) {
+		*role = R_NEW;
+		return "+";
+	}
+	if (r->flags & DIFF_GONE) {
+		*role = R_GONE;
+		return "-";
+	}
+	*role = R_NORMAL;
+	return " ";
+}
+
+static size_t
+row_trend(const struct ui *ui, const struct pane *p, const struct row *r, double *v, size_t max)
+{
+	if (p->ops->trend == NULL)
+		return 0;
+	return p->ops->trend(ui, r, v, max);
+}
+
+/* Column x positions for a table of total width w. */
+struct table_layout {
+	int tag_x;
+	int col_x[PANE_MAX_COLS];
+	int trend_x, trend_w;
+	int mark_x;
+	int name_x, name_w;
+};
+
+static void
+layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
+{
+	const struct pane_ops *o = p->ops;
+	int x = 0;
+
+	L->tag_x = -1;
+	if (o->has_tag) {
+		L->tag_x = 0;
+		x = 2;
+	}
+	for (int c = 0; c < o->ncols; c++) {
+		L->col_x[c] = -1;
+		if (w < o->cols[c].min_screen)
+			continue;
+		L->col_x[c] = x;
+		x += o->cols[c].width + 1;
+	}
+	int avail = w - x - 2;
+	L->trend_w = 0;
+	if (o->trend != NULL && avail >= 36) {
+		L->trend_w = avail / 3;
+		if (L->trend_w > TREND_MAX)
+			L->trend_w = TREND_MAX;
+	}
+	L->trend_x = x;
+	if (L->trend_w > 0)
+		x += L->trend_w + 1;
+	L->mark_x = x;
+	x += 2;
+	L->name_x = x;
+	L->name_w = w - x;
+	(void)ui;
+}
+
+void
+table_draw(struct ui *ui, struct pane *p, int y, int h)
+{
+	const struct pane_ops *o = p->ops;
+	struct table_layout L;
+	int w = ui->cols;
+	char buf[64];
+
+	layout(ui, p, w, &L);
+
+	int ninfo = p->ninfo;
+	if (ninfo > h - 3)
+		ninfo = h - 3 > 0 ? h - 3 : 0;
+	for (int i = 0; i < ninfo; i++)
+		ui_put(ui, y + i, 0, w, ui->attr[p->info_role[i]], p->info[i]);
+	y += ninfo;
+	h -= ninfo;
+	if (h <= 0)
+		return;
+
+	/* column titles */
+	int hdr = ui->attr[R_COLHDR];
+	ui_fill(ui, y, 0, w, hdr);
+	if (o->has_tag)
+		ui_put(ui, y, L.tag_x, 1, hdr, "K");
+	for (int c = 0; c < o->ncols; c++) {
+		if (L.col_x[c] < 0)
+			continue;
+		const char *t = ui->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
+		int tw = ui_text_width(t, strlen(t), ui->utf8);
+		int cw = o->cols[c].width;
+		int at = c == p->sort ? ui->attr[R_SORTED] : hdr;
+		ui_put(ui, y, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, at, t);
+	}
+	if (L.trend_w > 0)
+		ui_put(ui, y, L.trend_x, L.trend_w, hdr, "TREND");
+	ui_put(ui, y, L.name_x, L.name_w, p->sort >= o->ncols ? ui->attr[R_SORTED] : hdr,
+	       "FUNCTION  FILE:LINE");
+	y++;
+	h--;
+
+	p->page = h > 0 ? h : 1;
+	if (p->nvis == 0) {
+		if (h > 0 && p->nrows > 0 && ui->filter_on)
+			ui_put(ui, y, 1, w - 1, ui->attr[R_DIM], "no group matches the filter");
+		else if (h > 0 && p->nrows == 0 && p->ninfo == 0)
+			ui_put(ui, y, 1, w - 1, ui->attr[R_DIM], "no groups");
+		return;
+	}
+	if (p->sel < p->top)
+		p->top = p->sel;
+	if (p->sel >= p->top + (size_t)h)
+		p->top = p->sel - (size_t)h + 1;
+	if (p->top + (size_t)h > p->nvis)
+		p->top = p->nvis > (size_t)h ? p->nvis - (size_t)h : 0;
+
+	double tv[HISTORY_LEN];
+	char spark[3 * TREND_MAX + 1];
+	for (int i = 0; i < h && p->top + (size_t)i < p->nvis; i++) {
+		size_t vi = p->top + (size_t)i;
+		const struct row *r = &p->rows[p->vis[vi]];
+		bool sel = vi == p->sel;
+		int base = ui->attr[R_NORMAL];
+		if (r->flags & DIFF_GONE)
+			base = ui->attr[R_GONE];
+		else if (r->flags & DIFF_NEW)
+			base = ui->attr[R_NEW];
+		int extra = sel ? ui->attr[R_SELECTED] : 0;
+		int ry = y + i;
+		if (sel)
+			ui_fill(ui, ry, 0, w, base | extra);
+		if (o->has_tag) {
+			buf[0] = r->tag ? r->tag : ' ';
+			buf[1] = '\0';
+			ui_put(ui, ry, L.tag_x, 1, base | extra, buf);
+		}
+		for (int c = 0; c < o->ncols; c++) {
+			if (L.col_x[c] < 0)
+				continue;
+			cell_text(&o->cols[c], r, c, buf, sizeof(buf));
+			int cw = o->cols[c].width, tw = (int)strlen(buf);
+			ui_put(ui, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
+		}
+		if (L.trend_w > 0) {
+			size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
+			ui_spark(tv, n, L.trend_w, ui->utf8, spark, sizeof(spark));
+			ui_put(ui, ry, L.trend_x, L.trend_w,
+			       (r->flags & DIFF_GONE ? base : ui->attr[R_SPARK]) | extra, spark);
+		}
+		int mrole;
+		const char *mk = mark_text(ui, r, &mrole);
+		ui_put(ui, ry, L.mark_x, 1, ui->attr[mrole] | extra, mk);
+		ui_put_label(ui, ry, L.name_x, L.name_w, base | extra,
+		             ((r->flags & DIFF_GONE) ? base : ui->attr[R_DIM]) | extra, r->g);
+	}
+}
+
+/* ---- report ---- */
+
+void
+table_report(struct ui *ui, struct pane *p, FILE *out)
+{
+	const struct pane_ops *o = p->ops;
+	char buf[64];
+	double tv[HISTORY_LEN];
+	char spark[3 * 16 + 1];
+
+	fprintf(out, "== %s ==\n", o->name);
+	for (int i = 0; i < p->ninfo; i++) {
+		ui_text_write(out, p->info[i], ui->utf8);
+		fputc('\n', out);
+	}
+	if (o->has_tag)
+		fputs("K ", out);
+	for (int c = 0; c < o->ncols; c++) {
+		const char *t = ui->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
+		int pad = o->cols[c].width - ui_text_width(t, strlen(t), ui->utf8);
+		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
+	}
+	fprintf(out, "%-16s   FUNCTION  FILE:LINE\n", "TREND");
+	for (size_t i = 0; i < p->nrows; i++) {
+		const struct row *r = &p->rows[i];
+		if (o->has_tag)
+			fprintf(out, "%c ", r->tag ? r->tag : ' ');
+		for (int c = 0; c < o->ncols; c++) {
+			cell_text(&o->cols[c], r, c, buf, sizeof(buf));
+			fprintf(out, "%*s ", o->cols[c].width, buf);
+		}
+		size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
+		ui_spark(tv, n, 16, ui->utf8, spark, sizeof(spark));
+		int mrole;
+		const char *mk = mark_text(ui, r, &mrole);
+		if (r->flags & ROW_HIDDEN)
+			mk = "h";
+		fprintf(out, "%s %s ", spark, mk);
+		ui_text_write(out, r->g->nframes ? ui_label_fn(r->g) : "(no stack)", ui->utf8);
+		if (r->g->nframes > 0) {
+			const struct frame *f = &r->g->frames[r->g->label_frame];
+			fputc(' ', out);
+			ui_text_write(out, ui_basename(f->file), ui->utf8);
+			fprintf(out, ":%lld", (long long)f->line);
+		}
+		fputc('\n', out);
+	}
+	if (p->nrows == 0)
+		fputs("(no groups)\n", out);
+	fputc('\n', out);
+}
+
+void
+table_free(struct pane *p)
+{
+	free(p->rows);
+	free(p->vis);
+	p->rows = NULL;
+	p->vis = NULL;
+	p->nrows = p->caprows = p->nvis = p->capvis = 0;
+}

@@ -1,0 +1,1120 @@
+/* ui.c - the dashboard frame: terminal setup, header, meters, tab bar,
+ * status line, filter prompt, help overlay, key dispatch, and the text
+ * helpers every pane uses (escaping, fitting, sparklines). See ui.h.
+ *
+ * Everything untrusted (function names, file names, labels, error texts)
+ * goes to the screen through ui_put(), which escapes control bytes and
+ * invalid UTF-8 and fits the text to its columns; nothing is written raw.
+ */
+#include "pproftop/ui.h"
+
+#include <langinfo.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "pane.h"
+#include "pproftop/format.h"
+#include "pproftop/keymap.h"
+#include "pproftop/xalloc.h"
+
+#define MIN_COLS 50
+#define MIN_LINES 10
+
+static const struct pane_ops *const pane_table[PANE_COUNT] = {
+	[PANE_GOROUTINES] = &pane_goroutines_ops,
+	[PANE_HEAP] = &pane_heap_ops,
+	[PANE_CONTENTION] = &pane_contention_ops,
+};
+
+/* ---- text helpers ---- */
+
+/* One display token of s[*i..n): at most 11 bytes into tok (NUL-terminated).
+ * Returns its width in columns. */
+static int
+next_tok(const unsigned char *s, size_t n, size_t *i, bool utf8, char tok[12])
+{
+	unsigned c = s[*i];
+
+	if (c >= 0x20 && c < 0x7f) {
+		tok[0] = (char)c;
+		tok[1] = '\0';
+		(*i)++;
+		return 1;
+	}
+	if (c >= 0x80) {
+		uint32_t cp;
+		size_t len;
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			goto invalid;
+		}
+		if (n - *i < len)
+			goto invalid;
+		for (size_t k = 1; k < len; k++) {
+			unsigned b = s[*i + k];
+			if ((b & 0xc0) != 0x80)
+				goto invalid;
+			cp = cp << 6 | (b & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			goto invalid;
+		int w = utf8 ? wcwidth((wchar_t)cp) : -1;
+		if (w == 1 || w == 2) {
+			memcpy(tok, s + *i, len);
+			tok[len] = '\0';
+			*i += len;
+			return w;
+		}
+		/* not printable here (or a zero-width character): escape */
+		snprintf(tok, 12, cp <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)cp);
+		*i += len;
+		return (int)strlen(tok);
+	}
+invalid:
+	snprintf(tok, 12, "\\x%02x", c);
+	(*i)++;
+	return 4;
+}
+
+int
+ui_text_width(const char *s, size_t n, bool utf8)
+{
+	char tok[12];
+	size_t i = 0;
+	int w = 0;
+
+	while (i < n) {
+		int tw = next_tok((const unsigned char *)s, n, &i, utf8, tok);
+		if (w > INT_MAX - tw)
+			return INT_MAX;
+		w += tw;
+	}
+	return w;
+}
+
+int
+ui_text(const char *s, size_t n, int width, bool left, bool utf8, char *out, size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *ell = utf8 ? "\xe2\x80\xa6" : "..."; /* … */
+	int ellw = utf8 ? 1 : 3;
+	char tok[12];
+	size_t i = 0, o = 0;
+	int used = 0;
+
+	if (outlen == 0)
+		return 0;
+	out[0] = '\0';
+	if (width <= 0)
+		return 0;
+
+	/* does it fit? (stop measuring once it doesn't) */
+	int total = 0;
+	bool fits = true;
+	while (i < n) {
+		total += next_tok(u, n, &i, utf8, tok);
+		if (total > width) {
+			fits = false;
+			break;
+		}
+	}
+	int budget = width;
+	i = 0;
+	if (!fits && width > ellw) {
+		budget = width - ellw;
+		if (left) {
+			/* skip from the start until the rest fits in the budget */
+			int full = ui_text_width(s, n, utf8);
+			while (i < n && full > budget)
+				full -= next_tok(u, n, &i, utf8, tok);
+			size_t el = strlen(ell);
+			if (el + 1 <= outlen) {
+				memcpy(out, ell, el);
+				o = el;
+				used = ellw;
+			}
+			budget = width;
+		}
+	} else if (!fits) {
+		left = false; /* too narrow for an ellipsis: plain cut */
+	}
+	while (i < n) {
+		size_t save = i;
+		int tw = next_tok(u, n, &i, utf8, tok);
+		size_t tl = strlen(tok);
+		if (used + tw > budget || o + tl + 1 > outlen) {
+			i = save;
+			break;
+		}
+		memcpy(out + o, tok, tl);
+		o += tl;
+		used += tw;
+	}
+	if (!fits && !left && width > ellw) {
+		size_t el = strlen(ell);
+		if (o + el + 1 <= outlen) {
+			memcpy(out + o, ell, el);
+			o += el;
+			used += ellw;
+		}
+	}
+	out[o] = '\0';
+	return used;
+}
+
+void
+ui_text_write(FILE *f, const char *s, bool utf8)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	char tok[12];
+
+	while (i < n) {
+		next_tok(u, n, &i, utf8, tok);
+		fputs(tok, f);
+	}
+}
+
+void
+ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outlen)
+{
+	static const char *const bars[8] = {
+		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
+	}; /* ▁▂▃▄▅▆▇█ */
+	static const char ascii[] = "_.-:=+*#";
+	size_t o = 0;
+
+	if (outlen == 0)
+		return;
+	if (width < 0)
+		width = 0;
+	size_t w = (size_t)width;
+	size_t k = n < w ? n : w;
+	const double *x = v + (n - k);
+	double lo = 0, hi = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (i == 0 || x[i] < lo)
+			lo = x[i];
+		if (i == 0 || x[i] > hi)
+			hi = x[i];
+	}
+	for (size_t i = k; i < w && o + 2 <= outlen; i++)
+		out[o++] = ' ';
+	for (size_t i = 0; i < k; i++) {
+		int level = 0;
+		if (hi > lo)
+			level = (int)floor((x[i] - lo) / (hi - lo) * 7 + 0.5);
+		if (level < 0)
+			level = 0;
+		if (level > 7)
+			level = 7;
+		if (utf8) {
+			if (o + 4 > outlen)
+				break;
+			memcpy(out + o, bars[level], 3);
+			o += 3;
+		} else {
+			if (o + 2 > outlen)
+				break;
+			out[o++] = ascii[level];
+		}
+	}
+	out[o] = '\0';
+}
+
+int
+ui_put(const struct ui *ui, int y, int x, int maxw, int attr, const char *s)
+{
+	char buf[4 * 512 + 8];
+	int w = maxw;
+
+	if (y < 0 || y >= ui->lines || x < 0 || x >= ui->cols || s == NULL)
+		return 0;
+	if (w > ui->cols - x)
+		w = ui->cols - x;
+	if (w > 512)
+		w = 512;
+	int used = ui_text(s, strlen(s), w, false, ui->utf8, buf, sizeof(buf));
+	attrset(attr);
+	mvaddstr(y, x, buf);
+	attrset(A_NORMAL);
+	return used;
+}
+
+void
+ui_fill(const struct ui *ui, int y, int x, int w, int attr)
+{
+	if (y < 0 || y >= ui->lines || x < 0 || x >= ui->cols)
+		return;
+	if (w > ui->cols - x)
+		w = ui->cols - x;
+	attrset(attr);
+	mvhline(y, x, ' ', w);
+	attrset(A_NORMAL);
+}
+
+const char *
+ui_basename(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+const char *
+ui_label_fn(const struct group *g)
+{
+	return g->nframes > 0 ? g->frames[g->label_frame].function : "";
+}
+
+int
+ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
+             const struct group *g)
+{
+	char loc[4 * 600 + 8], fn[4 * 512 + 8], tmp[600];
+	int locw = 0;
+
+	if (width <= 0)
+		return 0;
+	if (g->nframes == 0)
+		return ui_put(ui, y, x, width, locattr, "(no stack)");
+	const struct frame *f = &g->frames[g->label_frame];
+	if (f->file[0] != '\0') {
+		const char *b = ui_basename(f->file);
+		snprintf(tmp, sizeof(tmp), "%s:%lld", b, (long long)f->line);
+		int fw = ui_text_width(f->function, strlen(f->function), ui->utf8);
+		int lw = ui_text_width(tmp, strlen(tmp), ui->utf8);
+		/* the whole location when everything fits or when it takes at
+		 * most a third of a wide column; else the function only */
+		int lmax = width >= 36 ? width / 3 : 0;
+		if (fw + 1 + lw <= width || lw <= lmax)
+			locw = ui_text(tmp, strlen(tmp), lw, true, ui->utf8, loc, sizeof(loc));
+	}
+	int fnw = width - (locw ? locw + 1 : 0);
+	if (fnw > 512)
+		fnw = 512;
+	int used = ui_text(f->function, strlen(f->function), fnw, false, ui->utf8, fn, sizeof(fn));
+	attrset(attr);
+	mvaddstr(y, x, fn);
+	if (locw) {
+		attrset(locattr);
+		mvaddstr(y, x + used + 1, loc);
+		used += locw + 1;
+	}
+	attrset(A_NORMAL);
+	return used;
+}
+
+/* ---- setup ---- */
+
+static void
+init_attrs(struct ui *ui)
+{
+	int *a = ui->attr;
+
+	for (int i = 0; i < R_COUNT; i++)
+		a[i] = A_NORMAL;
+	a[R_HEADER] = A_REVERSE;
+	a[R_TITLE] = A_BOLD;
+	a[R_STALE] = A_REVERSE | A_BOLD;
+	a[R_PAUSED] = A_REVERSE | A_BOLD;
+	a[R_WARN] = A_BOLD;
+	a[R_TAB_ACTIVE] = A_REVERSE | A_BOLD;
+	a[R_COLHDR] = A_REVERSE;
+	a[R_SORTED] = A_REVERSE | A_BOLD | A_UNDERLINE;
+	a[R_SELECTED] = A_REVERSE;
+	a[R_NEW] = A_BOLD;
+	a[R_GONE] = A_DIM;
+	a[R_GROWING] = A_BOLD;
+	a[R_DIM] = A_DIM;
+	a[R_LABEL_FRAME] = A_BOLD;
+	if (!ui->color)
+		return;
+	if (start_color() == ERR) {
+		ui->color = false;
+		return;
+	}
+	int bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+	init_pair(1, COLOR_WHITE, COLOR_BLUE);
+	init_pair(2, COLOR_WHITE, COLOR_RED);
+	init_pair(3, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(4, COLOR_GREEN, bg);
+	init_pair(5, COLOR_RED, bg);
+	init_pair(6, COLOR_YELLOW, bg);
+	init_pair(7, COLOR_CYAN, bg);
+	init_pair(8, COLOR_BLACK, COLOR_CYAN);
+	init_pair(9, COLOR_BLACK, COLOR_GREEN);
+	a[R_HEADER] = COLOR_PAIR(1);
+	a[R_STALE] = COLOR_PAIR(2) | A_BOLD;
+	a[R_PAUSED] = COLOR_PAIR(3) | A_BOLD;
+	a[R_WARN] = COLOR_PAIR(6) | A_BOLD;
+	a[R_TAB_ACTIVE] = COLOR_PAIR(8) | A_BOLD;
+	a[R_COLHDR] = COLOR_PAIR(9);
+	a[R_SORTED] = COLOR_PAIR(8) | A_BOLD;
+	a[R_NEW] = COLOR_PAIR(4) | A_BOLD;
+	a[R_GONE] = COLOR_PAIR(5) | A_DIM;
+	a[R_GROWING] = COLOR_PAIR(6) | A_BOLD;
+	a[R_SPARK] = COLOR_PAIR(7);
+	a[R_LABEL_FRAME] = COLOR_PAIR(6) | A_BOLD;
+}
+
+struct ui *
+ui_new(bool init_terminal, bool color)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	SCREEN *scr = NULL;
+
+	if (init_terminal) {
+		/* newterm, unlike initscr, returns NULL instead of exiting */
+		scr = newterm(NULL, stdout, stdin);
+		if (scr == NULL)
+			return NULL;
+		set_term(scr);
+	}
+	struct ui *ui = xcalloc(1, sizeof(*ui));
+	ui->screen = scr;
+	ui->color = color && (nc == NULL || nc[0] == '\0') && has_colors();
+	const char *cs = nl_langinfo(CODESET);
+	ui->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	if (init_terminal) {
+		set_escdelay(25);
+		curs_set(0);
+	}
+	init_attrs(ui);
+	for (int i = 0; i < PANE_COUNT; i++) {
+		ui->panes[i].ops = pane_table[i];
+		ui->panes[i].sort = pane_table[i]->default_sort;
+	}
+	ui->cur = PANE_GOROUTINES;
+	ui_resize(ui);
+	return ui;
+}
+
+static void
+release_held(struct ui *ui)
+{
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int k = 0; k < 3; k++) {
+			snapshot_free(ui->held[e][k]);
+			ui->held[e][k] = NULL;
+		}
+}
+
+void
+ui_free(struct ui *ui, bool end_terminal)
+{
+	if (ui == NULL) {
+		if (end_terminal)
+			endwin();
+		return;
+	}
+	detail_close(ui);
+	view_release(&ui->view);
+	for (int i = 0; i < PANE_COUNT; i++)
+		table_free(&ui->panes[i]);
+	release_held(ui);
+	if (ui->filter_on)
+		regfree(&ui->re);
+	if (end_terminal)
+		endwin();
+	if (ui->screen != NULL && end_terminal)
+		delscreen(ui->screen);
+	free(ui);
+}
+
+/* The snapshots the view shows (or would show, when live). */
+static const struct snapshot *
+shown(const struct ui *ui, int e, int k)
+{
+	if (ui->paused) {
+		const struct view_ep *v = &ui->view.ep[e];
+		return k == 0 ? v->cur : k == 1 ? v->prev : v->base;
+	}
+	const struct endpoint *ep = &ui->m->ep[e];
+	return k == 0 ? ep->cur : k == 1 ? ep->prev : ep->base;
+}
+
+static void
+rebuild(struct ui *ui)
+{
+	ui->need_rebuild = false;
+	if (ui->m == NULL)
+		return;
+	if (!ui->paused)
+		view_live(&ui->view, ui->m);
+	/* hold the snapshots the rows will point into */
+	struct snapshot *old[EP_COUNT][3];
+	memcpy(old, ui->held, sizeof(old));
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int k = 0; k < 3; k++) {
+			const struct snapshot *s = shown(ui, e, k);
+			/* snapshots are refcounted and immutable: taking a
+			 * reference through a const view is by design */
+			ui->held[e][k] = s ? snapshot_ref((struct snapshot *)s) : NULL;
+		}
+	for (int i = 0; i < PANE_COUNT; i++)
+		table_rebuild(ui, &ui->panes[i]);
+	detail_refresh(ui);
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int k = 0; k < 3; k++)
+			snapshot_free(old[e][k]);
+	ui->dirty = true;
+}
+
+static void
+ensure_fresh(struct ui *ui)
+{
+	if (ui->need_rebuild)
+		rebuild(ui);
+}
+
+void
+ui_set_model(struct ui *ui, const struct model *m)
+{
+	if (ui->paused) {
+		view_release(&ui->view);
+		ui->paused = false;
+	}
+	ui->m = m;
+	if (m != NULL)
+		view_live(&ui->view, m);
+	ui->need_rebuild = true;
+	ui->dirty = true;
+}
+
+void
+ui_model_changed(struct ui *ui)
+{
+	ui->dirty = true;
+	if (ui->m == NULL || ui->paused)
+		return;
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int k = 0; k < 3; k++)
+			if (shown(ui, e, k) != ui->held[e][k])
+				ui->need_rebuild = true;
+}
+
+bool
+ui_dirty(const struct ui *ui)
+{
+	return ui->dirty || ui->need_rebuild;
+}
+
+bool
+ui_paused(const struct ui *ui)
+{
+	return ui->paused;
+}
+
+void
+ui_resize(struct ui *ui)
+{
+	getmaxyx(stdscr, ui->lines, ui->cols);
+	ui->meter_rows = ui->cols >= 180 ? 1 : 2;
+	ui->body_y = 2 + ui->meter_rows;
+	ui->body_h = ui->lines - ui->body_y - 1;
+	ui->dirty = true;
+}
+
+static void
+set_pause(struct ui *ui, bool on)
+{
+	if (on == ui->paused || ui->m == NULL)
+		return;
+	if (on) {
+		view_freeze(&ui->view, ui->m);
+		ui->paused = true;
+	} else {
+		view_release(&ui->view);
+		ui->paused = false;
+	}
+	rebuild(ui);
+}
+
+/* ---- header, meters, tabs, status ---- */
+
+/* The view is stale when the app could not reach the target or when an
+ * endpoint that had data failed at its last attempt (its data is kept).
+ * Endpoints that never answered don't count: their panes say why. */
+static bool
+stale_reason(const struct ui *ui, const struct ui_status *st, const char **reason, double *age)
+{
+	const struct model *m = ui->m;
+	double last = 0;
+	bool stale = st != NULL && st->failures > 0;
+
+	*reason = NULL;
+	*age = -1;
+	if (m == NULL)
+		return false;
+	const char *any = NULL;
+	for (int e = 0; e < EP_COUNT; e++) {
+		const struct endpoint *ep = &m->ep[e];
+		if (ep->last_ok > last)
+			last = ep->last_ok;
+		if (ep->nerr == 0 || ep->err[0] == '\0')
+			continue;
+		if (any == NULL)
+			any = ep->err;
+		if (ep->last_ok > 0 && *reason == NULL) {
+			stale = true;
+			*reason = ep->err; /* the first endpoint whose data is now old */
+		}
+	}
+	if (*reason == NULL)
+		*reason = any;
+	if (last > 0 && st != NULL)
+		*age = st->now - last;
+	return stale;
+}
+
+static double
+last_good(const struct model *m, double *latency)
+{
+	double last = 0, lat = 0;
+
+	for (int e = 0; e < EP_COUNT; e++) {
+		if (m->ep[e].last_ok > last)
+			last = m->ep[e].last_ok;
+		if (m->ep[e].last_ok > 0 && m->ep[e].latency > lat)
+			lat = m->ep[e].latency;
+	}
+	*latency = lat;
+	return last;
+}
+
+static void
+draw_header(struct ui *ui, const struct ui_status *st)
+{
+	char buf[1200], a[32], b[32];
+	int x = 0, w = ui->cols;
+	int hattr = ui->attr[R_HEADER];
+
+	ui_fill(ui, 0, 0, w, hattr);
+	x += ui_put(ui, 0, x, w - x, hattr | A_BOLD, "pproftop ");
+	if (st != NULL && st->target != NULL)
+		x += ui_put(ui, 0, x, w - x, hattr, st->target);
+
+	/* right-hand flags, PAUSED rightmost */
+	char flags[256];
+	const char *mode = st != NULL ? st->mode : NULL;
+	snprintf(flags, sizeof(flags), "%s%s%s%s", mode ? "[" : "", mode ? mode : "",
+	         mode ? "] " : "", st != NULL && st->insecure ? "TLS NOT VERIFIED " : "");
+	int pw = ui->paused ? 7 : 0;
+	int fw = ui_text_width(flags, strlen(flags), ui->utf8);
+
+	const char *reason = NULL;
+	double age = -1;
+	bool stale = ui->m != NULL && stale_reason(ui, st, &reason, &age);
+	if (ui->m != NULL && st != NULL) {
+		double lat;
+		double last = last_good(ui->m, &lat);
+		if (st->poll_latency > 0)
+			lat = st->poll_latency;
+		if (stale) {
+			if (age >= 0)
+				snprintf(buf, sizeof(buf), "STALE %s", fmt_age(a, sizeof(a), age));
+			else
+				snprintf(buf, sizeof(buf), "STALE (no data yet)");
+			x += 2;
+			x += ui_put(ui, 0, x, w - x - fw - pw, ui->attr[R_STALE], buf);
+			if (reason != NULL) {
+				snprintf(buf, sizeof(buf), " %s", reason);
+				x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);
+			}
+		} else if (st->mode != NULL) {
+			/* a saved snapshot: its poll clock is not ours */
+		} else if (last > 0) {
+			snprintf(buf, sizeof(buf), "  polled %s ago (%s), every %gs",
+			         fmt_age(a, sizeof(a), st->now - last),
+			         fmt_ns(b, sizeof(b), lat * 1e9), st->interval);
+			x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);
+		} else {
+			snprintf(buf, sizeof(buf), "  %s",
+			         st->polling ? "polling..." : "no data yet");
+			x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);
+		}
+	}
+	int rx = w - fw - pw;
+	if (rx < x + 1)
+		rx = x + 1;
+	if (fw > 0)
+		ui_put(ui, 0, rx, w - rx, ui->attr[R_WARN] | A_REVERSE, flags);
+	if (ui->paused)
+		ui_put(ui, 0, w - 7, 7, ui->attr[R_PAUSED], " PAUSED");
+}
+
+static const struct {
+	const char *label, *shortlabel; /* shortlabel: at most 6 columns */
+	enum meter_id id;
+	const char *unit;
+} meters[METER_COUNT] = {
+	{ "goroutines", "gorout", METER_GOROUTINES, "count" },
+	{ "HeapAlloc", "HAlloc", METER_HEAP_ALLOC, "bytes" },
+	{ "HeapInuse", "HInuse", METER_HEAP_INUSE, "bytes" },
+	{ "Sys", "Sys", METER_SYS, "bytes" },
+	{ "NumGC", "NumGC", METER_NUM_GC, "count" },
+	{ "GC pause", "pause", METER_LAST_PAUSE_NS, "nanoseconds" },
+};
+
+static void
+draw_meters(struct ui *ui)
+{
+	int per_row = METER_COUNT / ui->meter_rows;
+	int cw = ui->cols / per_row;
+	double v[HISTORY_LEN];
+	char val[32], spark[3 * 32 + 1];
+
+	for (int i = 0; i < METER_COUNT; i++) {
+		int y = 1 + i / per_row, x = (i % per_row) * cw;
+		size_t n = 0;
+		if (ui->m != NULL)
+			n = series_get(view_meter(&ui->view, meters[i].id), v, HISTORY_LEN);
+		if (n > 0)
+			fmt_unit(val, sizeof(val), v[n - 1], meters[i].unit);
+		else
+			snprintf(val, sizeof(val), "-");
+		/* label, value right-aligned in 8 columns, sparkline */
+		int lw = cw - 8 - 2 < 10 ? cw - 8 - 2 : 10;
+		ui_put(ui, y, x, lw, ui->attr[R_TITLE],
+		       lw < 10 ? meters[i].shortlabel : meters[i].label);
+		int vw = (int)strlen(val);
+		ui_put(ui, y, x + lw + 1 + (8 > vw ? 8 - vw : 0), 8, A_NORMAL, val);
+		int sw = cw - lw - 8 - 3;
+		if (sw > 32)
+			sw = 32;
+		if (sw >= 3 && n > 0) {
+			ui_spark(v, n, sw, ui->utf8, spark, sizeof(spark));
+			ui_put(ui, y, x + lw + 10, sw, ui->attr[R_SPARK], spark);
+		}
+	}
+}
+
+static void
+draw_tabs(struct ui *ui)
+{
+	int y = 1 + ui->meter_rows, x = 0;
+	char buf[300];
+
+	for (int i = 0; i < PANE_COUNT; i++) {
+		const struct pane *p = &ui->panes[i];
+		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, p->ops->name, p->nvis);
+		int at = i == (int)ui->cur ? ui->attr[R_TAB_ACTIVE] : ui->attr[R_TAB];
+		x += ui_put(ui, y, x, ui->cols - x, at, buf);
+		x += ui_put(ui, y, x, ui->cols - x, A_NORMAL, " ");
+	}
+	const struct pane *p = &ui->panes[ui->cur];
+	size_t o = (size_t)snprintf(buf, sizeof(buf), "sort: %s", table_sort_name(ui, p));
+	if (ui->filter_on && o < sizeof(buf))
+		snprintf(buf + o, sizeof(buf) - o, "  filter: /%s/", ui->filter);
+	int bw = ui_text_width(buf, strlen(buf), ui->utf8);
+	int rx = ui->cols - bw - 1;
+	if (rx < x + 1)
+		rx = x + 1;
+	ui_put(ui, y, rx, ui->cols - rx, ui->attr[R_DIM], buf);
+}
+
+static void
+draw_status(struct ui *ui, const struct ui_status *st)
+{
+	int y = ui->lines - 1;
+	char buf[600];
+
+	if (ui->prompt) {
+		snprintf(buf, sizeof(buf), "filter (regex, Enter apply, Esc cancel): /%s_",
+		         ui->pbuf);
+		ui_put(ui, y, 0, ui->cols, ui->attr[R_TITLE], buf);
+		return;
+	}
+	if (ui->msg[0] != '\0') {
+		ui_put(ui, y, 0, ui->cols, ui->attr[R_WARN], ui->msg);
+		return;
+	}
+	if (st != NULL && st->message != NULL && st->message[0] != '\0') {
+		ui_put(ui, y, 0, ui->cols, A_NORMAL, st->message);
+		return;
+	}
+	const char *reason = NULL;
+	double age;
+	if (ui->m != NULL && stale_reason(ui, st, &reason, &age) && reason != NULL) {
+		snprintf(buf, sizeof(buf), "last poll failed (showing the last good data): %s",
+		         reason);
+		ui_put(ui, y, 0, ui->cols, ui->attr[R_WARN], buf);
+		return;
+	}
+	ui_put(ui, y, 0, ui->cols, ui->attr[R_DIM],
+	       ui->help            ? "Esc ? q close the help  Up/Down PgUp/PgDn scroll"
+	       : ui->detail.active ? "Esc back  Up/Down scroll  p pause  s snapshot  ? help  q quit"
+	                           : "? help  q quit  Enter details  / filter  </> sort  p pause  "
+	                             "s snapshot  b baseline  +/- interval");
+}
+
+/* ---- help overlay ---- */
+
+#define HELP_LEGEND 4
+
+static int
+help_lines(void)
+{
+	return KA_COUNT - 1 + HELP_LEGEND;
+}
+
+/* The help replaces the body (rows 1 .. lines-2); it is generated from the
+ * key table, so it lists every binding. */
+static void
+draw_help(struct ui *ui)
+{
+	char keys[80], line[300];
+	int n = help_lines();
+	int y0 = 1, h = ui->lines - 2;
+	int inner = h - 1;
+
+	for (int y = y0; y < y0 + h; y++)
+		ui_fill(ui, y, 0, ui->cols, A_NORMAL);
+	if (ui->help_top > n - inner)
+		ui->help_top = n - inner > 0 ? n - inner : 0;
+	snprintf(line, sizeof(line), "Keys  (Esc, ? or q closes%s)",
+	         n > inner ? "; Up/Down scroll" : "");
+	ui_put(ui, y0, 0, ui->cols, ui->attr[R_COLHDR], line);
+	ui_fill(ui, y0, (int)strlen(line), ui->cols, ui->attr[R_COLHDR]);
+	for (int i = 0; i < inner; i++) {
+		int k = ui->help_top + i;
+		if (k >= n)
+			break;
+		if (k < KA_COUNT - 1) {
+			enum km_action a = (enum km_action)(k + 1);
+			keymap_keys(a, " ", keys, sizeof(keys));
+			snprintf(line, sizeof(line), "  %-18s %s", keys, keymap_help(a));
+		} else {
+			static const char *const legend[2][HELP_LEGEND] = {
+				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
+				  "         ^ keeps growing (rose in at least half of the last 8 "
+				  "polls)",
+				  "  Pause freezes the view; polling goes on." },
+				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
+				  "         \xe2\x96\xb2 keeps growing (rose in at least half of "
+				  "the "
+				  "last 8 polls)",
+				  "  Pause freezes the view; polling goes on." },
+			};
+			snprintf(line, sizeof(line), "%s", legend[ui->utf8][k - (KA_COUNT - 1)]);
+		}
+		ui_put(ui, y0 + 1 + i, 0, ui->cols, A_NORMAL, line);
+	}
+}
+
+/* ---- drawing ---- */
+
+static void
+draw_too_small(struct ui *ui)
+{
+	char buf[128];
+
+	erase();
+	snprintf(buf, sizeof(buf), "Terminal too small (%dx%d, need %dx%d)", ui->cols, ui->lines,
+	         MIN_COLS, MIN_LINES);
+	if ((int)strlen(buf) > ui->cols)
+		snprintf(buf, sizeof(buf), "Terminal too small");
+	ui_put(ui, 0, 0, ui->cols, ui->attr[R_WARN], buf);
+}
+
+void
+ui_draw(struct ui *ui, const struct ui_status *st)
+{
+	if (st != NULL)
+		ui->now = st->now;
+	ensure_fresh(ui);
+	int l, c;
+	getmaxyx(stdscr, l, c);
+	if (l != ui->lines || c != ui->cols)
+		ui_resize(ui);
+	if (ui->cols < MIN_COLS || ui->lines < MIN_LINES) {
+		draw_too_small(ui);
+	} else {
+		erase();
+		draw_header(ui, st);
+		draw_meters(ui);
+		draw_tabs(ui);
+		if (ui->help)
+			draw_help(ui);
+		else if (ui->detail.active)
+			detail_draw(ui, ui->body_y, ui->body_h);
+		else
+			table_draw(ui, &ui->panes[ui->cur], ui->body_y, ui->body_h);
+		draw_status(ui, st);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	ui->dirty = false;
+}
+
+/* ---- keys ---- */
+
+static int
+translate(int ch)
+{
+	switch (ch) {
+	case KEY_UP:
+		return KM_UP;
+	case KEY_DOWN:
+		return KM_DOWN;
+	case KEY_LEFT:
+		return KM_LEFT;
+	case KEY_RIGHT:
+		return KM_RIGHT;
+	case KEY_PPAGE:
+		return KM_PGUP;
+	case KEY_NPAGE:
+		return KM_PGDN;
+	case KEY_HOME:
+		return KM_HOME;
+	case KEY_END:
+		return KM_END;
+	case KEY_ENTER:
+		return KM_ENTER;
+	case KEY_BACKSPACE:
+		return KM_BACKSPACE;
+	case KEY_BTAB:
+		return KM_BTAB;
+	case KEY_F(1):
+		return KM_F1;
+	default:
+		return ch >= KEY_MIN ? -1 : ch;
+	}
+}
+
+static void
+refilter_all(struct ui *ui)
+{
+	for (int i = 0; i < PANE_COUNT; i++)
+		table_refilter(ui, &ui->panes[i]);
+}
+
+static void
+apply_filter(struct ui *ui)
+{
+	ui->pbuf[ui->plen] = '\0';
+	if (ui->plen == 0) {
+		if (ui->filter_on)
+			regfree(&ui->re);
+		ui->filter_on = false;
+		ui->filter[0] = '\0';
+		refilter_all(ui);
+		return;
+	}
+	/* smart case: case-insensitive unless the pattern has a capital */
+	int flags = REG_EXTENDED | REG_NOSUB;
+	bool upper = false;
+	for (size_t i = 0; i < ui->plen; i++)
+		if (ui->pbuf[i] >= 'A' && ui->pbuf[i] <= 'Z')
+			upper = true;
+	if (!upper)
+		flags |= REG_ICASE;
+	regex_t re;
+	int rc = regcomp(&re, ui->pbuf, flags);
+	if (rc != 0) {
+		char err[160];
+		regerror(rc, &re, err, sizeof(err));
+		snprintf(ui->msg, sizeof(ui->msg), "invalid regex /%s/: %s", ui->pbuf, err);
+		return;
+	}
+	if (ui->filter_on)
+		regfree(&ui->re);
+	ui->re = re;
+	ui->filter_on = true;
+	snprintf(ui->filter, sizeof(ui->filter), "%s", ui->pbuf);
+	refilter_all(ui);
+}
+
+static void
+prompt_key(struct ui *ui, int ch)
+{
+	switch (ch) {
+	case KEY_ENTER:
+	case '\n':
+	case '\r':
+		ui->prompt = false;
+		apply_filter(ui);
+		return;
+	case KM_ESC:
+		ui->prompt = false;
+		return;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		/* drop one UTF-8 character */
+		while (ui->plen > 0 && ((unsigned char)ui->pbuf[ui->plen - 1] & 0xc0) == 0x80)
+			ui->plen--;
+		if (ui->plen > 0)
+			ui->plen--;
+		ui->pbuf[ui->plen] = '\0';
+		return;
+	case KM_CTRL('u'):
+		ui->plen = 0;
+		ui->pbuf[0] = '\0';
+		return;
+	default:
+		if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && ui->plen + 1 < sizeof(ui->pbuf)) {
+			ui->pbuf[ui->plen++] = (char)ch;
+			ui->pbuf[ui->plen] = '\0';
+		}
+	}
+}
+
+static void
+switch_pane(struct ui *ui, enum pane_id p)
+{
+	detail_close(ui);
+	ui->cur = p;
+}
+
+enum ui_action
+ui_key(struct ui *ui, int ch)
+{
+	ui->dirty = true;
+	if (ch == KEY_RESIZE) {
+		ui_resize(ui);
+		return UI_REDRAW;
+	}
+	ensure_fresh(ui);
+	ui->msg[0] = '\0';
+	if (ui->prompt) {
+		prompt_key(ui, ch);
+		return UI_REDRAW;
+	}
+	int k = translate(ch);
+	enum km_action a = k < 0 ? KA_NONE : keymap_lookup(k);
+
+	if (ui->help) {
+		switch (a) {
+		case KA_UP:
+			if (ui->help_top > 0)
+				ui->help_top--;
+			break;
+		case KA_DOWN:
+			if (ui->help_top < help_lines())
+				ui->help_top++;
+			break;
+		case KA_PGUP:
+		case KA_HOME:
+			ui->help_top = 0;
+			break;
+		case KA_PGDN:
+		case KA_END:
+			ui->help_top = help_lines();
+			break;
+		case KA_NONE:
+			break;
+		default:
+			ui->help = false;
+		}
+		return UI_REDRAW;
+	}
+	switch (a) {
+	case KA_NONE:
+		ui->dirty = false;
+		return UI_NONE;
+	case KA_QUIT:
+		return UI_QUIT;
+	case KA_HELP:
+		ui->help = true;
+		ui->help_top = 0;
+		return UI_REDRAW;
+	case KA_PAUSE:
+		set_pause(ui, !ui->paused);
+		return UI_PAUSE_CHANGED;
+	case KA_SNAPSHOT:
+		return UI_SNAPSHOT;
+	case KA_BASELINE:
+		return UI_BASELINE;
+	case KA_FASTER:
+		return UI_FASTER;
+	case KA_SLOWER:
+		return UI_SLOWER;
+	case KA_POLL_NOW:
+		return UI_POLL_NOW;
+	case KA_REDRAW:
+		clearok(curscr, TRUE);
+		return UI_REDRAW;
+	case KA_FILTER:
+		ui->prompt = true;
+		snprintf(ui->pbuf, sizeof(ui->pbuf), "%s", ui->filter);
+		ui->plen = strlen(ui->pbuf);
+		return UI_REDRAW;
+	case KA_PANE_GOROUTINES:
+	case KA_PANE_HEAP:
+	case KA_PANE_CONTENTION:
+		switch_pane(ui, (enum pane_id)(PANE_GOROUTINES + (a - KA_PANE_GOROUTINES)));
+		return UI_REDRAW;
+	case KA_NEXT_PANE:
+		switch_pane(ui, (enum pane_id)((ui->cur + 1) % PANE_COUNT));
+		return UI_REDRAW;
+	case KA_PREV_PANE:
+		switch_pane(ui, (enum pane_id)((ui->cur + PANE_COUNT - 1) % PANE_COUNT));
+		return UI_REDRAW;
+	default:
+		break;
+	}
+	if (ui->detail.active) {
+		detail_key(ui, a);
+		return UI_REDRAW;
+	}
+	struct pane *p = &ui->panes[ui->cur];
+	if (a == KA_ENTER) {
+		const struct row *r = table_selected(p);
+		if (r != NULL)
+			detail_open(ui, ui->cur, r);
+		return UI_REDRAW;
+	}
+	table_key(ui, p, a);
+	return UI_REDRAW;
+}
+
+/* ---- report ---- */
+
+void
+ui_report(struct ui *ui, FILE *out)
+{
+	double v[HISTORY_LEN];
+	char val[32], spark[3 * 16 + 1];
+
+	ensure_fresh(ui);
+	fprintf(out, "pproftop report%s\n\n", ui->paused ? " (paused view)" : "");
+	for (int i = 0; i < METER_COUNT; i++) {
+		size_t n = 0;
+		if (ui->m != NULL)
+			n = series_get(view_meter(&ui->view, meters[i].id), v, HISTORY_LEN);
+		if (n > 0)
+			fmt_unit(val, sizeof(val), v[n - 1], meters[i].unit);
+		else
+			snprintf(val, sizeof(val), "-");
+		ui_spark(v, n, 16, ui->utf8, spark, sizeof(spark));
+		fprintf(out, "%-10s %10s  %s\n", meters[i].label, val, spark);
+	}
+	fputc('\n', out);
+	for (int i = 0; i < PANE_COUNT; i++)
+		table_report(ui, &ui->panes[i], out);
+	if (ui->detail.active)
+		detail_report(ui, out);
+}

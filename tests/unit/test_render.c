@@ -1,0 +1,1014 @@
+/* test_render.c - headless render tests of the dashboard.
+ *
+ * Each test makes an ncurses SCREEN on /dev/null with newterm("xterm") at a
+ * fixed size, builds a model by feeding real fixture bodies through
+ * model_ingest, draws, and reads the screen back row by row with
+ * mvwinnstr (cells drawn with A_ALTCHARSET are folded to + - |, see
+ * c-tui-style.md 4.4). Set PPROFTOP_RENDER_DUMP=1 to print every screen a
+ * test looks at.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curses.h>
+
+#include "pproftop/keymap.h"
+#include "pproftop/model.h"
+#include "pproftop/parse.h"
+#include "pproftop/ui.h"
+#include "testutil.h"
+
+/* ---- harness ---- */
+
+static SCREEN *scr;
+static FILE *tout, *tin;
+static struct model model;
+static struct ui *ui;
+static double clock_now;
+
+static void
+term_open(int lines, int cols)
+{
+	tout = fopen("/dev/null", "w");
+	tin = fopen("/dev/null", "r");
+	assert_non_null(tout);
+	assert_non_null(tin);
+	scr = newterm("xterm", tout, tin);
+	assert_non_null(scr);
+	set_term(scr);
+	resizeterm(lines, cols);
+}
+
+static void
+term_close(void)
+{
+	endwin();
+	delscreen(scr);
+	scr = NULL;
+	fclose(tout);
+	fclose(tin);
+}
+
+/* A fresh model, terminal and UI. */
+static void
+start(int lines, int cols, bool color)
+{
+	term_open(lines, cols);
+	model_init(&model);
+	ui = ui_new(false, color);
+	assert_non_null(ui);
+	ui_set_model(ui, &model);
+	clock_now = 1000;
+}
+
+static void
+stop(void)
+{
+	ui_free(ui, false);
+	ui = NULL;
+	model_free(&model);
+	term_close();
+}
+
+/* After every test, also a failed one (cmocka jumps out of it): free what
+ * is left and go back to the environment's locale. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (ui != NULL)
+		stop();
+	unsetenv("NO_COLOR");
+	setlocale(LC_ALL, "");
+	return 0;
+}
+
+static void
+feed(enum ep_id e, const char *rel)
+{
+	size_t len;
+	char *body = tu_read(rel, &len);
+
+	if (model_ingest(&model, e, (unsigned char *)body, len, clock_now, 0.012) != 0)
+		fail_msg("model_ingest %s: %s", rel, model.ep[e].err);
+}
+
+/* One poll of every profile of a Go version folder, 2 s after the last. */
+static void
+poll_all(const char *dir)
+{
+	static const struct {
+		enum ep_id e;
+		const char *file;
+	} eps[] = {
+		{ EP_GOROUTINE, "goroutine.pb.gz" }, { EP_HEAP, "heap.pb.gz" },
+		{ EP_ALLOCS, "allocs.pb.gz" },       { EP_BLOCK, "block.pb.gz" },
+		{ EP_MUTEX, "mutex.pb.gz" },         { EP_MEMSTATS, "heap-debug1.txt" },
+	};
+	char rel[256];
+
+	clock_now += 2;
+	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
+		snprintf(rel, sizeof(rel), "%s/%s", dir, eps[i].file);
+		feed(eps[i].e, rel);
+	}
+	ui_model_changed(ui);
+}
+
+static struct ui_status status; /* extra fields for the next draw */
+
+static void
+draw(void)
+{
+	struct ui_status st = status;
+
+	st.target = "http://localhost:6060/debug/pprof/";
+	st.now = clock_now + 0.5;
+	st.interval = 2;
+	st.poll_latency = 0.012;
+	ui_draw(ui, &st);
+	memset(&status, 0, sizeof(status));
+}
+
+/* Row y of the screen, trailing blanks removed. */
+static char *
+row(int y, char *buf, size_t len)
+{
+	int cols = getmaxx(stdscr);
+	chtype cells[1024];
+
+	buf[0] = '\0';
+	if (mvwinnstr(stdscr, y, 0, buf, (int)len - 1) == ERR)
+		buf[0] = '\0';
+	/* in a single-byte locale cell i is byte i: fold alternate charset */
+	if ((int)strlen(buf) == cols && cols < 1024 &&
+	    mvwinchnstr(stdscr, y, 0, cells, cols) != ERR) {
+		for (int x = 0; x < cols; x++) {
+			if (!(cells[x] & A_ALTCHARSET))
+				continue;
+			char c = (char)(cells[x] & A_CHARTEXT);
+			buf[x] = c == 'q' ? '-' : c == 'x' ? '|' : strchr("lkmjtuwn", c) ? '+' : c;
+		}
+	}
+	size_t n = strlen(buf);
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+	return buf;
+}
+
+static void
+dump(const char *title)
+{
+	char buf[4096];
+
+	if (getenv("PPROFTOP_RENDER_DUMP") == NULL)
+		return;
+	fprintf(stderr, "---- %s\n", title);
+	for (int y = 0; y < getmaxy(stdscr); y++)
+		fprintf(stderr, "%2d|%s\n", y, row(y, buf, sizeof(buf)));
+}
+
+/* The first screen row containing needle, or -1. */
+static int
+find_row(const char *needle)
+{
+	char buf[4096];
+
+	for (int y = 0; y < getmaxy(stdscr); y++)
+		if (strstr(row(y, buf, sizeof(buf)), needle) != NULL)
+			return y;
+	return -1;
+}
+
+static void
+key(int ch)
+{
+	ui_key(ui, ch);
+}
+
+/* The table's first data row (below the column titles), or -1. */
+static int
+first_data_row(void)
+{
+	int y = find_row("FUNCTION  FILE:LINE");
+
+	return y < 0 ? -1 : y + 1;
+}
+
+/* The screen row drawn in reverse video below the column titles (the
+ * selection), or -1. */
+static int
+selected_row(void)
+{
+	int y0 = first_data_row();
+
+	assert_true(y0 > 0);
+	for (int y = y0; y < getmaxy(stdscr) - 1; y++)
+		if (mvwinch(stdscr, y, 0) & A_REVERSE)
+			return y;
+	return -1;
+}
+
+/* The attributes of the first cell of needle on the screen. */
+static chtype
+attr_of(const char *needle)
+{
+	char buf[4096];
+	int y = find_row(needle);
+
+	assert_true(y >= 0);
+	const char *p = strstr(row(y, buf, sizeof(buf)), needle);
+	return mvwinch(stdscr, y, (int)(p - buf)) & (A_ATTRIBUTES & ~A_CHARTEXT);
+}
+
+static void
+assert_row(int y, const char *want)
+{
+	char buf[4096];
+
+	assert_string_equal(row(y, buf, sizeof(buf)), want);
+}
+
+/* the row containing needle */
+static void
+assert_row_with(const char *needle, const char *want)
+{
+	int y = find_row(needle);
+
+	if (y < 0)
+		fail_msg("no row contains \"%s\"", needle);
+	assert_row(y, want);
+}
+
+static void
+type(const char *s)
+{
+	for (; *s; s++)
+		key((unsigned char)*s);
+}
+
+/* A goroutine debug=1 body with one group per (count, function). */
+static void
+feed_goroutines(const int *counts, const char *const *fns, size_t n)
+{
+	char *body = malloc(1 << 16);
+	size_t o = 0;
+	int total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += counts[i];
+	o += (size_t)snprintf(body + o, (1 << 16) - o, "goroutine profile: total %d\n", total);
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(body + o, (1 << 16) - o,
+		                      "%d @ 0x%zx\n#\t0x%zx\t%s+0x1\t/src/app/main.go:%zu\n\n",
+		                      counts[i], i + 1, i + 1, fns[i], 10 * (i + 1));
+	clock_now += 2;
+	if (model_ingest(&model, EP_GOROUTINE, (unsigned char *)body, o, clock_now, 0.01) != 0)
+		fail_msg("synthetic body: %s", model.ep[EP_GOROUTINE].err);
+	ui_model_changed(ui);
+}
+
+/* ---- tests ---- */
+
+static void
+test_goroutines_first_poll(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	draw();
+	dump("go1.21 80x24");
+	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  polled 0.5s ago (12 ms), "
+	              "every 2s");
+	assert_row(3, " 1 Goroutines (27)   2 Heap (9)   3 Contention (5)                  "
+	              "sort: COUNT");
+	assert_row(4, "143 goroutines in 28 groups, 0 since the baseline (0.0s); pprof handler "
+	              "hidden");
+	assert_row(5, "  COUNT   dPOLL   dBASE TREND                FUNCTION  FILE:LINE");
+	/* the three labelled leakOne stacks are one group: 39 + 38 + 38 */
+	assert_row(6, "    115       -       0                  _   main.leakOne.func1 main.go:64");
+	assert_row(7, "      2       -       0                  _   main.contend main.go:89");
+	/* the pprof handler's own goroutine is hidden */
+	assert_int_equal(find_row("net/http/pprof"), -1);
+	assert_int_equal(selected_row(), 6);
+	assert_row(23, "? help  q quit  Enter details  / filter  </> sort  p pause  s snapshot  "
+	               "b bas...");
+	stop();
+}
+
+static void
+test_same_body_twice(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	poll_all("go1.21");
+	draw();
+	dump("go1.21 twice");
+	assert_row(4, "143 goroutines in 28 groups, 0 since the last poll, 0 since the baseline "
+	              "(2.0...");
+	assert_row(6, "    115       0       0                 __   main.leakOne.func1 main.go:64");
+	assert_row(7, "      2       0       0                 __   main.contend main.go:89");
+	assert_int_equal(find_row(" + "), -1);
+	assert_int_equal(find_row(" - "), -1);
+	stop();
+}
+
+static void
+test_new_and_gone(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	key('G'); /* select the last row, so that the leakOne row is not selected */
+	poll_all("go1.22");
+	key('g');
+	draw();
+	dump("go1.21 -> go1.22");
+	assert_row(4, "144 goroutines in 27 groups, +1 since the last poll, +1 since the baseline "
+	              "(2...");
+	/* go1.22's leakOne stack differs (runtime/pprof.Do moved): new group */
+	assert_row(6, "    116    +116    +116                  _ + main.leakOne.func1 main.go:64");
+	assert_true(attr_of("+116") & A_BOLD);
+	/* the go1.21 group is shown, dimmed, for this poll */
+	key('G');
+	draw();
+	dump("go1.21 -> go1.22, end");
+	assert_row_with("-115", "      0    -115    -115                 #_ - main.leakOne.func1 "
+	                        "main.go:64");
+	assert_true(attr_of("-115") & A_DIM);
+	/* and disappears at the next poll */
+	poll_all("go1.22");
+	draw();
+	assert_int_equal(find_row("-115"), -1);
+	stop();
+}
+
+static void
+test_selection_follows_group(void **state)
+{
+	char buf[4096];
+
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	draw();
+	int y0 = first_data_row();
+	while (strstr(row(selected_row(), buf, sizeof(buf)), "main.deep main.go:130") == NULL) {
+		int before = selected_row();
+		key(KEY_DOWN);
+		draw();
+		assert_int_not_equal(selected_row(), before);
+	}
+	int at = selected_row();
+	assert_int_equal(at, y0 + 8);
+
+	/* the rows move (new and gone groups); the selection stays on main.deep */
+	poll_all("go1.22");
+	draw();
+	dump("selection after go1.22");
+	assert_non_null(strstr(row(selected_row(), buf, sizeof(buf)), "main.deep main.go:130"));
+	assert_int_not_equal(selected_row(), at);
+
+	/* so does a change of the sort column */
+	key('>');
+	key('>');
+	key('>');
+	draw();
+	dump("sorted by name");
+	assert_non_null(strstr(row(3, buf, sizeof(buf)), "sort: FUNCTION"));
+	assert_non_null(strstr(row(selected_row(), buf, sizeof(buf)), "main.deep main.go:130"));
+	stop();
+}
+
+static void
+test_sort_keys(void **state)
+{
+	char buf[4096], prev[4096];
+
+	(void)state;
+	start(40, 100, false);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	draw();
+	int y0 = first_data_row();
+	assert_row(y0, "    116    +116    +116                        _ + "
+	               "main.leakOne.func1 main.go:64");
+	/* by name: ascending function names */
+	key('>');
+	key('>');
+	key('>');
+	key('>'); /* stays on the last column */
+	draw();
+	dump("by name");
+	assert_non_null(strstr(row(3, buf, sizeof(buf)), "sort: FUNCTION"));
+	prev[0] = '\0';
+	int fx = (int)(strstr(row(y0 - 1, buf, sizeof(buf)), "FUNCTION") - buf);
+	for (int y = y0; y < getmaxy(stdscr) - 1; y++) {
+		row(y, buf, sizeof(buf));
+		if (buf[0] == '\0')
+			break;
+		char *fn = buf + fx;
+		fn[strcspn(fn, " ")] = '\0'; /* the function, without its location */
+		assert_true(strcmp(prev, fn) <= 0);
+		snprintf(prev, sizeof(prev), "%s", fn);
+	}
+	/* by dBASE: largest change since the baseline first, removals last */
+	key('<');
+	draw();
+	dump("by dBASE");
+	assert_non_null(strstr(row(3, buf, sizeof(buf)), "sort: dBASE"));
+	assert_non_null(strstr(row(y0, buf, sizeof(buf)), "+116"));
+	key(KEY_END);
+	draw();
+	assert_row(getmaxy(stdscr) - 2, "      0    -115    -115                       #_ - "
+	                                "main.leakOne.func1 main.go:64");
+	stop();
+}
+
+static void
+test_detail(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	key('\r');
+	draw();
+	dump("detail leakOne");
+	assert_row(4, "Goroutines > main.leakOne.func1");
+	assert_row_with("main.go:64", " >  main.leakOne.func1  /home/gopher/demo/main.go:64");
+	assert_row_with("runtime/pprof.Do",
+	                "    runtime/pprof.Do    /usr/lib/go-1.21/src/runtime/pprof/runtime.go:51");
+	assert_row_with("leak_id\":\"0", "  {\"component\":\"leaker\", \"leak_id\":\"0\"} x39");
+	assert_row_with("leak_id\":\"1", "  {\"component\":\"leaker\", \"leak_id\":\"1\"} x38");
+	assert_row_with("  count ", "  count                 115   d poll -          d base 0");
+	assert_true(attr_of("main.leakOne.func1  /home") & A_BOLD);
+	assert_false(attr_of("runtime/pprof.Do") & A_BOLD);
+
+	/* the group vanishes: the detail says so and keeps the stack */
+	poll_all("go1.22");
+	clock_now += 3;
+	draw();
+	dump("detail gone");
+	assert_row(5, "group gone since 3.5s ago; showing its last known stack");
+	assert_true(find_row("/home/gopher/demo/main.go:64") > 5);
+
+	/* Esc goes back, to the same pane */
+	key(27);
+	draw();
+	assert_true(first_data_row() > 0);
+	assert_int_equal(find_row("group gone"), -1);
+	/* Backspace too */
+	key(KEY_ENTER);
+	draw();
+	assert_int_equal(find_row("FUNCTION  FILE:LINE"), -1);
+	key(KEY_BACKSPACE);
+	draw();
+	assert_true(first_data_row() > 0);
+	stop();
+}
+
+static void
+test_detail_created_by_and_states(void **state)
+{
+	(void)state;
+	start(30, 100, false);
+	clock_now += 2;
+	feed(EP_GOROUTINE, "go1.21/goroutine-debug2.txt");
+	ui_model_changed(ui);
+	key('\r');
+	draw();
+	dump("detail from a dump");
+	assert_row(4, "Goroutines > main.leakOne.func1");
+	assert_row(9, "states: chan receive x115; longest wait 1 min");
+	assert_row(10, "created by");
+	assert_row(11, "    main.leakOne        /home/gopher/demo/main.go:62");
+	stop();
+}
+
+static void
+test_pause(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	draw();
+	assert_int_equal(ui_key(ui, 'p'), UI_PAUSE_CHANGED);
+	assert_true(ui_paused(ui));
+	poll_all("go1.22");
+	poll_all("go1.22");
+	draw();
+	dump("paused");
+	/* the numbers are frozen; the header says PAUSED (and the poll age moves) */
+	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  polled 0.5s ago (12 ms), ... "
+	              "PAUSED");
+	assert_row(1,
+	           "goroutines      143     _ HeapAlloc   122 MiB     _ HeapInuse   123 MiB     _");
+	assert_row(6, "    115       -       0                  _   main.leakOne.func1 main.go:64");
+	assert_int_equal(find_row("+116"), -1);
+	/* the detail of a frozen group stays frozen too */
+	key('\n');
+	draw();
+	assert_int_equal(find_row("group gone"), -1);
+	key(27);
+
+	assert_int_equal(ui_key(ui, ' '), UI_PAUSE_CHANGED);
+	assert_false(ui_paused(ui));
+	draw();
+	dump("resumed");
+	assert_int_equal(find_row("PAUSED"), -1);
+	assert_row(6, "    116       0    +116                 __   main.leakOne.func1 main.go:64");
+	stop();
+}
+
+static void
+test_filter(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	key('/');
+	type("chan");
+	draw();
+	assert_row(23, "filter (regex, Enter apply, Esc cancel): /chan_");
+	key('\r');
+	draw();
+	dump("filter chan");
+	assert_row(3, " 1 Goroutines (2)   2 Heap (0)   3 Contention (1)   sort: COUNT  filter: "
+	              "/chan/");
+	assert_row(7, "      1       -       0                  _   main.chanBlocker.func1 "
+	              "main.go:102");
+	assert_row(8, "");
+	assert_row_with(
+	    "main.chanBlocker main",
+	    "      1       -       0                  _   main.chanBlocker main.go:107");
+	assert_int_equal(find_row("main.leakOne.func1"), -1);
+
+	/* an invalid regex keeps the old filter and says why */
+	key('/');
+	key(KEY_BACKSPACE);
+	key(KEY_BACKSPACE);
+	key(KEY_BACKSPACE);
+	key(KEY_BACKSPACE);
+	type("(leak");
+	key('\n');
+	draw();
+	dump("bad regex");
+	assert_row(23, "invalid regex /(leak/: Unmatched ( or \\(");
+	assert_int_equal(find_row("main.leakOne.func1"), -1);
+
+	/* Esc cancels the prompt */
+	key('/');
+	type("leak");
+	key(27);
+	draw();
+	assert_int_equal(find_row("main.leakOne.func1"), -1);
+
+	/* an empty filter clears it */
+	key('/');
+	for (int i = 0; i < 4; i++)
+		key(127);
+	key('\n');
+	draw();
+	assert_true(find_row("main.leakOne.func1") > 0);
+	assert_int_equal(find_row("filter:"), -1);
+	stop();
+}
+
+static void
+test_too_small(void **state)
+{
+	(void)state;
+	start(6, 20, false);
+	poll_all("go1.21");
+	draw();
+	dump("20x6");
+	assert_row(0, "Terminal too small");
+	for (int y = 1; y < 6; y++)
+		assert_row(y, "");
+	resizeterm(9, 80);
+	assert_int_equal(ui_key(ui, KEY_RESIZE), UI_REDRAW);
+	draw();
+	assert_row(0, "Terminal too small (80x9, need 50x10)");
+	resizeterm(10, 50);
+	ui_resize(ui);
+	draw();
+	dump("50x10");
+	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  po...");
+	assert_row(1, "gorout      143 HAlloc  122 MiB HInuse  123 MiB");
+	assert_row(6, "    115       -       0   main.leakOne.func1");
+	assert_row(7, "      2       -       0   main.contend main.go:89");
+	stop();
+}
+
+static void
+test_escaping_and_truncation(void **state)
+{
+	char longfn[3100];
+
+	(void)state;
+	memcpy(longfn, "main.", 5);
+	memset(longfn + 5, 'A', 3000);
+	longfn[3005] = '\0';
+	const char *fns[3] = { "main.bad\x07name\xff\xfe", longfn, "main.caf\xc3\xa9" };
+	int counts[3] = { 3, 2, 1 };
+
+	start(24, 80, false);
+	feed_goroutines(counts, fns, 3);
+	draw();
+	dump("escaping");
+	assert_row(6, "      3       -       0                  _   main.bad\\x07name\\xff\\xfe "
+	              "main.go:10");
+	assert_row(
+	    7, "      2       -       0                  _   main.AAAAAAAAAAAAAAAAAAAAAAAAAAA...");
+	/* not a UTF-8 terminal: the code point is escaped */
+	assert_row(8, "      1       -       0                  _   main.caf\\u00e9 main.go:30");
+	key('j');
+	key('\n');
+	draw();
+	assert_row(4,
+	           "Goroutines > main.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	           "...");
+	stop();
+
+	setlocale(LC_ALL, "C.UTF-8");
+	start(24, 80, false);
+	feed_goroutines(counts, fns, 3);
+	draw();
+	dump("escaping, UTF-8");
+	assert_row(6, "      3       -       0                  \xe2\x96\x81   "
+	              "main.bad\\x07name\\xff\\xfe main.go:10");
+	assert_row(7, "      2       -       0                  \xe2\x96\x81   "
+	              "main.AAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xe2\x80\xa6");
+	assert_row(8, "      1       -       0                  \xe2\x96\x81   "
+	              "main.caf\xc3\xa9 main.go:30");
+	stop();
+	setlocale(LC_ALL, "");
+}
+
+static void
+test_growing_mark(void **state)
+{
+	const char *fns[2] = { "main.leaky", "main.steady" };
+
+	(void)state;
+	start(24, 80, false);
+	for (int i = 1; i <= 5; i++) {
+		int counts[2] = { 10 * i, 20 };
+		feed_goroutines(counts, fns, 2);
+	}
+	draw();
+	dump("growing");
+	assert_row(5, "^ 1 group keeps growing (rose in at least half of the last 8 polls, never "
+	              "fell)");
+	assert_row(7, "     50     +10     +40              _-=+# ^ main.leaky main.go:10");
+	assert_row(8, "     20       0       0              _____   main.steady main.go:20");
+	stop();
+
+	setlocale(LC_ALL, "C.UTF-8");
+	start(24, 80, false);
+	for (int i = 1; i <= 5; i++) {
+		int counts[2] = { 10 * i, 20 };
+		feed_goroutines(counts, fns, 2);
+	}
+	draw();
+	assert_row(7, "     50     +10     +40              \xe2\x96\x81\xe2\x96\x83\xe2\x96\x85"
+	              "\xe2\x96\x86\xe2\x96\x88 \xe2\x96\xb2 main.leaky main.go:10");
+	stop();
+	setlocale(LC_ALL, "");
+}
+
+static void
+test_heap_pane(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	key('2');
+	draw();
+	dump("heap 100x24");
+	assert_row(3, " 1 Goroutines (47)   2 Heap (15)   3 Contention (12)                     "
+	              "               sort: INUSE");
+	assert_row(4, "in use 116 MiB in 1855 objects, 8 stacks, 0 since the last poll; allocating "
+	              "+3.89 MiB/s");
+	assert_row(5, "as of the last GC: changes only at a GC (NumGC 49); sampled every 512 KiB");
+	assert_row(
+	    6, "    INUSE OBJECTS     dINUSE    GROWTH/s     ALLOC/s TREND             FUNCTION  "
+	       "FILE:LINE");
+	/* (124375683 - 122144729) B / 2 s, cf. go tool pprof -sample_index=alloc_space */
+	assert_row(
+	    7, "  116 MiB    1855          0         0/s +1.06 MiB/s              #_   main.grow "
+	       "main.go:71");
+	assert_row_with("main.go:76",
+	                "      0 B       0          0         0/s  +512 KiB/s         "
+	                "     __   main.grow main.go:76");
+	/* a stack gone from allocs has no rate */
+	assert_row_with("main.leakOne", "      0 B       0          0         0/s           -      "
+	                                "        __ - main.leakOne main.go:61");
+	assert_true(attr_of("main.leakOne main.go:61") & A_DIM);
+	/* at 80 columns GROWTH/s makes room for the names */
+	resizeterm(24, 80);
+	ui_resize(ui);
+	draw();
+	dump("heap 80x24");
+	assert_row(6,
+	           "    INUSE OBJECTS     dINUSE     ALLOC/s TREND          FUNCTION  FILE:LINE");
+	stop();
+}
+
+static void
+test_contention_pane(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	poll_all("go1.21");
+	poll_all("go1.21");
+	key('3');
+	draw();
+	dump("contention");
+	/* 331.73 s and 37963 contentions by go tool pprof */
+	assert_row(4, "block: 3 stacks, 0/s delay, 0/s contentions; total 5.53 min");
+	assert_row(5, "mutex: 2 stacks, 0/s delay, 0/s contentions; total 1.60 min");
+	assert_row(7, "K     DELAY/s    CONT/s     DELAY    CONT TREND                FUNCTION  "
+	              "FILE:LINE");
+	assert_row(8, "B         0/s       0/s  3.93 min   37.9k                  _   main.contend "
+	              "main.go:89");
+	assert_row(9, "M         0/s       0/s  1.60 min   38.0k                  _   main.contend "
+	              "main.go:92");
+	stop();
+
+	/* profiling not enabled in the target: say how to enable it */
+	start(24, 100, false);
+	clock_now += 2;
+	feed(EP_BLOCK, "variants/go1.19-block-rate-not-set.pb.gz");
+	feed(EP_MUTEX, "variants/go1.19-mutex-rate-not-set.pb.gz");
+	ui_model_changed(ui);
+	key('3');
+	draw();
+	dump("contention disabled");
+	assert_row(4, "block profile is empty: profiling is off unless the target calls "
+	              "runtime.SetBlockProfileRate(1)");
+	assert_row(5, "mutex profile is empty: profiling is off unless the target calls "
+	              "runtime.SetMutexProfileFraction(5)");
+	stop();
+}
+
+static void
+test_stale_header(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	poll_all("go1.21");
+	/* an endpoint that never answered does not make the view stale */
+	model_fail(&model, EP_INDEX, "HTTP 404: Unknown profile", clock_now, 0.001);
+	ui_model_changed(ui);
+	draw();
+	assert_int_equal(find_row("STALE"), -1);
+	clock_now += 10;
+	model_fail(&model, EP_GOROUTINE, "connect: connection refused", clock_now, 0.001);
+	ui_model_changed(ui);
+	draw();
+	dump("stale");
+	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  STALE 10s connect: connection "
+	              "refused");
+	assert_row(23,
+	           "last poll failed (showing the last good data): connect: connection refused");
+	/* flags on the right, a message on the status line */
+	status.insecure = true;
+	status.mode = "snapshot 2026-01-02";
+	status.message = "snapshot saved: /tmp/x";
+	key('p');
+	draw();
+	dump("flags");
+	assert_row(0,
+	           "pproftop http://localhost:6060/debug/pprof/  STALE 10s [snapshot 2026-01-02] "
+	           "TLS NOT VERIFIED PAUSED");
+	assert_true(attr_of("STALE") & A_REVERSE);
+	assert_row(23, "snapshot saved: /tmp/x");
+	/* the data is kept */
+	assert_row_with("main.leakOne", "    115       -       0                        _   "
+	                                "main.leakOne.func1 main.go:64");
+	stop();
+}
+
+static void
+test_help_lists_every_key(void **state)
+{
+	char keys[128], want[512];
+	size_t n;
+	const struct km_binding *b = keymap_bindings(&n);
+
+	(void)state;
+	start(40, 100, false);
+	poll_all("go1.21");
+	assert_int_equal(ui_key(ui, '?'), UI_REDRAW);
+	draw();
+	dump("help");
+	for (int a = 1; a < KA_COUNT; a++) {
+		keymap_keys((enum km_action)a, " ", keys, sizeof(keys));
+		snprintf(want, sizeof(want), "  %-18s %s", keys, keymap_help((enum km_action)a));
+		if (find_row(want) < 0)
+			fail_msg("help lacks \"%s\"", want);
+	}
+	/* every named key of the table is in one of those lines */
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].name == NULL)
+			continue;
+		keymap_keys(b[i].action, " ", keys, sizeof(keys));
+		snprintf(want, sizeof(want), " %s ", b[i].name);
+		char padded[140];
+		snprintf(padded, sizeof(padded), " %s ", keys);
+		assert_non_null(strstr(padded, want));
+	}
+	/* any key of the help closes it (q does not quit here) */
+	assert_int_equal(ui_key(ui, 'q'), UI_REDRAW);
+	draw();
+	assert_true(first_data_row() > 0);
+	stop();
+
+	/* on a short screen it scrolls */
+	start(24, 80, false);
+	key(KEY_F(1));
+	draw();
+	assert_int_equal(find_row("  q                  quit"), -1);
+	key(KEY_END);
+	draw();
+	dump("help scrolled");
+	assert_true(find_row("  q                  quit") > 0);
+	stop();
+}
+
+static void
+test_actions(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	assert_int_equal(ui_key(ui, 'q'), UI_QUIT);
+	assert_int_equal(ui_key(ui, 's'), UI_SNAPSHOT);
+	assert_int_equal(ui_key(ui, 'b'), UI_BASELINE);
+	assert_int_equal(ui_key(ui, '+'), UI_FASTER);
+	assert_int_equal(ui_key(ui, '-'), UI_SLOWER);
+	assert_int_equal(ui_key(ui, 'r'), UI_POLL_NOW);
+	assert_int_equal(ui_key(ui, 'x'), UI_NONE);
+	assert_int_equal(ui_key(ui, '2'), UI_REDRAW);
+	draw();
+	assert_row(3, " 1 Goroutines (0)   2 Heap (0)   3 Contention (0)                   sort: "
+	              "INUSE");
+	assert_row(4, "heap: waiting for the first poll");
+	key('\t');
+	draw();
+	assert_non_null(strstr(row(3, (char[128]){ 0 }, 128), "sort: DELAY/s"));
+	key(KEY_BTAB);
+	key(KEY_BTAB);
+	draw();
+	assert_non_null(strstr(row(3, (char[128]){ 0 }, 128), "sort: COUNT"));
+	stop();
+}
+
+static void
+test_color(void **state)
+{
+	(void)state;
+	unsetenv("NO_COLOR");
+	start(24, 80, true);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	draw();
+	assert_int_not_equal(PAIR_NUMBER(attr_of("+116")), 0);
+	stop();
+
+	setenv("NO_COLOR", "1", 1);
+	start(24, 80, true);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	draw();
+	assert_int_equal(PAIR_NUMBER(attr_of("+116")), 0);
+	assert_true(attr_of("+116") & A_BOLD);
+	stop();
+	unsetenv("NO_COLOR");
+}
+
+static void
+test_wide(void **state)
+{
+	(void)state;
+	start(60, 300, false);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	draw();
+	dump("300x60");
+	char buf[4096];
+
+	/* the six meters on one row, sparklines 29 wide */
+	assert_non_null(
+	    strstr(row(1, buf, sizeof(buf)),
+	           "goroutines      144                            _# HeapAlloc   123 MiB"));
+	assert_non_null(strstr(buf, "GC pause    91.5 us                            #_"));
+	assert_int_equal(strlen(row(2, buf, sizeof(buf))), 299);
+	assert_non_null(strstr(buf, "sort: COUNT"));
+	/* a 40-column trend, the names get the rest */
+	assert_row(4,
+	           "  COUNT   dPOLL   dBASE TREND                                      FUNCTION  "
+	           "FILE:LINE");
+	assert_row(5, "    116    +116    +116                                        _ + "
+	              "main.leakOne.func1 main.go:64");
+	stop();
+}
+
+static void
+test_report(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	start(24, 80, false);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	ui_report(ui, f);
+	fclose(f);
+	if (getenv("PPROFTOP_RENDER_DUMP"))
+		fputs(buf, stderr);
+	assert_non_null(strstr(buf, "== Goroutines ==\n"));
+	assert_non_null(strstr(buf, "== Heap ==\n"));
+	assert_non_null(strstr(buf, "== Contention ==\n"));
+	assert_non_null(strstr(buf, "    116    +116    +116                _ + main.leakOne.func1 "
+	                            "main.go:64\n"));
+	/* the hidden pprof handler is in the report, marked h */
+	assert_non_null(strstr(buf, " h net/http/pprof."));
+	free(buf);
+	stop();
+}
+
+static void
+test_keymap(void **state)
+{
+	size_t n;
+	const struct km_binding *b = keymap_bindings(&n);
+	bool named[KA_COUNT] = { false };
+
+	(void)state;
+	assert_int_equal(keymap_lookup('q'), KA_QUIT);
+	assert_int_equal(keymap_lookup(' '), KA_PAUSE);
+	assert_int_equal(keymap_lookup(KM_BTAB), KA_PREV_PANE);
+	assert_int_equal(keymap_lookup('Z'), KA_NONE);
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].name != NULL)
+			named[b[i].action] = true;
+		for (size_t j = i + 1; j < n; j++)
+			assert_int_not_equal(b[i].key, b[j].key);
+	}
+	for (int a = 1; a < KA_COUNT; a++) {
+		assert_true(named[a]);
+		assert_true(keymap_help((enum km_action)a)[0] != '\0');
+	}
+	char keys[8];
+	assert_int_equal(keymap_keys(KA_UP, " ", keys, sizeof(keys)), 4);
+	assert_string_equal(keys, "Up k");
+	assert_int_equal(keymap_keys(KA_BACK, " ", keys, sizeof(keys)), 7);
+	assert_string_equal(keys, "Esc Bac");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_goroutines_first_poll, teardown),
+		cmocka_unit_test_teardown(test_same_body_twice, teardown),
+		cmocka_unit_test_teardown(test_new_and_gone, teardown),
+		cmocka_unit_test_teardown(test_selection_follows_group, teardown),
+		cmocka_unit_test_teardown(test_sort_keys, teardown),
+		cmocka_unit_test_teardown(test_detail, teardown),
+		cmocka_unit_test_teardown(test_detail_created_by_and_states, teardown),
+		cmocka_unit_test_teardown(test_pause, teardown),
+		cmocka_unit_test_teardown(test_filter, teardown),
+		cmocka_unit_test_teardown(test_too_small, teardown),
+		cmocka_unit_test_teardown(test_escaping_and_truncation, teardown),
+		cmocka_unit_test_teardown(test_growing_mark, teardown),
+		cmocka_unit_test_teardown(test_heap_pane, teardown),
+		cmocka_unit_test_teardown(test_contention_pane, teardown),
+		cmocka_unit_test_teardown(test_stale_header, teardown),
+		cmocka_unit_test_teardown(test_help_lists_every_key, teardown),
+		cmocka_unit_test_teardown(test_actions, teardown),
+		cmocka_unit_test_teardown(test_color, teardown),
+		cmocka_unit_test_teardown(test_wide, teardown),
+		cmocka_unit_test_teardown(test_report, teardown),
+		cmocka_unit_test_teardown(test_keymap, teardown),
+	};
+
+	setlocale(LC_ALL, "");
+	if (getenv("PPROFTOP_RENDER_ONLY") != NULL)
+		cmocka_set_test_filter(getenv("PPROFTOP_RENDER_ONLY"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
