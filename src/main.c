@@ -1,35 +1,61 @@
 /* main.c - command line: options, offline mode (--open), live dashboard. */
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "pproftop/app.h"
 #include "pproftop/diff.h"
 #include "pproftop/parse.h"
 #include "pproftop/readfile.h"
 #include "pproftop/report.h"
+#include "pproftop/target.h"
+#include "pproftop/xalloc.h"
 
 #define MAX_FILE ((size_t)1 << 30)
+#define MAX_HEADERS 64
 
 static const char usage_text[] =
 	"usage: pproftop [options] [TARGET]\n"
-	"       pproftop --open FILE [--base FILE2] --batch [--json]\n"
+	"       pproftop --batch [-n N] [-i SECONDS] [--json] [TARGET]\n"
+	"       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json]\n"
 	"\n"
+	"TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
+	"(default http://localhost:6060, prefix /debug/pprof).\n"
+	"\n"
+	"Live:\n"
+	"  -i, --interval SECONDS  time between polls (default 2; fractions allowed)\n"
+	"  -o, --snapshot-dir DIR  where 's' saves snapshots (default .)\n"
+	"  -H, --header 'N: v'     extra request header, repeatable (auth);\n"
+	"                          -H @FILE reads one header per line from FILE;\n"
+	"                          PPROFTOP_HEADERS (newline-separated) adds more\n"
+	"      --insecure          do not verify TLS certificates (shown on screen)\n"
+	"      --cacert FILE       CA certificates (PEM) to verify the target with\n"
+	"      --cert FILE         client certificate (PEM)\n"
+	"      --key FILE          client key (PEM)\n"
+	"      --timeout SECONDS   per request (default: 0.9 x interval, at least 5)\n"
+	"      --max-body MIB      cap on one response body (default 64)\n"
+	"      --no-color          monochrome (also when NO_COLOR is set)\n"
+	"Batch:\n"
+	"      --batch             print the panes as text instead of the dashboard\n"
+	"  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
+	"      --json              print one JSON document\n"
+	"      --rows N            at most N groups per profile (default: all)\n"
 	"Offline:\n"
-	"  --open FILE        read a saved profile (any format Go serves)\n"
-	"  --base FILE2       diff FILE (new) against FILE2 (old)\n"
-	"  --name NAME        the profile's endpoint name when the bytes can't tell\n"
-	"                     (block or mutex protobuf, allocs text)\n"
-	"  --batch            print tables instead of opening the dashboard\n"
-	"  --json             print one JSON document (with --batch)\n"
-	"  --rows N           at most N groups per profile (default: all)\n"
-	"  -h, --help         this help\n"
-	"  -V, --version      print the version\n";
+	"      --open FILE|DIR     a saved profile (any format Go serves) or snapshot\n"
+	"      --base FILE2        diff FILE (new) against FILE2 (old), with --batch\n"
+	"      --name NAME         the profile's endpoint name when the bytes can't\n"
+	"                          tell (block or mutex protobuf, allocs text)\n"
+	"  -h, --help              this help\n"
+	"  -V, --version           print the version\n";
 
 struct opts {
 	const char *open, *base, *name;
-	bool batch, json;
+	bool batch, json, no_color;
 	size_t rows;
 };
 
@@ -96,18 +122,115 @@ static int
 parse_size(const char *s, size_t *out)
 {
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long v;
 
-	if (end == s || *end != '\0' || s[0] == '-')
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0')
 		return -1;
 	*out = (size_t)v;
 	return 0;
 }
 
+static int
+parse_seconds(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= min && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+struct headers {
+	char *v[MAX_HEADERS];
+	size_t n;
+};
+
+/* A header must look like "Name: value" and must not smuggle a line break. */
+static int
+add_header(struct headers *h, const char *s, size_t len, const char *from)
+{
+	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == '\n' || s[len - 1] == ' '))
+		len--;
+	if (len == 0)
+		return 0;
+	const char *colon = memchr(s, ':', len);
+	if (colon == NULL || colon == s || memchr(s, '\n', len) || memchr(s, '\r', len)) {
+		/* never echo the value: it may be a token */
+		fprintf(stderr, "pproftop: %s: a header must look like 'Name: value'\n", from);
+		return -1;
+	}
+	if (h->n == MAX_HEADERS) {
+		fprintf(stderr, "pproftop: too many headers (at most %d)\n", MAX_HEADERS);
+		return -1;
+	}
+	h->v[h->n++] = xstrndup(s, len);
+	return 0;
+}
+
+static int
+add_header_lines(struct headers *h, const char *text, size_t len, const char *from)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n > 0 && p[0] != '#' && add_header(h, p, n, from) != 0)
+			return -1;
+		p += n + 1;
+	}
+	return 0;
+}
+
+static int
+add_header_arg(struct headers *h, const char *arg)
+{
+	if (arg[0] != '@')
+		return add_header(h, arg, strlen(arg), "-H");
+	char err[512];
+	size_t len;
+	char *text = readfile(arg + 1, 1 << 20, &len, err, sizeof(err));
+	if (text == NULL) {
+		fprintf(stderr, "pproftop: -H %s\n", err);
+		return -1;
+	}
+	int rc = add_header_lines(h, text, len, arg + 1);
+	free(text);
+	return rc;
+}
+
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { OPT_OPEN = 256, OPT_BASE, OPT_NAME, OPT_BATCH, OPT_JSON, OPT_ROWS };
+	enum {
+		OPT_OPEN = 256,
+		OPT_BASE,
+		OPT_NAME,
+		OPT_BATCH,
+		OPT_JSON,
+		OPT_ROWS,
+		OPT_INSECURE,
+		OPT_CACERT,
+		OPT_CERT,
+		OPT_KEY,
+		OPT_TIMEOUT,
+		OPT_MAXBODY,
+		OPT_NOCOLOR,
+		OPT_EXIT_AFTER,
+	};
 	static const struct option longopts[] = {
 		{ "open", required_argument, NULL, OPT_OPEN },
 		{ "base", required_argument, NULL, OPT_BASE },
@@ -115,14 +238,32 @@ main(int argc, char **argv)
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "rows", required_argument, NULL, OPT_ROWS },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "snapshot-dir", required_argument, NULL, 'o' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "max-body", required_argument, NULL, OPT_MAXBODY },
+		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
+		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { 0 };
-	int c;
+	struct app_config cfg = { 0 };
+	struct headers hdr = { { 0 }, 0 };
+	double secs;
+	size_t num;
+	int c, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	cfg.interval = 2;
+	cfg.batch_n = 2;
+	while ((c = getopt_long(argc, argv, "hVi:o:H:n:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_OPEN:
 			o.open = optarg;
@@ -142,32 +283,133 @@ main(int argc, char **argv)
 		case OPT_ROWS:
 			if (parse_size(optarg, &o.rows) != 0) {
 				fprintf(stderr, "pproftop: --rows: not a number: %s\n", optarg);
-				return 2;
+				goto out;
 			}
+			break;
+		case 'i':
+			if (parse_seconds(optarg, 0.1, 3600, &cfg.interval) != 0) {
+				fprintf(stderr, "pproftop: --interval: want seconds from 0.1 to 3600, "
+						"got '%s'\n",
+					optarg);
+				goto out;
+			}
+			break;
+		case 'o':
+			cfg.snapshot_dir = optarg;
+			break;
+		case 'H':
+			if (add_header_arg(&hdr, optarg) != 0)
+				goto out;
+			break;
+		case 'n':
+			if (parse_size(optarg, &num) != 0 || num < 1 || num > 1000000) {
+				fprintf(stderr, "pproftop: --count: want a number >= 1, got '%s'\n",
+					optarg);
+				goto out;
+			}
+			cfg.batch_n = (unsigned)num;
+			break;
+		case OPT_INSECURE:
+			cfg.insecure = true;
+			break;
+		case OPT_CACERT:
+			cfg.cacert = optarg;
+			break;
+		case OPT_CERT:
+			cfg.cert = optarg;
+			break;
+		case OPT_KEY:
+			cfg.key = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_seconds(optarg, 0.05, 3600, &secs) != 0) {
+				fprintf(stderr, "pproftop: --timeout: want seconds, got '%s'\n",
+					optarg);
+				goto out;
+			}
+			cfg.timeout_ms = (long)(secs * 1000);
+			break;
+		case OPT_MAXBODY:
+			if (parse_size(optarg, &num) != 0 || num < 1 || num > 4096) {
+				fprintf(stderr, "pproftop: --max-body: want MiB from 1 to 4096\n");
+				goto out;
+			}
+			cfg.max_body = num << 20;
+			break;
+		case OPT_NOCOLOR:
+			o.no_color = true;
+			break;
+		case OPT_EXIT_AFTER:
+			if (parse_size(optarg, &num) != 0) {
+				fprintf(stderr, "pproftop: --exit-after: not a number\n");
+				goto out;
+			}
+			cfg.exit_after = (unsigned)num;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		case 'V':
 			puts("pproftop " PPROFTOP_VERSION);
-			return 0;
+			rc = 0;
+			goto out;
 		default:
-			fputs(usage_text, stderr);
-			return 2;
+			fputs("pproftop: see pproftop --help\n", stderr);
+			goto out;
 		}
 	}
+	if (optind < argc - 1) {
+		fprintf(stderr, "pproftop: one TARGET at most (got '%s' and '%s')\n", argv[optind],
+			argv[optind + 1]);
+		goto out;
+	}
+	const char *env = getenv("PPROFTOP_HEADERS");
+	if (env != NULL && add_header_lines(&hdr, env, strlen(env), "PPROFTOP_HEADERS") != 0)
+		goto out;
+	cfg.headers = (const char *const *)hdr.v;
+	cfg.nheaders = hdr.n;
+	cfg.json = o.json;
+	cfg.rows = o.rows;
+	const char *nc = getenv("NO_COLOR");
+	cfg.color = !o.no_color && (nc == NULL || nc[0] == '\0');
+
 	if (o.open != NULL) {
-		if (!o.batch && !o.json) {
-			fputs("pproftop: the dashboard view of --open is not built yet; use --batch\n",
-			      stderr);
-			return 2;
+		if (optind < argc) {
+			fputs("pproftop: --open takes no TARGET\n", stderr);
+			goto out;
 		}
-		return run_offline(&o);
+		if (o.base != NULL || ((o.batch || o.json) && !is_dir(o.open))) {
+			if (o.base != NULL && !o.batch && !o.json)
+				o.batch = true;
+			rc = run_offline(&o);
+			goto out;
+		}
+		cfg.open_dir = o.open;
+		snprintf(cfg.shown, sizeof(cfg.shown), "%s", o.open);
+		setlocale(LC_ALL, "");
+		rc = (o.batch || o.json) ? app_batch(&cfg) : app_run(&cfg);
+		goto out;
 	}
 	if (o.base != NULL) {
 		fputs("pproftop: --base needs --open\n", stderr);
-		return 2;
+		goto out;
 	}
-	fputs("pproftop: live mode is not built yet\n", stderr);
-	return 2;
+	const char *target = optind < argc ? argv[optind] : "http://localhost:6060";
+	char why[1024];
+	if (target_parse(target, cfg.url, sizeof(cfg.url), cfg.shown, sizeof(cfg.shown)) != 0) {
+		snprintf(why, sizeof(why), "%s", cfg.url);
+		fprintf(stderr, "pproftop: %s\n", why);
+		goto out;
+	}
+	if (o.batch || o.json) {
+		rc = app_batch(&cfg);
+	} else {
+		setlocale(LC_ALL, "");
+		rc = app_run(&cfg);
+	}
+out:
+	for (size_t i = 0; i < hdr.n; i++)
+		free(hdr.v[i]);
+	return rc;
 }
