@@ -12,9 +12,9 @@
 #include "pproftop/app.h"
 
 #define EV_COMPAT3 0
-#include <ev.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <curses.h>
+#include <ev.h>
 
 #include "pproftop/fetch.h"
 #include "pproftop/model.h"
@@ -31,7 +32,11 @@
 #include "pproftop/xalloc.h"
 
 #define BACKOFF_MAX 30.0
-#define INDEX_EVERY 30 /* polls between re-reading the index */
+#define INDEX_EVERY 30     /* polls between re-reading the index */
+#define SLOW_FRACTION 0.25 /* an endpoint slower than this share of the interval is spaced out */
+#define SLOW_MAX_EVERY 30
+#define DUMP_ASK_ABOVE 10000 /* goroutines: above this, D asks for confirmation */
+#define DUMP_CONFIRM_SECS 5.0
 
 static const double interval_steps[] = { 0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60 };
 
@@ -56,7 +61,11 @@ struct app {
 	uint64_t npolls;
 	unsigned failures; /* consecutive polls that could not reach the target */
 	bool poll_failed;
-	bool gone[EP_COUNT]; /* 404 Unknown profile: not served, stop asking */
+	bool gone[EP_COUNT];       /* 404 Unknown profile: not served, stop asking */
+	unsigned every[EP_COUNT];  /* fetch e only every every[e]-th poll (slow target) */
+	uint64_t seq;              /* polls started */
+	bool dump_wanted;          /* fetch goroutine?debug=2 with the next poll */
+	double dump_confirm_until; /* a second D before this fetches a large dump */
 	char message[256];
 	int rc;
 };
@@ -110,6 +119,88 @@ poll_done(struct app *a)
 
 static void fetch_next(struct app *a);
 
+/* Space out an endpoint whose fetch takes more than SLOW_FRACTION of the
+ * interval, and say so; bring it back when it is fast again. */
+static void
+check_slow(struct app *a, enum ep_id e, double latency)
+{
+	unsigned every = 1;
+	double budget = SLOW_FRACTION * a->interval;
+
+	if (latency > budget) {
+		double k = latency / budget;
+		every = k >= SLOW_MAX_EVERY ? SLOW_MAX_EVERY : (unsigned)k + 1;
+	}
+	if (every == a->every[e] || (every == 1 && a->every[e] == 0))
+		return;
+	char msg[256];
+	if (every > 1)
+		snprintf(msg, sizeof(msg),
+		         "%s took %.2f s (over %.0f%% of the interval): fetched every %u polls to "
+		         "spare the target",
+		         ep_info(e)->name, latency, SLOW_FRACTION * 100, every);
+	else
+		snprintf(msg, sizeof(msg), "%s is fast again: fetched every poll",
+		         ep_info(e)->name);
+	a->every[e] = every;
+	set_message(a, msg);
+}
+
+static void
+dump_done(struct app *a, bool ok, size_t len, double latency)
+{
+	char msg[300];
+	const struct snapshot *s = a->model.ep[EP_DUMP].cur;
+
+	if (!ok || s == NULL) {
+		snprintf(msg, sizeof(msg), "goroutine dump: %s", a->model.ep[EP_DUMP].err);
+	} else {
+		snprintf(msg, sizeof(msg),
+		         "goroutine dump: %lld goroutines in %zu groups, %.1f MiB in %.2f s%s; "
+		         "Enter on a goroutine row shows their states",
+		         (long long)s->ngoroutines, s->ngroups, (double)len / (1 << 20), latency,
+		         s->truncated ? " (cut at the server's 64 MiB cap)" : "");
+	}
+	set_message(a, msg);
+}
+
+static void
+request_dump(struct app *a)
+{
+	double now = ev_now(a->loop);
+	double n = a->model.meter_now[METER_GOROUTINES];
+	bool known = a->model.meter_known[METER_GOROUTINES];
+	char msg[300];
+
+	if (a->cfg->open_dir != NULL) {
+		set_message(a, "the goroutine dump needs a live target");
+		return;
+	}
+	if ((!known || n > DUMP_ASK_ABOVE) && now > a->dump_confirm_until) {
+		if (known)
+			snprintf(msg, sizeof(msg),
+			         "goroutine?debug=2 stops the world while it formats all %.0f "
+			         "goroutines (about %.1f s): press D again to fetch it once",
+			         n, n / 100000.0 * 1.4 + 0.05);
+		else
+			snprintf(
+			    msg, sizeof(msg),
+			    "goroutine?debug=2 stops the world while it formats every goroutine "
+			    "(count unknown yet): press D again to fetch it once");
+		a->dump_confirm_until = now + DUMP_CONFIRM_SECS;
+		set_message(a, msg);
+		return;
+	}
+	a->dump_confirm_until = 0;
+	a->dump_wanted = true;
+	if (a->polling) {
+		set_message(a, "fetching the goroutine dump after the current poll");
+	} else {
+		set_message(a, "fetching the goroutine dump");
+		poll_start(a);
+	}
+}
+
 static void
 on_fetched(struct fetch_result *res, void *ud)
 {
@@ -119,11 +210,22 @@ on_fetched(struct fetch_result *res, void *ud)
 	double latency = res->total_s > 0 ? res->total_s : now - a->fetch_t0;
 
 	a->inflight = NULL;
+	if (e == EP_DUMP)
+		a->dump_wanted = false;
 	if (res->status == FETCH_OK) {
 		size_t len = res->len;
 		unsigned char *body = fetch_result_take_body(res);
-		model_ingest(&a->model, e, body, len, now, latency);
+		int ok = model_ingest(&a->model, e, body, len, now, latency);
+		if (e == EP_DUMP)
+			dump_done(a, ok == 0, len, latency);
+		else
+			check_slow(a, e, latency);
 	} else {
+		if (e == EP_DUMP) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "goroutine dump failed: %s", res->err);
+			set_message(a, msg);
+		}
 		model_fail(&a->model, e, res->err, now, latency);
 		if (res->status == FETCH_HTTP_ERROR && res->http_code == 404 && res->go_pprof_error)
 			a->gone[e] = true; /* "Unknown profile": the target doesn't serve it */
@@ -172,10 +274,15 @@ poll_start(struct app *a)
 	for (int e = 0; e < EP_COUNT; e++) {
 		if (e == EP_INDEX && a->npolls % INDEX_EVERY != 0)
 			continue;
+		if (e == EP_DUMP && !a->dump_wanted)
+			continue;
 		if (a->gone[e] || a->model.ep[e].missing)
 			continue;
+		if (e != EP_DUMP && a->every[e] > 1 && a->seq % a->every[e] != 0)
+			continue; /* a slow endpoint: spare the target */
 		a->order[a->norder++] = (enum ep_id)e;
 	}
+	a->seq++;
 	fetch_next(a);
 }
 
@@ -233,7 +340,7 @@ take_snapshot(struct app *a)
 	const char *dir = a->cfg->snapshot_dir ? a->cfg->snapshot_dir : ".";
 
 	if (savedir_write(dir, &a->model, a->cfg->shown, report_cb, a, path, sizeof(path), err,
-			  sizeof(err)) == 0)
+	                  sizeof(err)) == 0)
 		snprintf(msg, sizeof(msg), "snapshot saved: %s", path);
 	else
 		snprintf(msg, sizeof(msg), "snapshot failed: %s", err);
@@ -270,6 +377,9 @@ handle_action(struct app *a, enum ui_action act)
 		break;
 	case UI_SLOWER:
 		change_interval(a, -1);
+		break;
+	case UI_DUMP:
+		request_dump(a);
 		break;
 	case UI_NONE:
 	case UI_REDRAW:

@@ -16,6 +16,7 @@ static const struct ep_info ep_table[EP_COUNT] = {
 	[EP_MUTEX] = { "mutex", "mutex", "mutex.pb.gz", "mutex" },
 	[EP_MEMSTATS] = { "memstats", "heap?debug=1", "heap-debug1.txt", "heap" },
 	[EP_INDEX] = { "index", "", "index.html", NULL },
+	[EP_DUMP] = { "dump", "goroutine?debug=2", "goroutine-debug2.txt", "goroutine" },
 };
 
 const struct ep_info *
@@ -149,7 +150,7 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 
 int
 model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
-	     double latency)
+             double latency)
 {
 	struct endpoint *ep = &m->ep[e];
 	const struct ep_info *info = &ep_table[e];
@@ -206,8 +207,7 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 	}
 	if (ep->has_dbase)
 		diff_free(&ep->dbase);
-	ep->has_dbase =
-		diff_compute(&ep->dbase, ep->base, ep->cur, now - ep->t_base) == 0;
+	ep->has_dbase = diff_compute(&ep->dbase, ep->base, ep->cur, now - ep->t_base) == 0;
 	history_push(&ep->hist, s, s->primary);
 	update_meters(m, e, s);
 	return 0;

@@ -203,6 +203,29 @@ emit_history(struct out *o, const struct detail *d)
 
 #define MAX_LABELSETS 64
 
+/* "states: chan receive x3; ..." plus waits, locked threads and leaks */
+static void
+emit_states(struct out *o, const struct group *g)
+{
+	struct ui *ui = o->ui;
+	char line[600];
+	size_t l = (size_t)snprintf(line, sizeof(line), "  states:");
+
+	for (const struct gstate *st = g->states; st != NULL && l < sizeof(line); st = st->next)
+		l += (size_t)snprintf(line + l, sizeof(line) - l, " %s %s%lld;", st->state,
+		                      ui->utf8 ? "\xc3\x97" : "x", (long long)st->count);
+	if (g->max_wait_minutes > 0 && l < sizeof(line))
+		l += (size_t)snprintf(line + l, sizeof(line) - l, " longest wait %lld min;",
+		                      (long long)g->max_wait_minutes);
+	if (g->nlocked > 0 && l < sizeof(line))
+		l += (size_t)snprintf(line + l, sizeof(line) - l, " %lld locked to a thread;",
+		                      (long long)g->nlocked);
+	if (g->nleaked > 0 && l < sizeof(line))
+		snprintf(line + l, sizeof(line) - l, " %lld marked leaked by the runtime;",
+		         (long long)g->nleaked);
+	emit(o, A_NORMAL, "%s", line);
+}
+
 /* most frequent label set first */
 static int
 cmp_labelsets(const void *pa, const void *pb)
@@ -243,17 +266,27 @@ emit_all(struct out *o)
 			emit(o, A_NORMAL, "  %s %s%lld", ls[i]->text, ui->utf8 ? "\xc3\x97" : "x",
 			     (long long)ls[i]->count);
 	}
-	if (g->states != NULL) {
-		char line[600];
-		size_t l = (size_t)snprintf(line, sizeof(line), "states:");
-		for (const struct gstate *st = g->states; st != NULL && l < sizeof(line);
-		     st = st->next)
-			l += (size_t)snprintf(line + l, sizeof(line) - l, " %s %s%lld;", st->state,
-			                      ui->utf8 ? "\xc3\x97" : "x", (long long)st->count);
-		if (g->max_wait_minutes > 0 && l < sizeof(line))
-			snprintf(line + l, sizeof(line) - l, " longest wait %lld min",
-			         (long long)g->max_wait_minutes);
-		emit(o, A_NORMAL, "%s", line);
+	if (g->states != NULL)
+		emit_states(o, g);
+	/* a goroutine dump fetched on demand (D) tells states, waits and creator */
+	const struct snapshot *dump = ui->view.ep[EP_DUMP].cur;
+	const struct group *dg = NULL;
+	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find(dump, d->id)) != NULL) {
+		const struct endpoint *de = &ui->view.m->ep[EP_DUMP];
+		emit(o, ui->attr[R_TITLE],
+		     "from the goroutine dump (D) taken %s ago: %lld goroutines",
+		     fmt_age(a, sizeof(a), ui->now - de->last_ok), (long long)dg->ngoids);
+		emit_states(o, dg);
+		char ids[300];
+		size_t l = (size_t)snprintf(ids, sizeof(ids), "  goroutine ids:");
+		for (size_t i = 0; i < dg->ngoids && i < 16 && l < sizeof(ids); i++)
+			l += (size_t)snprintf(ids + l, sizeof(ids) - l, " %lld",
+			                      (long long)dg->goids[i]);
+		if (dg->ngoids > 16 && l < sizeof(ids))
+			snprintf(ids + l, sizeof(ids) - l, " ... (%zu more)", dg->ngoids - 16);
+		emit(o, A_NORMAL, "%s", ids);
+		if (g->created_by == NULL && dg->created_by != NULL)
+			g = dg; /* show the creator the dump knows (frames are the same) */
 	}
 	/* functions in one column, locations aligned after the longest */
 	o->fncol = 0;

@@ -1054,6 +1054,8 @@ ui_key(struct ui *ui, int ch)
 		return UI_SLOWER;
 	case KA_POLL_NOW:
 		return UI_POLL_NOW;
+	case KA_DUMP:
+		return UI_DUMP;
 	case KA_REDRAW:
 		clearok(curscr, TRUE);
 		return UI_REDRAW;

@@ -55,6 +55,7 @@ enum km_key {
 	_(FASTER, "poll more often")                                                               \
 	_(SLOWER, "poll less often")                                                               \
 	_(POLL_NOW, "poll now")                                                                    \
+	_(DUMP, "fetch the full goroutine dump (debug=2) once; asks first")                        \
 	_(REDRAW, "redraw the screen")                                                             \
 	_(HELP, "this help")                                                                       \
 	_(QUIT, "quit")

@@ -28,6 +28,7 @@ enum ep_id {
 	EP_MUTEX,
 	EP_MEMSTATS, /* heap?debug=1 for the runtime.MemStats trailer */
 	EP_INDEX,    /* the /debug/pprof/ index: which profiles exist */
+	EP_DUMP,     /* goroutine?debug=2: only on demand (it stops the world) */
 	EP_COUNT
 };
 

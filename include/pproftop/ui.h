@@ -42,6 +42,7 @@ enum ui_action {
 	UI_FASTER,
 	UI_SLOWER,
 	UI_PAUSE_CHANGED,
+	UI_DUMP, /* fetch goroutine?debug=2 once (the app asks for confirmation) */
 };
 
 /* What the header shows besides the model. Strings are borrowed for the
