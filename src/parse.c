@@ -91,8 +91,14 @@ profile_parse(const void *data, size_t len, const char *name, struct snapshot **
 		if (p[i] == '\n' || p[i] == '<')
 			break;
 	}
-	/* uncompressed protobuf: starts with field 1 or 2 (LEN) */
-	if (len >= 2 && (p[0] == 0x0a || p[0] == 0x12))
-		return parse_proto(data, len, name, out, err);
+	/* uncompressed protobuf: field 1 or 2 (LEN) first, or as the Go runtime
+	 * writes it, field 11 (period_type) or, for CPU, 9 (time_nanos) */
+	if (len >= 2 && (p[0] == 0x0a || p[0] == 0x12 || p[0] == 0x5a || p[0] == 0x48)) {
+		if (parse_proto(data, len, name, out, err) == 0)
+			return 0;
+		if (p[0] == 0x5a || p[0] == 0x48) /* "Z..." / "H...": likely text after all */
+			return parse_err_set(err, 0, 0, "%s", describe(p, len));
+		return -1;
+	}
 	return parse_err_set(err, 0, 0, "%s", describe(p, len));
 }

@@ -488,7 +488,7 @@ test_detail_created_by_and_states(void **state)
 	draw();
 	dump("detail from a dump");
 	assert_row(4, "Goroutines > main.leakOne.func1");
-	assert_row(9, "states: chan receive x115; longest wait 1 min");
+	assert_row(9, "  states: chan receive x115; longest wait 1 min;");
 	assert_row(10, "created by");
 	assert_row(11, "    main.leakOne        /home/gopher/demo/main.go:62");
 	stop();
