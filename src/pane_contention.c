@@ -117,8 +117,9 @@ info(struct ui *ui, struct pane *p)
 			    kinds[k].name, s->ngroups, fmt_ns(c, sizeof(c), (double)s->totals[di]));
 	}
 	pane_add_info(p, R_DIM,
-	              "block records a wait when it ends: goroutines still stuck show in the "
-	              "Goroutines pane");
+	              "K: B block (time goroutines waited), M mutex (time an Unlock kept others "
+	              "waiting); a wait is recorded when it ends: goroutines still stuck show in "
+	              "the Goroutines pane");
 }
 
 /* Per-poll increase of the cumulative delay. */

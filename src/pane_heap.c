@@ -73,6 +73,10 @@ rows(struct ui *ui, struct pane *p)
 		}
 		if (history_growing(ve->hist, r->id))
 			r->flags |= ROW_GROWING;
+		if (r->g != NULL && group_is_pprof_handler(r->g)) {
+			r->flags |= ROW_HIDDEN; /* pproftop's own requests */
+			p->nhidden++;
+		}
 	}
 	idmap_free(&am);
 }
@@ -119,7 +123,8 @@ info(struct ui *ui, struct pane *p)
 		         fmt_bytes(c, sizeof(c), (double)s->heap_rate));
 	else
 		b[0] = '\0';
-	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s)%s", a, b);
+	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s)%s%s", a, b,
+	              p->nhidden ? "; own requests hidden" : "");
 }
 
 static size_t

@@ -213,6 +213,10 @@ ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outl
 		if (i == 0 || x[i] > hi)
 			hi = x[i];
 	}
+	/* non-negative series are drawn from zero, so a 1<->2 flip does not look
+	 * like a leak; unless that would flatten a small variation on a big level */
+	if (lo >= 0 && hi > 0 && (hi - lo) / hi >= 0.125)
+		lo = 0;
 	for (size_t i = k; i < w && o + 2 <= outlen; i++)
 		out[o++] = ' ';
 	for (size_t i = 0; i < k; i++) {

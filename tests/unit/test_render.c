@@ -288,7 +288,7 @@ test_goroutines_first_poll(void **state)
 	dump("go1.21 80x24");
 	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  polled 0.5s ago (12 ms), "
 	              "every 2s");
-	assert_row(3, " 1 Goroutines (27)   2 Heap (9)   3 Contention (5)                  "
+	assert_row(3, " 1 Goroutines (27)   2 Heap (5)   3 Contention (5)                  "
 	              "sort: COUNT");
 	assert_row(4, "143 goroutines in 28 groups, 0 since the baseline (0.0s); pprof handler "
 	              "hidden");
@@ -669,7 +669,7 @@ test_growing_mark(void **state)
 	dump("growing");
 	assert_row(5, "^ 1 group keeps growing (rose in at least half of the last 8 polls, never "
 	              "fell)");
-	assert_row(7, "     50     +10     +40              _-=+# ^ main.leaky main.go:10");
+	assert_row(7, "     50     +10     +40              .:=*# ^ main.leaky main.go:10");
 	assert_row(8, "     20       0       0              _____   main.steady main.go:20");
 	stop();
 
@@ -680,8 +680,8 @@ test_growing_mark(void **state)
 		feed_goroutines(counts, fns, 2);
 	}
 	draw();
-	assert_row(7, "     50     +10     +40              \xe2\x96\x81\xe2\x96\x83\xe2\x96\x85"
-	              "\xe2\x96\x86\xe2\x96\x88 \xe2\x96\xb2 main.leaky main.go:10");
+	assert_row(7, "     50     +10     +40              \xe2\x96\x82\xe2\x96\x84\xe2\x96\x85"
+	              "\xe2\x96\x87\xe2\x96\x88 \xe2\x96\xb2 main.leaky main.go:10");
 	stop();
 	setlocale(LC_ALL, "");
 }
@@ -696,11 +696,12 @@ test_heap_pane(void **state)
 	key('2');
 	draw();
 	dump("heap 100x24");
-	assert_row(3, " 1 Goroutines (47)   2 Heap (15)   3 Contention (12)                     "
+	assert_row(3, " 1 Goroutines (47)   2 Heap (8)   3 Contention (12)                      "
 	              "               sort: INUSE");
 	assert_row(4, "in use 116 MiB in 1855 objects, 8 stacks, 0 since the last poll; allocating "
 	              "+3.89 MiB/s");
-	assert_row(5, "as of the last GC: changes only at a GC (NumGC 49); sampled every 512 KiB");
+	assert_row(5, "as of the last GC: changes only at a GC (NumGC 49); sampled every 512 KiB; "
+	              "own requests hidden");
 	assert_row(
 	    6, "    INUSE OBJECTS     dINUSE    GROWTH/s     ALLOC/s TREND             FUNCTION  "
 	       "FILE:LINE");
