@@ -148,6 +148,18 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 }
 
 void
+diff_mark_restarted(struct diff *d)
+{
+	d->restarted = true;
+	for (size_t i = 0; i < d->nrows; i++) {
+		memset(d->rows[i].delta, 0, sizeof(d->rows[i].delta));
+		memset(d->rows[i].per_sec, 0, sizeof(d->rows[i].per_sec));
+	}
+	memset(d->total_delta, 0, sizeof(d->total_delta));
+	memset(d->total_per_sec, 0, sizeof(d->total_per_sec));
+}
+
+void
 diff_free(struct diff *d)
 {
 	free(d->rows);

@@ -148,6 +148,32 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 	}
 }
 
+/* A counter dropped: the target is a new process. Every endpoint fetched from
+ * it since (the poll fetches them in turn) compares the new process with the
+ * old one: mark those diffs restarted and start all baselines afresh. */
+static void
+model_restarted(struct model *m, double now)
+{
+	if (m->restart_at == now)
+		return; /* already handled in this poll */
+	m->restarts++;
+	m->restart_at = now;
+	for (int e = 0; e < EP_COUNT; e++) {
+		struct endpoint *ep = &m->ep[e];
+		if (ep->cur == NULL)
+			continue;
+		if (ep->has_d && !ep->d.restarted)
+			diff_mark_restarted(&ep->d);
+		ep->restarted = true;
+		snapshot_free(ep->base);
+		ep->base = snapshot_ref(ep->cur);
+		ep->t_base = ep->t_cur;
+		if (ep->has_dbase)
+			diff_free(&ep->dbase);
+		ep->has_dbase = diff_compute(&ep->dbase, ep->base, ep->cur, 0) == 0;
+	}
+}
+
 int
 model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
              double latency)
@@ -200,6 +226,8 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 		ep->has_d = true;
 		ep->restarted = ep->d.restarted;
 	}
+	if (ep->restarted)
+		model_restarted(m, now);
 	if (ep->base == NULL || ep->restarted) {
 		snapshot_free(ep->base);
 		ep->base = snapshot_ref(s);

@@ -48,6 +48,11 @@ struct diff {
 int diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *now,
 		 double dt_override);
 
+/* diff_mark_restarted: the target is known to have restarted between the two
+ * snapshots (another profile saw its counters drop): deltas and rates become
+ * zero and restarted is set, as diff_compute does when it sees it itself. */
+void diff_mark_restarted(struct diff *d);
+
 /* diff_free: releases the rows; the snapshots are not touched. */
 void diff_free(struct diff *d);
 

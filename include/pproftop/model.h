@@ -78,6 +78,8 @@ struct model {
 	double meter_now[METER_COUNT];
 	bool meter_known[METER_COUNT];
 	unsigned evict_after; /* history eviction, in polls */
+	unsigned restarts;  /* target restarts seen (a cumulative counter dropped) */
+	double restart_at;  /* poll clock of the last one */
 	char index_names[32][64]; /* profile names from the index page */
 	size_t nindex;
 };

@@ -123,6 +123,20 @@ poll_all(const char *dir)
 	ui_model_changed(ui);
 }
 
+/* Only the goroutine profile of dir: two captures of different processes fed
+ * whole would (rightly) be seen as a restart of the target, which zeroes the
+ * deltas these tests look at. */
+static void
+poll_goroutines(const char *dir)
+{
+	char rel[256];
+
+	clock_now += 2;
+	snprintf(rel, sizeof(rel), "%s/goroutine.pb.gz", dir);
+	feed(EP_GOROUTINE, rel);
+	ui_model_changed(ui);
+}
+
 static struct ui_status status; /* extra fields for the next draw */
 
 static void
@@ -329,7 +343,7 @@ test_new_and_gone(void **state)
 	start(24, 80, false);
 	poll_all("go1.21");
 	key('G'); /* select the last row, so that the leakOne row is not selected */
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	key('g');
 	draw();
 	dump("go1.21 -> go1.22");
@@ -346,7 +360,7 @@ test_new_and_gone(void **state)
 	                        "main.go:64");
 	assert_true(attr_of("-115") & A_DIM);
 	/* and disappears at the next poll */
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	draw();
 	assert_int_equal(find_row("-115"), -1);
 	stop();
@@ -397,7 +411,7 @@ test_sort_keys(void **state)
 	(void)state;
 	start(40, 100, false);
 	poll_all("go1.21");
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	draw();
 	int y0 = first_data_row();
 	assert_row(y0, "    116    +116    +116                        _ + "
@@ -503,8 +517,8 @@ test_pause(void **state)
 	draw();
 	assert_int_equal(ui_key(ui, 'p'), UI_PAUSE_CHANGED);
 	assert_true(ui_paused(ui));
-	poll_all("go1.22");
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
+	poll_goroutines("go1.22");
 	draw();
 	dump("paused");
 	/* the numbers are frozen; the header says PAUSED (and the poll age moves) */
@@ -882,7 +896,7 @@ test_color(void **state)
 	unsetenv("NO_COLOR");
 	start(24, 80, true);
 	poll_all("go1.21");
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	draw();
 	assert_int_not_equal(PAIR_NUMBER(attr_of("+116")), 0);
 	stop();
@@ -890,7 +904,7 @@ test_color(void **state)
 	setenv("NO_COLOR", "1", 1);
 	start(24, 80, true);
 	poll_all("go1.21");
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	draw();
 	assert_int_equal(PAIR_NUMBER(attr_of("+116")), 0);
 	assert_true(attr_of("+116") & A_BOLD);
@@ -917,10 +931,12 @@ test_wide(void **state)
 	assert_int_equal(strlen(row(2, buf, sizeof(buf))), 299);
 	assert_non_null(strstr(buf, "sort: COUNT"));
 	/* a 40-column trend, the names get the rest */
-	assert_row(4,
+	/* two captures of different processes: a restart, deltas zero */
+	assert_row(4, "the target restarted: baseline reset");
+	assert_row(5,
 	           "  COUNT   dPOLL   dBASE TREND                                      FUNCTION  "
 	           "FILE:LINE");
-	assert_row(5, "    116    +116    +116                                        _ + "
+	assert_row(6, "    116       0       0                                        _ + "
 	              "main.leakOne.func1 main.go:64");
 	stop();
 }
@@ -934,7 +950,7 @@ test_report(void **state)
 	(void)state;
 	start(24, 80, false);
 	poll_all("go1.21");
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	FILE *f = open_memstream(&buf, &len);
 	assert_non_null(f);
 	ui_report(ui, f);
@@ -949,6 +965,24 @@ test_report(void **state)
 	/* the hidden pprof handler is in the report, marked h */
 	assert_non_null(strstr(buf, " h net/http/pprof."));
 	free(buf);
+	stop();
+}
+
+/* Captures of two different processes: cumulative counters drop, so the
+ * whole poll is a restart: the pane says so and no delta is shown. */
+static void
+test_restart(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	poll_all("go1.21");
+	poll_all("go1.22");
+	draw();
+	dump("restart 100x24");
+	assert_row_with("restarted", "the target restarted: baseline reset");
+	assert_row_with("leakOne",
+	                "    116       0       0                        _ + main.leakOne.func1 "
+	                "main.go:64");
 	stop();
 }
 
@@ -1005,6 +1039,7 @@ main(void)
 		cmocka_unit_test_teardown(test_color, teardown),
 		cmocka_unit_test_teardown(test_wide, teardown),
 		cmocka_unit_test_teardown(test_report, teardown),
+		cmocka_unit_test_teardown(test_restart, teardown),
 		cmocka_unit_test_teardown(test_keymap, teardown),
 	};
 
