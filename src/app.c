@@ -393,8 +393,13 @@ drain_input(struct app *a)
 {
 	int ch;
 
-	while ((ch = wgetch(stdscr)) != ERR)
+	while ((ch = wgetch(stdscr)) != ERR) {
+		/* a message lasts until the next key (like the UI's own): a
+		 * stale one would hide "last poll failed" for good */
+		if (ch != KEY_RESIZE)
+			a->message[0] = '\0';
 		handle_action(a, ui_key(a->ui, ch));
+	}
 }
 
 static void
@@ -428,11 +433,14 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	if (a->ui == NULL || !ui_dirty(a->ui))
 		return;
+	const char *msg = a->message[0] ? a->message : NULL;
+	if (msg == NULL && a->cfg->open_dir != NULL)
+		msg = "viewing a saved snapshot (no polling)";
 	struct ui_status st = {
 		.target = a->cfg->shown,
 		.now = ev_now(loop),
 		.interval = a->interval,
-		.message = a->message[0] ? a->message : NULL,
+		.message = msg,
 		.insecure = a->cfg->insecure,
 		.mode = a->cfg->open_dir,
 		.poll_latency = a->poll_latency,
@@ -545,8 +553,6 @@ app_run(const struct app_config *cfg)
 	ev_timer_start(a.loop, &a.tick);
 	if (cfg->open_dir == NULL)
 		ev_timer_start(a.loop, &a.poll_timer);
-	else
-		set_message(&a, "viewing a saved snapshot (no polling)");
 
 	drain_input(&a);
 	ev_run(a.loop, 0);
@@ -630,7 +636,15 @@ app_batch(const struct app_config *cfg)
 		ev_signal_stop(a.loop, &a.sigint);
 		ev_signal_stop(a.loop, &a.sigterm);
 	}
-	for (int e = 0; e < EP_COUNT; e++) {
+	for (int e = 0; a.failures > 0 && e < EP_COUNT; e++) {
+		/* unreachable: every endpoint has the same error; say it once */
+		if (a.model.ep[e].err[0] != '\0') {
+			fprintf(stderr, "pproftop: %s: %s\n", cfg->shown, a.model.ep[e].err);
+			rc = 1;
+			break;
+		}
+	}
+	for (int e = 0; a.failures == 0 && e < EP_COUNT; e++) {
 		const struct endpoint *ep = &a.model.ep[e];
 		if (ep->err[0] != '\0' && !a.gone[e]) {
 			fprintf(stderr, "pproftop: %s: %s\n", ep_info(e)->name, ep->err);

@@ -1,0 +1,596 @@
+#!/bin/bash
+# test_e2e.sh - end to end: the real dashboard in tmux against the real demo
+# Go service (examples/demo), plus batch mode and --open of a saved snapshot.
+#
+# Checks, in this order (about 10 s in all): batch --json against the demo;
+# a -quiet -spawn 10 -stacks 2 demo, whose goroutine total must match
+# /demo/stats, then q (exit 0, terminal restored); against the leaking demo:
+# the demo's rows, the leak growing with its mark, the detail's location
+# (from go tool pprof), pause/resume, a snapshot (modes, go tool pprof
+# total), resizes, the demo killed and restarted on the same port, SIGTERM;
+# --open of the snapshot (dashboard and --batch); batch against a closed
+# port; every dashboard's stderr empty.
+#
+# env: PPROFTOP_BIN (the binary; default build/pproftop). Needs tmux, curl,
+# python3 and go (the demo is built with scripts/build-demo.sh if missing;
+# go tool pprof gives the expected values). Each check prints "ok - ..." or
+# "not ok - ..." (with the screen it saw); exits 1 when any check failed.
+# Every pproftop's stderr goes to a file that must stay empty, so ASan,
+# LSan and UBSan reports fail the test. PPROFTOP_E2E_KEEP=1 keeps the
+# scratch directory.
+set -u
+export LC_ALL=C
+unset TMUX # may run inside a tmux session
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=${PPROFTOP_BIN:-$root/build/pproftop}
+demo=$root/build/demo/demo
+sock=pte2e$$
+W=120 H=40 # the dashboard's terminal size
+IV=0.5     # poll interval (seconds)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-e2e.XXXXXX") || exit 1
+declare -A dpid dport # demo name -> pid, port
+npass=0
+nfail=0
+screen=
+closed_pid=
+
+# the server's socket lives in the scratch directory, removed at the end
+T() { TMUX_TMPDIR=$tmp tmux -L "$sock" -f /dev/null "$@"; }
+
+cleanup() {
+	T kill-server 2>/dev/null
+	local p
+	for p in "${dpid[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${dpid[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	if [ -n "$closed_pid" ]; then
+		kill "$closed_pid" 2>/dev/null
+		wait "$closed_pid" 2>/dev/null
+	fi
+	if [ "${PPROFTOP_E2E_KEEP:-0}" = 1 ]; then
+		echo "# kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+pass() {
+	echo "ok - $*"
+	npass=$((npass + 1))
+}
+# fail MSG: the last screen looked at ($screen) goes with it.
+fail() {
+	echo "not ok - $*"
+	nfail=$((nfail + 1))
+	if [ -n "$screen" ]; then
+		echo "# screen:"
+		sed 's/^/# |/' <<<"$screen"
+	fi
+}
+check() { # check COND-EXIT-STATUS MSG
+	if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2"; fi
+}
+bail() {
+	fail "$*"
+	echo "# bailing out"
+	exit 1
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# cap SESSION: the screen as text (also left in $screen).
+cap() {
+	screen=$(T capture-pane -p -t "$1" 2>&1)
+	printf '%s\n' "$screen"
+}
+
+# wait_for SESSION ERE [MS]: poll the screen until a line matches ERE.
+wait_for() {
+	local s=$1 re=$2 ms=${3:-5000}
+	local end=$(($(now_ms) + ms))
+	while :; do
+		cap "$s" >/dev/null
+		grep -qE -- "$re" <<<"$screen" && return 0
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+# wait_not SESSION ERE [MS]: poll until no line matches ERE.
+wait_not() {
+	local s=$1 re=$2 ms=${3:-5000}
+	local end=$(($(now_ms) + ms))
+	while :; do
+		cap "$s" >/dev/null
+		grep -qE -- "$re" <<<"$screen" || return 0
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+# row FIELD FUNCTION: from $screen, the goroutine row whose function is
+# FUNCTION; FIELD is count (the first column) or mark (the column before
+# the function: the trend or a mark).
+row() {
+	awk -v f="$2" -v what="$1" 'NF >= 3 && $(NF-1) == f && $1 ~ /^[0-9]+$/ {
+		print (what == "count" ? $1 : $(NF-2)); exit }' <<<"$screen"
+}
+
+# header_total: the total in the goroutine pane's info line.
+header_total() {
+	sed -n 's/^\([0-9][0-9]*\) goroutines in [0-9][0-9]* groups.*/\1/p' <<<"$screen" | head -n 1
+}
+
+# goroutine_rows: "count function location" of the rows (count > 0, not the
+# hidden pprof handler) after the column header, from stdin; sorted.
+goroutine_rows() {
+	awk 'hdr && NF >= 4 && $1 ~ /^[0-9]+$/ && $1 > 0 && $(NF-2) != "h" { print $1, $(NF-1), $NF }
+	     /FUNCTION/ { hdr = 1 } /^$/ && hdr { exit }' | sort
+}
+
+stats() { # stats DEMO KEY: a number from /demo/stats
+	curl -s --max-time 5 "http://127.0.0.1:${dport[$1]}/demo/stats" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
+}
+
+# start_demo NAME ADDR ARGS...: start the demo, wait for "listening on".
+start_demo() {
+	local name=$1 addr=$2 i port pid
+	shift 2
+	"$demo" -addr "$addr" "$@" >"$tmp/demo-$name.out" 2>>"$tmp/demo-$name.err" &
+	pid=$!
+	dpid[$name]=$pid
+	for i in $(seq 200); do
+		port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$tmp/demo-$name.out")
+		if [ -n "$port" ]; then
+			dport[$name]=$port
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.025
+	done
+	wait "$pid" 2>/dev/null
+	unset "dpid[$name]"
+	return 1
+}
+
+stop_demo() {
+	kill "${dpid[$1]}" 2>/dev/null
+	wait "${dpid[$1]}" 2>/dev/null
+	unset "dpid[$1]"
+}
+
+# run_pp SESSION ARGS...: pproftop ARGS in a new tmux session of W x H;
+# its pid goes to $tmp/SESSION.pid, its stderr to $tmp/SESSION.err, and the
+# pane prints EXIT=<status> when it ends.
+locale=C
+locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && locale=C.UTF-8
+run_pp() {
+	local s=$1
+	shift
+	local inner
+	inner="echo \$\$ >$tmp/$s.pid; exec env TERM=screen-256color LC_ALL=$locale \
+$(printf '%q ' "$bin" "$@") 2>>$tmp/$s.err"
+	: >"$tmp/$s.err"
+	T new-session -d -s "$s" -x "$W" -y "$H" \
+		"bash -c $(printf '%q' "$inner"); echo EXIT=\$?; exec sleep 600"
+}
+
+# restored SESSION: the pane left the alternate screen, shows the cursor
+# again and has keypad modes off (what endwin must undo).
+restored() {
+	local f
+	f=$(T display -p -t "$1" '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag}')
+	[ "$f" = "0 1 0 0" ] || {
+		echo "# pane flags (alternate cursor keypad_cursor keypad): $f"
+		return 1
+	}
+}
+
+# ------------------------------------------------------------------ setup
+
+t_start=$(now_ms)
+for tool in tmux curl python3 go infocmp; do
+	command -v "$tool" >/dev/null || bail "setup: $tool is not installed"
+done
+[ -x "$bin" ] || bail "setup: $bin is not executable"
+infocmp screen-256color >/dev/null 2>&1 || bail "setup: no terminfo for screen-256color"
+if [ ! -x "$demo" ]; then
+	"$root/scripts/build-demo.sh" >"$tmp/build-demo.log" 2>&1 ||
+		bail "setup: scripts/build-demo.sh failed: $(tail -n 5 "$tmp/build-demo.log")"
+fi
+start_demo leak 127.0.0.1:0 || bail "setup: the demo did not start: $(cat "$tmp/demo-leak.err")"
+start_demo quiet 127.0.0.1:0 -quiet -spawn 10 -stacks 2 ||
+	bail "setup: the quiet demo did not start: $(cat "$tmp/demo-quiet.err")"
+# a port nobody listens on (bound and released at once)
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+echo "# pproftop $bin; demo leak :${dport[leak]}, quiet :${dport[quiet]}, closed :$closed; $locale"
+
+# batch against a closed port: runs in the background (it retries for ~3 s)
+"$bin" --batch -n 2 -i "$IV" --json "127.0.0.1:$closed" >"$tmp/closed.out" 2>"$tmp/closed.err" &
+closed_pid=$!
+
+# ------------------------------------------------------------------ 9. batch
+
+screen=
+"$bin" --batch -n 2 -i "$IV" --json "127.0.0.1:${dport[leak]}" >"$tmp/batch.json" 2>"$tmp/batch.err"
+rc=$?
+msg=$(python3 - "$tmp/batch.json" <<'PY'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("not JSON: %s" % e); sys.exit(0)
+p = doc.get("profiles", {})
+want = ["goroutine", "heap", "allocs", "block", "mutex"]
+missing = [k for k in want if k not in p]
+if missing:
+    print("missing profiles %s (have %s)" % (missing, sorted(p))); sys.exit(0)
+g = p["goroutine"]["groups"]
+if not g or any(not isinstance(x.get("delta_count"), int) for x in g):
+    print("goroutine groups without an integer delta_count"); sys.exit(0)
+if sum(x["count"] for x in g) != p["goroutine"]["total"]:
+    print("goroutine counts add up to %d, total %d" % (sum(x["count"] for x in g), p["goroutine"]["total"])); sys.exit(0)
+if not any(x["label"] == "main.leakOne.func1" for x in g):
+    print("no main.leakOne.func1 group"); sys.exit(0)
+ms = p["heap"].get("memstats") or {}
+if not (ms.get("HeapAlloc", 0) > 0 and ms.get("Sys", 0) > 0 and "NumGC" in ms):
+    print("heap memstats incomplete: %s" % sorted(ms)); sys.exit(0)
+if not any("delta_inuse_bytes" in x for x in p["heap"]["groups"]):
+    print("heap groups without deltas"); sys.exit(0)
+print("OK %d goroutines, HeapAlloc %d" % (p["goroutine"]["total"], ms["HeapAlloc"]))
+PY
+)
+if [ $rc -eq 0 ] && [ ! -s "$tmp/batch.err" ] && [[ $msg == OK* ]]; then
+	pass "batch --json: 5 profiles, delta_count, heap memstats (${msg#OK })"
+else
+	fail "batch --json: exit $rc, $msg, stderr: $(head -c 2000 "$tmp/batch.err")"
+fi
+
+# ------------------------------------------------------------------ 1b, 7a: quiet demo
+
+run_pp quiet -i "$IV" "127.0.0.1:${dport[quiet]}"
+# two polls: a diff exists (the delta column shows a number)
+if wait_for quiet '^ +[0-9]+ +[-+]?[0-9]+ +[-+]?[0-9]+ .*main\.parked' 8000; then
+	total=$(header_total)
+	# /demo/stats counts runtime.NumGoroutine() in its own handler. Between
+	# polls the dashboard's kept-alive connection is one more goroutine
+	# (net/http's conn.serve parked in a read), which in the profile is the
+	# pprof handler itself; each request also has one background reader.
+	# So stats = profile total + 1. Take the least of three reads: one that
+	# lands during a poll sees that poll's handler too.
+	best=
+	for i in 1 2 3; do
+		v=$(stats quiet goroutines)
+		[ -n "$v" ] && { [ -z "$best" ] || [ "$v" -lt "$best" ]; } && best=$v
+		sleep 0.13
+	done
+	spawned=$(stats quiet spawned)
+	parked=$(awk 'NF >= 3 && $(NF-1) == "main.parked" && $1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' <<<"$screen")
+	if [ -n "$total" ] && [ -n "$best" ] && [ "$total" -eq $((best - 1)) ]; then
+		pass "quiet demo: header total $total = /demo/stats goroutines $best - 1 (the dashboard's idle connection)"
+	else
+		fail "quiet demo: header total '$total', /demo/stats goroutines '$best' (want total = stats - 1)"
+	fi
+	[ "$parked" = "2 $spawned" ] && [ "$spawned" = 10 ]
+	check $? "quiet demo: -spawn 10 -stacks 2 shows as 2 main.parked rows adding up to $spawned"
+else
+	fail "quiet demo: no main.parked row with a delta after 8 s"
+fi
+T send-keys -t quiet q
+if wait_for quiet '^EXIT=0$' 3000 && ! grep -q 'goroutines in' <<<"$screen" && restored quiet; then
+	pass "q exits with status 0 and restores the terminal (EXIT=0, no alternate screen, cursor on)"
+else
+	fail "q: no EXIT=0 on a restored terminal"
+fi
+T kill-session -t quiet 2>/dev/null
+stop_demo quiet
+
+# ------------------------------------------------------------------ main session: leaking demo
+
+snaps=$tmp/snaps
+run_pp main -i "$IV" -o "$snaps" "127.0.0.1:${dport[leak]}"
+
+# 1a. the demo's functions
+if wait_for main 'main\.leakOne\.func1' 5000 && wait_for main 'main\.blockedSender' 2000; then
+	missing=
+	for f in main.leakOne.func1 main.contend main.blockedSender main.slowConsumer main.leaker \
+		main.grower main.condWaiter main.sleeper main.selectForever; do
+		[ -n "$(row count "$f")" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ]
+	check $? "rows for the demo's functions (leakOne.func1, contend, blockedSender, ...)${missing:+; missing:$missing}"
+else
+	fail "no main.leakOne.func1 / main.blockedSender row after 7 s"
+fi
+
+# 2. the leak grows and gets the mark
+c0=$(row count main.leakOne.func1)
+grown=
+end=$(($(now_ms) + 10000))
+while [ "$(now_ms)" -lt "$end" ]; do
+	cap main >/dev/null
+	c=$(row count main.leakOne.func1)
+	m=$(row mark main.leakOne.func1)
+	if [ -n "$c" ] && [ -n "$c0" ] && [ "$c" -ge $((c0 + 2)) ] && { [ "$m" = "▲" ] || [ "$m" = "^" ]; }; then
+		grown=$c
+		break
+	fi
+	sleep 0.1
+done
+if [ -n "$grown" ] && grep -qE '^(▲|\^) 1 group keeps growing' <<<"$screen"; then
+	pass "leak: main.leakOne.func1 went from $c0 to $grown goroutines and is marked $m (keeps growing)"
+else
+	fail "leak: main.leakOne.func1 from '$c0' to '${c:-}' (mark '${m:-}'), want +2 and the growing mark"
+fi
+
+# 3. detail: the location, from go tool pprof on a profile fetched with curl
+curl -s --max-time 5 -o "$tmp/goroutine.pb.gz" "http://127.0.0.1:${dport[leak]}/debug/pprof/goroutine"
+want_loc=$(go tool pprof -traces -lines "$tmp/goroutine.pb.gz" 2>/dev/null |
+	awk '$1 == "main.leakOne.func1" { n = split($2, a, "/"); print a[n]; exit }')
+T send-keys -t main / l e a k O n e Enter
+if wait_for main 'filter: /leakOne/' 2000 && wait_for main '^ +[0-9]+ .*main\.leakOne\.func1' 2000; then
+	T send-keys -t main Enter
+	if [ -n "$want_loc" ] && wait_for main "main\.leakOne\.func1 .*[/ …]${want_loc//./\\.}\$" 2000 &&
+		grep -q 'Goroutines › main\.leakOne\.func1\|Goroutines > main\.leakOne\.func1' <<<"$screen"; then
+		pass "detail of leakOne.func1 shows $want_loc (go tool pprof -traces -lines agrees)"
+	else
+		fail "detail: want '${want_loc:-?}' (from go tool pprof) on the main.leakOne.func1 frame"
+	fi
+else
+	fail "filter /leakOne/: no single leakOne row"
+fi
+T send-keys -t main Escape
+wait_for main 'FUNCTION' 2000
+T send-keys -t main / C-u Enter
+wait_not main 'filter: /' 2000 && wait_for main 'main\.blockedSender' 2000 ||
+	fail "could not leave the detail and clear the filter"
+
+# 4. pause
+T send-keys -t main p
+if wait_for main '^pproftop .* PAUSED$' 2000; then
+	frozen=$(sed 1d <<<"$screen")
+	pc=$(row count main.leakOne.func1)
+	l0=$(stats leak leaked)
+	changed=
+	end=$(($(now_ms) + 1800)) # more than 3 polls
+	while [ "$(now_ms)" -lt "$end" ]; do
+		sleep 0.2
+		cap main >/dev/null
+		if [ "$(sed 1d <<<"$screen")" != "$frozen" ] || ! grep -q 'PAUSED$' <<<"$screen"; then
+			changed=1
+			break
+		fi
+	done
+	l1=$(stats leak leaked)
+	# polling goes on: the header's age stays below two intervals
+	fresh=$(sed -n '1s/.*polled \([0-9.]*\)s ago.*/\1/p' <<<"$screen")
+	if [ -z "$changed" ] && [ "$l1" -gt "$l0" ] &&
+		python3 -c "import sys; sys.exit(0 if 0 <= float('${fresh:-99}') < 1.0 else 1)"; then
+		pass "p: PAUSED, the view stayed frozen for 1.8 s (leakOne $pc) while the demo leaked $((l1 - l0)) more and polls went on (polled ${fresh}s ago)"
+	else
+		fail "p: the paused view changed ('${changed}') or nothing happened meanwhile (leaked $l0 -> $l1, polled '${fresh}'s ago)"
+	fi
+	T send-keys -t main p
+	moved=
+	end=$(($(now_ms) + 3000))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		cap main >/dev/null
+		c=$(row count main.leakOne.func1)
+		if ! grep -q 'PAUSED$' <<<"$screen" && [ -n "$c" ] && [ "$c" -gt "$pc" ]; then
+			moved=$c
+			break
+		fi
+		sleep 0.1
+	done
+	[ -n "$moved" ]
+	check $? "p again resumes: leakOne $pc -> ${moved:-?}"
+else
+	fail "p: no PAUSED in the header"
+fi
+
+# 5. snapshot
+T send-keys -t main s
+if wait_for main '^snapshot saved: ' 3000; then
+	snap=$(sed -n 's/^snapshot saved: \(.*[^ ]\) *$/\1/p' <<<"$screen" | tail -n 1)
+	bad=
+	[ -d "$snap" ] || bad="$bad; $snap is not a directory"
+	[ "$(ls -d "$snaps"/pproftop-* 2>/dev/null | wc -l)" = 1 ] || bad="$bad; not one snapshot in $snaps"
+	for f in goroutine.pb.gz heap.pb.gz allocs.pb.gz block.pb.gz mutex.pb.gz report.txt meta.txt; do
+		[ -s "$snap/$f" ] || bad="$bad; no $f"
+	done
+	[ "$(stat -c %a "$snap")" = 700 ] || bad="$bad; directory mode $(stat -c %a "$snap")"
+	for f in "$snap"/* "$snap"/.[!.]*; do
+		[ -e "$f" ] || continue
+		[ "$(stat -c %a "$f")" = 600 ] || bad="$bad; $(basename "$f") mode $(stat -c %a "$f")"
+	done
+	ptotal=$(go tool pprof -top "$snap/goroutine.pb.gz" 2>/dev/null |
+		sed -n 's/.* of \([0-9][0-9]*\) total$/\1/p' | head -n 1)
+	rtotal=$(sed -n 's/^\([0-9][0-9]*\) goroutines in [0-9][0-9]* groups.*/\1/p' "$snap/report.txt" 2>/dev/null | head -n 1)
+	[ -n "$ptotal" ] && [ "$ptotal" = "$rtotal" ] ||
+		bad="$bad; go tool pprof total '$ptotal', report.txt total '$rtotal'"
+	if [ -z "$bad" ]; then
+		pass "s: snapshot $(basename "$snap"): files 0600, dir 0700; go tool pprof total $ptotal = report.txt total"
+	else
+		fail "s: snapshot${bad}"
+	fi
+else
+	snap=
+	fail "s: no 'snapshot saved' on the status line"
+fi
+
+# 6. resize: redrawn at the new size with no key pressed
+resized() { # W H: the whole screen fits W x H, the tab bar reaches W-1
+	local w=$1 h=$2
+	cap main >"$tmp/screen.txt"
+	python3 - "$w" "$h" "$tmp/screen.txt" <<'PY'
+import sys
+w, h = int(sys.argv[1]), int(sys.argv[2])
+lines = open(sys.argv[3], "rb").read().decode("utf-8", "replace").split("\n")
+if lines and lines[-1] == "":
+    lines.pop()
+tabs = [l for l in lines if l.startswith(" 1 Goroutines (") and "sort" in l]
+ok = (len(lines) == h and max(len(l) for l in lines) <= w and len(tabs) == 1
+      and w - 1 <= len(tabs[0]) <= w and lines[-1].startswith("?"))
+sys.exit(0 if ok else 1)
+PY
+}
+wait_resized() {
+	local end=$(($(now_ms) + 3000))
+	while ! resized "$1" "$2"; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+T send-keys -t main g # Home: the top row; any key clears the snapshot message
+T resize-window -t main -x 100 -y 30
+wait_resized 100 30 && grep -q 'TREND' <<<"$screen"
+check $? "resize to 100x30: redrawn at 100 columns, 30 lines, with the trend column"
+T resize-window -t main -x 60 -y 16
+wait_resized 60 16 && ! grep -q 'TREND' <<<"$screen" && grep -q 'main\.leakOne\.func1' <<<"$screen"
+check $? "resize to 60x16: redrawn at 60 columns, 16 lines, the trend column dropped"
+T resize-window -t main -x 20 -y 6
+wait_for main '^Terminal too small' 3000
+check $? "resize to 20x6: 'Terminal too small'"
+T resize-window -t main -x "$W" -y "$H"
+wait_resized "$W" "$H" || fail "resize back to ${W}x$H"
+
+# 8. the target dies and comes back on the same port
+wait_for main 'main\.leakOne\.func1' 2000
+before=$(row count main.leakOne.func1)
+stop_demo leak
+if wait_for main '^pproftop .* STALE [0-9.]+s connection refused' 5000; then
+	c=$(row count main.leakOne.func1)
+	if [ -n "$c" ] && grep -q '^last poll failed (showing the last good data): connection refused' <<<"$screen"; then
+		pass "demo killed: STALE with 'connection refused', the rows stay (leakOne $c)"
+	else
+		fail "demo killed: the rows or the status line reason are gone"
+	fi
+	t0=$(now_ms)
+	T send-keys -t main 2
+	if wait_for main '^ +INUSE +OBJECTS' 1000; then
+		dt=$(($(now_ms) - t0))
+		[ "$dt" -le 200 ]
+		check $? "keys respond while the target is down: '2' showed the Heap pane in $dt ms"
+	else
+		fail "keys while the target is down: '2' did not show the Heap pane"
+	fi
+	T send-keys -t main 1
+	wait_for main 'main\.leakOne\.func1' 1000
+	t0=$(now_ms)
+	restarted=
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		if start_demo leak "127.0.0.1:${dport[leak]}"; then
+			restarted=1
+			break
+		fi
+		sleep 0.2
+	done
+	if [ -z "$restarted" ]; then
+		fail "could not restart the demo on port ${dport[leak]}: $(tail -n 2 "$tmp/demo-leak.err")"
+	elif wait_for main '^pproftop .* polled [0-9.]+s ago' 15000 && ! grep -q STALE <<<"$screen" &&
+		wait_for main '^ +[0-9]+ .*main\.leakOne\.func1' 2000; then
+		dt=$(($(now_ms) - t0))
+		c=$(row count main.leakOne.func1)
+		# fresh data: the new process has leaked only a few so far
+		if [ "$dt" -le 12000 ] && [ -n "$c" ] && [ "$c" -lt "$before" ] &&
+			! grep -q '^last poll failed' <<<"$screen"; then
+			pass "demo restarted on the same port: recovered by itself in $dt ms (leakOne $before -> $c)"
+		else
+			fail "demo restarted: recovered in $dt ms, leakOne $before -> '$c'"
+		fi
+	else
+		fail "demo restarted: still STALE after 15 s"
+	fi
+else
+	fail "demo killed: no 'STALE ... connection refused' in the header after 5 s"
+fi
+
+# 7b. SIGTERM
+pid=$(cat "$tmp/main.pid" 2>/dev/null)
+if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait_for main '^EXIT=0$' 3000 &&
+	! grep -q 'goroutines in' <<<"$screen" && restored main; then
+	pass "SIGTERM exits with status 0 and restores the terminal"
+else
+	fail "SIGTERM: no EXIT=0 on a restored terminal"
+fi
+T kill-session -t main 2>/dev/null
+
+# ------------------------------------------------------------------ 10. --open the snapshot
+
+if [ -n "$snap" ] && [ -d "$snap" ]; then
+	goroutine_rows <"$snap/report.txt" >"$tmp/report.rows"
+	awk '/^== Goroutines ==/ { on = 1; next } on' "$snap/report.txt" |
+		awk 'hdr && NF >= 4 && $1 ~ /^[0-9]+$/ && $1 > 0 { print $1, $(NF-1), $NF } /FUNCTION/ { hdr = 1 } /^$/ && hdr { exit }' |
+		sort >"$tmp/report-all.rows"
+	run_pp open --open "$snap"
+	if wait_for open '^viewing a saved snapshot' 5000 && wait_for open 'main\.leakOne\.func1' 2000; then
+		goroutine_rows <<<"$screen" >"$tmp/open.rows"
+		if [ -s "$tmp/report.rows" ] && cmp -s "$tmp/report.rows" "$tmp/open.rows" &&
+			[ "$(header_total)" = "$rtotal" ]; then
+			pass "--open SNAPDIR: the same $(wc -l <"$tmp/report.rows") goroutine rows and total $rtotal as the snapshot's report"
+		else
+			fail "--open SNAPDIR: rows differ from report.txt: $(diff "$tmp/report.rows" "$tmp/open.rows" | head -n 20)"
+		fi
+	else
+		fail "--open SNAPDIR: no dashboard"
+	fi
+	T send-keys -t open q
+	wait_for open '^EXIT=0$' 3000
+	check $? "--open SNAPDIR: q exits with status 0"
+	T kill-session -t open 2>/dev/null
+
+	screen=
+	"$bin" --open "$snap" --batch >"$tmp/open-batch.out" 2>"$tmp/open-batch.err"
+	rc=$?
+	# "COUNT  FUNCTION (FILE:LINE)" or "COUNT  (no stack)" -> "COUNT FUNCTION FILE:LINE"
+	awk '/^goroutine:/ { on = 1; next } on && /^$/ { exit }
+	     on && $1 ~ /^[0-9]+$/ { r = $0; sub(/^ *[0-9]+ +/, "", r)
+		if (r != "(no stack)") { sub(/ \(/, " ", r); sub(/\)$/, "", r) }
+		print $1, r }' \
+		"$tmp/open-batch.out" | sort >"$tmp/open-batch.rows"
+	btotal=$(sed -n 's/^goroutine: .* groups, count \([0-9][0-9]*\)$/\1/p' "$tmp/open-batch.out")
+	if [ $rc -eq 0 ] && [ ! -s "$tmp/open-batch.err" ] && [ "$btotal" = "$rtotal" ] &&
+		cmp -s "$tmp/report-all.rows" "$tmp/open-batch.rows" &&
+		grep -q '^heap: ' "$tmp/open-batch.out"; then
+		pass "--open SNAPDIR --batch: goroutine table (total $btotal) matches the report, heap table present"
+	else
+		fail "--open SNAPDIR --batch: exit $rc, total '$btotal' vs '$rtotal': $(diff "$tmp/report-all.rows" "$tmp/open-batch.rows" | head -n 20) $(head -c 1000 "$tmp/open-batch.err")"
+	fi
+else
+	fail "--open: no snapshot from the earlier check"
+fi
+
+# ------------------------------------------------------------------ 9b, stderr
+
+screen=
+wait "$closed_pid"
+rc=$?
+closed_pid=
+if [ $rc -eq 1 ] && [ ! -s "$tmp/closed.out" ] && [ "$(wc -l <"$tmp/closed.err")" = 1 ] &&
+	grep -q '^pproftop: .*connection refused$' "$tmp/closed.err"; then
+	pass "batch against a closed port: exit 1, one line: $(cat "$tmp/closed.err")"
+else
+	fail "batch against a closed port: exit $rc, stdout $(wc -c <"$tmp/closed.out") bytes, stderr: $(head -c 2000 "$tmp/closed.err")"
+fi
+
+errs=
+for s in quiet main open; do
+	[ -s "$tmp/$s.err" ] && errs="$errs
+== $s:
+$(head -c 4000 "$tmp/$s.err")"
+done
+[ -z "$errs" ]
+check $? "every dashboard's stderr is empty (no sanitizer reports)$errs"
+
+t_end=$(now_ms)
+echo "# e2e: $npass passed, $nfail failed in $(((t_end - t_start) / 1000)).$(((t_end - t_start) % 1000 / 100)) s"
+[ "$nfail" -eq 0 ]
