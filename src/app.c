@@ -61,7 +61,7 @@ struct app {
 	uint64_t npolls;
 	unsigned failures; /* consecutive polls that could not reach the target */
 	bool poll_failed;
-	bool gone[EP_COUNT];       /* 404 Unknown profile: not served, stop asking */
+	unsigned index_failed;     /* consecutive failed index reads: retried next poll, 3 times */
 	unsigned every[EP_COUNT];  /* fetch e only every every[e]-th poll (slow target) */
 	uint64_t seq;              /* polls started */
 	bool dump_wanted;          /* fetch goroutine?debug=2 with the next poll */
@@ -216,6 +216,8 @@ on_fetched(struct fetch_result *res, void *ud)
 		size_t len = res->len;
 		unsigned char *body = fetch_result_take_body(res);
 		int ok = model_ingest(&a->model, e, body, len, now, latency);
+		if (e == EP_INDEX)
+			a->index_failed = ok == 0 ? 0 : a->index_failed + 1;
 		if (e == EP_DUMP)
 			dump_done(a, ok == 0, len, latency);
 		else
@@ -227,8 +229,8 @@ on_fetched(struct fetch_result *res, void *ud)
 			set_message(a, msg);
 		}
 		model_fail(&a->model, e, res->err, now, latency);
-		if (res->status == FETCH_HTTP_ERROR && res->http_code == 404 && res->go_pprof_error)
-			a->gone[e] = true; /* "Unknown profile": the target doesn't serve it */
+		if (e == EP_INDEX)
+			a->index_failed++; /* read it again with the next poll */
 		if (res->status == FETCH_NET_ERROR || res->status == FETCH_TIMEOUT) {
 			/* the target is unreachable: don't hammer it with the rest */
 			a->poll_failed = true;
@@ -272,11 +274,12 @@ poll_start(struct app *a)
 	a->norder = 0;
 	a->pos = 0;
 	for (int e = 0; e < EP_COUNT; e++) {
-		if (e == EP_INDEX && a->npolls % INDEX_EVERY != 0)
+		if (e == EP_INDEX && a->npolls % INDEX_EVERY != 0 &&
+		    (a->index_failed == 0 || a->index_failed > 3))
 			continue;
 		if (e == EP_DUMP && !a->dump_wanted)
 			continue;
-		if (a->gone[e] || a->model.ep[e].missing)
+		if (a->model.ep[e].missing)
 			continue;
 		if (e != EP_DUMP && a->every[e] > 1 && a->seq % a->every[e] != 0)
 			continue; /* a slow endpoint: spare the target */
@@ -646,7 +649,7 @@ app_batch(const struct app_config *cfg)
 	}
 	for (int e = 0; a.failures == 0 && e < EP_COUNT; e++) {
 		const struct endpoint *ep = &a.model.ep[e];
-		if (ep->err[0] != '\0' && !a.gone[e]) {
+		if (ep->err[0] != '\0' && e != EP_INDEX) { /* the index is optional */
 			fprintf(stderr, "pproftop: %s: %s\n", ep_info(e)->name, ep->err);
 			rc = 1;
 		}

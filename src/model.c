@@ -197,7 +197,14 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 
 	struct snapshot *s = NULL;
 	struct parse_err pe;
-	if (profile_parse(body, len, info->profile, &s, &pe) != 0) {
+	int rc = profile_parse(body, len, info->profile, &s, &pe);
+	if (rc == 0 && s->truncated && e != EP_DUMP) {
+		/* a profile cut short is not comparable (its totals would drop
+		 * and look like a restart); only the dump is legitimately cut */
+		snapshot_free(s);
+		rc = parse_err_set(&pe, 0, len, "the response was cut off");
+	}
+	if (rc != 0) {
 		char msg[300];
 		parse_err_format(&pe, info->name, msg, sizeof(msg));
 		snprintf(ep->err, sizeof(ep->err), "bad response: %s", msg);

@@ -577,7 +577,8 @@ stale_reason(const struct ui *ui, const struct ui_status *st, const char **reaso
 		const struct endpoint *ep = &m->ep[e];
 		if (ep->last_ok > last)
 			last = ep->last_ok;
-		if (ep->nerr == 0 || ep->err[0] == '\0')
+		/* the index and the on-demand dump do not make the data stale */
+		if (e == EP_INDEX || e == EP_DUMP || ep->nerr == 0 || ep->err[0] == '\0')
 			continue;
 		if (any == NULL)
 			any = ep->err;
@@ -621,9 +622,13 @@ draw_header(struct ui *ui, const struct ui_status *st)
 		x += ui_put(ui, 0, x, w - x, hattr, st->target);
 
 	/* right-hand flags, PAUSED rightmost */
-	char flags[256];
+	char flags[256], restarted[64] = "";
 	const char *mode = st != NULL ? st->mode : NULL;
-	snprintf(flags, sizeof(flags), "%s%s%s%s", mode ? "[" : "", mode ? mode : "",
+	/* a restart of the target (counters dropped) is said for 30 s */
+	if (ui->m != NULL && st != NULL && ui->m->restarts > 0 && st->now - ui->m->restart_at < 30)
+		snprintf(restarted, sizeof(restarted), "RESTARTED %s ago ",
+		         fmt_age(a, sizeof(a), st->now - ui->m->restart_at));
+	snprintf(flags, sizeof(flags), "%s%s%s%s%s", restarted, mode ? "[" : "", mode ? mode : "",
 	         mode ? "] " : "", st != NULL && st->insecure ? "TLS NOT VERIFIED " : "");
 	int pw = ui->paused ? 7 : 0;
 	int fw = ui_text_width(flags, strlen(flags), ui->utf8);
