@@ -783,10 +783,34 @@ draw_status(struct ui *ui, const struct ui_status *st)
 
 #define HELP_LEGEND 4
 
+#define HELP_ENDPOINTS (2 + EP_COUNT)
+
 static int
 help_lines(void)
 {
-	return KA_COUNT - 1 + HELP_LEGEND;
+	return KA_COUNT - 1 + HELP_LEGEND + HELP_ENDPOINTS;
+}
+
+/* One line of the endpoint table: what the last fetch of e took and brought. */
+static void
+endpoint_line(const struct ui *ui, int e, char *line, size_t len)
+{
+	const struct endpoint *ep = ui->m != NULL ? &ui->m->ep[e] : NULL;
+	char lat[32], bytes[32], age[32];
+
+	if (ep == NULL || (ep->last_ok == 0 && ep->nerr == 0)) {
+		snprintf(line, len, "  %-10s %s", ep_info(e)->name,
+		         e == EP_DUMP ? "only on demand (D)" : "not fetched yet");
+		return;
+	}
+	fmt_ns(lat, sizeof(lat), ep->latency * 1e9);
+	fmt_bytes(bytes, sizeof(bytes), (double)ep->bytes);
+	if (ep->last_ok > 0)
+		fmt_age(age, sizeof(age), ui->now - ep->last_ok);
+	else
+		snprintf(age, sizeof(age), "never");
+	snprintf(line, len, "  %-10s %9s %10s  good %s ago  %s", ep_info(e)->name, lat, bytes, age,
+	         ep->err[0] ? ep->err : "ok");
 }
 
 /* The help replaces the body (rows 1 .. lines-2); it is generated from the
@@ -827,7 +851,17 @@ draw_help(struct ui *ui)
 				  "last 8 polls)",
 				  "  Pause freezes the view; polling goes on." },
 			};
-			snprintf(line, sizeof(line), "%s", legend[ui->utf8][k - (KA_COUNT - 1)]);
+			int j = k - (KA_COUNT - 1);
+			if (j < HELP_LEGEND)
+				snprintf(line, sizeof(line), "%s", legend[ui->utf8][j]);
+			else if (j == HELP_LEGEND)
+				line[0] = '\0';
+			else if (j == HELP_LEGEND + 1)
+				snprintf(
+				    line, sizeof(line),
+				    "Endpoints (last fetch: latency, bytes, last good, status)");
+			else
+				endpoint_line(ui, j - HELP_LEGEND - 2, line, sizeof(line));
 		}
 		ui_put(ui, y0 + 1 + i, 0, ui->cols, A_NORMAL, line);
 	}

@@ -986,6 +986,24 @@ test_restart(void **state)
 	stop();
 }
 
+/* The help ends with what each endpoint's last fetch took and brought. */
+static void
+test_help_endpoints(void **state)
+{
+	(void)state;
+	start(60, 120, false);
+	poll_all("go1.21");
+	key('?');
+	key(KEY_END);
+	draw();
+	dump("help endpoints");
+	assert_row_with("Endpoints", "Endpoints (last fetch: latency, bytes, last good, status)");
+	assert_row_with("  goroutine ", "  goroutine      12 ms   2.78 KiB  good 0.5s ago  ok");
+	assert_row_with("  dump ", "  dump       only on demand (D)");
+	assert_row_with("  index ", "  index      not fetched yet");
+	stop();
+}
+
 static void
 test_keymap(void **state)
 {
@@ -1040,6 +1058,7 @@ main(void)
 		cmocka_unit_test_teardown(test_wide, teardown),
 		cmocka_unit_test_teardown(test_report, teardown),
 		cmocka_unit_test_teardown(test_restart, teardown),
+		cmocka_unit_test_teardown(test_help_endpoints, teardown),
 		cmocka_unit_test_teardown(test_keymap, teardown),
 	};
 
