@@ -74,13 +74,7 @@ table_add(struct pane *p)
 bool
 group_is_pprof_handler(const struct group *g)
 {
-	for (uint32_t i = 0; i < g->nframes; i++) {
-		const char *fn = g->frames[i].function;
-		if (strncmp(fn, "net/http/pprof.", 15) == 0 ||
-		    strcmp(fn, "runtime/pprof.writeGoroutine") == 0)
-			return true;
-	}
-	return false;
+	return g->pprof_handler; /* computed once when the snapshot was built */
 }
 
 void

@@ -197,6 +197,7 @@ struct function {
 	uint64_t id;
 	uint64_t name, file; /* string indices */
 	size_t pos;
+	const char *iname, *ifile; /* interned in the snapshot on first use */
 };
 
 /* id -> record index, sorted by id (used when ids are not 1..n) */
@@ -484,7 +485,7 @@ read_location(struct ctx *c, struct rd *r)
 static int
 read_function(struct ctx *c, struct rd *r)
 {
-	struct function fn = { 0, 0, 0, r->pos };
+	struct function fn = { 0, 0, 0, r->pos, NULL, NULL };
 	uint32_t f;
 	unsigned wt;
 
@@ -1262,7 +1263,7 @@ emit_sample(struct ctx *c, struct builder *b, const struct range *rg, const int 
 		for (uint32_t k = 0; k < l->nlines; k++) {
 			if (ln[k].fn == 0)
 				continue;
-			const struct function *fn = &c->funcs.v[ln[k].fn - 1];
+			struct function *fn = &c->funcs.v[ln[k].fn - 1];
 			struct str nm = c->strs.v[fn->name], file = c->strs.v[fn->file];
 			if (nm.n == 0)
 				continue; /* 1.23+ bogus location at 0xffffffffffffffff */
@@ -1270,7 +1271,10 @@ emit_sample(struct ctx *c, struct builder *b, const struct range *rg, const int 
 				elided = true;
 				break;
 			}
-			builder_frame(b, nm.p, nm.n, file.p, file.n, ln[k].line);
+			if (fn->iname == NULL)
+				builder_intern_names(b, nm.p, nm.n, file.p, file.n, &fn->iname,
+				                     &fn->ifile);
+			builder_frame_interned(b, fn->iname, fn->ifile, ln[k].line);
 			nframes++;
 		}
 	}

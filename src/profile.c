@@ -194,31 +194,45 @@ fold_generics(const char *fn, size_t n, char *out)
 }
 
 void
-builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file, size_t filelen,
-              int64_t line)
+builder_intern_names(struct builder *b, const char *fn, size_t fnlen, const char *file,
+                     size_t filelen, const char **fn_out, const char **file_out)
 {
 	struct arena *a = &b->snap->arena;
 	char small[256];
-	const char *name = fn;
-	size_t namelen = fnlen;
 
 	if (memchr(fn, '[', fnlen) != NULL) {
 		char *buf = fnlen + 5 <= sizeof(small) ? small : xmalloc(fnlen + 5);
-		namelen = fold_generics(fn, fnlen, buf);
-		name = arena_intern(a, buf, namelen);
+		size_t namelen = fold_generics(fn, fnlen, buf);
+		*fn_out = arena_intern(a, buf, namelen);
 		if (buf != small)
 			free(buf);
 	} else {
-		name = arena_intern(a, fn, fnlen);
+		*fn_out = arena_intern(a, fn, fnlen);
 	}
+	*file_out = arena_intern(a, file, filelen);
+}
+
+void
+builder_frame_interned(struct builder *b, const char *fn, const char *file, int64_t line)
+{
 	if (b->npending == b->cap_pending) {
 		b->cap_pending = b->cap_pending ? b->cap_pending * 2 : 64;
 		b->pending = xreallocarray(b->pending, b->cap_pending, sizeof(*b->pending));
 	}
 	struct frame *f = &b->pending[b->npending++];
-	f->function = name;
-	f->file = arena_intern(a, file, filelen);
+	f->function = fn;
+	f->file = file;
 	f->line = line;
+}
+
+void
+builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file, size_t filelen,
+              int64_t line)
+{
+	const char *name, *path;
+
+	builder_intern_names(b, fn, fnlen, file, filelen, &name, &path);
+	builder_frame_interned(b, name, path, line);
 }
 
 void
@@ -259,6 +273,17 @@ frame_is_plumbing(const char *fn)
 		return false;
 	for (size_t i = 0; i < sizeof(stdlib_pkgs) / sizeof(stdlib_pkgs[0]); i++)
 		if (strlen(stdlib_pkgs[i]) == n && memcmp(stdlib_pkgs[i], fn, n) == 0)
+			return true;
+	return false;
+}
+
+/* The goroutine (or allocation) of the /debug/pprof request being served. */
+static bool
+is_pprof_handler(const struct frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(f[i].function, "net/http/pprof.", 15) == 0 ||
+		    strcmp(f[i].function, "runtime/pprof.writeGoroutine") == 0)
 			return true;
 	return false;
 }
@@ -447,6 +472,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			memcpy(copy, f, n * sizeof(*copy));
 		g->frames = copy;
 		g->label_frame = pick_label_frame(copy, (uint32_t)n);
+		g->pprof_handler = is_pprof_handler(copy, n);
 		b->tab_id[j] = id;
 		b->tab_idx[j] = (uint32_t)b->ngroups;
 	}

@@ -477,8 +477,22 @@ rebuild(struct ui *ui)
 			 * reference through a const view is by design */
 			ui->held[e][k] = s ? snapshot_ref((struct snapshot *)s) : NULL;
 		}
-	for (int i = 0; i < PANE_COUNT; i++)
-		table_rebuild(ui, &ui->panes[i]);
+	/* rebuild only the panes whose profiles changed (a 100,000-goroutine
+	 * goroutine pane need not be rebuilt when only the heap moved) */
+	static const enum ep_id pane_eps[PANE_COUNT][3] = {
+		[PANE_GOROUTINES] = { EP_GOROUTINE, EP_GOROUTINE, EP_GOROUTINE },
+		[PANE_HEAP] = { EP_HEAP, EP_ALLOCS, EP_MEMSTATS },
+		[PANE_CONTENTION] = { EP_BLOCK, EP_MUTEX, EP_MUTEX },
+	};
+	for (int i = 0; i < PANE_COUNT; i++) {
+		bool changed = ui->panes[i].nrows == 0;
+		for (int j = 0; j < 3 && !changed; j++)
+			for (int k = 0; k < 3; k++)
+				if (old[pane_eps[i][j]][k] != ui->held[pane_eps[i][j]][k])
+					changed = true;
+		if (changed)
+			table_rebuild(ui, &ui->panes[i]);
+	}
 	detail_refresh(ui);
 	for (int e = 0; e < EP_COUNT; e++)
 		for (int k = 0; k < 3; k++)

@@ -71,6 +71,7 @@ struct group {
 	const struct frame *frames; /* leaf first */
 	int64_t values[PROF_MAX_VALUES];
 	int64_t nsamples; /* records/samples/goroutines merged into this group */
+	bool pprof_handler; /* the stack serves a /debug/pprof request (our own poll) */
 	struct labelset *labels; /* NULL when no sample had labels */
 	/* debug=2 attributes (zero otherwise) */
 	struct gstate *states;
@@ -167,6 +168,16 @@ void builder_set_kind(struct builder *b, enum prof_kind kind);
  * Strings are copied (interned); they need not be NUL-terminated. */
 void builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file,
 		   size_t filelen, int64_t line);
+
+/* builder_intern_names: the normalized, interned forms of a function name
+ * and file, for builder_frame_interned; a parser whose input already names
+ * each function once (the protobuf) interns it once instead of per sample.
+ * The pointers live as long as the snapshot. */
+void builder_intern_names(struct builder *b, const char *fn, size_t fnlen, const char *file,
+			  size_t filelen, const char **fn_out, const char **file_out);
+
+/* builder_frame_interned: builder_frame with names from builder_intern_names. */
+void builder_frame_interned(struct builder *b, const char *fn, const char *file, int64_t line);
 
 /* builder_clear_frames: drop the frames appended since the last commit. */
 void builder_clear_frames(struct builder *b);
