@@ -6,7 +6,7 @@
 
 #include "pproftop/xalloc.h"
 
-#define BLOCK_MIN (64 * 1024)
+#define BLOCK_MIN ((size_t)64 * 1024)
 
 struct arena_block {
 	struct arena_block *next;

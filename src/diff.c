@@ -22,7 +22,7 @@ idx_build(struct idx *x, const struct snapshot *s)
 		n *= 2;
 	x->size = n;
 	x->ids = xcalloc(n, sizeof(*x->ids));
-	x->g = xcalloc(n, sizeof(*x->g));
+	x->g = xcalloc(n, sizeof(const struct group *));
 	for (size_t i = 0; i < s->ngroups; i++) {
 		uint64_t id = s->groups[i].id;
 		size_t j = id & (n - 1);

@@ -375,14 +375,15 @@ classify(struct fetch *x, CURLcode rc, struct fetch_result *res)
 		res->status = FETCH_TIMEOUT;
 		if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
 			snprintf(e, el, "transfer stalled (under 1 byte/s) until the %.1f s limit",
-			         f->timeout_ms / 1000.0);
+			         (double)f->timeout_ms / 1000.0);
 		else if (strncmp(x->errbuf, "Resolving timed out", 19) == 0)
-			snprintf(e, el, "host name lookup timed out after %.1f s", ct / 1000.0);
+			snprintf(e, el, "host name lookup timed out after %.1f s",
+			         (double)ct / 1000.0);
 		else if (strncmp(x->errbuf, "Connection timed out", 20) == 0 ||
 		         strncmp(x->errbuf, "Failed to connect", 17) == 0)
-			snprintf(e, el, "connect timed out after %.1f s", ct / 1000.0);
+			snprintf(e, el, "connect timed out after %.1f s", (double)ct / 1000.0);
 		else
-			snprintf(e, el, "timed out after %.1f s", f->timeout_ms / 1000.0);
+			snprintf(e, el, "timed out after %.1f s", (double)f->timeout_ms / 1000.0);
 		break;
 	}
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -555,7 +556,7 @@ redirect(struct fetch *x, struct fetch_result *res)
 	if (left <= 0) {
 		res->status = FETCH_TIMEOUT;
 		snprintf(res->err, sizeof(res->err), "timed out after %.1f s",
-		         f->timeout_ms / 1000.0);
+		         (double)f->timeout_ms / 1000.0);
 		goto out;
 	}
 	/* Same origin: keep the current URL (and its userinfo), take the path

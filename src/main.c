@@ -20,38 +20,38 @@
 #define MAX_HEADERS 64
 
 static const char usage_text[] =
-	"usage: pproftop [options] [TARGET]\n"
-	"       pproftop --batch [-n N] [-i SECONDS] [--json] [TARGET]\n"
-	"       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json]\n"
-	"\n"
-	"TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
-	"(default http://localhost:6060, prefix /debug/pprof).\n"
-	"\n"
-	"Live:\n"
-	"  -i, --interval SECONDS  time between polls (default 2; fractions allowed)\n"
-	"  -o, --snapshot-dir DIR  where 's' saves snapshots (default .)\n"
-	"  -H, --header 'N: v'     extra request header, repeatable (auth);\n"
-	"                          -H @FILE reads one header per line from FILE;\n"
-	"                          PPROFTOP_HEADERS (newline-separated) adds more\n"
-	"      --insecure          do not verify TLS certificates (shown on screen)\n"
-	"      --cacert FILE       CA certificates (PEM) to verify the target with\n"
-	"      --cert FILE         client certificate (PEM)\n"
-	"      --key FILE          client key (PEM)\n"
-	"      --timeout SECONDS   per request (default: 0.9 x interval, at least 5)\n"
-	"      --max-body MIB      cap on one response body (default 64)\n"
-	"      --no-color          monochrome (also when NO_COLOR is set)\n"
-	"Batch:\n"
-	"      --batch             print the panes as text instead of the dashboard\n"
-	"  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
-	"      --json              print one JSON document\n"
-	"      --rows N            at most N groups per profile (default: all)\n"
-	"Offline:\n"
-	"      --open FILE|DIR     a saved profile (any format Go serves) or snapshot\n"
-	"      --base FILE2        diff FILE (new) against FILE2 (old), with --batch\n"
-	"      --name NAME         the profile's endpoint name when the bytes can't\n"
-	"                          tell (block or mutex protobuf, allocs text)\n"
-	"  -h, --help              this help\n"
-	"  -V, --version           print the version\n";
+    "usage: pproftop [options] [TARGET]\n"
+    "       pproftop --batch [-n N] [-i SECONDS] [--json] [TARGET]\n"
+    "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json]\n"
+    "\n"
+    "TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
+    "(default http://localhost:6060, prefix /debug/pprof).\n"
+    "\n"
+    "Live:\n"
+    "  -i, --interval SECONDS  time between polls (default 2; fractions allowed)\n"
+    "  -o, --snapshot-dir DIR  where 's' saves snapshots (default .)\n"
+    "  -H, --header 'N: v'     extra request header, repeatable (auth);\n"
+    "                          -H @FILE reads one header per line from FILE;\n"
+    "                          PPROFTOP_HEADERS (newline-separated) adds more\n"
+    "      --insecure          do not verify TLS certificates (shown on screen)\n"
+    "      --cacert FILE       CA certificates (PEM) to verify the target with\n"
+    "      --cert FILE         client certificate (PEM)\n"
+    "      --key FILE          client key (PEM)\n"
+    "      --timeout SECONDS   per request (default: 0.9 x interval, at least 5)\n"
+    "      --max-body MIB      cap on one response body (default 64)\n"
+    "      --no-color          monochrome (also when NO_COLOR is set)\n"
+    "Batch:\n"
+    "      --batch             print the panes as text instead of the dashboard\n"
+    "  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
+    "      --json              print one JSON document\n"
+    "      --rows N            at most N groups per profile (default: all)\n"
+    "Offline:\n"
+    "      --open FILE|DIR     a saved profile (any format Go serves) or snapshot\n"
+    "      --base FILE2        diff FILE (new) against FILE2 (old), with --batch\n"
+    "      --name NAME         the profile's endpoint name when the bytes can't\n"
+    "                          tell (block or mutex protobuf, allocs text)\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           print the version\n";
 
 struct opts {
 	const char *open, *base, *name;
@@ -98,7 +98,7 @@ run_offline(const struct opts *o)
 		}
 		if (diff_compute(&d, old, now, 0) != 0) {
 			fprintf(stderr, "pproftop: %s and %s are different profiles (%s, %s)\n",
-				o->open, o->base, now->name, old->name);
+			        o->open, o->base, now->name, old->name);
 			snapshot_free(now);
 			snapshot_free(old);
 			return 1;
@@ -288,9 +288,10 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			if (parse_seconds(optarg, 0.1, 3600, &cfg.interval) != 0) {
-				fprintf(stderr, "pproftop: --interval: want seconds from 0.1 to 3600, "
-						"got '%s'\n",
-					optarg);
+				fprintf(stderr,
+				        "pproftop: --interval: want seconds from 0.1 to 3600, "
+				        "got '%s'\n",
+				        optarg);
 				goto out;
 			}
 			break;
@@ -304,7 +305,7 @@ main(int argc, char **argv)
 		case 'n':
 			if (parse_size(optarg, &num) != 0 || num < 1 || num > 1000000) {
 				fprintf(stderr, "pproftop: --count: want a number >= 1, got '%s'\n",
-					optarg);
+				        optarg);
 				goto out;
 			}
 			cfg.batch_n = (unsigned)num;
@@ -324,7 +325,7 @@ main(int argc, char **argv)
 		case OPT_TIMEOUT:
 			if (parse_seconds(optarg, 0.05, 3600, &secs) != 0) {
 				fprintf(stderr, "pproftop: --timeout: want seconds, got '%s'\n",
-					optarg);
+				        optarg);
 				goto out;
 			}
 			cfg.timeout_ms = (long)(secs * 1000);
@@ -361,7 +362,7 @@ main(int argc, char **argv)
 	}
 	if (optind < argc - 1) {
 		fprintf(stderr, "pproftop: one TARGET at most (got '%s' and '%s')\n", argv[optind],
-			argv[optind + 1]);
+		        argv[optind + 1]);
 		goto out;
 	}
 	const char *env = getenv("PPROFTOP_HEADERS");

@@ -27,7 +27,7 @@ parse_err_format(const struct parse_err *err, const char *file, char *buf, size_
 		snprintf(buf, len, "%s: line %zu: %s", file, err->line, err->msg);
 	else if (err->inflated)
 		snprintf(buf, len, "%s: byte %zu of the decompressed profile: %s", file,
-			 err->offset, err->msg);
+		         err->offset, err->msg);
 	else
 		snprintf(buf, len, "%s: byte %zu: %s", file, err->offset, err->msg);
 }
@@ -64,7 +64,7 @@ describe(const char *p, size_t len)
 
 int
 profile_parse(const void *data, size_t len, const char *name, struct snapshot **out,
-	      struct parse_err *err)
+              struct parse_err *err)
 {
 	const char *p = data;
 

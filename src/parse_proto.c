@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZLIB_CONST /* next_in is const: no cast needed */
 #include <zlib.h>
 
 #include "pproftop/parse.h"
@@ -104,7 +105,7 @@ gunzip(const uint8_t *in, size_t len, uint8_t **outp, size_t *outlen, struct par
 			size_t chunk = len - consumed;
 			if (chunk > UINT_MAX)
 				chunk = UINT_MAX;
-			zs.next_in = (Bytef *)(uintptr_t)(in + consumed);
+			zs.next_in = (const Bytef *)(in + consumed);
 			zs.avail_in = (uInt)chunk;
 			consumed += chunk;
 		}

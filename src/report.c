@@ -32,8 +32,8 @@ basename_of(const char *path)
 
 /* Rows in display order: largest primary value first; gone rows last. */
 struct row {
-	const struct group *g;      /* now, or old when gone */
-	const struct diff_row *r;   /* NULL without a diff */
+	const struct group *g;    /* now, or old when gone */
+	const struct diff_row *r; /* NULL without a diff */
 };
 
 static int sort_primary;
@@ -81,7 +81,10 @@ upper(char *dst, size_t len, const char *src)
 	size_t i = 0;
 
 	for (; src[i] && i + 1 < len; i++)
-		dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? (char)(src[i] - 32) : src[i];
+		if (src[i] >= 'a' && src[i] <= 'z')
+			dst[i] = (char)(src[i] - 32);
+		else
+			dst[i] = src[i];
 	dst[i] = '\0';
 }
 
@@ -94,10 +97,10 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 	int nv = s->nvalues;
 
 	fprintf(out, "%s: %s, %zu groups", report_kind_name(s), format_names[s->format],
-		s->ngroups);
+	        s->ngroups);
 	for (int v = 0; v < nv; v++)
 		fprintf(out, ", %s %s", s->vt[v].key,
-			fmt_unit(b, sizeof(b), (double)s->totals[v], s->vt[v].unit));
+		        fmt_unit(b, sizeof(b), (double)s->totals[v], s->vt[v].unit));
 	if (s->delta)
 		fputs(" (server-side delta)", out);
 	if (s->truncated)
@@ -105,8 +108,8 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 	fputc('\n', out);
 	if (s->profiling_disabled)
 		fprintf(out, "note: %s profiling is not enabled in the target (%s)\n", s->name,
-			s->kind == PROF_MUTEX ? "runtime.SetMutexProfileFraction(n > 0)"
-					      : "runtime.SetBlockProfileRate(n > 0)");
+		        s->kind == PROF_MUTEX ? "runtime.SetMutexProfileFraction(n > 0)"
+		                              : "runtime.SetBlockProfileRate(n > 0)");
 	if (d != NULL) {
 		fprintf(out, "compared with base: %zu new, %zu gone", d->nnew, d->ngone);
 		if (d->dt > 0)
@@ -139,11 +142,13 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			double val = r ? (double)r->value[v] : (double)g->values[v];
 			fprintf(out, "%12s ", fmt_unit(b, sizeof(b), val, s->vt[v].unit));
 			if (d != NULL) {
-				fprintf(out, "%12s ",
-					fmt_signed(b, sizeof(b), (double)r->delta[v], s->vt[v].unit));
+				fprintf(
+				    out, "%12s ",
+				    fmt_signed(b, sizeof(b), (double)r->delta[v], s->vt[v].unit));
 				if (s->vt[v].cumulative && d->dt > 0)
-					fprintf(out, "%12s ",
-						fmt_rate(b, sizeof(b), r->per_sec[v], s->vt[v].unit));
+					fprintf(
+					    out, "%12s ",
+					    fmt_rate(b, sizeof(b), r->per_sec[v], s->vt[v].unit));
 			}
 		}
 		if (g->nframes == 0) {
@@ -151,7 +156,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		} else {
 			const struct frame *f = &g->frames[g->label_frame];
 			fprintf(out, " %s (%s:%" PRId64 ")", f->function, basename_of(f->file),
-				f->line);
+			        f->line);
 		}
 		if (r && (r->flags & DIFF_NEW))
 			fputs(" [new]", out);
@@ -401,22 +406,26 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 		fputs(k ? ",\n  " : "\n  ", out);
 		report_json_string(out, report_kind_name(s));
 		fprintf(out, ": {\n      \"format\": \"%s\", \"total\": %" PRId64 ", \"unit\": ",
-			s->format == FMT_PROTO ? "protobuf" : s->format == FMT_TEXT ? "text" : "dump",
-			s->totals[p]);
+		        s->format == FMT_PROTO  ? "protobuf"
+		        : s->format == FMT_TEXT ? "text"
+		                                : "dump",
+		        s->totals[p]);
 		report_json_string(out, s->vt[p].unit);
 		fprintf(out, ", \"value\": \"%s\", \"totals\": {", s->vt[p].key);
 		for (int v = 0; v < s->nvalues; v++)
-			fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key, s->totals[v]);
+			fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key,
+			        s->totals[v]);
 		fputc('}', out);
 		if (d != NULL) {
 			fputs(", \"delta_totals\": {", out);
 			for (int v = 0; v < s->nvalues; v++)
 				fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key,
-					d->total_delta[v]);
+				        d->total_delta[v]);
 			fprintf(out, "}, \"interval_sec\": ");
 			json_number(out, d->dt);
-			fprintf(out, ", \"restarted\": %s, \"new_groups\": %zu, \"gone_groups\": %zu",
-				d->restarted ? "true" : "false", d->nnew, d->ngone);
+			fprintf(out,
+			        ", \"restarted\": %s, \"new_groups\": %zu, \"gone_groups\": %zu",
+			        d->restarted ? "true" : "false", d->nnew, d->ngone);
 		}
 		if (s->time_ns)
 			fprintf(out, ", \"time_ns\": %" PRId64, s->time_ns);
@@ -439,7 +448,8 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 		struct row *rows = make_rows(&items[k], &nr);
 		for (size_t i = 0; i < nr && (max_rows == 0 || i < max_rows); i++) {
 			json_group(out, s, d, &rows[i]);
-			fputs(i + 1 < nr && (max_rows == 0 || i + 1 < max_rows) ? ",\n" : "\n", out);
+			fputs(i + 1 < nr && (max_rows == 0 || i + 1 < max_rows) ? ",\n" : "\n",
+			      out);
 		}
 		free(rows);
 		fputs("      ]}", out);

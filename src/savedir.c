@@ -2,8 +2,8 @@
 #include "pproftop/savedir.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,7 +47,7 @@ mkdirs(const char *path, char *err, size_t errlen)
 
 static int
 write_file(const char *dir, const char *name, const void *data, size_t len, char *err,
-	   size_t errlen)
+           size_t errlen)
 {
 	char path[4096];
 
@@ -96,8 +96,8 @@ remove_tree(const char *dir)
 
 int
 savedir_write(const char *parent, const struct model *m, const char *target,
-	      void (*report)(FILE *out, void *ud), void *ud, char *path, size_t pathlen,
-	      char *err, size_t errlen)
+              void (*report)(FILE *out, void *ud), void *ud, char *path, size_t pathlen, char *err,
+              size_t errlen)
 {
 	char tmp[4096], stamp[32];
 	time_t now = time(NULL);
@@ -142,7 +142,7 @@ savedir_write(const char *parent, const struct model *m, const char *target,
 	char meta[1024], when[64];
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
 	int ml = snprintf(meta, sizeof(meta), "target: %s\ntime: %s\ntool: pproftop %s\n", target,
-			  when, PPROFTOP_VERSION);
+	                  when, PPROFTOP_VERSION);
 	if (write_file(tmp, "meta.txt", meta, (size_t)ml, err, errlen) != 0)
 		goto fail;
 	/* final name; add -N when a snapshot of the same second exists */

@@ -20,7 +20,8 @@ target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shown
 		scheme = "https://";
 		rest = in + 8;
 	} else if (strstr(in, "://") != NULL) {
-		snprintf(out, outlen, "unsupported scheme in '%.60s' (use http:// or https://)", in);
+		snprintf(out, outlen, "unsupported scheme in '%.60s' (use http:// or https://)",
+		         in);
 		return -1;
 	}
 	for (const char *p = rest; *p; p++) {

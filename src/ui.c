@@ -354,15 +354,15 @@ init_attrs(struct ui *ui)
 		return;
 	}
 	int bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
-	init_pair(1, COLOR_WHITE, COLOR_BLUE);
-	init_pair(2, COLOR_WHITE, COLOR_RED);
-	init_pair(3, COLOR_BLACK, COLOR_YELLOW);
-	init_pair(4, COLOR_GREEN, bg);
-	init_pair(5, COLOR_RED, bg);
-	init_pair(6, COLOR_YELLOW, bg);
-	init_pair(7, COLOR_CYAN, bg);
-	init_pair(8, COLOR_BLACK, COLOR_CYAN);
-	init_pair(9, COLOR_BLACK, COLOR_GREEN);
+	init_pair(1, (short)COLOR_WHITE, (short)COLOR_BLUE);
+	init_pair(2, (short)COLOR_WHITE, (short)COLOR_RED);
+	init_pair(3, (short)COLOR_BLACK, (short)COLOR_YELLOW);
+	init_pair(4, (short)COLOR_GREEN, (short)bg);
+	init_pair(5, (short)COLOR_RED, (short)bg);
+	init_pair(6, (short)COLOR_YELLOW, (short)bg);
+	init_pair(7, (short)COLOR_CYAN, (short)bg);
+	init_pair(8, (short)COLOR_BLACK, (short)COLOR_CYAN);
+	init_pair(9, (short)COLOR_BLACK, (short)COLOR_GREEN);
 	a[R_HEADER] = COLOR_PAIR(1);
 	a[R_STALE] = COLOR_PAIR(2) | A_BOLD;
 	a[R_PAUSED] = COLOR_PAIR(3) | A_BOLD;
@@ -631,7 +631,7 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	int hattr = ui->attr[R_HEADER];
 
 	ui_fill(ui, 0, 0, w, hattr);
-	x += ui_put(ui, 0, x, w - x, hattr | A_BOLD, "pproftop ");
+	x += ui_put(ui, 0, x, w - x, (int)(hattr | A_BOLD), "pproftop ");
 	if (st != NULL && st->target != NULL)
 		x += ui_put(ui, 0, x, w - x, hattr, st->target);
 
@@ -683,7 +683,7 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	if (rx < x + 1)
 		rx = x + 1;
 	if (fw > 0)
-		ui_put(ui, 0, rx, w - rx, ui->attr[R_WARN] | A_REVERSE, flags);
+		ui_put(ui, 0, rx, w - rx, (int)(ui->attr[R_WARN] | A_REVERSE), flags);
 	if (ui->paused)
 		ui_put(ui, 0, w - 7, 7, ui->attr[R_PAUSED], " PAUSED");
 }

@@ -14,8 +14,8 @@ struct app_config {
 	size_t nheaders;
 	bool insecure;
 	const char *cacert, *cert, *key;
-	long timeout_ms;   /* per request; 0: derived from the interval */
-	size_t max_body;   /* per response cap */
+	long timeout_ms; /* per request; 0: derived from the interval */
+	size_t max_body; /* per response cap */
 	bool color;
 	/* batch */
 	unsigned batch_n;

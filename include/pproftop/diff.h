@@ -22,19 +22,19 @@ enum {
 
 struct diff_row {
 	uint64_t id;
-	const struct group *now; /* NULL when gone */
-	const struct group *old; /* NULL when new */
-	int64_t value[PROF_MAX_VALUES]; /* now (0 when gone) */
-	int64_t delta[PROF_MAX_VALUES]; /* now - old */
+	const struct group *now;         /* NULL when gone */
+	const struct group *old;         /* NULL when new */
+	int64_t value[PROF_MAX_VALUES];  /* now (0 when gone) */
+	int64_t delta[PROF_MAX_VALUES];  /* now - old */
 	double per_sec[PROF_MAX_VALUES]; /* delta / dt; 0 when dt unknown */
 	unsigned flags;
 };
 
 struct diff {
 	const struct snapshot *now, *old; /* borrowed: must outlive the diff */
-	struct diff_row *rows; /* groups of now (in now's order), then gone ones */
+	struct diff_row *rows;            /* groups of now (in now's order), then gone ones */
 	size_t nrows;
-	double dt; /* seconds between the snapshots; 0 when unknown */
+	double dt;      /* seconds between the snapshots; 0 when unknown */
 	bool restarted; /* a cumulative total dropped: deltas are zero */
 	int64_t total_delta[PROF_MAX_VALUES];
 	double total_per_sec[PROF_MAX_VALUES];
@@ -46,7 +46,7 @@ struct diff {
  * passes its poll clock); otherwise dt comes from time_ns when both are set.
  * The diff borrows both snapshots; free with diff_free. */
 int diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *now,
-		 double dt_override);
+                 double dt_override);
 
 /* diff_mark_restarted: the target is known to have restarted between the two
  * snapshots (another profile saw its counters drop): deltas and rates become

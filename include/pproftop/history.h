@@ -6,9 +6,9 @@
  * Verdict "keeps growing" (history_growing): with at least
  * HISTORY_MIN_GROWING values, over the last up to HISTORY_WINDOW values the
  * series never decreases, ends higher than it starts, and rises at least
- * twice and in at least half (rounded down) of the steps. A leak that adds a goroutine every poll or every other
- * poll qualifies; a level that wobbles up and down, or grew once and is
- * flat since, does not.
+ * twice and in at least half (rounded down) of the steps. A leak that adds a goroutine every poll
+ * or every other poll qualifies; a level that wobbles up and down, or grew once and is flat since,
+ * does not.
  */
 #ifndef PPROFTOP_HISTORY_H
 #define PPROFTOP_HISTORY_H

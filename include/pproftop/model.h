@@ -33,9 +33,9 @@ enum ep_id {
 };
 
 struct ep_info {
-	const char *name;  /* "goroutine", ..., "memstats", "index" */
-	const char *query; /* path relative to the prefix: "goroutine", "heap?debug=1", "" */
-	const char *file;  /* file name in a saved snapshot: "goroutine.pb.gz", ... */
+	const char *name;    /* "goroutine", ..., "memstats", "index" */
+	const char *query;   /* path relative to the prefix: "goroutine", "heap?debug=1", "" */
+	const char *file;    /* file name in a saved snapshot: "goroutine.pb.gz", ... */
 	const char *profile; /* profile name given to the parser (NULL: index) */
 };
 
@@ -44,21 +44,21 @@ const struct ep_info *ep_info(enum ep_id e);
 
 struct endpoint {
 	struct snapshot *cur, *prev, *base; /* owned references; NULL until known */
-	struct diff d;     /* cur vs prev, valid when has_d */
-	struct diff dbase; /* cur vs base, valid when has_dbase */
+	struct diff d;                      /* cur vs prev, valid when has_d */
+	struct diff dbase;                  /* cur vs base, valid when has_dbase */
 	bool has_d, has_dbase;
 	struct history hist; /* per-group primary value */
 	unsigned char *raw;  /* last good body exactly as fetched */
 	size_t rawlen;
 	double t_cur, t_prev, t_base; /* poll-clock seconds of cur, prev, base */
-	double last_ok;       /* poll clock of the last good poll; 0 = never */
-	double latency;       /* seconds, last attempt */
-	size_t bytes;         /* body size, last attempt */
-	char err[200];        /* last attempt's error, "" when it succeeded */
-	unsigned nerr;        /* consecutive failures */
-	bool missing;         /* the index says the target does not serve it */
-	bool restarted;       /* the last diff saw counters drop */
-	uint64_t polls;       /* good polls */
+	double last_ok;               /* poll clock of the last good poll; 0 = never */
+	double latency;               /* seconds, last attempt */
+	size_t bytes;                 /* body size, last attempt */
+	char err[200];                /* last attempt's error, "" when it succeeded */
+	unsigned nerr;                /* consecutive failures */
+	bool missing;                 /* the index says the target does not serve it */
+	bool restarted;               /* the last diff saw counters drop */
+	uint64_t polls;               /* good polls */
 };
 
 /* Header meters with short histories. */
@@ -77,9 +77,9 @@ struct model {
 	struct series meter[METER_COUNT];
 	double meter_now[METER_COUNT];
 	bool meter_known[METER_COUNT];
-	unsigned evict_after; /* history eviction, in polls */
-	unsigned restarts;  /* target restarts seen (a cumulative counter dropped) */
-	double restart_at;  /* poll clock of the last one */
+	unsigned evict_after;     /* history eviction, in polls */
+	unsigned restarts;        /* target restarts seen (a cumulative counter dropped) */
+	double restart_at;        /* poll clock of the last one */
 	char index_names[32][64]; /* profile names from the index page */
 	size_t nindex;
 };
@@ -96,7 +96,7 @@ void model_free(struct model *m);
  * returned. On a parse error the last good data stays, ep->err says why
  * (one line) and -1 is returned. */
 int model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
-		 double latency);
+                 double latency);
 
 /* model_fail: a failed fetch of e (err: one line, copied). */
 void model_fail(struct model *m, enum ep_id e, const char *err, double now, double latency);

@@ -34,7 +34,7 @@ struct parse_err {
 
 /* parse_err_set: fill err (printf-style message) and return -1. */
 int parse_err_set(struct parse_err *err, size_t line, size_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* parse_err_format: "FILE: line N: msg" / "FILE: byte N: msg" into buf. */
 void parse_err_format(const struct parse_err *err, const char *file, char *buf, size_t len);
@@ -45,14 +45,14 @@ void parse_err_format(const struct parse_err *err, const char *file, char *buf, 
  * snapshot_free) and 0 is returned; on failure -1 with err filled and *out
  * NULL. Never reads beyond len; data need not be NUL-terminated. */
 int profile_parse(const void *data, size_t len, const char *name, struct snapshot **out,
-		  struct parse_err *err);
+                  struct parse_err *err);
 
 /* The format-specific entry points (same contract as profile_parse). */
 int parse_proto(const void *data, size_t len, const char *name, struct snapshot **out,
-		struct parse_err *err);
+                struct parse_err *err);
 int parse_text(const void *data, size_t len, const char *name, struct snapshot **out,
-	       struct parse_err *err);
+               struct parse_err *err);
 int parse_dump(const void *data, size_t len, const char *name, struct snapshot **out,
-	       struct parse_err *err);
+               struct parse_err *err);
 
 #endif

@@ -65,20 +65,20 @@ struct gstate {
 };
 
 struct group {
-	uint64_t id;          /* stable hash of the normalized frames */
-	uint32_t nframes;     /* may be 0 (threadcreate records without a stack) */
-	uint32_t label_frame; /* index of the first non-plumbing frame */
+	uint64_t id;                /* stable hash of the normalized frames */
+	uint32_t nframes;           /* may be 0 (threadcreate records without a stack) */
+	uint32_t label_frame;       /* index of the first non-plumbing frame */
 	const struct frame *frames; /* leaf first */
 	int64_t values[PROF_MAX_VALUES];
-	int64_t nsamples; /* records/samples/goroutines merged into this group */
-	bool pprof_handler; /* the stack serves a /debug/pprof request (our own poll) */
+	int64_t nsamples;        /* records/samples/goroutines merged into this group */
+	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */
 	struct labelset *labels; /* NULL when no sample had labels */
 	/* debug=2 attributes (zero otherwise) */
 	struct gstate *states;
 	int64_t max_wait_minutes;
-	int64_t nlocked;  /* goroutines locked to their thread */
-	int64_t nleaked;  /* goroutines marked (leaked), Go 1.26+ */
-	bool elided;      /* "...N frames elided..." or truncated stack */
+	int64_t nlocked;                /* goroutines locked to their thread */
+	int64_t nleaked;                /* goroutines marked (leaked), Go 1.26+ */
+	bool elided;                    /* "...N frames elided..." or truncated stack */
 	const struct frame *created_by; /* NULL when absent */
 	const int64_t *goids;           /* goroutine ids, ascending */
 	size_t ngoids;
@@ -93,7 +93,7 @@ struct memstat {
 
 struct snapshot {
 	struct arena arena;
-	int refs; /* snapshot_ref/snapshot_free; 1 when built */
+	int refs;         /* snapshot_ref/snapshot_free; 1 when built */
 	const char *name; /* endpoint name: "goroutine", "heap", "cpu", custom ... */
 	enum prof_kind kind;
 	enum prof_format format;
@@ -103,9 +103,9 @@ struct snapshot {
 	const char *period_type;
 	const char *period_unit;
 	int64_t period;
-	int64_t time_ns;     /* 0 when unknown */
-	int64_t duration_ns; /* CPU and ?seconds= delta profiles */
-	bool delta;          /* a server-side ?seconds=N delta profile */
+	int64_t time_ns;      /* 0 when unknown */
+	int64_t duration_ns;  /* CPU and ?seconds= delta profiles */
+	bool delta;           /* a server-side ?seconds=N delta profile */
 	struct group *groups; /* sorted by values[primary] descending, then id */
 	size_t ngroups;
 	int64_t totals[PROF_MAX_VALUES];
@@ -119,8 +119,8 @@ struct snapshot {
 	int64_t heap_rate;        /* heap debug=1: MemProfileRate (R/2), -1 if none */
 	bool profiling_disabled;  /* mutex "sampling period=0", or empty block */
 	/* dump */
-	bool truncated;       /* the dump (or text) was cut off at the server's cap */
-	int64_t ngoroutines;  /* goroutines in a dump */
+	bool truncated;      /* the dump (or text) was cut off at the server's cap */
+	int64_t ngoroutines; /* goroutines in a dump */
 };
 
 /* snapshot_kind_from_name: the kind for an endpoint name ("goroutine",
@@ -167,14 +167,14 @@ void builder_set_kind(struct builder *b, enum prof_kind kind);
 /* builder_frame: append one frame, leaf first, to the stack being built.
  * Strings are copied (interned); they need not be NUL-terminated. */
 void builder_frame(struct builder *b, const char *fn, size_t fnlen, const char *file,
-		   size_t filelen, int64_t line);
+                   size_t filelen, int64_t line);
 
 /* builder_intern_names: the normalized, interned forms of a function name
  * and file, for builder_frame_interned; a parser whose input already names
  * each function once (the protobuf) interns it once instead of per sample.
  * The pointers live as long as the snapshot. */
 void builder_intern_names(struct builder *b, const char *fn, size_t fnlen, const char *file,
-			  size_t filelen, const char **fn_out, const char **file_out);
+                          size_t filelen, const char **fn_out, const char **file_out);
 
 /* builder_frame_interned: builder_frame with names from builder_intern_names. */
 void builder_frame_interned(struct builder *b, const char *fn, const char *file, int64_t line);
@@ -187,17 +187,17 @@ void builder_clear_frames(struct builder *b);
  * canonical label text. Returns the group, valid until the next commit or
  * finish. */
 struct group *builder_commit(struct builder *b, const int64_t *values, const char *labels,
-			     size_t labelslen);
+                             size_t labelslen);
 
 /* dump attributes of the group returned by the last commit */
 void builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const char *state,
-			    size_t statelen, int64_t wait_minutes, bool locked, bool leaked);
+                            size_t statelen, int64_t wait_minutes, bool locked, bool leaked);
 void builder_note_created_by(struct builder *b, struct group *g, const char *fn, size_t fnlen,
-			     const char *file, size_t filelen, int64_t line);
+                             const char *file, size_t filelen, int64_t line);
 
 /* builder_add_memstat: append a MemStats line (strings copied). */
 void builder_add_memstat(struct builder *b, const char *name, size_t namelen, const char *text,
-			 size_t textlen);
+                         size_t textlen);
 
 /* builder_finish: sorts groups, computes totals and label frames, frees the
  * builder and returns the snapshot (caller frees with snapshot_free). */

@@ -15,9 +15,9 @@
  * against an older one (d->now must be s). */
 struct report_item {
 	const struct snapshot *s;
-	const struct diff *d; /* NULL: no Δ columns */
+	const struct diff *d;            /* NULL: no Δ columns */
 	const struct snapshot *memstats; /* NULL, or a heap debug=1 snapshot whose
-					   * MemStats are reported with this item */
+	                                  * MemStats are reported with this item */
 };
 
 /* report_table: a human-readable table of it, largest first; at most

@@ -21,8 +21,8 @@
  * returns 0 and the final directory path in path; on failure -1 with a
  * one-line reason in err (nothing is left behind). */
 int savedir_write(const char *parent, const struct model *m, const char *target,
-		  void (*report)(FILE *out, void *ud), void *ud, char *path, size_t pathlen,
-		  char *err, size_t errlen);
+                  void (*report)(FILE *out, void *ud), void *ud, char *path, size_t pathlen,
+                  char *err, size_t errlen);
 
 /* savedir_load: feeds every endpoint file found in the snapshot directory
  * dir into m; dir may also be a single profile file, which goes to the

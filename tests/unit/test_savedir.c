@@ -81,8 +81,8 @@ writes_bodies_and_modes(void **state)
 	char parent[300];
 	snprintf(parent, sizeof(parent), "%s/snaps/deeper", tmp);
 	assert_int_equal(savedir_write(parent, &m, "http://h:1/debug/pprof", report, "x", path,
-				       sizeof(path), err, sizeof(err)),
-			 0);
+	                               sizeof(path), err, sizeof(err)),
+	                 0);
 	assert_non_null(strstr(path, "/pproftop-"));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
@@ -144,9 +144,8 @@ never_follows_a_symlink(void **state)
 		snprintf(link, sizeof(link), "%s/pproftop-%s", tmp, stamp);
 		assert_int_equal(symlink(victim, link), 0);
 	}
-	assert_int_equal(savedir_write(tmp, &m, "t", NULL, NULL, path, sizeof(path), err,
-				       sizeof(err)),
-			 0);
+	assert_int_equal(
+	    savedir_write(tmp, &m, "t", NULL, NULL, path, sizeof(path), err, sizeof(err)), 0);
 	struct stat st;
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISDIR(st.st_mode)); /* a new directory, not the link */
@@ -163,9 +162,8 @@ errors_leave_nothing(void **state)
 	(void)state;
 	model_init(&m);
 	/* nothing polled yet */
-	assert_int_equal(savedir_write(tmp, &m, "t", NULL, NULL, path, sizeof(path), err,
-				       sizeof(err)),
-			 -1);
+	assert_int_equal(
+	    savedir_write(tmp, &m, "t", NULL, NULL, path, sizeof(path), err, sizeof(err)), -1);
 	assert_string_equal(err, "nothing to save yet: no poll has succeeded");
 	assert_int_equal(count_entries(tmp), 0);
 	/* the parent is a file */
@@ -173,18 +171,17 @@ errors_leave_nothing(void **state)
 	snprintf(file, sizeof(file), "%s/plain", tmp);
 	FILE *fp = fopen(file, "w");
 	fclose(fp);
-	assert_int_equal(savedir_write(file, &m, "t", NULL, NULL, path, sizeof(path), err,
-				       sizeof(err)),
-			 -1);
+	assert_int_equal(
+	    savedir_write(file, &m, "t", NULL, NULL, path, sizeof(path), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "plain"));
 	/* no permission (root ignores modes: skip then) */
 	if (geteuid() != 0) {
 		char ro[300];
 		snprintf(ro, sizeof(ro), "%s/ro", tmp);
 		assert_int_equal(mkdir(ro, 0500), 0);
-		assert_int_equal(savedir_write(ro, &m, "t", NULL, NULL, path, sizeof(path), err,
-					       sizeof(err)),
-				 -1);
+		assert_int_equal(
+		    savedir_write(ro, &m, "t", NULL, NULL, path, sizeof(path), err, sizeof(err)),
+		    -1);
 		assert_non_null(strstr(err, "Permission denied"));
 	}
 	model_free(&m);
