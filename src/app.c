@@ -273,9 +273,11 @@ poll_start(struct app *a)
 	a->poll_t0 = ev_now(a->loop);
 	a->norder = 0;
 	a->pos = 0;
+	/* the index first when it is due: it says which profiles exist */
+	if (a->npolls % INDEX_EVERY == 0 || (a->index_failed > 0 && a->index_failed <= 3))
+		a->order[a->norder++] = EP_INDEX;
 	for (int e = 0; e < EP_COUNT; e++) {
-		if (e == EP_INDEX && a->npolls % INDEX_EVERY != 0 &&
-		    (a->index_failed == 0 || a->index_failed > 3))
+		if (e == EP_INDEX)
 			continue;
 		if (e == EP_DUMP && !a->dump_wanted)
 			continue;

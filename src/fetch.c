@@ -849,8 +849,10 @@ fetcher_free(struct fetcher *f)
 {
 	if (f == NULL)
 		return;
+	/* fetch_cancel unlinks and frees the head each time (the one whose
+	 * callback is running is not on the list) */
 	while (f->head != NULL)
-		fetch_cancel(f->head);
+		fetch_cancel(f->head); // NOLINT(clang-analyzer-unix.Malloc)
 	if (f->depth > 0) {
 		f->dying = true; /* harvest() releases after the callback */
 		return;

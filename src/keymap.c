@@ -52,7 +52,7 @@ static const struct km_binding bindings[] = {
 #define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
 
 static const char *const help[KA_COUNT] = { [KA_NONE] = "",
-#define KM_HELP(name, text) [KA_##name] = text,
+#define KM_HELP(name, text) [KA_##name] = text, // NOLINT(bugprone-macro-parentheses)
 	                                    KM_ACTIONS(KM_HELP)
 #undef KM_HELP
 };

@@ -31,7 +31,7 @@ emit(struct out *o, int attr, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
 	if (o->f != NULL) {
 		ui_text_write(o->f, buf, o->ui->utf8);
@@ -260,7 +260,7 @@ emit_all(struct out *o)
 		for (const struct labelset *l = g->labels; l != NULL && n < MAX_LABELSETS;
 		     l = l->next)
 			ls[n++] = l;
-		qsort(ls, n, sizeof(ls[0]), cmp_labelsets);
+		qsort(ls, n, sizeof(const struct labelset *), cmp_labelsets);
 		emit(o, ui->attr[R_TITLE], "labels");
 		for (size_t i = 0; i < n; i++)
 			emit(o, A_NORMAL, "  %s %s%lld", ls[i]->text, ui->utf8 ? "\xc3\x97" : "x",

@@ -85,6 +85,7 @@ pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
 	if (p->ninfo >= PANE_MAX_INFO)
 		return;
 	va_start(ap, fmt);
+	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above
 	vsnprintf(p->info[p->ninfo], sizeof(p->info[0]), fmt, ap);
 	va_end(ap);
 	p->info_role[p->ninfo++] = r;
@@ -446,7 +447,9 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 		if (sel)
 			ui_fill(ui, ry, 0, w, base | extra);
 		if (o->has_tag) {
-			buf[0] = r->tag ? r->tag : ' ';
+			buf[0] = ' ';
+			if (r->tag)
+				buf[0] = r->tag;
 			buf[1] = '\0';
 			ui_put(ui, ry, L.tag_x, 1, base | extra, buf);
 		}

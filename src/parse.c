@@ -15,6 +15,7 @@ parse_err_set(struct parse_err *err, size_t line, size_t offset, const char *fmt
 	err->line = line;
 	err->offset = offset;
 	va_start(ap, fmt);
+	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -1;

@@ -859,7 +859,6 @@ parse_text(const void *data, size_t len, const char *name, struct snapshot **out
 {
 	struct parse_err dummy;
 	struct tp t;
-	int rc;
 
 	*out = NULL;
 	if (err == NULL)
@@ -871,7 +870,7 @@ parse_text(const void *data, size_t len, const char *name, struct snapshot **out
 	t.err = err;
 	if (len == 0 || data == NULL)
 		return parse_err_set(err, 1, 0, "empty input");
-	if ((rc = next_line(&t)) < 0)
+	if (next_line(&t) < 0)
 		return parse_err_set(err, 1, 0, "line longer than %zu bytes", PARSE_MAX_LINE);
 	if (parse_header(&t, name) < 0) {
 		builder_abort(t.b);

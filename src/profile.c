@@ -186,7 +186,7 @@ fold_generics(const char *fn, size_t n, char *out)
 			memcpy(out + o, fn + i, n - i);
 			return o + (n - i);
 		}
-		memcpy(out + o, "[...]", 5);
+		memcpy(out + o, "[...]", 5); // NOLINT(bugprone-not-null-terminated-result)
 		o += 5;
 		i = j;
 	}

@@ -30,6 +30,26 @@ basename_of(const char *path)
 	return b ? b + 1 : path;
 }
 
+static int utf8_len(const unsigned char *p);
+
+/* Text from the target (function and file names) for a terminal: printable
+ * UTF-8 as is; control bytes, DEL and invalid UTF-8 as \xNN, never raw. */
+static void
+put_text(FILE *out, const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+
+	while (*p) {
+		int n = (*p < 0x20 || *p == 0x7f) ? 0 : utf8_len(p);
+		if (n == 0) {
+			fprintf(out, "\\x%02x", *p++);
+		} else {
+			fwrite(p, 1, (size_t)n, out);
+			p += n;
+		}
+	}
+}
+
 /* Rows in display order: largest primary value first; gone rows last. */
 struct row {
 	const struct group *g;    /* now, or old when gone */
@@ -96,8 +116,8 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 	char b[80], h[48];
 	int nv = s->nvalues;
 
-	fprintf(out, "%s: %s, %zu groups", report_kind_name(s), format_names[s->format],
-	        s->ngroups);
+	put_text(out, report_kind_name(s));
+	fprintf(out, ": %s, %zu groups", format_names[s->format], s->ngroups);
 	for (int v = 0; v < nv; v++)
 		fprintf(out, ", %s %s", s->vt[v].key,
 		        fmt_unit(b, sizeof(b), (double)s->totals[v], s->vt[v].unit));
@@ -141,7 +161,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		for (int v = 0; v < nv; v++) {
 			double val = r ? (double)r->value[v] : (double)g->values[v];
 			fprintf(out, "%12s ", fmt_unit(b, sizeof(b), val, s->vt[v].unit));
-			if (d != NULL) {
+			if (d != NULL && r != NULL) {
 				fprintf(
 				    out, "%12s ",
 				    fmt_signed(b, sizeof(b), (double)r->delta[v], s->vt[v].unit));
@@ -155,8 +175,11 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fputs(" (no stack)", out);
 		} else {
 			const struct frame *f = &g->frames[g->label_frame];
-			fprintf(out, " %s (%s:%" PRId64 ")", f->function, basename_of(f->file),
-			        f->line);
+			fputc(' ', out);
+			put_text(out, f->function);
+			fputs(" (", out);
+			put_text(out, basename_of(f->file));
+			fprintf(out, ":%" PRId64 ")", f->line);
 		}
 		if (r && (r->flags & DIFF_NEW))
 			fputs(" [new]", out);
@@ -324,9 +347,8 @@ json_memstats(FILE *out, const struct snapshot *s)
 				first = false;
 			}
 			fputc(']', out);
-		} else if (strcmp(m->text, "true") == 0 || strcmp(m->text, "false") == 0) {
-			fputs(m->text, out);
-		} else if (is_json_number(m->text)) {
+		} else if (strcmp(m->text, "true") == 0 || strcmp(m->text, "false") == 0 ||
+		           is_json_number(m->text)) {
 			fputs(m->text, out);
 		} else {
 			report_json_string(out, m->text);

@@ -4,9 +4,31 @@
 #include <stdio.h>
 #include <string.h>
 
+/* in with any user:password@ replaced by ***@, for error messages */
+static void
+mask_credentials(const char *in, char *out, size_t outlen)
+{
+	const char *auth = strstr(in, "://");
+	auth = auth ? auth + 3 : in;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
+		snprintf(out, outlen, "%.60s", in);
+	else
+		snprintf(out, outlen, "%.*s***%.40s", (int)(auth - in), in, at);
+}
+
 int
 target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shownlen)
 {
+	char safe[128];
+
+	if (in != NULL)
+		mask_credentials(in, safe, sizeof(safe));
 	const char *scheme = "http://";
 	const char *rest = in;
 
@@ -20,8 +42,7 @@ target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shown
 		scheme = "https://";
 		rest = in + 8;
 	} else if (strstr(in, "://") != NULL) {
-		snprintf(out, outlen, "unsupported scheme in '%.60s' (use http:// or https://)",
-		         in);
+		snprintf(out, outlen, "unsupported scheme in '%s' (use http:// or https://)", safe);
 		return -1;
 	}
 	for (const char *p = rest; *p; p++) {
@@ -38,7 +59,7 @@ target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shown
 	}
 	char host[512];
 	if (hostlen == 0 || hostlen >= sizeof(host)) {
-		snprintf(out, outlen, "no host in target '%.60s'", in);
+		snprintf(out, outlen, "no host in target '%s'", safe);
 		return -1;
 	}
 	memcpy(host, rest, hostlen);
@@ -52,7 +73,7 @@ target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shown
 	else
 		snprintf(hp, sizeof(hp), "%s", hostpart);
 	if (hp[0] == '\0' || strcmp(hp, "localhost:") == 0) {
-		snprintf(out, outlen, "no host in target '%.60s'", in);
+		snprintf(out, outlen, "no host in target '%s'", safe);
 		return -1;
 	}
 	/* a port, when present, must be numeric and in range */
@@ -62,18 +83,18 @@ target_parse(const char *in, char *out, size_t outlen, char *shown, size_t shown
 		long port = 0;
 		const char *d = colon + 1;
 		if (*d == '\0') {
-			snprintf(out, outlen, "missing port in target '%.60s'", in);
+			snprintf(out, outlen, "missing port in target '%s'", safe);
 			return -1;
 		}
 		for (; *d; d++) {
 			if (*d < '0' || *d > '9' || port > 65535) {
-				snprintf(out, outlen, "bad port in target '%.60s'", in);
+				snprintf(out, outlen, "bad port in target '%s'", safe);
 				return -1;
 			}
 			port = port * 10 + (*d - '0');
 		}
 		if (port < 1 || port > 65535) {
-			snprintf(out, outlen, "bad port in target '%.60s'", in);
+			snprintf(out, outlen, "bad port in target '%s'", safe);
 			return -1;
 		}
 	}

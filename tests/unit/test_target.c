@@ -66,6 +66,11 @@ rejects(void **state)
 	bad("http://h:1/x?debug=1", "query");
 	bad("http://", "no host");
 	bad("h 1:2", "spaces");
+	/* a password in a bad target never reaches the message */
+	char out[1024], sh[512];
+	assert_int_equal(
+	    target_parse("https://alice:pw@127.0.0.1:99999", out, sizeof(out), sh, sizeof(sh)), -1);
+	assert_string_equal(out, "bad port in target 'https://***@127.0.0.1:99999'");
 }
 
 int
