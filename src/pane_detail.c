@@ -238,6 +238,54 @@ cmp_labelsets(const void *pa, const void *pb)
 	return strcmp(a->text, b->text);
 }
 
+/* Profiles keep at most 32 (Go <= 1.22) or 128 frames of a stack, leaf
+ * first; the dump keeps up to 100. A deep stack therefore has another id in
+ * the dump: match the dump's groups whose leaf frames are this group's
+ * frames, and show their states together. */
+static bool
+frames_prefix(const struct group *deep, const struct group *g)
+{
+	if (g->nframes == 0 || deep->nframes < g->nframes)
+		return false;
+	for (uint32_t i = 0; i < g->nframes; i++)
+		if (deep->frames[i].line != g->frames[i].line ||
+		    strcmp(deep->frames[i].function, g->frames[i].function) != 0 ||
+		    strcmp(deep->frames[i].file, g->frames[i].file) != 0)
+			return false;
+	return true;
+}
+
+static void
+emit_dump_deeper(struct out *o, const struct snapshot *dump, const struct group *g)
+{
+	struct ui *ui = o->ui;
+	const struct group *m[4];
+	size_t nm = 0, groups = 0;
+	long long n = 0;
+	char a[32];
+
+	for (size_t i = 0; i < dump->ngroups; i++) {
+		const struct group *dg = &dump->groups[i];
+		if (!frames_prefix(dg, g))
+			continue;
+		if (nm < 4)
+			m[nm++] = dg;
+		groups++;
+		n += (long long)dg->ngoids;
+	}
+	if (groups == 0)
+		return;
+	emit(o, ui->attr[R_TITLE],
+	     "from the goroutine dump (D) taken %s ago: %lld goroutines in %zu deeper stack%s "
+	     "(the profile cut this one at its depth limit)",
+	     fmt_age(a, sizeof(a), ui->now - ui->view.m->ep[EP_DUMP].last_ok), n, groups,
+	     groups == 1 ? "" : "s");
+	for (size_t i = 0; i < nm; i++)
+		emit_states(o, m[i]);
+	if (groups > nm)
+		emit(o, ui->attr[R_DIM], "  ... and %zu more stacks", groups - nm);
+}
+
 static void
 emit_all(struct out *o)
 {
@@ -271,7 +319,9 @@ emit_all(struct out *o)
 	/* a goroutine dump fetched on demand (D) tells states, waits and creator */
 	const struct snapshot *dump = ui->view.ep[EP_DUMP].cur;
 	const struct group *dg = NULL;
-	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find(dump, d->id)) != NULL) {
+	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find(dump, d->id)) == NULL)
+		emit_dump_deeper(o, dump, g);
+	if (d->ep == EP_GOROUTINE && dump != NULL && dg != NULL) {
 		const struct endpoint *de = &ui->view.m->ep[EP_DUMP];
 		emit(o, ui->attr[R_TITLE],
 		     "from the goroutine dump (D) taken %s ago: %lld goroutines",

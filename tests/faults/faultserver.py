@@ -15,6 +15,8 @@ proxied. Both are cleared by every /__fault call that does not give them.
 
 Modes:
   proxy               forward to the upstream (status, type, X-Go-Pprof, body)
+  slow                proxy after a delay of delay=SECONDS (default 0.5): an
+                      expensive endpoint, for pproftop's spacing of slow ones
   random              200 with random bytes
   cut_text            the upstream's body (protobuf or debug=1 text) cut in half
   gzip_junk           200: a gzip header (1f 8b 08 00 ...) followed by junk
@@ -66,6 +68,7 @@ import urllib.parse
 
 MODES = (
     "proxy",
+    "slow",
     "random",
     "cut_text",
     "gzip_junk",
@@ -111,6 +114,7 @@ class State:
         self.spare = None
         self.port_holder = port_holder
         self.alt_bad = False
+        self.delay = 0.5
         self.conns = set()
         self.reset_stats()
 
@@ -338,6 +342,8 @@ class Handler(socketserver.BaseRequestHandler):
                 st.spare = spare
                 if "upstream2" in q:
                     st.upstream2 = q["upstream2"][0]
+                if "delay" in q:
+                    st.delay = float(q["delay"][0])
             return self.send_full(200, "OK", [("Content-Type", "text/plain")], b"ok\n")
         if u.path == "/__stats":
             return self.send_full(200, "OK", ct, json.dumps(st.stats(), sort_keys=True).encode() + b"\n")
@@ -411,7 +417,9 @@ class Handler(socketserver.BaseRequestHandler):
             mode = "s500" if alt_bad else "proxy"
         text = [("Content-Type", "text/plain; charset=utf-8")]
 
-        if mode == "proxy":
+        if mode in ("proxy", "slow"):
+            if mode == "slow":
+                time.sleep(st.delay)
             s, r, h, body = fetch_upstream(st.upstream, target)
             return self.send_full(s, r, h, body)
         if mode == "restart":

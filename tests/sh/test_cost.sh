@@ -1,0 +1,156 @@
+#!/bin/bash
+# test_cost.sh - pproftop is gentle on the target it watches:
+#  1. an endpoint slower than a quarter of the interval is fetched less often,
+#     and the status line says so; back to every poll when it is fast again;
+#  2. goroutine?debug=2 (it stops the world) is fetched only on demand (D),
+#     and above 10,000 goroutines only after a warning showing the count and
+#     a second D; the dump then shows in the detail pane.
+# The target is the demo Go service behind tests/faults/faultserver.py, whose
+# request log tells what pproftop really fetched.
+set -u
+
+bin=${PPROFTOP_BIN:?PPROFTOP_BIN is not set}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+export LC_ALL=C.UTF-8
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+unset PPROFTOP_HEADERS NO_COLOR
+
+for tool in tmux python3 curl; do
+	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+demo=$root/build/demo/demo
+if [ ! -x "$demo" ]; then
+	"$root/scripts/build-demo.sh" >/dev/null 2>&1 || { echo "SKIP: no demo"; exit 77; }
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-cost.XXXXXX") || exit 1
+S=ptc$$
+pids=()
+cleanup() {
+	tmux -L "$S" kill-server 2>/dev/null
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+failed=0
+ok() { echo "ok - $*"; }
+notok() {
+	echo "not ok - $*"
+	failed=1
+}
+screen() { tmux -L "$S" capture-pane -p -t t 2>/dev/null; }
+wait_for() { # regex seconds
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -le "$end" ]; do
+		screen | grep -qE "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+start() { # logfile command... -> port
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do
+		if grep -qE 'listening on' "$log"; then
+			grep -oE '[0-9]+$' <(grep -m1 'listening on' "$log")
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$log" >&2
+	return 1
+}
+count_req() { # regex: requests in the log whose path matches
+	curl -s "http://127.0.0.1:$fport/__log" |
+		python3 -c 'import json,re,sys; r=re.compile(sys.argv[1]); print(sum(1 for e in json.load(sys.stdin) if r.search(e["path"])))' "$1"
+}
+
+# 12,000 parked goroutines in 10 stacks: above the dump's warning threshold
+dport=$(start "$tmp/demo.log" "$demo" -addr 127.0.0.1:0 -quiet -spawn 12000 -stacks 10) ||
+	{ echo "not ok - demo did not start"; exit 1; }
+fport=$(start "$tmp/fault.log" python3 "$root/tests/faults/faultserver.py" \
+	--upstream "127.0.0.1:$dport" --mode proxy) ||
+	{ echo "not ok - fault server did not start"; exit 1; }
+
+tmux -L "$S" -f /dev/null new-session -d -s t -x 140 -y 32 \
+	"env TERM=screen-256color $bin -i 1 http://127.0.0.1:$fport 2>$tmp/err; echo EXIT=\$?; sleep 60"
+if wait_for 'main\.parked' 15; then ok "dashboard shows the demo"; else notok "no rows"; screen; fi
+
+# --- 1. a slow endpoint is spaced out, and said so ---------------------------
+curl -s "http://127.0.0.1:$fport/__fault?mode=slow&delay=0.45&only=/goroutine\$" >/dev/null
+if wait_for 'goroutine took 0\.[45][0-9] s \(over 25% of the interval\): fetched every [0-9]+ polls' 15; then
+	ok "slow goroutine endpoint: the status line says it is fetched less often"
+else
+	notok "no slow-endpoint message"
+	screen
+fi
+curl -s "http://127.0.0.1:$fport/__reset" >/dev/null
+sleep 8
+g=$(count_req '/goroutine$')
+h=$(count_req '/heap$')
+if [ "$h" -ge 4 ] && [ $((g * 10)) -le $((h * 7)) ]; then
+	ok "goroutine fetched $g times while heap was fetched $h times"
+else
+	notok "goroutine fetched $g times, heap $h times (want goroutine <= 70% of heap)"
+fi
+curl -s "http://127.0.0.1:$fport/__fault?mode=proxy" >/dev/null
+if wait_for 'goroutine is fast again: fetched every poll' 15; then
+	ok "fast again: back to every poll"
+else
+	notok "no fast-again message"
+	screen
+fi
+curl -s "http://127.0.0.1:$fport/__reset" >/dev/null
+sleep 5
+g=$(count_req '/goroutine$')
+h=$(count_req '/heap$')
+if [ "$g" -ge $((h - 1)) ]; then ok "goroutine $g, heap $h: every poll again"; else notok "goroutine $g, heap $h after recovery"; fi
+
+# --- 2. the goroutine dump only on demand, with a warning -------------------
+n=$(count_req 'debug=2')
+if [ "$n" = 0 ]; then ok "no goroutine?debug=2 on the timer"; else notok "$n debug=2 requests on the timer"; fi
+tmux -L "$S" send-keys -t t D
+if wait_for 'goroutine\?debug=2 stops the world while it formats all 120[0-9][0-9] goroutines.*press D again' 5; then
+	ok "D warns with the goroutine count"
+else
+	notok "no warning after D"
+	screen
+fi
+sleep 2
+n=$(count_req 'debug=2')
+if [ "$n" = 0 ]; then ok "nothing fetched before the second D"; else notok "$n debug=2 requests before confirming"; fi
+tmux -L "$S" send-keys -t t D
+if wait_for 'goroutine dump: 120[0-9][0-9] goroutines in [0-9]+ groups' 20; then
+	ok "second D fetches the dump"
+else
+	notok "no dump after the second D"
+	screen
+fi
+n=$(count_req 'debug=2')
+if [ "$n" = 1 ]; then ok "exactly one goroutine?debug=2 request"; else notok "$n debug=2 requests"; fi
+tmux -L "$S" send-keys -t t g Enter
+if wait_for 'from the goroutine dump \(D\) taken .* ago: [0-9]+ goroutines' 5 &&
+	screen | grep -qE 'states: (select \(no cases\)|chan receive)'; then
+	ok "the detail pane shows the dump's states for the group"
+else
+	notok "detail without the dump"
+	screen
+fi
+sleep 3
+n=$(count_req 'debug=2')
+if [ "$n" = 1 ]; then ok "no further dumps after it"; else notok "$n debug=2 requests in all"; fi
+
+tmux -L "$S" send-keys -t t Escape q
+if wait_for 'EXIT=0' 5; then ok "q exits 0"; else notok "no clean exit"; fi
+if [ -s "$tmp/err" ]; then
+	notok "pproftop wrote to stderr:"
+	head -20 "$tmp/err"
+fi
+[ $failed -eq 0 ]
