@@ -52,14 +52,15 @@ wait_for() { # regex seconds
 	done
 	return 1
 }
-start() { # logfile command... -> port
+port=
+start() { # logfile command...: sets $port (not in a subshell, so $pids keeps the pid)
 	local log=$1
 	shift
 	"$@" >"$log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
 		if grep -qE 'listening on' "$log"; then
-			grep -oE '[0-9]+$' <(grep -m1 'listening on' "$log")
+			port=$(grep -m1 'listening on' "$log" | grep -oE '[0-9]+$')
 			return 0
 		fi
 		sleep 0.1
@@ -73,11 +74,13 @@ count_req() { # regex: requests in the log whose path matches
 }
 
 # 12,000 parked goroutines in 10 stacks: above the dump's warning threshold
-dport=$(start "$tmp/demo.log" "$demo" -addr 127.0.0.1:0 -quiet -spawn 12000 -stacks 10) ||
+start "$tmp/demo.log" "$demo" -addr 127.0.0.1:0 -quiet -spawn 12000 -stacks 10 ||
 	{ echo "not ok - demo did not start"; exit 1; }
-fport=$(start "$tmp/fault.log" python3 "$root/tests/faults/faultserver.py" \
-	--upstream "127.0.0.1:$dport" --mode proxy) ||
+dport=$port
+start "$tmp/fault.log" python3 "$root/tests/faults/faultserver.py" \
+	--upstream "127.0.0.1:$dport" --mode proxy ||
 	{ echo "not ok - fault server did not start"; exit 1; }
+fport=$port
 
 tmux -L "$S" -f /dev/null new-session -d -s t -x 140 -y 32 \
 	"env TERM=screen-256color $bin -i 1 http://127.0.0.1:$fport 2>$tmp/err; echo EXIT=\$?; sleep 60"
