@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/hexdigit.h"
 #include "pproftop/parse.h"
 #include "pproftop/xalloc.h"
 
@@ -264,17 +265,6 @@ model_set_baseline(struct model *m)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode %XX escapes and HTML entities of an href into out. */
 static size_t
@@ -288,8 +278,8 @@ unescape_name(const char *s, size_t n, char *out, size_t outlen)
 	}
 	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
 		if (s[i] == '%' && i + 2 < n) {
-			int h = hexval((unsigned char)s[i + 1]);
-			int l = hexval((unsigned char)s[i + 2]);
+			int h = hex_digit((unsigned char)s[i + 1]);
+			int l = hex_digit((unsigned char)s[i + 2]);
 			if (h >= 0 && l >= 0) {
 				out[o++] = (char)(h * 16 + l);
 				i += 2;

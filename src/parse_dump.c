@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/hexdigit.h"
 #include "pproftop/parse.h"
 #include "pproftop/xalloc.h"
 
@@ -228,17 +229,6 @@ fail(struct dump *d, const char *line, size_t n, const char *what)
 
 /* ---- labels ---- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void
 put_utf8(struct sbuf *s, uint32_t r)
@@ -348,7 +338,7 @@ label_token(struct dump *d, const char *p, size_t n, size_t *i, bool key)
 				if (n - j < (size_t)digits)
 					return false;
 				for (int k = 0; k < digits; k++) {
-					int h = hexval(p[j + (size_t)k]);
+					int h = hex_digit((unsigned char)p[j + (size_t)k]);
 					if (h < 0)
 						return false;
 					v = v * 16 + (uint32_t)h;
