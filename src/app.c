@@ -127,6 +127,8 @@ check_slow(struct app *a, enum ep_id e, double latency)
 	unsigned every = 1;
 	double budget = SLOW_FRACTION * a->interval;
 
+	if (a->ui == NULL)
+		return; /* batch: the user asked for exactly these polls */
 	if (latency > budget) {
 		double k = latency / budget;
 		every = k >= SLOW_MAX_EVERY ? SLOW_MAX_EVERY : (unsigned)k + 1;
