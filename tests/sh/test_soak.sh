@@ -65,96 +65,9 @@ if grep -aq __asan_init "$bin"; then
 	export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=2:thread_local_quarantine_size_kb=64"
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-soak.XXXXXX") || exit 1
-sock=pproftop-soak$$
-bg_pids=()
-cleanup() {
-	tm kill-server 2>/dev/null
-	local p
-	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${bg_pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-# ---------------------------------------------------------------- helpers
-
-n=0
-nfail=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-notok() {
-	n=$((n + 1))
-	nfail=$((nfail + 1))
-	echo "not ok $n - $*"
-}
-diag() { sed -e 's/^/#   /' | head -n "${1:-45}"; }
-
-# a private server whose socket lives in $tmp
-tm() { TMUX_TMPDIR=$tmp tmux -L "$sock" -f /dev/null "$@"; }
-
-# start_server NAME CMD...: CMD in the background, output in NAME.out; waits
-# for its "listening on ADDR" line and sets $addr.
-start_server() {
-	local name=$1 pid i
-	shift
-	: >"$tmp/$name.out"
-	"$@" >"$tmp/$name.out" 2>&1 &
-	pid=$!
-	bg_pids+=("$pid")
-	for ((i = 0; i < 200; i++)); do
-		addr=$(sed -n 's/^listening on //p' "$tmp/$name.out")
-		[ -n "$addr" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "# $name did not start:"
-	diag <"$tmp/$name.out"
-	return 1
-}
-
-# The pane runs run.sh: it waits for NAME.go, runs the command with stderr in
-# NAME.err, writes NAME.pid and NAME.exit, then keeps the pane open.
-cat >"$tmp/run.sh" <<'EOF'
-#!/bin/bash
-d=$(dirname "$0") name=$1 loc=$2
-shift 2
-while [ ! -e "$d/$name.go" ]; do sleep 0.02; done
-(
-	echo "$BASHPID" >"$d/$name.pid.tmp" && mv "$d/$name.pid.tmp" "$d/$name.pid"
-	exec env -u LINES -u COLUMNS TERM=tmux-256color LANG="$loc" LC_ALL="$loc" "$@" 2>"$d/$name.err"
-)
-rc=$?
-echo "$rc" >"$d/$name.exit"
-echo "EXITED rc=$rc"
-exec sleep 600
-EOF
-chmod +x "$tmp/run.sh"
-
-# tui_start NAME COLS LINES LOCALE CMD...: a tmux session running CMD.
-tui_start() {
-	local name=$1 w=$2 h=$3 loc=$4 i
-	shift 4
-	tm new-session -d -s "$name" -x "$w" -y "$h" "$tmp/run.sh" "$name" "$loc" "$@" || return 1
-	touch "$tmp/$name.go"
-	for ((i = 0; i < 200; i++)); do
-		[ -s "$tmp/$name.pid" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() { # NAME ERE [SECONDS]
-	local i
-	for ((i = 0; i < ${3:-10} * 20; i++)); do
-		screen "$1" | grep -Eq -- "$2" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+lib_name=soak
+# shellcheck source=tests/sh/tui-lib.sh
+. "$here/tui-lib.sh"
 alive() { [ ! -e "$tmp/$1.exit" ] && kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null; }
 now() { date +%s%3N; } # milliseconds
 ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
