@@ -426,6 +426,14 @@ classify(struct fetch *x, CURLcode rc, struct fetch_result *res)
 			snprintf(e, el, "connection reset by peer");
 		else if (oserr == EPIPE)
 			snprintf(e, el, "connection closed by peer");
+		else if (strstr(x->errbuf, "SSL") != NULL)
+			/* TLS 1.3 servers refuse a missing client certificate only
+			 * after the handshake, on the first read or write */
+			snprintf(
+			    e, el,
+			    "TLS: the server broke off the session (%s); does it want a client "
+			    "certificate (--cert/--key)?",
+			    detail(x, ""));
 		else
 			snprintf(e, el, "%s failed (%s)",
 			         rc == CURLE_RECV_ERROR ? "receive" : "send", detail(x, ""));

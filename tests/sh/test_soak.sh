@@ -134,6 +134,10 @@ analyze() {
 	verdict=$(python3 - "$tmp/$name.csv" "$2" "$asan" "$elapsed" <<'EOF'
 import sys
 lines = [l.split() for l in open(sys.argv[1]) if l.strip()]
+# samples taken while pproftop was already exiting (--exit-after: the
+# dashboard is gone from the screen) say nothing about a leak
+while len(lines) > 1 and lines[-1][4:7] == ["-", "-", "-"]:
+    lines.pop()
 rows = [(float(l[0]) / 1000, float(l[1]), float(l[2]), float(l[3])) for l in lines]
 grp = ["/".join(l[4:7]) for l in lines]
 polls, asan, elapsed = int(sys.argv[2]), sys.argv[3] == "1", float(sys.argv[4]) / 1000
