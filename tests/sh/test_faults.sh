@@ -374,8 +374,9 @@ worst_lat_mode=
 declare -A res_detect res_lat res_rss res_recover res_result
 
 # live_ready MS: fresh data with goroutine rows on pane 1.
+# (the header can say "polled" before the rows arrive: the index comes first)
 live_ready() {
-	wait_for "$1" "$fresh_re" header && grep -q -- "$rows_re" <<<"$screen"
+	wait_for "$1" "$fresh_re" header && wait_for "$1" "$rows_re" screen
 }
 
 echo "== live dashboard (-i 0.5 --timeout 1 --max-body 8, 100x30)"
