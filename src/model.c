@@ -15,6 +15,8 @@ static const struct ep_info ep_table[EP_COUNT] = {
 	[EP_ALLOCS] = { "allocs", "allocs", "allocs.pb.gz", "allocs" },
 	[EP_BLOCK] = { "block", "block", "block.pb.gz", "block" },
 	[EP_MUTEX] = { "mutex", "mutex", "mutex.pb.gz", "mutex" },
+	[EP_GOROUTINELEAK] = { "goroutineleak", "goroutineleak", "goroutineleak.pb.gz",
+	                       "goroutineleak", true },
 	[EP_MEMSTATS] = { "memstats", "heap?debug=1", "heap-debug1.txt", "heap" },
 	[EP_INDEX] = { "index", "", "index.html", NULL },
 	[EP_DUMP] = { "dump", "goroutine?debug=2", "goroutine-debug2.txt", "goroutine" },
@@ -31,8 +33,10 @@ model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->evict_after = 30;
-	for (int e = 0; e < EP_COUNT; e++)
+	for (int e = 0; e < EP_COUNT; e++) {
 		history_init(&m->ep[e].hist, m->evict_after);
+		m->ep[e].missing = ep_table[e].needs_index; /* until the index lists it */
+	}
 }
 
 static void

@@ -26,6 +26,7 @@ enum ep_id {
 	EP_ALLOCS,
 	EP_BLOCK,
 	EP_MUTEX,
+	EP_GOROUTINELEAK, /* Go 1.26+: proven leaks; each request runs a GC cycle */
 	EP_MEMSTATS, /* heap?debug=1 for the runtime.MemStats trailer */
 	EP_INDEX,    /* the /debug/pprof/ index: which profiles exist */
 	EP_DUMP,     /* goroutine?debug=2: only on demand (it stops the world) */
@@ -37,6 +38,7 @@ struct ep_info {
 	const char *query;   /* path relative to the prefix: "goroutine", "heap?debug=1", "" */
 	const char *file;    /* file name in a saved snapshot: "goroutine.pb.gz", ... */
 	const char *profile; /* profile name given to the parser (NULL: index) */
+	bool needs_index;    /* fetched only once the index lists it */
 };
 
 /* ep_info: the static table entry for e. */
