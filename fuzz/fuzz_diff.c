@@ -45,9 +45,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		struct history h;
 		history_init(&h, 3);
-		history_push(&h, a, 0);
-		history_push(&h, b, 0);
-		history_push(&h, a, 0);
+		history_push(&h, a, 0, 1);
+		history_push(&h, b, 0, 2);
+		history_push(&h, a, 0, 3);
 		for (size_t i = 0; i < b->ngroups; i++)
 			(void)history_growing(&h, b->groups[i].id);
 		history_free(&h);

@@ -130,6 +130,20 @@ fmt_rate(char *buf, size_t len, double per_sec, const char *unit)
 }
 
 char *
+fmt_per_min(char *buf, size_t len, double per_sec, const char *unit)
+{
+	size_t n;
+
+	if (len == 0)
+		return buf;
+	fmt_signed(buf, len, per_sec * 60, unit);
+	n = strlen(buf);
+	if (n + 5 <= len)
+		memcpy(buf + n, "/min", 5);
+	return buf;
+}
+
+char *
 fmt_age(char *buf, size_t len, double s)
 {
 	if (!(s >= 0)) /* negative or NaN */

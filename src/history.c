@@ -11,6 +11,14 @@ history_init(struct history *h, unsigned evict_after)
 {
 	memset(h, 0, sizeof(*h));
 	h->evict_after = evict_after ? evict_after : 1;
+	h->window = HISTORY_WINDOW_DEFAULT;
+}
+
+void
+history_set_window(struct history *h, double window)
+{
+	if (window > 0)
+		h->window = window;
 }
 
 void
@@ -54,18 +62,39 @@ lookup(const struct history *h, uint64_t id)
 	return NULL;
 }
 
-static void
-append(struct history_entry *e, int64_t v)
+static size_t
+entry_count(const struct history *h, const struct history_entry *e)
 {
-	e->v[e->head] = v;
-	e->head = (e->head + 1) % HISTORY_LEN;
-	if (e->n < HISTORY_LEN)
-		e->n++;
+	uint64_t n = h->npoints - e->first;
+
+	return n < HISTORY_LEN ? (size_t)n : HISTORY_LEN;
+}
+
+static void
+judge(const struct history *h, struct history_entry *e, double now)
+{
+	double t[HISTORY_LEN], v[HISTORY_LEN];
+	size_t n = entry_count(h, e);
+	uint64_t k0 = h->npoints - n;
+
+	for (size_t i = 0; i < n; i++) {
+		t[i] = h->t[(k0 + i) % HISTORY_LEN];
+		v[i] = (double)e->v[(k0 + i) % HISTORY_LEN];
+	}
+	trend_judge(t, v, n, now, h->window, &e->verdict);
 }
 
 void
-history_push(struct history *h, const struct snapshot *s, int vi)
+history_push(struct history *h, const struct snapshot *s, int vi, double t)
 {
+	/* a new point, or the newest one again when this push is too close */
+	if (h->npoints == 0 || t - h->slot_start >= h->window / HISTORY_LEN) {
+		h->npoints++;
+		h->slot_start = t;
+	}
+	uint64_t k = h->npoints - 1;
+	size_t slot = k % HISTORY_LEN;
+	h->t[slot] = t;
 	h->gen++;
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct group *g = &s->groups[i];
@@ -78,6 +107,7 @@ history_push(struct history *h, const struct snapshot *s, int vi)
 			e = &h->e[h->n++];
 			memset(e, 0, sizeof(*e));
 			e->id = g->id;
+			e->first = k;
 			if ((h->n + 1) * 2 > h->tabsize) {
 				rebuild(h);
 			} else {
@@ -90,9 +120,9 @@ history_push(struct history *h, const struct snapshot *s, int vi)
 		if (e->last_seen == h->gen)
 			continue; /* duplicate id in one snapshot: keep the first */
 		e->last_seen = h->gen;
-		append(e, vi >= 0 && vi < s->nvalues ? g->values[vi] : 0);
+		e->v[slot] = vi >= 0 && vi < s->nvalues ? g->values[vi] : 0;
 	}
-	/* absent groups: record a zero, evict the long gone */
+	/* absent groups: record a zero, evict the long gone; judge the rest */
 	size_t w = 0;
 	bool evicted = false;
 	for (size_t i = 0; i < h->n; i++) {
@@ -102,8 +132,9 @@ history_push(struct history *h, const struct snapshot *s, int vi)
 				evicted = true;
 				continue;
 			}
-			append(e, 0);
+			e->v[slot] = 0;
 		}
+		judge(h, e, t);
 		if (w != i)
 			h->e[w] = *e;
 		w++;
@@ -114,47 +145,49 @@ history_push(struct history *h, const struct snapshot *s, int vi)
 }
 
 size_t
-history_get(const struct history *h, uint64_t id, int64_t *out, size_t max)
+history_points(const struct history *h, uint64_t id, double *t, int64_t *out, size_t max)
 {
 	const struct history_entry *e = lookup(h, id);
 
 	if (e == NULL)
 		return 0;
-	size_t n = e->n < max ? e->n : max;
-	size_t start = (e->head + HISTORY_LEN - n) % HISTORY_LEN;
-	for (size_t i = 0; i < n; i++)
-		out[i] = e->v[(start + i) % HISTORY_LEN];
+	size_t n = entry_count(h, e);
+	n = n < max ? n : max;
+	uint64_t k0 = h->npoints - n;
+	for (size_t i = 0; i < n; i++) {
+		if (t != NULL)
+			t[i] = h->t[(k0 + i) % HISTORY_LEN];
+		out[i] = e->v[(k0 + i) % HISTORY_LEN];
+	}
 	return n;
 }
 
-bool
-series_growing(const int64_t *v, size_t n)
+size_t
+history_get(const struct history *h, uint64_t id, int64_t *out, size_t max)
 {
-	if (n < HISTORY_MIN_GROWING)
-		return false;
-	size_t w = n < HISTORY_WINDOW ? n : HISTORY_WINDOW;
-	const int64_t *x = v + (n - w);
-	size_t rises = 0;
+	return history_points(h, id, NULL, out, max);
+}
 
-	for (size_t i = 1; i < w; i++) {
-		if (x[i] < x[i - 1])
-			return false;
-		if (x[i] > x[i - 1])
-			rises++;
-	}
-	/* "at least half of the steps", rounded down: a leak every other poll
-	 * rises in 3 of the 7 steps of a full window when the window starts
-	 * just after a rise. At least two rises: one step up is "grew once". */
-	return x[w - 1] > x[0] && rises >= 2 && rises * 2 + 1 >= w - 1;
+const struct trend_verdict *
+history_verdict(const struct history *h, uint64_t id)
+{
+	const struct history_entry *e = lookup(h, id);
+
+	return e != NULL ? &e->verdict : NULL;
 }
 
 bool
 history_growing(const struct history *h, uint64_t id)
 {
-	int64_t v[HISTORY_LEN];
-	size_t n = history_get(h, id, v, HISTORY_LEN);
+	const struct trend_verdict *v = history_verdict(h, id);
 
-	return series_growing(v, n);
+	return v != NULL && v->growing;
+}
+
+double
+history_last_time(const struct history *h)
+{
+	return h->npoints ? h->t[(h->npoints - 1) % HISTORY_LEN] : 0;
 }
 
 void

@@ -33,10 +33,125 @@ model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->evict_after = 30;
+	m->window = HISTORY_WINDOW_DEFAULT;
+	m->rate_window = MODEL_RATE_WINDOW;
 	for (int e = 0; e < EP_COUNT; e++) {
 		history_init(&m->ep[e].hist, m->evict_after);
 		m->ep[e].missing = ep_table[e].needs_index; /* until the index lists it */
+		m->ep[e].gc_pt = -1;
 	}
+}
+
+void
+model_set_window(struct model *m, double window)
+{
+	if (window <= 0)
+		return;
+	m->window = window;
+	/* keep a group as long as its points can matter to a verdict */
+	for (int e = 0; e < EP_COUNT; e++)
+		history_set_window(&m->ep[e].hist, window);
+}
+
+/* Drops the points and rate anchors (a restart, or the end). */
+static void
+points_reset(struct endpoint *ep)
+{
+	if (ep->has_dw)
+		diff_free(&ep->dw);
+	ep->has_dw = false;
+	snapshot_free(ep->pt);
+	snapshot_free(ep->wa);
+	snapshot_free(ep->wb);
+	ep->pt = ep->wa = ep->wb = NULL;
+	ep->t_pt = ep->t_wa = ep->t_wb = 0;
+	ep->gc_pt = -1;
+}
+
+/* The anchor rates are measured from: the older one, or the newer one
+ * while it is not the newest point itself. */
+static struct snapshot *
+rate_anchor(const struct endpoint *ep, double *t, double *gc)
+{
+	if (ep->wa != NULL) {
+		*t = ep->t_wa;
+		*gc = ep->gc_wa;
+		return ep->wa;
+	}
+	if (ep->wb != NULL && ep->wb != ep->pt) {
+		*t = ep->t_wb;
+		*gc = ep->gc_wb;
+		return ep->wb;
+	}
+	return NULL;
+}
+
+/* A new point s at time t: the history gets it, the anchors leapfrog, the
+ * windowed diff is recomputed. */
+static void
+point_add(struct model *m, struct endpoint *ep, struct snapshot *s, double t, double gc)
+{
+	history_push(&ep->hist, s, s->primary, t);
+	if (ep->wb == NULL) {
+		ep->wb = snapshot_ref(s);
+		ep->t_wb = t;
+		ep->gc_wb = gc;
+	} else if (t - ep->t_wb >= m->rate_window / 2) {
+		snapshot_free(ep->wa);
+		ep->wa = ep->wb;
+		ep->t_wa = ep->t_wb;
+		ep->gc_wa = ep->gc_wb;
+		ep->wb = snapshot_ref(s);
+		ep->t_wb = t;
+		ep->gc_wb = gc;
+	}
+	snapshot_free(ep->pt);
+	ep->pt = snapshot_ref(s);
+	ep->t_pt = t;
+	ep->gc_pt = gc;
+	ep->npoints++;
+	if (ep->has_dw)
+		diff_free(&ep->dw);
+	double ta, gca;
+	const struct snapshot *an = rate_anchor(ep, &ta, &gca);
+	ep->has_dw = an != NULL && t > ta && diff_compute(&ep->dw, an, s, t - ta) == 0;
+}
+
+static bool
+same_totals(const struct snapshot *a, const struct snapshot *b)
+{
+	if (a->nvalues != b->nvalues || a->ngroups != b->ngroups)
+		return false;
+	for (int v = 0; v < a->nvalues; v++)
+		if (a->totals[v] != b->totals[v])
+			return false;
+	return true;
+}
+
+/* When the GC cycle that published heap profile s happened, on the poll
+ * clock: MemStats' LastGC (the target's clock) shifted by the offset
+ * between the clocks, estimated from the profile's own time stamp (the
+ * middle of the request). Falls back to now when the MemStats read does not
+ * know this cycle yet (read before it, or not at all). */
+static double
+cycle_time(const struct model *m, const struct endpoint *ep, const struct snapshot *s, double now,
+           double latency, double *gc)
+{
+	const struct endpoint *ms = &m->ep[EP_MEMSTATS];
+	double last_gc, numgc;
+
+	*gc = -1;
+	if (ms->cur == NULL || !snapshot_memstat(ms->cur, "NumGC", &numgc) ||
+	    !snapshot_memstat(ms->cur, "LastGC", &last_gc) || last_gc <= 0)
+		return now;
+	if (ep->gc_pt >= 0 && numgc <= ep->gc_pt)
+		return now; /* MemStats were read before this cycle */
+	*gc = numgc;
+	double offset = 0; /* our clock minus the target's */
+	if (s->time_ns > 0)
+		offset = now - latency / 2 - (double)s->time_ns / 1e9;
+	double t = last_gc / 1e9 + offset;
+	return t <= now && t > ep->t_pt ? t : now;
 }
 
 static void
@@ -51,6 +166,7 @@ ep_free(struct endpoint *ep)
 	snapshot_free(ep->base);
 	history_free(&ep->hist);
 	free(ep->raw);
+	points_reset(ep);
 }
 
 void
@@ -135,6 +251,88 @@ update_meters(struct model *m, enum ep_id e, const struct snapshot *s)
 	}
 }
 
+/* The first frame of goroutine group g, leaf first, in the service's own
+ * code that heap group h's stack also runs through; NULL when none. */
+static const char *
+shared_function(const struct group *g, const struct group *h)
+{
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		const char *fn = g->frames[i].function;
+		if (frame_is_plumbing(fn))
+			continue;
+		for (uint32_t j = 0; j < h->nframes; j++)
+			if (strcmp(fn, h->frames[j].function) == 0)
+				return fn;
+	}
+	return NULL;
+}
+
+/* "Where growth meets": every growing goroutine group paired with every
+ * growing heap group that shares a function of the service's own code. */
+static void
+links_update(struct model *m)
+{
+	const struct snapshot *gs = m->ep[EP_GOROUTINE].cur, *hs = m->ep[EP_HEAP].pt;
+	const struct history *gh = &m->ep[EP_GOROUTINE].hist, *hh = &m->ep[EP_HEAP].hist;
+	const size_t max = sizeof(m->links) / sizeof(m->links[0]);
+
+	m->nlinks = 0;
+	if (gs == NULL || hs == NULL)
+		return;
+	for (size_t i = 0; i < gs->ngroups && m->nlinks < max; i++) {
+		const struct group *g = &gs->groups[i];
+		if (g->pprof_handler || !history_growing(gh, g->id))
+			continue;
+		for (size_t j = 0; j < hs->ngroups && m->nlinks < max; j++) {
+			const struct group *h = &hs->groups[j];
+			if (h->pprof_handler || !history_growing(hh, h->id))
+				continue;
+			const char *fn = shared_function(g, h);
+			if (fn == NULL)
+				continue;
+			struct growth_link *l = &m->links[m->nlinks++];
+			l->gid = g->id;
+			l->hid = h->id;
+			snprintf(l->function, sizeof(l->function), "%s", fn);
+		}
+	}
+}
+
+const struct growth_link *
+model_link_of(const struct model *m, uint64_t id, bool heap)
+{
+	for (size_t i = 0; i < m->nlinks; i++)
+		if ((heap ? m->links[i].hid : m->links[i].gid) == id)
+			return &m->links[i];
+	return NULL;
+}
+
+int64_t
+model_leaked(const struct model *m, uint64_t id)
+{
+	const struct snapshot *s = m->ep[EP_GOROUTINELEAK].cur;
+
+	if (s == NULL)
+		return -1;
+	const struct group *g = snapshot_find(s, id);
+	return g != NULL ? g->values[0] : 0;
+}
+
+bool
+model_memstat_rate(const struct model *m, const char *name, double *per_sec, double *over)
+{
+	const struct endpoint *ep = &m->ep[EP_MEMSTATS];
+	double t0, gc, v0, v1;
+	const struct snapshot *an = rate_anchor(ep, &t0, &gc);
+
+	if (an == NULL || ep->pt == NULL || ep->t_pt <= t0 || !snapshot_memstat(an, name, &v0) ||
+	    !snapshot_memstat(ep->pt, name, &v1) || v1 < v0)
+		return false;
+	*per_sec = (v1 - v0) / (ep->t_pt - t0);
+	*over = ep->t_pt - t0;
+	return true;
+}
+
 static void
 ingest_index(struct model *m, const unsigned char *body, size_t len)
 {
@@ -170,6 +368,7 @@ model_restarted(struct model *m, double now)
 		if (ep->has_d && !ep->d.restarted)
 			diff_mark_restarted(&ep->d);
 		ep->restarted = true;
+		points_reset(ep); /* rates and cycles start again with the new process */
 		snapshot_free(ep->base);
 		ep->base = snapshot_ref(ep->cur);
 		ep->t_base = ep->t_cur;
@@ -248,8 +447,22 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 	if (ep->has_dbase)
 		diff_free(&ep->dbase);
 	ep->has_dbase = diff_compute(&ep->dbase, ep->base, ep->cur, now - ep->t_base) == 0;
-	history_push(&ep->hist, s, s->primary);
+	if (e == EP_HEAP || e == EP_ALLOCS) {
+		/* one point per GC cycle: an unchanged profile is the same cycle */
+		if (ep->pt == NULL || ep->restarted || !same_totals(ep->pt, s)) {
+			double gc;
+			double t = cycle_time(m, ep, s, now, latency, &gc);
+			point_add(m, ep, s, t, gc);
+		}
+	} else {
+		double gc = -1;
+		if (e == EP_MEMSTATS)
+			snapshot_memstat(s, "NumGC", &gc);
+		point_add(m, ep, s, now, gc);
+	}
 	update_meters(m, e, s);
+	if (e == EP_GOROUTINE || e == EP_HEAP)
+		links_update(m);
 	return 0;
 }
 
@@ -352,6 +565,7 @@ view_live(struct view *v, const struct model *m)
 		v->ep[e].base = ep->base;
 		v->ep[e].d = ep->has_d ? &ep->d : NULL;
 		v->ep[e].dbase = ep->has_dbase ? &ep->dbase : NULL;
+		v->ep[e].dw = ep->has_dw ? &ep->dw : NULL;
 		v->ep[e].hist = &ep->hist;
 	}
 }
@@ -376,8 +590,10 @@ view_freeze(struct view *v, const struct model *m)
 	v->frozen = true;
 	for (int e = 0; e < EP_COUNT; e++) {
 		const struct endpoint *ep = &m->ep[e];
-		struct snapshot *s[3] = { ep->cur, ep->prev, ep->base };
-		for (int k = 0; k < 3; k++)
+		double ta, gca;
+		struct snapshot *an = ep->has_dw ? rate_anchor(ep, &ta, &gca) : NULL;
+		struct snapshot *s[5] = { ep->cur, ep->prev, ep->base, ep->pt, an };
+		for (int k = 0; k < 5; k++)
 			v->own[e][k] = s[k] ? snapshot_ref(s[k]) : NULL;
 		v->ep[e].cur = v->own[e][0];
 		v->ep[e].prev = v->own[e][1];
@@ -388,6 +604,9 @@ view_freeze(struct view *v, const struct model *m)
 		if (ep->has_dbase &&
 		    diff_compute(&v->own_dbase[e], v->own[e][2], v->own[e][0], ep->dbase.dt) == 0)
 			v->ep[e].dbase = &v->own_dbase[e];
+		if (ep->has_dw && v->own[e][4] != NULL &&
+		    diff_compute(&v->own_dw[e], v->own[e][4], v->own[e][3], ep->dw.dt) == 0)
+			v->ep[e].dw = &v->own_dw[e];
 		history_copy(&v->own_hist[e], &ep->hist);
 		v->ep[e].hist = &v->own_hist[e];
 	}
@@ -404,8 +623,10 @@ view_release(struct view *v)
 			diff_free(&v->own_d[e]);
 		if (v->ep[e].dbase)
 			diff_free(&v->own_dbase[e]);
+		if (v->ep[e].dw)
+			diff_free(&v->own_dw[e]);
 		history_free(&v->own_hist[e]);
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 5; k++)
 			snapshot_free(v->own[e][k]);
 	}
 	memset(v, 0, sizeof(*v));

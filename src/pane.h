@@ -20,14 +20,16 @@
 #include "pproftop/ui.h"
 
 #define PANE_MAX_COLS 6
-#define PANE_MAX_INFO 4
+#define PANE_MAX_INFO 5
 
 enum pane_id { PANE_GOROUTINES, PANE_HEAP, PANE_CONTENTION, PANE_COUNT };
 
 /* row flags besides DIFF_NEW / DIFF_GONE */
 enum {
-	ROW_GROWING = 0x10, /* history_growing() */
+	ROW_GROWING = 0x10, /* the growth verdict (history_verdict) */
 	ROW_HIDDEN = 0x20,  /* the pprof handler's own goroutine */
+	ROW_LINKED = 0x40,  /* grows in the goroutine and the heap pane (model_link_of) */
+	ROW_LEAKED = 0x80,  /* goroutineleak proved some of its goroutines leaked */
 };
 
 /* How a numeric cell is written. */
@@ -44,6 +46,7 @@ struct column {
 	const char *unit; /* value_type unit: "count", "bytes", "nanoseconds" */
 	enum cell_style style;
 	int min_screen; /* hidden on screens narrower than this (0: always shown) */
+	bool optional;  /* hidden while no row knows it */
 };
 
 struct row {
@@ -55,6 +58,8 @@ struct row {
 	char tag;       /* 'B' / 'M' in the contention pane, else 0 */
 	double v[PANE_MAX_COLS];
 	unsigned known; /* bit c: v[c] is known (else shown as "-") */
+	double slope;   /* growth per second when ROW_GROWING (the verdict's unit) */
+	int64_t leaked; /* goroutines proven leaked (ROW_LEAKED) */
 };
 
 /* Text attributes by role; filled by ui.c for color or monochrome. */
@@ -98,6 +103,7 @@ struct pane_ops {
 	void (*info)(struct ui *ui, struct pane *p);
 	/* the series for the trend column, oldest first; returns how many */
 	size_t (*trend)(const struct ui *ui, const struct row *r, double *out, size_t max);
+	const char *slope_unit; /* rows carry growth verdicts in this unit (NULL: none) */
 };
 
 struct pane {
@@ -107,7 +113,8 @@ struct pane {
 	size_t *vis; /* indices of the shown rows (filter, hidden) in order */
 	size_t nvis, capvis;
 	size_t nhidden;
-	int sort; /* column index, ops->ncols = name */
+	unsigned known_cols; /* union of the rows' known bits */
+	int sort;            /* column index, ops->ncols = name */
 	bool has_sel;
 	uint64_t sel_id;
 	enum ep_id sel_ep;
@@ -213,6 +220,7 @@ const char *ui_label_fn(const struct group *g);
 /* ---- pane_table.c ---- */
 
 void idmap_build_diff(struct idmap *m, const struct diff *d);
+void idmap_build_snapshot(struct idmap *m, const struct snapshot *s);
 /* idmap_get: index for id, or (size_t)-1. */
 size_t idmap_get(const struct idmap *m, uint64_t id);
 void idmap_free(struct idmap *m);
@@ -243,10 +251,21 @@ const char *table_sort_name(const struct ui *ui, const struct pane *p);
 
 void table_free(struct pane *p);
 
+/* table_trend_history: the trend column from the row's endpoint history
+ * (ops->trend of the table panes). */
+size_t table_trend_history(const struct ui *ui, const struct row *r, double *out, size_t max);
+
+/* table_mark_verdict: sets ROW_GROWING (with r->slope), ROW_LINKED and
+ * ROW_LEAKED on r from the view's history of r->ep and the model. */
+void table_mark_verdict(const struct ui *ui, struct row *r);
+
 /* helpers for the pane files */
 bool group_is_pprof_handler(const struct group *g);
 void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* pane_add_verdicts: info lines on the growth verdicts of p's rows (of
+ * endpoint e, slopes in unit), proven leaks and growth links. */
+void pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit);
 /* pane_no_data: info lines for an endpoint without data; true when there
  * is nothing to show. */
 bool pane_no_data(struct ui *ui, struct pane *p, enum ep_id e, const char *what);

@@ -1,6 +1,7 @@
 /* pane_contention.c - block and mutex profiles in one table (column K: B or
- * M): delay per second and contentions per second between the last two
- * polls, and the totals since the target started. An empty or disabled
+ * M): delay per second and contentions per second over the rate window
+ * (model.h: between 10 and 20 s, so one quiet poll does not read 0), and
+ * the totals since the target started. An empty or disabled
  * profile is explained, with the call that enables it. */
 #include <string.h>
 
@@ -36,6 +37,7 @@ static void
 add_kind(struct ui *ui, struct pane *p, int k)
 {
 	const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
+	struct idmap wm = { 0 };
 
 	if (ve->cur == NULL)
 		return;
@@ -43,6 +45,8 @@ add_kind(struct ui *ui, struct pane *p, int k)
 	int di = snapshot_value_index(ve->cur, "delay_ns");
 	if (ci < 0 || di < 0)
 		return;
+	if (ve->dw != NULL)
+		idmap_build_diff(&wm, ve->dw);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
@@ -55,12 +59,6 @@ add_kind(struct ui *ui, struct pane *p, int k)
 			r->v[C_DELAY] = (double)dr->value[di];
 			r->v[C_CONT] = (double)dr->value[ci];
 			r->known = 1u << C_DELAY | 1u << C_CONT;
-			/* a counter never goes down: a gone stack has no rate */
-			if (ve->d->dt > 0 && !(dr->flags & DIFF_GONE)) {
-				r->v[C_DELAYS] = dr->per_sec[di];
-				r->v[C_CONTS] = dr->per_sec[ci];
-				r->known |= 1u << C_DELAYS | 1u << C_CONTS;
-			}
 		} else {
 			const struct group *g = &ve->cur->groups[i];
 			r->id = g->id;
@@ -72,7 +70,16 @@ add_kind(struct ui *ui, struct pane *p, int k)
 		}
 		r->ep = kinds[k].ep;
 		r->tag = kinds[k].tag;
+		/* a counter never goes down: a gone stack has no rate */
+		size_t w = ve->dw != NULL ? idmap_get(&wm, r->id) : (size_t)-1;
+		if (ve->dw != NULL && !(r->flags & DIFF_GONE) &&
+		    (w == (size_t)-1 || !(ve->dw->rows[w].flags & DIFF_GONE))) {
+			r->v[C_DELAYS] = w != (size_t)-1 ? ve->dw->rows[w].per_sec[di] : 0;
+			r->v[C_CONTS] = w != (size_t)-1 ? ve->dw->rows[w].per_sec[ci] : 0;
+			r->known |= 1u << C_DELAYS | 1u << C_CONTS;
+		}
 	}
+	idmap_free(&wm);
 }
 
 static void
@@ -85,7 +92,7 @@ rows(struct ui *ui, struct pane *p)
 static void
 info(struct ui *ui, struct pane *p)
 {
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32];
 
 	for (int k = 0; k < 2; k++) {
 		const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
@@ -104,12 +111,14 @@ info(struct ui *ui, struct pane *p)
 		int di = snapshot_value_index(s, "delay_ns");
 		if (ci < 0 || di < 0)
 			continue;
-		if (ve->d != NULL && ve->d->dt > 0)
+		if (ve->dw != NULL && ve->dw->dt > 0)
 			pane_add_info(
-			    p, R_INFO, "%s: %zu stacks, %s delay, %s contentions; total %s",
+			    p, R_INFO,
+			    "%s: %zu stacks, %s delay, %s contentions over the last %s; total %s",
 			    kinds[k].name, s->ngroups,
-			    fmt_rate(a, sizeof(a), ve->d->total_per_sec[di], "nanoseconds"),
-			    fmt_rate(b, sizeof(b), ve->d->total_per_sec[ci], "count"),
+			    fmt_rate(a, sizeof(a), ve->dw->total_per_sec[di], "nanoseconds"),
+			    fmt_rate(b, sizeof(b), ve->dw->total_per_sec[ci], "count"),
+			    fmt_age(d, sizeof(d), ve->dw->dt),
 			    fmt_ns(c, sizeof(c), (double)s->totals[di]));
 		else
 			pane_add_info(

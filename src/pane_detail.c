@@ -186,19 +186,49 @@ emit_history(struct out *o, const struct detail *d)
 		return;
 	}
 	ui_spark(v, n, n < 40 ? (int)n : 40, ui->utf8, spark, sizeof(spark));
-	emit(o, A_NORMAL, "  %s%s over %zu polls: %s", s->vt[s->primary].key,
-	     cum ? " per poll" : "", n, spark);
+	emit(o, A_NORMAL, "  %s%s over %zu %s: %s", s->vt[s->primary].key, cum ? " per poll" : "",
+	     n, d->ep == EP_HEAP ? "GC cycles" : "points", spark);
 	size_t first = n > 8 ? n - 8 : 0, l = 0;
 	l += (size_t)snprintf(line + l, sizeof(line) - l, "  last values:");
 	for (size_t i = first; i < n && l < sizeof(line); i++)
 		l += (size_t)snprintf(line + l, sizeof(line) - l, " %s",
 		                      fmt_unit(a, sizeof(a), v[i], s->vt[s->primary].unit));
 	emit(o, A_NORMAL, "%s", line);
-	if (!cum && history_growing(ui->view.ep[d->ep].hist, d->id))
-		emit(o, ui->attr[R_GROWING],
-		     "  %s keeps growing (rose in at least half of the "
-		     "last %d polls, never fell)",
-		     ui->utf8 ? "\xe2\x96\xb2" : "^", HISTORY_WINDOW);
+	if (cum)
+		return;
+	const struct history *h = ui->view.ep[d->ep].hist;
+	const struct trend_verdict *tv = h ? history_verdict(h, d->id) : NULL;
+	if (tv != NULL) {
+		trend_explain(line, sizeof(line), tv, h->window,
+		              d->ep == EP_HEAP ? "GC cycles" : "points", s->vt[s->primary].unit);
+		emit(o, tv->growing ? ui->attr[R_GROWING] : (int)A_NORMAL, "  %s%s",
+		     tv->growing ? (ui->utf8 ? "\xe2\x96\xb2 " : "^ ") : "", line);
+	}
+	if (d->ep == EP_GOROUTINE && ui->view.ep[EP_GOROUTINELEAK].cur != NULL) {
+		const struct group *lg = snapshot_find(ui->view.ep[EP_GOROUTINELEAK].cur, d->id);
+		if (lg != NULL && lg->values[0] > 0)
+			emit(o, ui->attr[R_GROWING],
+			     "  %s %lld leaked: blocked where nothing else can reach "
+			     "(goroutineleak)",
+			     ui->utf8 ? "\xe2\x9c\x96" : "x", (long long)lg->values[0]);
+		else
+			emit(o, A_NORMAL, "  none proven leaked by the last goroutineleak check");
+	}
+	if (ui->m == NULL || (d->ep != EP_GOROUTINE && d->ep != EP_HEAP))
+		return;
+	bool heap = d->ep == EP_HEAP;
+	for (size_t i = 0; i < ui->m->nlinks; i++) {
+		const struct growth_link *gl = &ui->m->links[i];
+		if ((heap ? gl->hid : gl->gid) != d->id)
+			continue;
+		const struct history *oh = ui->view.ep[heap ? EP_GOROUTINE : EP_HEAP].hist;
+		const struct trend_verdict *ov =
+		    oh ? history_verdict(oh, heap ? gl->gid : gl->hid) : NULL;
+		emit(o, ui->attr[R_GROWING], "  also growing in the %s: %s through %s",
+		     heap ? "goroutines" : "heap",
+		     ov ? fmt_per_min(a, sizeof(a), ov->slope, heap ? "count" : "bytes") : "?",
+		     gl->function);
+	}
 }
 
 #define MAX_LABELSETS 64

@@ -1,13 +1,13 @@
 /* pane_goroutines.c - goroutine groups: count, change since the last poll
- * and since the baseline, a trend of the count and the "keeps growing"
- * mark. The pprof handler's own goroutine (the request that produced the
- * profile) is hidden. */
+ * and since the baseline, how many goroutineleak proved leaked, a trend of
+ * the count and the growth verdict (▲ with the slope). The pprof handler's
+ * own goroutine (the request that produced the profile) is hidden. */
 #include <string.h>
 
 #include "pane.h"
 #include "pproftop/format.h"
 
-enum { C_COUNT, C_DPOLL, C_DBASE, NCOLS };
+enum { C_COUNT, C_DPOLL, C_DBASE, C_LEAKED, NCOLS };
 
 static const struct column cols[NCOLS] = {
 	[C_COUNT] = { "COUNT", "COUNT", 7, "count", CS_PLAIN, 0 },
@@ -15,18 +15,22 @@ static const struct column cols[NCOLS] = {
 	[C_DBASE] = { "\xce\x94"
 	              "BASE",
 	              "dBASE", 7, "count", CS_SIGNED, 0 },
+	[C_LEAKED] = { "LEAKED", "LEAKED", 6, "count", CS_PLAIN, 0, true },
 };
 
 static void
 rows(struct ui *ui, struct pane *p)
 {
 	const struct view_ep *ve = &ui->view.ep[EP_GOROUTINE];
-	struct idmap bm = { 0 };
+	const struct snapshot *leak = ui->view.ep[EP_GOROUTINELEAK].cur;
+	struct idmap bm = { 0 }, lm = { 0 };
 
 	if (ve->cur == NULL)
 		return;
 	if (ve->dbase != NULL)
 		idmap_build_diff(&bm, ve->dbase);
+	if (leak != NULL)
+		idmap_build_snapshot(&lm, leak);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
@@ -54,14 +58,22 @@ rows(struct ui *ui, struct pane *p)
 			r->v[C_DBASE] = k != (size_t)-1 ? (double)ve->dbase->rows[k].delta[0] : 0;
 			r->known |= 1u << C_DBASE;
 		}
-		if (history_growing(ve->hist, r->id))
-			r->flags |= ROW_GROWING;
+		if (leak != NULL) {
+			size_t k = idmap_get(&lm, r->id);
+			r->leaked = k != (size_t)-1 ? leak->groups[k].values[0] : 0;
+			r->v[C_LEAKED] = (double)r->leaked;
+			r->known |= 1u << C_LEAKED;
+			if (r->leaked > 0)
+				r->flags |= ROW_LEAKED;
+		}
+		table_mark_verdict(ui, r);
 		if (group_is_pprof_handler(r->g)) {
 			r->flags |= ROW_HIDDEN;
 			p->nhidden++;
 		}
 	}
 	idmap_free(&bm);
+	idmap_free(&lm);
 }
 
 static void
@@ -95,30 +107,9 @@ info(struct ui *ui, struct pane *p)
 		snprintf(line + o, sizeof(line) - o, "; response truncated");
 	pane_add_info(p, R_INFO, "%s", line);
 
-	size_t growing = 0;
-	for (size_t i = 0; i < p->nrows; i++)
-		if ((p->rows[i].flags & ROW_GROWING) && !(p->rows[i].flags & ROW_HIDDEN))
-			growing++;
-	if (growing)
-		pane_add_info(p, R_WARN,
-		              "%s %zu group%s keep%s growing (rose in at least half of the last "
-		              "%d polls, never fell)",
-		              ui->utf8 ? "\xe2\x96\xb2" : "^", growing, growing == 1 ? "" : "s",
-		              growing == 1 ? "s" : "", HISTORY_WINDOW);
+	pane_add_verdicts(ui, p, EP_GOROUTINE, "count");
 	if (ve->d != NULL && ve->d->restarted)
 		pane_add_info(p, R_WARN, "the target restarted: baseline reset");
-}
-
-static size_t
-trend(const struct ui *ui, const struct row *r, double *out, size_t max)
-{
-	int64_t v[HISTORY_LEN];
-	size_t n = history_get(ui->view.ep[EP_GOROUTINE].hist, r->id, v,
-	                       max < HISTORY_LEN ? max : HISTORY_LEN);
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = (double)v[i];
-	return n;
 }
 
 const struct pane_ops pane_goroutines_ops = {
@@ -130,5 +121,6 @@ const struct pane_ops pane_goroutines_ops = {
 	.tiebreak = C_COUNT,
 	.rows = rows,
 	.info = info,
-	.trend = trend,
+	.trend = table_trend_history,
+	.slope_unit = "count",
 };

@@ -1,41 +1,56 @@
 /* pane_heap.c - heap groups: in-use bytes and objects, their change since
- * the last poll and its rate, and the allocation rate of the same stack
- * from the allocs profile. The heap profile is as of the last completed
- * GC, which the info line says (with NumGC from the MemStats meter). */
+ * the baseline, their growth rate and the allocation rate of the same stack
+ * (from allocs), and the growth verdict. The heap and allocs profiles are
+ * as of the last completed GC: their rates are measured between GC cycles
+ * (model.h's points), never between polls, so a poll without a GC changes
+ * nothing rather than reading 0. The service-wide allocation rate comes
+ * from MemStats, which are exact at every read. */
 #include <string.h>
 
 #include "pane.h"
 #include "pproftop/format.h"
 
-enum { C_INUSE, C_OBJS, C_DINUSE, C_GROWTH, C_ALLOC, NCOLS };
+enum { C_INUSE, C_OBJS, C_DBASE, C_GROWTH, C_ALLOC, NCOLS };
 
 static const struct column cols[NCOLS] = {
 	[C_INUSE] = { "INUSE", "INUSE", 9, "bytes", CS_PLAIN, 0 },
 	[C_OBJS] = { "OBJECTS", "OBJECTS", 7, "objects", CS_PLAIN, 0 },
-	[C_DINUSE] = { "\xce\x94INUSE", "dINUSE", 10, "bytes", CS_SIGNED, 0 },
-	[C_GROWTH] = { "GROWTH/s", "GROWTH/s", 11, "bytes", CS_RATE, 100 },
+	[C_DBASE] = { "\xce\x94"
+	              "BASE",
+	              "dBASE", 10, "bytes", CS_SIGNED, 100 },
+	[C_GROWTH] = { "GROWTH/s", "GROWTH/s", 11, "bytes", CS_RATE, 0 },
 	[C_ALLOC] = { "ALLOC/s", "ALLOC/s", 11, "bytes", CS_RATE, 0 },
 };
+
+/* The row of id in a windowed diff through its idmap, or NULL. */
+static const struct diff_row *
+find_row(const struct diff *d, const struct idmap *m, uint64_t id)
+{
+	size_t k = d != NULL ? idmap_get(m, id) : (size_t)-1;
+
+	return k != (size_t)-1 ? &d->rows[k] : NULL;
+}
 
 static void
 rows(struct ui *ui, struct pane *p)
 {
 	const struct view_ep *ve = &ui->view.ep[EP_HEAP];
-	const struct diff *ad = ui->view.ep[EP_ALLOCS].d;
-	struct idmap am = { 0 };
-	int ab = -1;
+	const struct diff *gw = ve->dw, *aw = ui->view.ep[EP_ALLOCS].dw;
+	struct idmap bm = { 0 }, gm = { 0 }, am = { 0 };
 
 	if (ve->cur == NULL)
 		return;
-	if (ad != NULL) {
-		ab = snapshot_value_index(ad->now, "alloc_bytes");
-		if (ab >= 0)
-			idmap_build_diff(&am, ad);
-	}
 	int ib = snapshot_value_index(ve->cur, "inuse_bytes");
 	int io = snapshot_value_index(ve->cur, "inuse_objects");
+	int ab = aw != NULL ? snapshot_value_index(aw->now, "alloc_bytes") : -1;
 	if (ib < 0 || io < 0)
 		return;
+	if (ve->dbase != NULL)
+		idmap_build_diff(&bm, ve->dbase);
+	if (gw != NULL)
+		idmap_build_diff(&gm, gw);
+	if (ab >= 0)
+		idmap_build_diff(&am, aw);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
@@ -47,12 +62,6 @@ rows(struct ui *ui, struct pane *p)
 			r->flags = dr->flags;
 			r->v[C_INUSE] = (double)dr->value[ib];
 			r->v[C_OBJS] = (double)dr->value[io];
-			r->v[C_DINUSE] = (double)dr->delta[ib];
-			r->known = 1u << C_INUSE | 1u << C_OBJS | 1u << C_DINUSE;
-			if (ve->d->dt > 0) {
-				r->v[C_GROWTH] = dr->per_sec[ib];
-				r->known |= 1u << C_GROWTH;
-			}
 		} else {
 			const struct group *g = &ve->cur->groups[i];
 			r->id = g->id;
@@ -60,24 +69,36 @@ rows(struct ui *ui, struct pane *p)
 			r->snap = ve->cur;
 			r->v[C_INUSE] = (double)g->values[ib];
 			r->v[C_OBJS] = (double)g->values[io];
-			r->known = 1u << C_INUSE | 1u << C_OBJS;
 		}
+		r->known = 1u << C_INUSE | 1u << C_OBJS;
 		r->ep = EP_HEAP;
-		if (ab >= 0 && ad->dt > 0) {
-			size_t k = idmap_get(&am, r->id);
+		const struct diff_row *br = find_row(ve->dbase, &bm, r->id);
+		if (ve->dbase != NULL) {
+			r->v[C_DBASE] = br != NULL ? (double)br->delta[ib] : 0;
+			r->known |= 1u << C_DBASE;
+		}
+		/* rates between GC cycles: "-" until two cycles are known */
+		if (gw != NULL && !(r->flags & DIFF_GONE)) {
+			const struct diff_row *gr = find_row(gw, &gm, r->id);
+			r->v[C_GROWTH] = gr != NULL ? gr->per_sec[ib] : 0;
+			r->known |= 1u << C_GROWTH;
+		}
+		if (ab >= 0 && !(r->flags & DIFF_GONE)) {
+			const struct diff_row *ar = find_row(aw, &am, r->id);
 			/* a stack gone from allocs has no rate (not a negative one) */
-			if (k == (size_t)-1 || !(ad->rows[k].flags & DIFF_GONE)) {
-				r->v[C_ALLOC] = k != (size_t)-1 ? ad->rows[k].per_sec[ab] : 0;
+			if (ar == NULL || !(ar->flags & DIFF_GONE)) {
+				r->v[C_ALLOC] = ar != NULL ? ar->per_sec[ab] : 0;
 				r->known |= 1u << C_ALLOC;
 			}
 		}
-		if (history_growing(ve->hist, r->id))
-			r->flags |= ROW_GROWING;
+		table_mark_verdict(ui, r);
 		if (r->g != NULL && group_is_pprof_handler(r->g)) {
 			r->flags |= ROW_HIDDEN; /* pproftop's own requests */
 			p->nhidden++;
 		}
 	}
+	idmap_free(&bm);
+	idmap_free(&gm);
 	idmap_free(&am);
 }
 
@@ -85,10 +106,10 @@ static void
 info(struct ui *ui, struct pane *p)
 {
 	const struct view_ep *ve = &ui->view.ep[EP_HEAP];
-	const struct diff *ad = ui->view.ep[EP_ALLOCS].d;
-	char line[512], a[32], b[80], c[32];
+	const struct diff *gw = ve->dw;
+	char line[512], a[32], b[80], c[32], d[32];
 	size_t o = 0;
-	double v[HISTORY_LEN];
+	double v[HISTORY_LEN], rate, over;
 
 	if (pane_no_data(ui, p, EP_HEAP, "heap"))
 		return;
@@ -100,14 +121,16 @@ info(struct ui *ui, struct pane *p)
 	o += (size_t)snprintf(line + o, sizeof(line) - o, "in use %s in %s objects, %zu stacks",
 	                      fmt_bytes(a, sizeof(a), (double)s->totals[ib]),
 	                      fmt_count(b, sizeof(b), (double)s->totals[io]), s->ngroups);
-	if (ve->d != NULL && o < sizeof(line))
-		o += (size_t)snprintf(
-		    line + o, sizeof(line) - o, ", %s since the last poll",
-		    fmt_signed(a, sizeof(a), (double)ve->d->total_delta[ib], "bytes"));
-	int ab = ad ? snapshot_value_index(ad->now, "alloc_bytes") : -1;
-	if (ab >= 0 && ad->dt > 0 && o < sizeof(line))
-		snprintf(line + o, sizeof(line) - o, "; allocating %s",
-		         fmt_rate(c, sizeof(c), ad->total_per_sec[ab], "bytes"));
+	if (gw != NULL && o < sizeof(line))
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "; %s between GC cycles %s apart",
+		                      fmt_rate(a, sizeof(a), gw->total_per_sec[ib], "bytes"),
+		                      fmt_age(c, sizeof(c), gw->dt));
+	else if (o < sizeof(line))
+		o += (size_t)snprintf(line + o, sizeof(line) - o,
+		                      "; rates: waiting for a GC (they are measured between two)");
+	if (model_memstat_rate(ui->m, "TotalAlloc", &rate, &over) && o < sizeof(line))
+		snprintf(line + o, sizeof(line) - o, "; service allocating %s (MemStats, last %s)",
+		         fmt_rate(a, sizeof(a), rate, "bytes"), fmt_age(c, sizeof(c), over));
 	pane_add_info(p, R_INFO, "%s", line);
 
 	size_t n = series_get(view_meter(&ui->view, METER_NUM_GC), v, HISTORY_LEN);
@@ -115,6 +138,11 @@ info(struct ui *ui, struct pane *p)
 		snprintf(a, sizeof(a), "%.0f", v[n - 1]);
 	else
 		snprintf(a, sizeof(a), "unknown");
+	if (model_memstat_rate(ui->m, "NumGC", &rate, &over))
+		snprintf(d, sizeof(d), ", %.0f in the last %s", rate * over,
+		         fmt_age(c, sizeof(c), over));
+	else
+		d[0] = '\0';
 	if (s->period > 0)
 		snprintf(b, sizeof(b), "; sampled every %s",
 		         fmt_bytes(c, sizeof(c), (double)s->period));
@@ -123,20 +151,9 @@ info(struct ui *ui, struct pane *p)
 		         fmt_bytes(c, sizeof(c), (double)s->heap_rate));
 	else
 		b[0] = '\0';
-	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s)%s%s", a, b,
+	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s%s)%s%s", a, d, b,
 	              p->nhidden ? "; own requests hidden" : "");
-}
-
-static size_t
-trend(const struct ui *ui, const struct row *r, double *out, size_t max)
-{
-	int64_t v[HISTORY_LEN];
-	size_t n =
-	    history_get(ui->view.ep[EP_HEAP].hist, r->id, v, max < HISTORY_LEN ? max : HISTORY_LEN);
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = (double)v[i];
-	return n;
+	pane_add_verdicts(ui, p, EP_HEAP, "bytes");
 }
 
 const struct pane_ops pane_heap_ops = {
@@ -148,5 +165,6 @@ const struct pane_ops pane_heap_ops = {
 	.tiebreak = C_ALLOC,
 	.rows = rows,
 	.info = info,
-	.trend = trend,
+	.trend = table_trend_history,
+	.slope_unit = "bytes",
 };

@@ -15,6 +15,20 @@
 #define NO_INDEX ((size_t)-1)
 #define TREND_MAX 40
 
+/* keeps the first index of an id */
+static void
+idmap_put(struct idmap *m, uint64_t id, size_t i)
+{
+	size_t j = id & (m->size - 1);
+
+	while (m->ids[j] != 0 && m->ids[j] != id)
+		j = (j + 1) & (m->size - 1);
+	if (m->ids[j] == id)
+		return;
+	m->ids[j] = id;
+	m->idx[j] = i;
+}
+
 void
 idmap_build_diff(struct idmap *m, const struct diff *d)
 {
@@ -25,16 +39,8 @@ idmap_build_diff(struct idmap *m, const struct diff *d)
 	m->size = n;
 	m->ids = xcalloc(n, sizeof(*m->ids));
 	m->idx = xcalloc(n, sizeof(*m->idx));
-	for (size_t i = 0; i < d->nrows; i++) {
-		uint64_t id = d->rows[i].id;
-		size_t j = id & (n - 1);
-		while (m->ids[j] != 0 && m->ids[j] != id)
-			j = (j + 1) & (n - 1);
-		if (m->ids[j] == id)
-			continue; /* keep the first */
-		m->ids[j] = id;
-		m->idx[j] = i;
-	}
+	for (size_t i = 0; i < d->nrows; i++)
+		idmap_put(m, d->rows[i].id, i);
 }
 
 size_t
@@ -71,6 +77,32 @@ table_add(struct pane *p)
 	return r;
 }
 
+size_t
+table_trend_history(const struct ui *ui, const struct row *r, double *out, size_t max)
+{
+	int64_t v[HISTORY_LEN];
+	const struct history *h = ui->view.ep[r->ep].hist;
+	size_t n = h ? history_get(h, r->id, v, max < HISTORY_LEN ? max : HISTORY_LEN) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = (double)v[i];
+	return n;
+}
+
+void
+table_mark_verdict(const struct ui *ui, struct row *r)
+{
+	const struct history *h = ui->view.ep[r->ep].hist;
+	const struct trend_verdict *v = h ? history_verdict(h, r->id) : NULL;
+
+	if (v != NULL && v->growing) {
+		r->flags |= ROW_GROWING;
+		r->slope = v->slope;
+		if (ui->m != NULL && model_link_of(ui->m, r->id, r->ep == EP_HEAP) != NULL)
+			r->flags |= ROW_LINKED;
+	}
+}
+
 bool
 group_is_pprof_handler(const struct group *g)
 {
@@ -89,6 +121,83 @@ pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
 	vsnprintf(p->info[p->ninfo], sizeof(p->info[0]), fmt, ap);
 	va_end(ap);
 	p->info_role[p->ninfo++] = r;
+}
+
+void
+idmap_build_snapshot(struct idmap *m, const struct snapshot *s)
+{
+	size_t n = 16;
+
+	while (n < s->ngroups * 2 + 1)
+		n *= 2;
+	m->size = n;
+	m->ids = xcalloc(n, sizeof(*m->ids));
+	m->idx = xcalloc(n, sizeof(*m->idx));
+	for (size_t i = 0; i < s->ngroups; i++)
+		idmap_put(m, s->groups[i].id, i);
+}
+
+void
+pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
+{
+	const struct history *h = ui->view.ep[e].hist;
+	const char *up = ui->utf8 ? "\xe2\x96\xb2" : "^";
+	const char *what = e == EP_HEAP ? "GC cycles" : "points";
+	double window = h ? h->window : HISTORY_WINDOW_DEFAULT;
+	char line[512], a[48];
+	size_t growing = 0, o = 0;
+	const struct trend_verdict *waiting = NULL;
+	bool judged = false;
+	int64_t leaked = 0;
+	size_t nleaked = 0;
+
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < p->nrows; i++) {
+		const struct row *r = &p->rows[i];
+		if (r->flags & ROW_HIDDEN)
+			continue;
+		if (r->flags & ROW_LEAKED) {
+			leaked += r->leaked;
+			nleaked++;
+		}
+		const struct trend_verdict *v = history_verdict(h, r->id);
+		if (v == NULL)
+			continue;
+		judged |= v->has_slope;
+		if (!v->has_slope && (waiting == NULL || v->span > waiting->span))
+			waiting = v;
+		if (!(r->flags & ROW_GROWING))
+			continue;
+		if (growing++ < 3 && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s %s %s",
+			                      growing > 1 ? "," : ":", ui_label_fn(r->g),
+			                      fmt_per_min(a, sizeof(a), r->slope, unit));
+	}
+	if (growing > 3 && o < sizeof(line))
+		snprintf(line + o, sizeof(line) - o, ", ...");
+	if (growing)
+		pane_add_info(p, R_WARN, "%s %zu group%s growing%s (%.0f s window; Enter explains)",
+		              up, growing, growing == 1 ? "" : "s", line, window);
+	else if (!judged && waiting != NULL)
+		pane_add_info(p, R_DIM, "growth: %s",
+		              trend_explain(line, sizeof(line), waiting, window, what, unit));
+	else if (judged)
+		pane_add_info(p, R_DIM, "no group growing over the last %.0f s", window);
+	if (nleaked > 0) {
+		double age = ui->now - ui->m->ep[EP_GOROUTINELEAK].t_cur;
+		pane_add_info(p, R_WARN,
+		              "%s %lld goroutine%s in %zu group%s proven leaked by the runtime "
+		              "(goroutineleak, %s ago): blocked where nothing else can reach",
+		              ui->utf8 ? "\xe2\x9c\x96" : "x", (long long)leaked,
+		              leaked == 1 ? "" : "s", nleaked, nleaked == 1 ? "" : "s",
+		              fmt_age(a, sizeof(a), age));
+	}
+	const struct growth_link *l = ui->m->nlinks ? &ui->m->links[0] : NULL;
+	if (l != NULL)
+		pane_add_info(
+		    p, R_WARN, "%s%s grows in both the goroutine and the heap pane through %s%s",
+		    up, up, l->function, ui->m->nlinks > 1 ? " (and more: Enter explains)" : "");
 }
 
 bool
@@ -196,9 +305,11 @@ table_refilter(struct ui *ui, struct pane *p)
 		p->vis = xreallocarray(p->vis, p->capvis, sizeof(*p->vis));
 	}
 	p->nvis = 0;
+	p->known_cols = 0;
 	size_t found = NO_INDEX;
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct row *r = &p->rows[i];
+		p->known_cols |= r->known;
 		if ((r->flags & ROW_HIDDEN) || !row_matches(ui, r))
 			continue;
 		if (p->has_sel && r->id == p->sel_id && r->ep == p->sel_ep)
@@ -233,6 +344,13 @@ table_selected(const struct pane *p)
 	return &p->rows[p->vis[p->sel]];
 }
 
+/* An optional column that no row knows is not shown, nor sorted by. */
+static bool
+col_hidden(const struct pane *p, int c)
+{
+	return c < p->ops->ncols && p->ops->cols[c].optional && !(p->known_cols & (1u << c));
+}
+
 bool
 table_key(struct ui *ui, struct pane *p, enum km_action a)
 {
@@ -259,13 +377,15 @@ table_key(struct ui *ui, struct pane *p, enum km_action a)
 		select_vis(p, p->nvis ? p->nvis - 1 : 0);
 		return true;
 	case KA_SORT_PREV:
-		if (p->sort > 0)
-			p->sort--;
+		do
+			p->sort -= p->sort > 0;
+		while (p->sort > 0 && col_hidden(p, p->sort));
 		table_refilter(ui, p);
 		return true;
 	case KA_SORT_NEXT:
-		if (p->sort < p->ops->ncols)
-			p->sort++;
+		do
+			p->sort += p->sort < p->ops->ncols;
+		while (p->sort < p->ops->ncols && col_hidden(p, p->sort));
 		table_refilter(ui, p);
 		return true;
 	default:
@@ -304,12 +424,27 @@ cell_text(const struct column *c, const struct row *r, int i, char *buf, size_t 
 	}
 }
 
+/* The mark of a row: ▲ and the slope per minute on growing rows (▲▲ when
+ * it grows in both the goroutine and the heap pane), ✖ on proven leaks,
+ * + new, - gone. buf holds the text when it is not a constant. */
 static const char *
-mark_text(const struct ui *ui, const struct row *r, int *role)
+mark_text(const struct ui *ui, const struct pane *p, const struct row *r, int *role, char *buf,
+          size_t len)
 {
+	const char *up = ui->utf8 ? "\xe2\x96\xb2" : "^"; /* ▲ */
+
 	if (r->flags & ROW_GROWING) {
+		char slope[48];
 		*role = R_GROWING;
-		return ui->utf8 ? "\xe2\x96\xb2" : "^"; /* ▲ */
+		if (p->ops->slope_unit == NULL)
+			return up;
+		fmt_per_min(slope, sizeof(slope), r->slope, p->ops->slope_unit);
+		snprintf(buf, len, "%s%s %s", up, r->flags & ROW_LINKED ? up : "", slope);
+		return buf;
+	}
+	if (r->flags & ROW_LEAKED) {
+		*role = R_GROWING;
+		return ui->utf8 ? "\xe2\x9c\x96" : "x"; /* ✖ */
 	}
 	if (r->flags & DIFF_NEW) {
 		*role = R_NEW;
@@ -336,16 +471,28 @@ struct table_layout {
 	int tag_x;
 	int col_x[PANE_MAX_COLS];
 	int trend_x, trend_w;
-	int mark_x;
+	int mark_x, mark_w;
 	int name_x, name_w;
 };
+
+#define MARK_MAX 48
 
 static void
 layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 {
 	const struct pane_ops *o = p->ops;
 	int x = 0;
+	char buf[MARK_MAX];
 
+	/* the mark is as wide as its widest text among the shown rows */
+	L->mark_w = 1;
+	for (size_t i = 0; i < p->nvis; i++) {
+		const struct row *r = &p->rows[p->vis[i]];
+		int role;
+		const char *mk = mark_text(ui, p, r, &role, buf, sizeof(buf));
+		int mw = ui_text_width(mk, strlen(mk), ui->utf8);
+		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
+	}
 	L->tag_x = -1;
 	if (o->has_tag) {
 		L->tag_x = 0;
@@ -353,12 +500,12 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 	}
 	for (int c = 0; c < o->ncols; c++) {
 		L->col_x[c] = -1;
-		if (w < o->cols[c].min_screen)
+		if (w < o->cols[c].min_screen || col_hidden(p, c))
 			continue;
 		L->col_x[c] = x;
 		x += o->cols[c].width + 1;
 	}
-	int avail = w - x - 2;
+	int avail = w - x - 1 - L->mark_w;
 	L->trend_w = 0;
 	if (o->trend != NULL && avail >= 36) {
 		L->trend_w = avail / 3;
@@ -369,10 +516,9 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 	if (L->trend_w > 0)
 		x += L->trend_w + 1;
 	L->mark_x = x;
-	x += 2;
+	x += L->mark_w + 1;
 	L->name_x = x;
 	L->name_w = w - x;
-	(void)ui;
 }
 
 void
@@ -467,8 +613,9 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 			       (r->flags & DIFF_GONE ? base : ui->attr[R_SPARK]) | extra, spark);
 		}
 		int mrole;
-		const char *mk = mark_text(ui, r, &mrole);
-		ui_put(ui, ry, L.mark_x, 1, ui->attr[mrole] | extra, mk);
+		char mbuf[MARK_MAX];
+		const char *mk = mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
+		ui_put(ui, ry, L.mark_x, L.mark_w, ui->attr[mrole] | extra, mk);
 		ui_put_label(ui, ry, L.name_x, L.name_w, base | extra,
 		             ((r->flags & DIFF_GONE) ? base : ui->attr[R_DIM]) | extra, r->g);
 	}
@@ -492,6 +639,8 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 	if (o->has_tag)
 		fputs("K ", out);
 	for (int c = 0; c < o->ncols; c++) {
+		if (col_hidden(p, c))
+			continue;
 		const char *t = ui->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
 		int pad = o->cols[c].width - ui_text_width(t, strlen(t), ui->utf8);
 		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
@@ -502,13 +651,16 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 		if (o->has_tag)
 			fprintf(out, "%c ", r->tag ? r->tag : ' ');
 		for (int c = 0; c < o->ncols; c++) {
+			if (col_hidden(p, c))
+				continue;
 			cell_text(&o->cols[c], r, c, buf, sizeof(buf));
 			fprintf(out, "%*s ", o->cols[c].width, buf);
 		}
 		size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
 		ui_spark(tv, n, 16, ui->utf8, spark, sizeof(spark));
 		int mrole;
-		const char *mk = mark_text(ui, r, &mrole);
+		char mbuf[MARK_MAX];
+		const char *mk = mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
 		if (r->flags & ROW_HIDDEN)
 			mk = "h";
 		fprintf(out, "%s %s ", spark, mk);

@@ -27,6 +27,10 @@ char *fmt_signed(char *buf, size_t len, double v, const char *unit);
 /* fmt_rate: fmt_signed plus "/s"; delay rates read as "12.3 ms/s". */
 char *fmt_rate(char *buf, size_t len, double per_sec, const char *unit);
 
+/* fmt_per_min: a per-second rate written per minute: "+12/min",
+ * "+75.0 MiB/min" (growth slopes read better per minute). */
+char *fmt_per_min(char *buf, size_t len, double per_sec, const char *unit);
+
 /* fmt_age: seconds as "0.4s", "12s", "3m05s", "2h03m". */
 char *fmt_age(char *buf, size_t len, double secs);
 

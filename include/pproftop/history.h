@@ -1,14 +1,14 @@
-/* history.h - bounded per-group value history and the "keeps growing" verdict.
+/* history.h - bounded per-group (time, value) history and the growth verdict.
  *
- * Memory is bounded: each group keeps the last HISTORY_LEN values, and a
- * group absent from evict_after consecutive pushes is forgotten.
+ * Memory is bounded: each group keeps the last HISTORY_LEN points, and a
+ * group absent from evict_after consecutive pushes is forgotten. Points are
+ * shared by all groups (one time per point); a group absent from a push
+ * gets 0 for that point. A push closer than window / HISTORY_LEN seconds to
+ * the start of the newest point replaces that point's value and time, so
+ * the points always cover the verdict window however fast the polls come.
  *
- * Verdict "keeps growing" (history_growing): with at least
- * HISTORY_MIN_GROWING values, over the last up to HISTORY_WINDOW values the
- * series never decreases, ends higher than it starts, and rises at least
- * twice and in at least half (rounded down) of the steps. A leak that adds a goroutine every poll
- * or every other poll qualifies; a level that wobbles up and down, or grew once and is flat since,
- * does not.
+ * After each push every group is judged over the last `window` seconds by
+ * trend_judge (trend.h): growing or not, its slope, and why.
  */
 #ifndef PPROFTOP_HISTORY_H
 #define PPROFTOP_HISTORY_H
@@ -18,17 +18,17 @@
 #include <stdint.h>
 
 #include "pproftop/profile.h"
+#include "pproftop/trend.h"
 
-#define HISTORY_LEN 60
-#define HISTORY_WINDOW 8
-#define HISTORY_MIN_GROWING 4
+#define HISTORY_LEN 64
+#define HISTORY_WINDOW_DEFAULT 60.0 /* seconds: --window */
 
 struct history_entry {
 	uint64_t id;
-	uint32_t n;    /* values stored, <= HISTORY_LEN */
-	uint32_t head; /* index of the next write */
-	uint64_t last_seen;
-	int64_t v[HISTORY_LEN];
+	uint64_t first;     /* number of the group's first point */
+	uint64_t last_seen; /* push generation it was last present in */
+	struct trend_verdict verdict;
+	int64_t v[HISTORY_LEN]; /* by point number % HISTORY_LEN */
 };
 
 struct history {
@@ -36,29 +36,46 @@ struct history {
 	size_t n, cap;
 	uint32_t *tab; /* open addressing: index + 1 into e, 0 = empty */
 	size_t tabsize;
-	uint64_t gen;
+	uint64_t gen;     /* pushes */
+	uint64_t npoints; /* points stored so far; point k lives at k % HISTORY_LEN */
+	double t[HISTORY_LEN];
+	double slot_start; /* time of the first push into the newest point */
+	double window;     /* verdict window, seconds */
 	unsigned evict_after;
 };
 
-/* history_init: empty history; groups absent for evict_after pushes are dropped. */
+/* history_init: empty history; groups absent for evict_after pushes are
+ * dropped; the verdict window is HISTORY_WINDOW_DEFAULT. */
 void history_init(struct history *h, unsigned evict_after);
+
+/* history_set_window: the verdict window in seconds (> 0); applies from the
+ * next push. */
+void history_set_window(struct history *h, double window);
 
 /* history_free: releases everything; h may be re-initialized. */
 void history_free(struct history *h);
 
-/* history_push: appends values[vi] of every group of s; groups remembered but
- * absent from s get 0 appended. */
-void history_push(struct history *h, const struct snapshot *s, int vi);
+/* history_push: the point at time t (seconds, not before the previous
+ * push): values[vi] of every group of s; groups remembered but absent from s
+ * get 0. Then judges every group over the window ending at t. */
+void history_push(struct history *h, const struct snapshot *s, int vi, double t);
 
 /* history_get: copies up to max values of id into out, oldest first; returns
  * how many (0 for an unknown id). */
 size_t history_get(const struct history *h, uint64_t id, int64_t *out, size_t max);
 
-/* history_growing: the documented verdict above. */
+/* history_points: like history_get, with each value's time in t. */
+size_t history_points(const struct history *h, uint64_t id, double *t, int64_t *v, size_t max);
+
+/* history_verdict: the group's verdict as of the last push, or NULL for an
+ * unknown id. Valid until the next push or free. */
+const struct trend_verdict *history_verdict(const struct history *h, uint64_t id);
+
+/* history_growing: history_verdict says growing. */
 bool history_growing(const struct history *h, uint64_t id);
 
-/* series_growing: the same verdict over a plain array (oldest first). */
-bool series_growing(const int64_t *v, size_t n);
+/* history_last_time: time of the newest point (0 when none). */
+double history_last_time(const struct history *h);
 
 /* A ring of doubles for header meters (goroutine total, HeapAlloc, ...). */
 struct series {

@@ -27,9 +27,9 @@ enum ep_id {
 	EP_BLOCK,
 	EP_MUTEX,
 	EP_GOROUTINELEAK, /* Go 1.26+: proven leaks; each request runs a GC cycle */
-	EP_MEMSTATS, /* heap?debug=1 for the runtime.MemStats trailer */
-	EP_INDEX,    /* the /debug/pprof/ index: which profiles exist */
-	EP_DUMP,     /* goroutine?debug=2: only on demand (it stops the world) */
+	EP_MEMSTATS,      /* heap?debug=1 for the runtime.MemStats trailer */
+	EP_INDEX,         /* the /debug/pprof/ index: which profiles exist */
+	EP_DUMP,          /* goroutine?debug=2: only on demand (it stops the world) */
 	EP_COUNT
 };
 
@@ -61,6 +61,21 @@ struct endpoint {
 	bool missing;                 /* the index says the target does not serve it */
 	bool restarted;               /* the last diff saw counters drop */
 	uint64_t polls;               /* good polls */
+	/* Points: what histories and rates are measured on. Continuous
+	 * profiles get one per good poll at the poll's time; heap and allocs
+	 * change only at a GC, so they get one per GC cycle seen (a body
+	 * unchanged since the last one adds none), at that cycle's time
+	 * (MemStats LastGC, mapped onto the poll clock). */
+	struct snapshot *pt; /* owned: the newest point's snapshot */
+	double t_pt;         /* its time */
+	uint64_t npoints;    /* points so far */
+	double gc_pt;        /* MemStats NumGC at the newest point; -1 unknown */
+	/* Rates over a short window: two anchors leapfrog every half
+	 * rate_window, so dw spans between half of it and all of it. */
+	struct snapshot *wa, *wb; /* owned; NULL until known */
+	double t_wa, t_wb, gc_wa, gc_wb;
+	struct diff dw; /* pt vs the older anchor, valid when has_dw */
+	bool has_dw;
 };
 
 /* Header meters with short histories. */
@@ -84,10 +99,25 @@ struct model {
 	double restart_at;        /* poll clock of the last one */
 	char index_names[32][64]; /* profile names from the index page */
 	size_t nindex;
+	double window;      /* growth verdict window, seconds (--window) */
+	double rate_window; /* rates are measured over between half of this and all of it */
+	/* goroutine and heap groups that both grow through a shared function
+	 * of the service's own code ("where growth meets") */
+	struct growth_link {
+		uint64_t gid, hid;  /* goroutine group, heap group */
+		char function[128]; /* the shared frame's function */
+	} links[16];
+	size_t nlinks;
 };
+
+#define MODEL_RATE_WINDOW 20.0
 
 /* model_init: an empty model. */
 void model_init(struct model *m);
+
+/* model_set_window: the growth verdict window in seconds (> 0), for every
+ * endpoint's history from the next point on. */
+void model_set_window(struct model *m, double window);
 
 /* model_free: releases everything the model owns. */
 void model_free(struct model *m);
@@ -107,6 +137,21 @@ void model_fail(struct model *m, enum ep_id e, const char *err, double now, doub
  * "since baseline" columns. */
 void model_set_baseline(struct model *m);
 
+/* model_memstat_rate: the service-wide rate of a cumulative MemStats
+ * counter ("TotalAlloc", "Mallocs", "NumGC") over the rate window, exact
+ * (MemStats are read stopping the world); *over is the seconds it spans.
+ * False until two MemStats reads are known, or when the counter fell (a
+ * restart). */
+bool model_memstat_rate(const struct model *m, const char *name, double *per_sec, double *over);
+
+/* model_link_of: the growth link of a goroutine (heap = false) or heap
+ * group, or NULL. */
+const struct growth_link *model_link_of(const struct model *m, uint64_t id, bool heap);
+
+/* model_leaked: goroutines of group id that the last goroutineleak profile
+ * proved leaked; -1 when that profile is not known. */
+int64_t model_leaked(const struct model *m, uint64_t id);
+
 /* model_index_parse: the profile names listed by a /debug/pprof/ index
  * page (rows minus cmdline, profile, symbol, trace), at most max names of
  * at most namelen-1 bytes. Returns how many. Pure; exposed for tests. */
@@ -116,6 +161,7 @@ size_t model_index_parse(const char *html, size_t len, char (*names)[64], size_t
 struct view_ep {
 	const struct snapshot *cur, *prev, *base;
 	const struct diff *d, *dbase; /* NULL when not available */
+	const struct diff *dw;        /* rates over the rate window; NULL when not available */
 	const struct history *hist;
 };
 
@@ -124,8 +170,8 @@ struct view {
 	const struct model *m; /* meters, errors and ages always come from here */
 	bool frozen;
 	/* owned when frozen */
-	struct snapshot *own[EP_COUNT][3];
-	struct diff own_d[EP_COUNT], own_dbase[EP_COUNT];
+	struct snapshot *own[EP_COUNT][5]; /* cur, prev, base, pt, anchor */
+	struct diff own_d[EP_COUNT], own_dbase[EP_COUNT], own_dw[EP_COUNT];
 	struct history own_hist[EP_COUNT];
 	struct series own_meter[METER_COUNT];
 };

@@ -1,5 +1,7 @@
-/* test_history.c - bounded per-group histories, the "keeps growing" verdict
- * documented in history.h, and the meter ring. */
+/* test_history.c - bounded per-group (time, value) histories, their
+ * thinning and stored verdicts (history.h), and the meter ring. The verdict
+ * itself is tested in test_trend.c. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,15 @@
 #include "testutil.h"
 
 #define MAIN_GO "/home/gopher/demo/main.go"
+
+/* One second between pushes: every push is a point of its own. */
+static double
+tick(void)
+{
+	static double t;
+
+	return t += 1;
+}
 
 /* A goroutine snapshot with groups main.f<fn[i]> of count v[i]. */
 static struct snapshot *
@@ -44,7 +55,7 @@ static void
 push1(struct history *h, int fn, int64_t v)
 {
 	struct snapshot *s = snap(&fn, &v, 1);
-	history_push(h, s, 0);
+	history_push(h, s, 0, tick());
 	snapshot_free(s);
 }
 
@@ -100,8 +111,8 @@ test_absent_and_evicted(void **state)
 
 	history_init(&h, 3);
 	struct snapshot *both = snap(fns, vals, 2);
-	history_push(&h, both, 0);
-	history_push(&h, both, 0);
+	history_push(&h, both, 0, tick());
+	history_push(&h, both, 0, tick());
 	assert_int_equal(h.n, 2);
 	/* f2 absent: zeros are appended while it is remembered */
 	push1(&h, 1, 6);
@@ -117,7 +128,7 @@ test_absent_and_evicted(void **state)
 	assert_int_equal(n, 4);
 	assert_int_equal(out[3], 8);
 	/* back before eviction: its history continues */
-	history_push(&h, both, 0);
+	history_push(&h, both, 0, tick());
 	n = history_get(&h, id_of(2), out, HISTORY_LEN);
 	assert_int_equal(n, 5);
 	assert_int_equal(out[4], 7);
@@ -134,7 +145,7 @@ test_absent_and_evicted(void **state)
 	assert_int_equal(out[7], 9);
 	assert_int_equal(out[4], 5);
 	/* coming back after eviction starts afresh */
-	history_push(&h, both, 0);
+	history_push(&h, both, 0, tick());
 	assert_int_equal(history_get(&h, id_of(2), out, HISTORY_LEN), 1);
 	snapshot_free(both);
 	history_free(&h);
@@ -158,7 +169,7 @@ test_churn_bounded(void **state)
 			vals[k] = k + 1;
 		}
 		struct snapshot *s = snap(fns, vals, 10);
-		history_push(&h, s, 0);
+		history_push(&h, s, 0, tick());
 		snapshot_free(s);
 		if (h.n > maxn)
 			maxn = h.n;
@@ -193,10 +204,10 @@ test_value_index(void **state)
 	uint64_t id = builder_commit(b, v, NULL, 0)->id;
 	struct snapshot *s = builder_finish(b);
 	history_init(&h, 2);
-	history_push(&h, s, 2);
-	history_push(&h, s, 0);
-	history_push(&h, s, 7); /* out of range: 0 */
-	history_push(&h, s, -1);
+	history_push(&h, s, 2, tick());
+	history_push(&h, s, 0, tick());
+	history_push(&h, s, 7, tick()); /* out of range: 0 */
+	history_push(&h, s, -1, tick());
 	assert_int_equal(history_get(&h, id, out, 4), 4);
 	assert_int_equal(out[0], 5000);
 	assert_int_equal(out[1], 100);
@@ -206,80 +217,57 @@ test_value_index(void **state)
 	snapshot_free(s);
 }
 
-static bool
-grows(const int64_t *v, size_t n)
-{
-	return series_growing(v, n);
-}
-
-/* The verdict of history.h on the series it documents. */
+/* Pushes closer together than window / HISTORY_LEN replace the newest
+ * point (value and time), so the points cover the window at any poll rate;
+ * the verdict is kept per group and judged at every push. */
 static void
-test_growing_verdict(void **state)
+test_points_and_verdict(void **state)
 {
 	(void)state;
-	int64_t v[64];
-
-	/* leak every poll */
-	for (int i = 0; i < 64; i++)
-		v[i] = 100 + i;
-	assert_false(grows(v, 3)); /* fewer than HISTORY_MIN_GROWING values */
-	for (size_t n = HISTORY_MIN_GROWING; n <= 64; n++)
-		if (!grows(v, n))
-			fail_msg("leak every poll, %zu values: not growing", n);
-
-	/* leak every other poll, both phases, any length from 5 values */
-	for (int phase = 0; phase < 2; phase++) {
-		for (int i = 0; i < 64; i++)
-			v[i] = 100 + (i + phase) / 2;
-		for (size_t n = 5; n <= 64; n++)
-			if (!grows(v, n))
-				fail_msg(
-				    "leak every other poll (phase %d), %zu values: not growing",
-				    phase, n);
-	}
-
-	/* flat */
-	for (int i = 0; i < 64; i++)
-		v[i] = 42;
-	for (size_t n = 0; n <= 64; n++)
-		assert_false(grows(v, n));
-
-	/* wobbling up and down around a level, even trending up */
-	for (int i = 0; i < 64; i++)
-		v[i] = 100 + (i % 2 ? 3 : 0) + i / 8;
-	for (size_t n = 0; n <= 64; n++)
-		if (grows(v, n))
-			fail_msg("wobbling, %zu values: growing", n);
-
-	/* grew once, flat since */
-	for (int i = 0; i < 64; i++)
-		v[i] = i < 10 ? 100 : 150;
-	for (size_t n = 11; n <= 64; n++)
-		if (grows(v, n))
-			fail_msg("grew once at 10, %zu values: growing", n);
-	const int64_t once_short[] = { 5, 5, 5, 6 }, once_mid[] = { 5, 6, 6, 6, 6 };
-	assert_false(grows(once_short, 4));
-	assert_false(grows(once_mid, 5));
-	/* grew twice in the last 8, flat otherwise: not a steady climb */
-	const int64_t twice[] = { 1, 1, 2, 2, 2, 2, 3, 3 };
-	assert_false(grows(twice, 8));
-
-	/* a drop anywhere in the window rules it out */
-	const int64_t drop[] = { 1, 2, 3, 4, 3, 5, 6, 7 };
-	assert_false(grows(drop, 8));
-	/* ... but only in the window: an old drop is forgotten */
-	const int64_t old_drop[] = { 50, 1, 2, 3, 4, 5, 6, 7, 8 };
-	assert_true(grows(old_drop, 9));
-
-	/* history_growing uses the same verdict on a group's history */
 	struct history h;
+	double t[HISTORY_LEN];
+	int64_t v[HISTORY_LEN];
+	int fn = 1;
+
 	history_init(&h, 3);
-	for (int i = 0; i < 12; i++)
-		push1(&h, 1, 10 + i / 2);
+	assert_true(h.window == HISTORY_WINDOW_DEFAULT);
+	history_set_window(&h, 64); /* one point per second at most */
+	history_set_window(&h, -1); /* ignored */
+	/* 10 pushes per second for 100 s: a leak of one per second */
+	for (int i = 0; i < 1000; i++) {
+		int64_t val = 100 + i / 10;
+		struct snapshot *s = snap(&fn, &val, 1);
+		history_push(&h, s, 0, 1000 + i * 0.1);
+		snapshot_free(s);
+	}
+	size_t n = history_points(&h, id_of(1), t, v, HISTORY_LEN);
+	assert_int_equal(n, HISTORY_LEN);
+	for (size_t i = 1; i < n; i++) {
+		assert_true(t[i] - t[i - 1] > 0.95 && t[i] - t[i - 1] < 1.15);
+		assert_true(v[i] >= v[i - 1]);
+	}
+	assert_true(fabs(t[n - 1] - 1099.9) < 1e-9); /* the newest push, not its slot start */
+	assert_int_equal(v[n - 1], 199);
+	assert_true(t[n - 1] - t[0] >= 62); /* the window is covered */
+	assert_true(history_last_time(&h) == t[n - 1]);
+	const struct trend_verdict *tv = history_verdict(&h, id_of(1));
+	assert_non_null(tv);
+	assert_true(tv->growing);
+	assert_true(fabs(tv->slope - 1.0) < 0.05);
 	assert_true(history_growing(&h, id_of(1)));
-	for (int i = 0; i < 8; i++)
-		push1(&h, 1, 16);
-	assert_false(history_growing(&h, id_of(1)));
+	assert_null(history_verdict(&h, id_of(2)));
+	assert_false(history_growing(&h, id_of(2)));
+	/* flat from now on: after a window of it, not growing */
+	for (int i = 0; i < 700; i++) {
+		int64_t val = 199;
+		struct snapshot *s = snap(&fn, &val, 1);
+		history_push(&h, s, 0, 1100 + i * 0.1);
+		snapshot_free(s);
+	}
+	tv = history_verdict(&h, id_of(1));
+	assert_false(tv->growing);
+	assert_int_equal(tv->why, TREND_NOT_RISING);
+	assert_true(tv->slope == 0);
 	history_free(&h);
 }
 
@@ -310,9 +298,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ring_wraps),      cmocka_unit_test(test_absent_and_evicted),
-		cmocka_unit_test(test_churn_bounded),   cmocka_unit_test(test_value_index),
-		cmocka_unit_test(test_growing_verdict), cmocka_unit_test(test_series_ring),
+		cmocka_unit_test(test_ring_wraps),
+		cmocka_unit_test(test_absent_and_evicted),
+		cmocka_unit_test(test_churn_bounded),
+		cmocka_unit_test(test_value_index),
+		cmocka_unit_test(test_points_and_verdict),
+		cmocka_unit_test(test_series_ring),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
 }

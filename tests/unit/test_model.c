@@ -3,6 +3,7 @@
  * baseline, parse errors, the MemStats meters and frozen views. Run under
  * ASan this also checks that snapshots shared between the model and a
  * frozen view are released exactly once. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,7 +169,12 @@ test_ingest_goroutine_pair(void **state)
 	assert_null(ep->prev);
 	assert_false(ep->has_d);
 	assert_ptr_equal(ep->base, ep->cur); /* the first poll is the baseline */
-	assert_int_equal(ep->cur->refs, 2);
+	/* cur, base, the newest point and the newer rate anchor */
+	assert_int_equal(ep->cur->refs, 4);
+	assert_ptr_equal(ep->pt, ep->cur);
+	assert_ptr_equal(ep->wb, ep->cur);
+	assert_null(ep->wa);
+	assert_false(ep->has_dw); /* a rate needs two points */
 	assert_true(ep->has_dbase);
 	assert_int_equal(ep->dbase.total_delta[0], 0);
 	assert_int_equal(ep->cur->totals[0], 143);
@@ -222,6 +228,10 @@ test_ingest_goroutine_pair(void **state)
 	assert_int_equal(series_get(&m.meter[METER_GOROUTINES], mv, HISTORY_LEN), 2);
 	assert_true(mv[0] == 143 && mv[1] == 144);
 	assert_int_equal(ep->polls, 2);
+	/* the rate window: the second point against the first */
+	assert_true(ep->has_dw);
+	assert_ptr_equal(ep->dw.old, first);
+	assert_true(ep->dw.dt == 2.0);
 	model_free(&m);
 }
 
@@ -418,9 +428,13 @@ test_index_ingest(void **state)
 
 	assert_int_equal(ingest(&m, EP_INDEX, "go1.19/index.html", 1.0), 0);
 	assert_int_equal(m.nindex, 7);
+	/* goroutineleak waits for an index that lists it: Go 1.19's does not */
 	for (int e = 0; e < EP_COUNT; e++)
-		assert_false(m.ep[e].missing);
+		assert_int_equal(m.ep[e].missing, e == EP_GOROUTINELEAK);
 	assert_int_equal(m.ep[EP_INDEX].polls, 1);
+	assert_int_equal(ingest(&m, EP_INDEX, "go1.27/index.html", 1.5), 0);
+	assert_false(m.ep[EP_GOROUTINELEAK].missing);
+	assert_int_equal(ingest(&m, EP_INDEX, "go1.19/index.html", 1.7), 0);
 	assert_non_null(m.ep[EP_INDEX].raw);
 	/* a target without block and mutex rows */
 	unsigned char *b = body_str("<td><a href='allocs?debug=1'>a</a></td>"
@@ -464,7 +478,8 @@ test_view_freeze(void **state)
 	const struct snapshot *fcur = v.ep[EP_GOROUTINE].cur;
 	const struct snapshot *fprev = v.ep[EP_GOROUTINE].prev;
 	assert_ptr_equal(fcur, m.ep[EP_GOROUTINE].cur); /* shared, not copied */
-	assert_int_equal(fcur->refs, 2);
+	/* the model's cur and newest point, the view's cur and point */
+	assert_int_equal(fcur->refs, 4);
 	assert_int_equal(fcur->totals[0], 131);
 	assert_int_equal(fprev->totals[0], 131);
 	assert_non_null(v.ep[EP_GOROUTINE].d);
@@ -487,7 +502,7 @@ test_view_freeze(void **state)
 
 	/* the frozen view still shows the old numbers (ASan: still alive) */
 	assert_ptr_equal(v.ep[EP_GOROUTINE].cur, fcur);
-	assert_int_equal(fcur->refs, 1); /* the model let go of it */
+	assert_int_equal(fcur->refs, 2); /* the model let go of it: the view's cur and point */
 	assert_int_equal(v.ep[EP_GOROUTINE].cur->totals[0], 131);
 	assert_int_equal(v.ep[EP_GOROUTINE].prev->totals[0], 131);
 	assert_int_equal(v.ep[EP_GOROUTINE].d->nrows, frows);
@@ -516,7 +531,8 @@ test_view_freeze(void **state)
 	const struct snapshot *keep = v.ep[EP_GOROUTINE].cur;
 	model_free(&m);
 	assert_int_equal(keep->totals[0], 144);
-	assert_int_equal(keep->refs, 2); /* the view's cur and base (the baseline set above) */
+	/* the view's cur, base (the baseline set above) and newest point */
+	assert_int_equal(keep->refs, 3);
 	view_release(&v);
 }
 
@@ -542,7 +558,7 @@ test_many_polls(void **state)
 	}
 	struct endpoint *ep = &m.ep[EP_GOROUTINE];
 	assert_int_equal(ep->polls, 200);
-	assert_int_equal(ep->cur->refs, 1);
+	assert_int_equal(ep->cur->refs, 2); /* cur and the newest point */
 	/* 28 + 27 stacks, 6 shared: 49 groups tracked, none evicted */
 	assert_int_equal(ep->hist.n, 49);
 	assert_int_equal(m.meter[METER_GOROUTINES].n, HISTORY_LEN);
@@ -608,6 +624,185 @@ test_ids_across_formats(void **state)
 	snapshot_free(p21);
 }
 
+
+/* One poll as the scheduler orders it: MemStats, then heap. */
+static void
+heap_poll(struct model *m, double now, int64_t grow, int numgc, double last_gc_s,
+          int64_t total_alloc)
+{
+	size_t len;
+	unsigned char *b = tu_heap_text(grow, grow * 3, numgc, last_gc_s, total_alloc, &len);
+	assert_int_equal(model_ingest(m, EP_MEMSTATS, b, len, now, 0.01), 0);
+	b = tu_heap_text(grow, grow * 3, numgc, last_gc_s, total_alloc, &len);
+	assert_int_equal(model_ingest(m, EP_HEAP, b, len, now, 0.01), 0);
+}
+
+/* Heap data changes only at a GC: one point per cycle at the cycle's time
+ * (MemStats LastGC), rates between cycles, never a false 0 between them. */
+static void
+test_heap_gc_cycles(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct endpoint *ep = &m.ep[EP_HEAP];
+	double rate, over;
+
+	heap_poll(&m, 100, 1 << 20, 10, 99.5, 50 << 20);
+	assert_int_equal(ep->npoints, 1);
+	assert_true(ep->t_pt == 99.5); /* the GC's time, not the poll's */
+	assert_false(ep->has_dw);      /* waiting for a second cycle */
+	assert_false(model_memstat_rate(&m, "TotalAlloc", &rate, &over));
+	/* polls without a GC: no point, still no rate (not a 0) */
+	heap_poll(&m, 101, 1 << 20, 10, 99.5, 54 << 20);
+	heap_poll(&m, 102, 1 << 20, 10, 99.5, 58 << 20);
+	assert_int_equal(ep->npoints, 1);
+	assert_false(ep->has_dw);
+	assert_int_equal(ep->polls, 3);
+	/* the service's allocation rate is exact in MemStats at every read */
+	assert_true(model_memstat_rate(&m, "TotalAlloc", &rate, &over));
+	assert_true(fabs(rate - 4 * 1048576.0) < 1e-6 && over == 2);
+	/* a GC at 102.7: +3 MiB retained since the one at 99.5 */
+	heap_poll(&m, 103, 4 << 20, 11, 102.7, 62 << 20);
+	assert_int_equal(ep->npoints, 2);
+	assert_true(fabs(ep->t_pt - 102.7) < 1e-9);
+	assert_true(ep->has_dw);
+	assert_true(fabs(ep->dw.dt - 3.2) < 1e-9);
+	const struct group *g = tu_group_by_label(ep->cur, "main.grow");
+	assert_non_null(g);
+	int ib = snapshot_value_index(ep->cur, "inuse_bytes");
+	const struct diff_row *r = diff_find(&ep->dw, g->id);
+	assert_true(fabs(r->per_sec[ib] - 3 * 1048576 / 3.2) < 1);
+	/* no GC for two polls: the same rate, not 0 */
+	heap_poll(&m, 104, 4 << 20, 11, 102.7, 66 << 20);
+	heap_poll(&m, 105, 4 << 20, 11, 102.7, 70 << 20);
+	assert_int_equal(ep->npoints, 2);
+	r = diff_find(&ep->dw, g->id);
+	assert_true(fabs(r->per_sec[ib] - 3 * 1048576 / 3.2) < 1);
+	/* the history has one value per cycle, at the cycles' times */
+	double t[HISTORY_LEN];
+	int64_t v[HISTORY_LEN];
+	assert_int_equal(history_points(&ep->hist, g->id, t, v, HISTORY_LEN), 2);
+	assert_true(t[0] == 99.5 && fabs(t[1] - 102.7) < 1e-9);
+	assert_true(v[0] == 1 << 20 && v[1] == 4 << 20);
+	/* MemStats read before the cycle (NumGC unchanged) but a new heap
+	 * profile: the cycle happened in between; its time is the poll's */
+	size_t len;
+	unsigned char *b = tu_heap_text(5 << 20, 15 << 20, 11, 102.7, 70 << 20, &len);
+	assert_int_equal(model_ingest(&m, EP_MEMSTATS, b, len, 106, 0.01), 0);
+	b = tu_heap_text(5 << 20, 15 << 20, 12, 105.9, 74 << 20, &len);
+	assert_int_equal(model_ingest(&m, EP_HEAP, b, len, 106, 0.01), 0);
+	assert_int_equal(ep->npoints, 3);
+	assert_true(ep->t_pt == 106);
+	/* a LastGC in the future of our clock (skew) is not believed either */
+	heap_poll(&m, 108, 6 << 20, 13, 200, 78 << 20);
+	assert_true(ep->t_pt == 108);
+	model_free(&m);
+}
+
+/* A steady heap leak with a GC every 3 s, polled every second: the verdict
+ * comes once 8 cycles span half the window, with the right slope; the
+ * goroutine group holding it grows too, and the two are linked through
+ * their shared function of the service's own code. */
+static void
+test_heap_leak_verdict_and_link(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	const struct endpoint *ep = &m.ep[EP_HEAP];
+	const char *const fns[] = { "main.worker", "main.steady" };
+	double now = 1000, gc_t = 999;
+	int numgc = 1;
+	uint64_t hid = 0, gid = 0;
+
+	for (int i = 0; i <= 45; i++, now += 1) {
+		if (i % 3 == 0) {
+			numgc++;
+			gc_t = now - 0.4;
+		}
+		/* 1 MiB/s retained, as of the last GC */
+		heap_poll(&m, now, (int64_t)((gc_t - 999) * 1048576), numgc, gc_t,
+		          (int64_t)(now * 4e6));
+		/* a goroutine every 2 s, each holding part of it */
+		char body[512];
+		int n = snprintf(body, sizeof(body),
+		                 "goroutine profile: total %d\n"
+		                 "%d @ 0x1 0x2\n#\t0x1\tmain.holder+0x1\t/src/main.go:5\n"
+		                 "#\t0x2\tmain.worker+0x1\t/src/main.go:20\n\n"
+		                 "10 @ 0x3\n#\t0x3\t%s+0x1\t/src/main.go:40\n\n",
+		                 10 + i / 2, i / 2, fns[1]);
+		unsigned char *p = malloc((size_t)n);
+		memcpy(p, body, (size_t)n);
+		assert_int_equal(model_ingest(&m, EP_GOROUTINE, p, (size_t)n, now, 0.01), 0);
+		const struct group *hg = tu_group_by_label(ep->cur, "main.grow");
+		hid = hg->id;
+		const struct trend_verdict *hv = history_verdict(&ep->hist, hid);
+		if (i < 30)
+			assert_false(hv->growing);
+		if (i == 29) /* 10 cycles, but spanning only 27 s of the 60 s window */
+			assert_int_equal(hv->why, TREND_TOO_SHORT);
+	}
+	const struct trend_verdict *hv = history_verdict(&ep->hist, hid);
+	assert_true(hv->growing);
+	assert_true(fabs(hv->slope - 1048576) < 0.05 * 1048576);
+	const struct group *gg = tu_group_by_label(m.ep[EP_GOROUTINE].cur, "main.holder");
+	gid = gg->id;
+	const struct trend_verdict *gv = history_verdict(&m.ep[EP_GOROUTINE].hist, gid);
+	assert_true(gv->growing);
+	assert_true(fabs(gv->slope - 0.5) < 0.05);
+	/* the steady group and main.other: not growing, slope 0 */
+	const struct group *sg = tu_group_by_label(m.ep[EP_GOROUTINE].cur, "main.steady");
+	assert_false(history_growing(&m.ep[EP_GOROUTINE].hist, sg->id));
+	assert_true(history_verdict(&m.ep[EP_GOROUTINE].hist, sg->id)->slope == 0);
+	const struct group *og = tu_group_by_label(ep->cur, "main.other");
+	assert_false(history_growing(&ep->hist, og->id));
+	/* where growth meets: main.worker is in both stacks (main.holder and
+	 * main.grow are not shared) */
+	assert_int_equal(m.nlinks, 1);
+	assert_string_equal(m.links[0].function, "main.worker");
+	assert_ptr_equal(model_link_of(&m, gid, false), &m.links[0]);
+	assert_ptr_equal(model_link_of(&m, hid, true), &m.links[0]);
+	assert_null(model_link_of(&m, hid, false));
+	assert_null(model_link_of(&m, sg->id, false));
+	/* no goroutineleak profile fetched: unknown, not 0 */
+	assert_true(model_leaked(&m, gid) == -1);
+	/* GCs every 3 s, MemStats say so */
+	double rate, over;
+	assert_true(model_memstat_rate(&m, "NumGC", &rate, &over));
+	assert_true(fabs(rate - 1.0 / 3) < 0.1);
+	model_free(&m);
+}
+
+/* The goroutineleak profile's counts join the goroutine groups by stack. */
+static void
+test_leaked(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+
+	assert_int_equal(ingest(&m, EP_GOROUTINE, "go1.27/goroutine.pb.gz", 1.0), 0);
+	assert_int_equal(ingest(&m, EP_GOROUTINELEAK, "go1.27/goroutineleak.pb.gz", 1.5), 0);
+	const struct snapshot *leak = m.ep[EP_GOROUTINELEAK].cur;
+	const struct group *lg = tu_group_by_label(leak, "main.leakOne.func1");
+	assert_non_null(lg);
+	const struct group *g = tu_group_by_label(m.ep[EP_GOROUTINE].cur, "main.leakOne.func1");
+	assert_non_null(g);
+	assert_true(g->id == lg->id); /* same stack, same id */
+	assert_true(model_leaked(&m, g->id) == lg->values[0]);
+	assert_true(lg->values[0] > 0);
+	/* a goroutine group nothing proved leaked: 0 */
+	for (size_t i = 0; i < m.ep[EP_GOROUTINE].cur->ngroups; i++) {
+		const struct group *o = &m.ep[EP_GOROUTINE].cur->groups[i];
+		if (snapshot_find(leak, o->id) == NULL) {
+			assert_true(model_leaked(&m, o->id) == 0);
+			break;
+		}
+	}
+	model_free(&m);
+}
+
 int
 main(void)
 {
@@ -623,6 +818,9 @@ main(void)
 		cmocka_unit_test(test_many_polls),
 		cmocka_unit_test(test_ep_table),
 		cmocka_unit_test(test_ids_across_formats),
+		cmocka_unit_test(test_heap_gc_cycles),
+		cmocka_unit_test(test_heap_leak_verdict_and_link),
+		cmocka_unit_test(test_leaked),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

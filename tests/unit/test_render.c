@@ -306,13 +306,15 @@ test_goroutines_first_poll(void **state)
 	              "sort: COUNT");
 	assert_row(4, "143 goroutines in 28 groups, 0 since the baseline (0.0s); pprof handler "
 	              "hidden");
-	assert_row(5, "  COUNT   dPOLL   dBASE TREND                FUNCTION  FILE:LINE");
+	/* what the growth verdict needs before it can judge */
+	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 1 over 0 s so far");
+	assert_row(6, "  COUNT   dPOLL   dBASE TREND                FUNCTION  FILE:LINE");
 	/* the three labelled leakOne stacks are one group: 39 + 38 + 38 */
-	assert_row(6, "    115       -       0                  _   main.leakOne.func1 main.go:64");
-	assert_row(7, "      2       -       0                  _   main.contend main.go:89");
+	assert_row(7, "    115       -       0                  _   main.leakOne.func1 main.go:64");
+	assert_row(8, "      2       -       0                  _   main.contend main.go:89");
 	/* the pprof handler's own goroutine is hidden */
 	assert_int_equal(find_row("net/http/pprof"), -1);
-	assert_int_equal(selected_row(), 6);
+	assert_int_equal(selected_row(), 7);
 	assert_row(23, "? help  q quit  Enter details  / filter  </> sort  p pause  s snapshot  "
 	               "b bas...");
 	stop();
@@ -329,8 +331,9 @@ test_same_body_twice(void **state)
 	dump("go1.21 twice");
 	assert_row(4, "143 goroutines in 28 groups, 0 since the last poll, 0 since the baseline "
 	              "(2.0...");
-	assert_row(6, "    115       0       0                 __   main.leakOne.func1 main.go:64");
-	assert_row(7, "      2       0       0                 __   main.contend main.go:89");
+	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 2 over 2 s so far");
+	assert_row(7, "    115       0       0                 __   main.leakOne.func1 main.go:64");
+	assert_row(8, "      2       0       0                 __   main.contend main.go:89");
 	assert_int_equal(find_row(" + "), -1);
 	assert_int_equal(find_row(" - "), -1);
 	stop();
@@ -350,7 +353,7 @@ test_new_and_gone(void **state)
 	assert_row(4, "144 goroutines in 27 groups, +1 since the last poll, +1 since the baseline "
 	              "(2...");
 	/* go1.22's leakOne stack differs (runtime/pprof.Do moved): new group */
-	assert_row(6, "    116    +116    +116                  _ + main.leakOne.func1 main.go:64");
+	assert_row(7, "    116    +116    +116                  _ + main.leakOne.func1 main.go:64");
 	assert_true(attr_of("+116") & A_BOLD);
 	/* the go1.21 group is shown, dimmed, for this poll */
 	key('G');
@@ -502,9 +505,10 @@ test_detail_created_by_and_states(void **state)
 	draw();
 	dump("detail from a dump");
 	assert_row(4, "Goroutines > main.leakOne.func1");
-	assert_row(9, "  states: chan receive x115; longest wait 1 min;");
-	assert_row(10, "created by");
-	assert_row(11, "    main.leakOne        /home/gopher/demo/main.go:62");
+	assert_row(9, "  judged after 8 points over 30 s (60 s window); 1 over 0 s so far");
+	assert_row(10, "  states: chan receive x115; longest wait 1 min;");
+	assert_row(11, "created by");
+	assert_row(12, "    main.leakOne        /home/gopher/demo/main.go:62");
 	stop();
 }
 
@@ -526,7 +530,7 @@ test_pause(void **state)
 	              "PAUSED");
 	assert_row(1,
 	           "goroutines      143     _ HeapAlloc   122 MiB     _ HeapInuse   123 MiB     _");
-	assert_row(6, "    115       -       0                  _   main.leakOne.func1 main.go:64");
+	assert_row(7, "    115       -       0                  _   main.leakOne.func1 main.go:64");
 	assert_int_equal(find_row("+116"), -1);
 	/* the detail of a frozen group stays frozen too */
 	key('\n');
@@ -539,7 +543,7 @@ test_pause(void **state)
 	draw();
 	dump("resumed");
 	assert_int_equal(find_row("PAUSED"), -1);
-	assert_row(6, "    116       0    +116                 __   main.leakOne.func1 main.go:64");
+	assert_row(7, "    116       0    +116                 __   main.leakOne.func1 main.go:64");
 	stop();
 }
 
@@ -558,9 +562,9 @@ test_filter(void **state)
 	dump("filter chan");
 	assert_row(3, " 1 Goroutines (2)   2 Heap (0)   3 Contention (1)   sort: COUNT  filter: "
 	              "/chan/");
-	assert_row(7, "      1       -       0                  _   main.chanBlocker.func1 "
+	assert_row(8, "      1       -       0                  _   main.chanBlocker.func1 "
 	              "main.go:102");
-	assert_row(8, "");
+	assert_row(9, "");
 	assert_row_with(
 	    "main.chanBlocker main",
 	    "      1       -       0                  _   main.chanBlocker main.go:107");
@@ -618,8 +622,8 @@ test_too_small(void **state)
 	dump("50x10");
 	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  po...");
 	assert_row(1, "gorout      143 HAlloc  122 MiB HInuse  123 MiB");
-	assert_row(6, "    115       -       0   main.leakOne.func1");
-	assert_row(7, "      2       -       0   main.contend main.go:89");
+	assert_row(7, "    115       -       0   main.leakOne.func1");
+	assert_row(8, "      2       -       0   main.contend main.go:89");
 	stop();
 }
 
@@ -639,12 +643,12 @@ test_escaping_and_truncation(void **state)
 	feed_goroutines(counts, fns, 3);
 	draw();
 	dump("escaping");
-	assert_row(6, "      3       -       0                  _   main.bad\\x07name\\xff\\xfe "
+	assert_row(7, "      3       -       0                  _   main.bad\\x07name\\xff\\xfe "
 	              "main.go:10");
 	assert_row(
-	    7, "      2       -       0                  _   main.AAAAAAAAAAAAAAAAAAAAAAAAAAA...");
+	    8, "      2       -       0                  _   main.AAAAAAAAAAAAAAAAAAAAAAAAAAA...");
 	/* not a UTF-8 terminal: the code point is escaped */
-	assert_row(8, "      1       -       0                  _   main.caf\\u00e9 main.go:30");
+	assert_row(9, "      1       -       0                  _   main.caf\\u00e9 main.go:30");
 	key('j');
 	key('\n');
 	draw();
@@ -658,16 +662,19 @@ test_escaping_and_truncation(void **state)
 	feed_goroutines(counts, fns, 3);
 	draw();
 	dump("escaping, UTF-8");
-	assert_row(6, "      3       -       0                  \xe2\x96\x81   "
+	assert_row(7, "      3       -       0                  \xe2\x96\x81   "
 	              "main.bad\\x07name\\xff\\xfe main.go:10");
-	assert_row(7, "      2       -       0                  \xe2\x96\x81   "
+	assert_row(8, "      2       -       0                  \xe2\x96\x81   "
 	              "main.AAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xe2\x80\xa6");
-	assert_row(8, "      1       -       0                  \xe2\x96\x81   "
+	assert_row(9, "      1       -       0                  \xe2\x96\x81   "
 	              "main.caf\xc3\xa9 main.go:30");
 	stop();
 	setlocale(LC_ALL, "");
 }
 
+/* A leak of one goroutine per poll (2 s): after half the 60 s window it is
+ * growing, with its slope per minute where the mark is; the steady group
+ * beside it is not. The mark column widens for the slope. */
 static void
 test_growing_mark(void **state)
 {
@@ -675,27 +682,44 @@ test_growing_mark(void **state)
 
 	(void)state;
 	start(24, 80, false);
-	for (int i = 1; i <= 5; i++) {
-		int counts[2] = { 10 * i, 20 };
+	for (int i = 1; i <= 14; i++) {
+		int counts[2] = { 10 + i, 20 };
+		feed_goroutines(counts, fns, 2);
+	}
+	draw();
+	dump("growing, 26 s");
+	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 14 over 26 s so far");
+	assert_int_equal(find_row("^"), -1);
+	for (int i = 15; i <= 20; i++) {
+		int counts[2] = { 10 + i, 20 };
 		feed_goroutines(counts, fns, 2);
 	}
 	draw();
 	dump("growing");
-	assert_row(5, "^ 1 group keeps growing (rose in at least half of the last 8 polls, never "
-	              "fell)");
-	assert_row(7, "     50     +10     +40              .:=*# ^ main.leaky main.go:10");
-	assert_row(8, "     20       0       0              _____   main.steady main.go:20");
+	assert_row(5, "^ 1 group growing: main.leaky +30/min (60 s window; Enter explains)");
+	assert_row(7, "     30      +1     +19 ====++++****### ^ +30/min main.leaky main.go:10");
+	assert_row(8, "     20       0       0 _______________           main.steady main.go:20");
+	/* the detail says how sure, over what */
+	key('\r');
+	draw();
+	dump("growing, detail");
+	assert_row_with("Mann-Kendall",
+	                "  ^ growing +30/min over 38 s (20 points; Mann-Kendall p < 0.0001)");
+	key(27);
+	key('j');
+	key('\r');
+	draw();
+	assert_row_with("window", "  not growing: flat over the 60 s window");
 	stop();
 
 	setlocale(LC_ALL, "C.UTF-8");
 	start(24, 80, false);
-	for (int i = 1; i <= 5; i++) {
-		int counts[2] = { 10 * i, 20 };
+	for (int i = 1; i <= 20; i++) {
+		int counts[2] = { 10 + i, 20 };
 		feed_goroutines(counts, fns, 2);
 	}
 	draw();
-	assert_row(7, "     50     +10     +40              \xe2\x96\x82\xe2\x96\x84\xe2\x96\x85"
-	              "\xe2\x96\x87\xe2\x96\x88 \xe2\x96\xb2 main.leaky main.go:10");
+	assert_non_null(strstr(row(7, (char[4096]){ 0 }, 4096), "\xe2\x96\xb2 +30/min main.leaky"));
 	stop();
 	setlocale(LC_ALL, "");
 }
@@ -706,37 +730,102 @@ test_heap_pane(void **state)
 	(void)state;
 	start(24, 100, false);
 	poll_all("go1.21");
-	poll_all("go1.22");
+	poll_all("go1.21"); /* the same GC cycle again: no second point */
 	key('2');
 	draw();
 	dump("heap 100x24");
-	assert_row(3, " 1 Goroutines (47)   2 Heap (8)   3 Contention (12)                      "
-	              "               sort: INUSE");
-	assert_row(4, "in use 116 MiB in 1855 objects, 8 stacks, 0 since the last poll; allocating "
-	              "+3.89 MiB/s");
-	assert_row(5, "as of the last GC: changes only at a GC (NumGC 49); sampled every 512 KiB; "
-	              "own requests hidden");
+	assert_row(3, " 1 Goroutines (27)   2 Heap (5)   3 Contention (5)                      "
+	              "                sort: INUSE");
+	/* rates are measured between GC cycles: none yet, and never a false 0 */
+	assert_row(4, "in use 116 MiB in 1863 objects, 9 stacks; rates: waiting for a GC (they are "
+	              "measured between two)...");
+	assert_row(5, "as of the last GC: changes only at a GC (NumGC 49, 0 in the last 2.0s); "
+	              "sampled every 512 KiB; ow...");
+	assert_row(6,
+	           "growth: judged after 8 GC cycles over 30 s (60 s window); 1 over 0 s so far");
 	assert_row(
-	    6, "    INUSE OBJECTS     dINUSE    GROWTH/s     ALLOC/s TREND             FUNCTION  "
+	    7, "    INUSE OBJECTS      dBASE    GROWTH/s     ALLOC/s TREND             FUNCTION  "
 	       "FILE:LINE");
-	/* (124375683 - 122144729) B / 2 s, cf. go tool pprof -sample_index=alloc_space */
-	assert_row(
-	    7, "  116 MiB    1855          0         0/s +1.06 MiB/s              #_   main.grow "
-	       "main.go:71");
-	assert_row_with("main.go:76",
-	                "      0 B       0          0         0/s  +512 KiB/s         "
-	                "     __   main.grow main.go:76");
-	/* a stack gone from allocs has no rate */
-	assert_row_with("main.leakOne", "      0 B       0          0         0/s           -      "
-	                                "        __ - main.leakOne main.go:61");
-	assert_true(attr_of("main.leakOne main.go:61") & A_DIM);
-	/* at 80 columns GROWTH/s makes room for the names */
+	/* one GC cycle seen: one point */
+	assert_row(8, "  116 MiB    1863          0           -           -               _   "
+	              "main.grow main.go:71");
+	/* at 80 columns dBASE makes room for the names */
 	resizeterm(24, 80);
 	ui_resize(ui);
 	draw();
 	dump("heap 80x24");
+	assert_row(7,
+	           "    INUSE OBJECTS    GROWTH/s     ALLOC/s TREND          FUNCTION  FILE:LINE");
+	stop();
+}
+
+/* One poll of a service retaining 1 MiB/s and allocating 3 MiB/s in
+ * main.grow, with a GC every third poll: MemStats, heap, allocs. */
+static void
+heap_service_poll(int i)
+{
+	static const enum ep_id eps[] = { EP_MEMSTATS, EP_HEAP, EP_ALLOCS };
+	double gc_t = 1000 + 2 * (3 * (i / 3) + 1) - 0.5; /* a GC before polls 0, 3, 6, ... */
+	int numgc = 100 + i / 3;
+	int64_t grow = (int64_t)((gc_t - 1000) * 1048576);
+
+	clock_now = 1000 + 2 * (i + 1);
+	for (size_t k = 0; k < 3; k++) {
+		size_t len;
+		unsigned char *b = tu_heap_text(grow, 3 * grow, numgc, gc_t,
+		                                (int64_t)(clock_now * 4 * 1048576), &len);
+		if (model_ingest(&model, eps[k], b, len, clock_now, 0.01) != 0)
+			fail_msg("heap poll %d: %s", i, model.ep[eps[k]].err);
+	}
+	ui_model_changed(ui);
+}
+
+/* Between GCs the rates stay what the last two cycles measured (the old
+ * pane read 0 in two polls out of three, then three times too much); the
+ * header's allocation rate is MemStats' exact one; a steady leak gets the
+ * growth mark with its slope per minute. */
+static void
+test_heap_rates(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	key('2');
+	clock_now = 1000;
+	for (int i = 0; i < 5; i++)
+		heap_service_poll(i);
+	draw();
+	dump("heap rates");
+	assert_row(4, "in use 7.50 MiB in 7684 objects, 2 stacks; +1.00 MiB/s between GC cycles "
+	              "6.0s apart; service allo...");
+	assert_row(5, "as of the last GC: changes only at a GC (NumGC 101, 1 in the last 8.0s); "
+	              "sampled every 1 B");
 	assert_row(6,
-	           "    INUSE OBJECTS     dINUSE     ALLOC/s TREND          FUNCTION  FILE:LINE");
+	           "growth: judged after 8 GC cycles over 30 s (60 s window); 2 over 6 s so far");
+	assert_row_with("main.go:10", " 7.50 MiB    7680  +6.00 MiB +1.00 MiB/s +3.00 MiB/s       "
+	                              "       .#   main.grow main.go:10");
+	assert_row_with("main.go:30", " 4.00 KiB       4          0         0/s         0/s       "
+	                              "       __   main.other main.go:30");
+	for (int i = 5; i < 7; i++) {
+		heap_service_poll(i);
+		draw();
+		/* the same rate with and without a GC since the last poll */
+		assert_non_null(strstr(row(find_row("main.go:10"), (char[4096]){ 0 }, 4096),
+		                       "+1.00 MiB/s +3.00 MiB/s"));
+	}
+	resizeterm(24, 160);
+	ui_resize(ui);
+	draw();
+	dump("heap rates, 160");
+	assert_non_null(strstr(row(4, (char[4096]){ 0 }, 4096),
+	                       "service allocating +4.00 MiB/s (MemStats, last 12s)"));
+	for (int i = 7; i < 30; i++)
+		heap_service_poll(i);
+	draw();
+	dump("heap leak");
+	assert_row_with("growing", "^ 1 group growing: main.grow +60.0 MiB/min (60 s window; Enter "
+	                           "explains)");
+	assert_non_null(strstr(row(find_row("main.go:10"), (char[4096]){ 0 }, 4096),
+	                       "^ +60.0 MiB/min main.grow main.go:10"));
 	stop();
 }
 
@@ -751,8 +840,10 @@ test_contention_pane(void **state)
 	draw();
 	dump("contention");
 	/* 331.73 s and 37963 contentions by go tool pprof */
-	assert_row(4, "block: 3 stacks, 0/s delay, 0/s contentions; total 5.53 min");
-	assert_row(5, "mutex: 2 stacks, 0/s delay, 0/s contentions; total 1.60 min");
+	assert_row(
+	    4, "block: 3 stacks, 0/s delay, 0/s contentions over the last 2.0s; total 5.53 min");
+	assert_row(
+	    5, "mutex: 2 stacks, 0/s delay, 0/s contentions over the last 2.0s; total 1.60 min");
 	assert_row(7, "K     DELAY/s    CONT/s     DELAY    CONT TREND                FUNCTION  "
 	              "FILE:LINE");
 	assert_row(8, "B         0/s       0/s  3.93 min   37.9k                  _   main.contend "
@@ -932,11 +1023,11 @@ test_wide(void **state)
 	assert_non_null(strstr(buf, "sort: COUNT"));
 	/* a 40-column trend, the names get the rest */
 	/* two captures of different processes: a restart, deltas zero */
-	assert_row(4, "the target restarted: baseline reset");
-	assert_row(5,
+	assert_row(5, "the target restarted: baseline reset");
+	assert_row(6,
 	           "  COUNT   dPOLL   dBASE TREND                                      FUNCTION  "
 	           "FILE:LINE");
-	assert_row(6, "    116       0       0                                        _ + "
+	assert_row(7, "    116       0       0                                        _ + "
 	              "main.leakOne.func1 main.go:64");
 	stop();
 }
@@ -962,6 +1053,8 @@ test_report(void **state)
 	assert_non_null(strstr(buf, "== Contention ==\n"));
 	assert_non_null(strstr(buf, "    116    +116    +116                _ + main.leakOne.func1 "
 	                            "main.go:64\n"));
+	/* no goroutineleak profile: no LEAKED column */
+	assert_null(strstr(buf, "LEAKED"));
 	/* the hidden pprof handler is in the report, marked h */
 	assert_non_null(strstr(buf, " h net/http/pprof."));
 	free(buf);
@@ -1050,6 +1143,7 @@ main(void)
 		cmocka_unit_test_teardown(test_escaping_and_truncation, teardown),
 		cmocka_unit_test_teardown(test_growing_mark, teardown),
 		cmocka_unit_test_teardown(test_heap_pane, teardown),
+		cmocka_unit_test_teardown(test_heap_rates, teardown),
 		cmocka_unit_test_teardown(test_contention_pane, teardown),
 		cmocka_unit_test_teardown(test_stale_header, teardown),
 		cmocka_unit_test_teardown(test_help_lists_every_key, teardown),

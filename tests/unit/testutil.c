@@ -78,3 +78,29 @@ tu_group_with_fn(const struct snapshot *s, const char *fn)
 	}
 	return NULL;
 }
+
+unsigned char *
+tu_heap_text(int64_t grow, int64_t allocated, int numgc, double last_gc_s, int64_t total_alloc,
+             size_t *len)
+{
+	char buf[2048];
+	int64_t objs = grow / 1024;
+	int n =
+	    snprintf(buf, sizeof(buf),
+	             "heap profile: %lld: %lld [%lld: %lld] @ heap/2\n"
+	             "%lld: %lld [%lld: %lld] @ 0x1 0x2\n"
+	             "#\t0x1\tmain.grow+0x1\t/src/main.go:10\n"
+	             "#\t0x2\tmain.worker+0x1\t/src/main.go:20\n\n"
+	             "4: 4096 [4: 4096] @ 0x3\n"
+	             "#\t0x3\tmain.other+0x1\t/src/main.go:30\n\n"
+	             "# runtime.MemStats\n# TotalAlloc = %lld\n# Mallocs = %lld\n"
+	             "# NumGC = %d\n# LastGC = %.0f\n",
+	             (long long)objs + 4, (long long)grow + 4096, (long long)allocated / 1024 + 4,
+	             (long long)allocated + 4096, (long long)objs, (long long)grow,
+	             (long long)allocated / 1024, (long long)allocated, (long long)total_alloc,
+	             (long long)total_alloc / 64, numgc, last_gc_s * 1e9);
+	*len = (size_t)n;
+	unsigned char *p = malloc(*len);
+	memcpy(p, buf, *len);
+	return p;
+}

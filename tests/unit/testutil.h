@@ -3,6 +3,7 @@
 #define PPROFTOP_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pproftop/profile.h"
 
@@ -19,5 +20,13 @@ const struct group *tu_group_by_label(const struct snapshot *s, const char *fn);
 
 /* tu_group_by_leaf_fn: the first group containing a frame whose function is fn. */
 const struct group *tu_group_with_fn(const struct snapshot *s, const char *fn);
+
+/* tu_heap_text: a heap debug=1 body (sampling rate 1, so the values are as
+ * written): main.grow (called by main.worker) holding grow bytes in
+ * grow/1024 objects with allocated bytes allocated, main.other a fixed
+ * 4096, and a MemStats trailer with TotalAlloc, Mallocs (TotalAlloc/64),
+ * NumGC and LastGC. malloc'd; *len is its size. */
+unsigned char *tu_heap_text(int64_t grow, int64_t allocated, int numgc, double last_gc_s,
+                            int64_t total_alloc, size_t *len);
 
 #endif

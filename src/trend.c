@@ -1,0 +1,344 @@
+/* trend.c - the growth verdict (see trend.h). */
+#include "pproftop/trend.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pproftop/format.h"
+
+#ifndef FALL_MAX
+#define FALL_MAX 0.5
+#endif
+#define MAX_PAIRS (TREND_MAX_POINTS * (TREND_MAX_POINTS - 1) / 2)
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* median of v[0..n), n > 0; reorders v */
+static double
+median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Hamed and Rao's effective-sample-size factor n/n* for Mann-Kendall's
+ * variance: the significant autocorrelations (|r_k| > 1.96/sqrt(n)) of the
+ * ranks of the detrended series. Wander that drifts for a while is
+ * autocorrelated; without this it passes for a trend. */
+static double
+hamed_rao(const double *t, const double *v, size_t n, double slope)
+{
+	double r[TREND_MAX_POINTS], rk[TREND_MAX_POINTS];
+	double dn = (double)n;
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = v[i] - slope * (t[i] - t[0]);
+	for (size_t i = 0; i < n; i++) { /* ranks, ties averaged */
+		double below = 0, same = 0;
+		for (size_t j = 0; j < n; j++) {
+			below += r[j] < r[i];
+			same += r[j] == r[i];
+		}
+		rk[i] = below + (same + 1) / 2;
+	}
+	double mean = (dn + 1) / 2, den = 0;
+	for (size_t i = 0; i < n; i++)
+		den += (rk[i] - mean) * (rk[i] - mean);
+	if (den <= 0)
+		return 1;
+	double sum = 0, bound = 1.96 / sqrt(dn);
+	for (size_t k = 1; k + 2 < n; k++) {
+		double num = 0;
+		for (size_t i = 0; i + k < n; i++)
+			num += (rk[i] - mean) * (rk[i + k] - mean);
+		double rho = num / den;
+		if (fabs(rho) <= bound)
+			continue;
+		double m = dn - (double)k;
+		sum += m * (m - 1) * (m - 2) * rho;
+	}
+	double f = 1 + 2 * sum / (dn * (dn - 1) * (dn - 2));
+	return f > 1 ? f : 1; /* never claim more certainty than plain MK */
+}
+
+/* Mann-Kendall S and its variance with the tie correction, times the
+ * autocorrelation factor. */
+static double
+mann_kendall_p(const double *v, size_t n, double factor)
+{
+	double s = 0, sorted[TREND_MAX_POINTS];
+
+	for (size_t i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			s += (v[j] > v[i]) - (v[j] < v[i]);
+	memcpy(sorted, v, n * sizeof(*v));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	double dn = (double)n;
+	double var = dn * (dn - 1) * (2 * dn + 5);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && sorted[j] == sorted[i])
+			j++;
+		double tp = (double)(j - i);
+		var -= tp * (tp - 1) * (2 * tp + 5);
+		i = j;
+	}
+	var = var / 18 * factor;
+	if (var <= 0 || s <= 0)
+		return 1;
+	double z = (s - 1) / sqrt(var);
+	return 0.5 * erfc(z / sqrt(2.0));
+}
+
+/* Theil-Sen slope over points with distinct times; false when none. */
+static bool
+theil_sen(const double *t, const double *v, size_t n, double *slope)
+{
+	static double pairs[MAX_PAIRS]; /* the core is single-threaded */
+	size_t k = 0;
+
+	for (size_t i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (t[j] > t[i])
+				pairs[k++] = (v[j] - v[i]) / (t[j] - t[i]);
+	if (k == 0)
+		return false;
+	*slope = median(pairs, k);
+	return true;
+}
+
+/* Scatter of the points around the line of slope b: 1.4826 x MAD. */
+static double
+scatter(const double *t, const double *v, size_t n, double b)
+{
+	double r[TREND_MAX_POINTS];
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = v[i] - b * (t[i] - t[0]);
+	double a = median(r, n);
+	for (size_t i = 0; i < n; i++)
+		r[i] = fabs(v[i] - b * (t[i] - t[0]) - a);
+	return 1.4826 * median(r, n);
+}
+
+/* The quarter-means test: returns TREND_GROWING, TREND_NOT_RISING or
+ * TREND_STOPPED. Empty quarters (sparse points) are skipped; fewer than
+ * three non-empty ones cannot show a rise through the window. */
+static enum trend_why
+quarters(const double *t, const double *v, size_t n)
+{
+	double sum[4] = { 0 }, cnt[4] = { 0 }, qm[4];
+	double span = t[n - 1] - t[0];
+	int seen = 0, rises = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int q = span > 0 ? (int)(4 * (t[i] - t[0]) / span) : 0;
+		q = q > 3 ? 3 : q;
+		sum[q] += v[i];
+		cnt[q]++;
+	}
+	for (int q = 0; q < 4; q++)
+		if (cnt[q] > 0)
+			qm[seen++] = sum[q] / cnt[q];
+	for (int i = 1; i < seen; i++)
+		rises += qm[i] > qm[i - 1];
+	if (seen < 3)
+		return TREND_NOT_RISING;
+	if (rises == seen - 1)
+		return TREND_GROWING;
+	/* every step rose but the last: it rose, then stopped */
+	if (rises == seen - 2 && !(qm[seen - 1] > qm[seen - 2]))
+		return TREND_STOPPED;
+	return TREND_NOT_RISING;
+}
+
+/* The recent part still rises: over the last third of the span, the later
+ * half of its points averages above the earlier half. */
+static bool
+recent_rises(const double *t, const double *v, size_t n)
+{
+	double from = t[n - 1] - (t[n - 1] - t[0]) / 3;
+	size_t k = n;
+
+	while (k > 0 && t[k - 1] >= from)
+		k--;
+	size_t m = n - k;
+	if (m < 2)
+		return v[n - 1] > v[n - 2];
+	double a = 0, b = 0;
+	for (size_t i = 0; i < m / 2; i++)
+		a += v[k + i];
+	for (size_t i = m / 2; i < m; i++)
+		b += v[k + i];
+	return b / (double)(m - m / 2) > a / (double)(m / 2);
+}
+
+/* The largest fall in the series: max over i < j of v[i] - v[j]. */
+static double
+largest_fall(const double *v, size_t n)
+{
+	double top = v[0], fall = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		top = v[i] > top ? v[i] : top;
+		fall = top - v[i] > fall ? top - v[i] : fall;
+	}
+	return fall;
+}
+
+void
+trend_judge(const double *t, const double *v, size_t n, double now, double window,
+            struct trend_verdict *out)
+{
+	double tt[TREND_MAX_POINTS], vv[TREND_MAX_POINTS];
+	size_t first = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->p = 1;
+	out->why = TREND_NO_DATA;
+	while (first < n && t[first] < now - window)
+		first++;
+	size_t m = n - first;
+	out->n = m;
+	if (m < 2)
+		return;
+	/* thin evenly to at most TREND_MAX_POINTS, keeping the oldest and newest */
+	size_t k = m <= TREND_MAX_POINTS ? m : TREND_MAX_POINTS;
+	for (size_t i = 0; i < k; i++) {
+		size_t src =
+		    first +
+		    (m == k ? i : (size_t)llround((double)i * (double)(m - 1) / (double)(k - 1)));
+		tt[i] = t[src];
+		vv[i] = v[src];
+	}
+	out->n = k;
+	out->span = tt[k - 1] - tt[0];
+	if (k < TREND_MIN_POINTS) {
+		out->why = TREND_TOO_FEW;
+		return;
+	}
+	if (out->span < window / 2) {
+		out->why = TREND_TOO_SHORT;
+		return;
+	}
+	double lo = vv[0], hi = vv[0];
+	for (size_t i = 1; i < k; i++) {
+		lo = vv[i] < lo ? vv[i] : lo;
+		hi = vv[i] > hi ? vv[i] : hi;
+	}
+	out->has_slope = true;
+	if (lo == hi) { /* flat: the common case, answered without the O(n^2) work */
+		out->why = TREND_NOT_RISING;
+		return;
+	}
+	if (!theil_sen(tt, vv, k, &out->slope)) {
+		out->has_slope = false;
+		out->why = TREND_TOO_SHORT;
+		return;
+	}
+	out->noise = scatter(tt, vv, k, out->slope);
+	out->why = quarters(tt, vv, k);
+	if (out->why == TREND_GROWING && !recent_rises(tt, vv, k))
+		out->why = TREND_STOPPED;
+	if (out->why != TREND_GROWING)
+		return;
+	if (out->slope <= 0) {
+		out->why = TREND_NOT_RISING;
+		return;
+	}
+	out->p = mann_kendall_p(vv, k, hamed_rao(tt, vv, k, out->slope));
+	if (out->p >= TREND_ALPHA) {
+		out->why = TREND_NOT_SIGNIFICANT;
+		return;
+	}
+	/* a leak only adds: a series that fell back by half of what it rose,
+	 * or whose rise is lost in its scatter, wanders rather than grows */
+	double rise = out->slope * out->span;
+	if (rise < 2 * out->noise || largest_fall(vv, k) > rise * FALL_MAX) {
+		out->why = TREND_IN_NOISE;
+		return;
+	}
+	out->growing = true;
+}
+
+const char *
+trend_why_text(enum trend_why why)
+{
+	switch (why) {
+	case TREND_GROWING:
+		return "growing";
+	case TREND_NO_DATA:
+		return "no data yet";
+	case TREND_TOO_FEW:
+		return "too few points";
+	case TREND_TOO_SHORT:
+		return "not enough time";
+	case TREND_NOT_RISING:
+		return "not rising through the window";
+	case TREND_STOPPED:
+		return "stopped rising";
+	case TREND_NOT_SIGNIFICANT:
+		return "no significant trend";
+	case TREND_IN_NOISE:
+		return "rise within the noise";
+	}
+	return "?";
+}
+
+char *
+trend_explain(char *buf, size_t len, const struct trend_verdict *v, double window, const char *what,
+              const char *unit)
+{
+	char slope[48], noise[48];
+
+	if (v->has_slope) {
+		fmt_per_min(slope, sizeof(slope), v->slope, unit);
+		fmt_unit(noise, sizeof(noise), v->noise, unit);
+	}
+	switch (v->why) {
+	case TREND_GROWING:
+		snprintf(buf, len, "growing %s over %.0f s (%zu %s; Mann-Kendall p %s %.2g)", slope,
+		         v->span, v->n, what, v->p < 1e-4 ? "<" : "=", v->p < 1e-4 ? 1e-4 : v->p);
+		break;
+	case TREND_NO_DATA:
+	case TREND_TOO_FEW:
+	case TREND_TOO_SHORT:
+		snprintf(buf, len,
+		         "judged after %d %s over %.0f s (%.0f s window); %zu over %.0f s so far",
+		         TREND_MIN_POINTS, what, window / 2, window, v->n, v->span);
+		break;
+	case TREND_NOT_RISING:
+		if (v->has_slope && v->slope != 0)
+			snprintf(buf, len,
+			         "not growing: did not rise through the %.0f s window (slope %s)",
+			         window, slope);
+		else
+			snprintf(buf, len, "not growing: flat over the %.0f s window", window);
+		break;
+	case TREND_STOPPED:
+		snprintf(buf, len,
+		         "not growing: rose, then stopped (last quarter of the %.0f s window not "
+		         "higher)",
+		         window);
+		break;
+	case TREND_NOT_SIGNIFICANT:
+		snprintf(buf, len,
+		         "not growing: slope %s but no significant trend (Mann-Kendall p = %.2g, "
+		         "needs < %g)",
+		         slope, v->p, TREND_ALPHA);
+		break;
+	case TREND_IN_NOISE:
+		snprintf(buf, len, "not growing: slope %s, but the rise is within the scatter (%s)",
+		         slope, noise);
+		break;
+	}
+	return buf;
+}
