@@ -38,7 +38,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    profile_parse(mid + 6, size - la - 6, NULL, &b, &err) == 0) {
 		struct diff d;
 		if (diff_compute(&d, a, b, 1.5) == 0) {
-			struct report_item it = { b, &d, NULL };
+			struct report_item it;
+			report_item_init(&it, b, &d);
 			report_table(sink, &it, 0);
 			report_json(sink, &it, 1, 0);
 			diff_free(&d);

@@ -79,6 +79,25 @@ same_types(const struct snapshot *a, const struct snapshot *b)
 	return true;
 }
 
+/* The id index of diff_find; a repeated id keeps its first row. */
+static void
+index_rows(struct diff *d)
+{
+	size_t n = 16;
+
+	while (n < d->nrows * 2 + 1)
+		n *= 2;
+	d->tabsize = n;
+	d->tab = xcalloc(n, sizeof(*d->tab));
+	for (size_t i = 0; i < d->nrows; i++) {
+		size_t j = d->rows[i].id & (n - 1);
+		while (d->tab[j] != 0 && d->rows[d->tab[j] - 1].id != d->rows[i].id)
+			j = (j + 1) & (n - 1);
+		if (d->tab[j] == 0)
+			d->tab[j] = (uint32_t)(i + 1);
+	}
+}
+
 int
 diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *now,
              double dt_override)
@@ -144,6 +163,7 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		d->total_delta[v] = d->restarted ? 0 : sat_sub(now->totals[v], old->totals[v]);
 		d->total_per_sec[v] = d->dt > 0 ? (double)d->total_delta[v] / d->dt : 0;
 	}
+	index_rows(d);
 	return 0;
 }
 
@@ -163,14 +183,21 @@ void
 diff_free(struct diff *d)
 {
 	free(d->rows);
+	free(d->tab);
 	memset(d, 0, sizeof(*d));
 }
 
 const struct diff_row *
 diff_find(const struct diff *d, uint64_t id)
 {
-	for (size_t i = 0; i < d->nrows; i++)
-		if (d->rows[i].id == id)
-			return &d->rows[i];
+	if (d->tabsize == 0)
+		return NULL;
+	size_t j = id & (d->tabsize - 1);
+	while (d->tab[j] != 0) {
+		const struct diff_row *r = &d->rows[d->tab[j] - 1];
+		if (r->id == id)
+			return r;
+		j = (j + 1) & (d->tabsize - 1);
+	}
 	return NULL;
 }

@@ -21,7 +21,7 @@
 
 static const char usage_text[] =
     "usage: pproftop [options] [TARGET]\n"
-    "       pproftop --batch [-n N] [-i SECONDS] [--json] [TARGET]\n"
+    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--fail-on-growth] [TARGET]\n"
     "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json]\n"
     "\n"
     "TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
@@ -40,11 +40,15 @@ static const char usage_text[] =
     "      --timeout SECONDS   per request (default: 0.9 x interval, at least 5)\n"
     "      --max-body MIB      cap on one response body (default 64)\n"
     "      --no-color          monochrome (also when NO_COLOR is set)\n"
+    "      --window SECONDS    the growth verdict's time window (default 60; it\n"
+    "                          judges once half of it is covered)\n"
     "Batch:\n"
     "      --batch             print the panes as text instead of the dashboard\n"
     "  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
     "      --json              print one JSON document\n"
     "      --rows N            at most N groups per profile (default: all)\n"
+    "      --fail-on-growth    exit 3 when, at the end, a goroutine or heap group\n"
+    "                          is growing or proven leaked (listed on stderr)\n"
     "Offline:\n"
     "      --open FILE|DIR     a saved profile (any format Go serves) or snapshot\n"
     "      --base FILE2        diff FILE (new) against FILE2 (old), with --batch\n"
@@ -85,11 +89,12 @@ run_offline(const struct opts *o)
 {
 	struct snapshot *now = load(o->open, o->name), *old = NULL;
 	struct diff d;
-	struct report_item it = { now, NULL, NULL };
+	struct report_item it;
 	int rc = 0;
 
 	if (now == NULL)
 		return 1;
+	report_item_init(&it, now, NULL);
 	if (o->base != NULL) {
 		old = load(o->base, o->name ? o->name : now->name);
 		if (old == NULL) {
@@ -230,6 +235,8 @@ main(int argc, char **argv)
 		OPT_MAXBODY,
 		OPT_NOCOLOR,
 		OPT_EXIT_AFTER,
+		OPT_WINDOW,
+		OPT_FAIL_ON_GROWTH,
 	};
 	static const struct option longopts[] = {
 		{ "open", required_argument, NULL, OPT_OPEN },
@@ -250,6 +257,8 @@ main(int argc, char **argv)
 		{ "max-body", required_argument, NULL, OPT_MAXBODY },
 		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
 		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -347,6 +356,18 @@ main(int argc, char **argv)
 			}
 			cfg.exit_after = (unsigned)num;
 			break;
+		case OPT_WINDOW:
+			if (parse_seconds(optarg, 5, 86400, &cfg.window) != 0) {
+				fprintf(
+				    stderr,
+				    "pproftop: --window: want seconds from 5 to 86400, got '%s'\n",
+				    optarg);
+				goto out;
+			}
+			break;
+		case OPT_FAIL_ON_GROWTH:
+			cfg.fail_on_growth = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			rc = 0;
@@ -394,6 +415,10 @@ main(int argc, char **argv)
 	}
 	if (o.base != NULL) {
 		fputs("pproftop: --base needs --open\n", stderr);
+		goto out;
+	}
+	if (cfg.fail_on_growth && !o.batch && !o.json) {
+		fputs("pproftop: --fail-on-growth needs --batch\n", stderr);
 		goto out;
 	}
 	const char *target = optind < argc ? argv[optind] : "http://localhost:6060";

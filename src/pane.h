@@ -140,7 +140,8 @@ struct detail {
 	int nlines;        /* lines of the last layout (for scrolling) */
 };
 
-/* Small id -> index map (open addressing), for joining diffs by group id. */
+/* Small id -> index map (open addressing), for joining a snapshot's groups
+ * by id (diffs have their own index: diff_find). */
 struct idmap {
 	uint64_t *ids;
 	size_t *idx;
@@ -219,7 +220,6 @@ const char *ui_label_fn(const struct group *g);
 
 /* ---- pane_table.c ---- */
 
-void idmap_build_diff(struct idmap *m, const struct diff *d);
 void idmap_build_snapshot(struct idmap *m, const struct snapshot *s);
 /* idmap_get: index for id, or (size_t)-1. */
 size_t idmap_get(const struct idmap *m, uint64_t id);

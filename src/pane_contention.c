@@ -37,16 +37,12 @@ static void
 add_kind(struct ui *ui, struct pane *p, int k)
 {
 	const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
-	struct idmap wm = { 0 };
-
 	if (ve->cur == NULL)
 		return;
 	int ci = snapshot_value_index(ve->cur, "contentions");
 	int di = snapshot_value_index(ve->cur, "delay_ns");
 	if (ci < 0 || di < 0)
 		return;
-	if (ve->dw != NULL)
-		idmap_build_diff(&wm, ve->dw);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
@@ -71,15 +67,14 @@ add_kind(struct ui *ui, struct pane *p, int k)
 		r->ep = kinds[k].ep;
 		r->tag = kinds[k].tag;
 		/* a counter never goes down: a gone stack has no rate */
-		size_t w = ve->dw != NULL ? idmap_get(&wm, r->id) : (size_t)-1;
+		const struct diff_row *w = ve->dw != NULL ? diff_find(ve->dw, r->id) : NULL;
 		if (ve->dw != NULL && !(r->flags & DIFF_GONE) &&
-		    (w == (size_t)-1 || !(ve->dw->rows[w].flags & DIFF_GONE))) {
-			r->v[C_DELAYS] = w != (size_t)-1 ? ve->dw->rows[w].per_sec[di] : 0;
-			r->v[C_CONTS] = w != (size_t)-1 ? ve->dw->rows[w].per_sec[ci] : 0;
+		    (w == NULL || !(w->flags & DIFF_GONE))) {
+			r->v[C_DELAYS] = w != NULL ? w->per_sec[di] : 0;
+			r->v[C_CONTS] = w != NULL ? w->per_sec[ci] : 0;
 			r->known |= 1u << C_DELAYS | 1u << C_CONTS;
 		}
 	}
-	idmap_free(&wm);
 }
 
 static void

@@ -23,12 +23,10 @@ rows(struct ui *ui, struct pane *p)
 {
 	const struct view_ep *ve = &ui->view.ep[EP_GOROUTINE];
 	const struct snapshot *leak = ui->view.ep[EP_GOROUTINELEAK].cur;
-	struct idmap bm = { 0 }, lm = { 0 };
+	struct idmap lm = { 0 };
 
 	if (ve->cur == NULL)
 		return;
-	if (ve->dbase != NULL)
-		idmap_build_diff(&bm, ve->dbase);
 	if (leak != NULL)
 		idmap_build_snapshot(&lm, leak);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
@@ -53,9 +51,9 @@ rows(struct ui *ui, struct pane *p)
 		}
 		r->ep = EP_GOROUTINE;
 		if (ve->dbase != NULL) {
-			size_t k = idmap_get(&bm, r->id);
+			const struct diff_row *br = diff_find(ve->dbase, r->id);
 			/* absent from both base and now: born and gone since */
-			r->v[C_DBASE] = k != (size_t)-1 ? (double)ve->dbase->rows[k].delta[0] : 0;
+			r->v[C_DBASE] = br != NULL ? (double)br->delta[0] : 0;
 			r->known |= 1u << C_DBASE;
 		}
 		if (leak != NULL) {
@@ -72,7 +70,6 @@ rows(struct ui *ui, struct pane *p)
 			p->nhidden++;
 		}
 	}
-	idmap_free(&bm);
 	idmap_free(&lm);
 }
 

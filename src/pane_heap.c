@@ -22,13 +22,11 @@ static const struct column cols[NCOLS] = {
 	[C_ALLOC] = { "ALLOC/s", "ALLOC/s", 11, "bytes", CS_RATE, 0 },
 };
 
-/* The row of id in a windowed diff through its idmap, or NULL. */
+/* The row of id in d, or NULL (also when there is no d). */
 static const struct diff_row *
-find_row(const struct diff *d, const struct idmap *m, uint64_t id)
+find_row(const struct diff *d, uint64_t id)
 {
-	size_t k = d != NULL ? idmap_get(m, id) : (size_t)-1;
-
-	return k != (size_t)-1 ? &d->rows[k] : NULL;
+	return d != NULL ? diff_find(d, id) : NULL;
 }
 
 static void
@@ -36,7 +34,6 @@ rows(struct ui *ui, struct pane *p)
 {
 	const struct view_ep *ve = &ui->view.ep[EP_HEAP];
 	const struct diff *gw = ve->dw, *aw = ui->view.ep[EP_ALLOCS].dw;
-	struct idmap bm = { 0 }, gm = { 0 }, am = { 0 };
 
 	if (ve->cur == NULL)
 		return;
@@ -45,12 +42,6 @@ rows(struct ui *ui, struct pane *p)
 	int ab = aw != NULL ? snapshot_value_index(aw->now, "alloc_bytes") : -1;
 	if (ib < 0 || io < 0)
 		return;
-	if (ve->dbase != NULL)
-		idmap_build_diff(&bm, ve->dbase);
-	if (gw != NULL)
-		idmap_build_diff(&gm, gw);
-	if (ab >= 0)
-		idmap_build_diff(&am, aw);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
@@ -72,19 +63,19 @@ rows(struct ui *ui, struct pane *p)
 		}
 		r->known = 1u << C_INUSE | 1u << C_OBJS;
 		r->ep = EP_HEAP;
-		const struct diff_row *br = find_row(ve->dbase, &bm, r->id);
+		const struct diff_row *br = find_row(ve->dbase, r->id);
 		if (ve->dbase != NULL) {
 			r->v[C_DBASE] = br != NULL ? (double)br->delta[ib] : 0;
 			r->known |= 1u << C_DBASE;
 		}
 		/* rates between GC cycles: "-" until two cycles are known */
 		if (gw != NULL && !(r->flags & DIFF_GONE)) {
-			const struct diff_row *gr = find_row(gw, &gm, r->id);
+			const struct diff_row *gr = find_row(gw, r->id);
 			r->v[C_GROWTH] = gr != NULL ? gr->per_sec[ib] : 0;
 			r->known |= 1u << C_GROWTH;
 		}
 		if (ab >= 0 && !(r->flags & DIFF_GONE)) {
-			const struct diff_row *ar = find_row(aw, &am, r->id);
+			const struct diff_row *ar = find_row(aw, r->id);
 			/* a stack gone from allocs has no rate (not a negative one) */
 			if (ar == NULL || !(ar->flags & DIFF_GONE)) {
 				r->v[C_ALLOC] = ar != NULL ? ar->per_sec[ab] : 0;
@@ -97,9 +88,6 @@ rows(struct ui *ui, struct pane *p)
 			p->nhidden++;
 		}
 	}
-	idmap_free(&bm);
-	idmap_free(&gm);
-	idmap_free(&am);
 }
 
 static void

@@ -29,20 +29,6 @@ idmap_put(struct idmap *m, uint64_t id, size_t i)
 	m->idx[j] = i;
 }
 
-void
-idmap_build_diff(struct idmap *m, const struct diff *d)
-{
-	size_t n = 16;
-
-	while (n < d->nrows * 2 + 1)
-		n *= 2;
-	m->size = n;
-	m->ids = xcalloc(n, sizeof(*m->ids));
-	m->idx = xcalloc(n, sizeof(*m->idx));
-	for (size_t i = 0; i < d->nrows; i++)
-		idmap_put(m, d->rows[i].id, i);
-}
-
 size_t
 idmap_get(const struct idmap *m, uint64_t id)
 {

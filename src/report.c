@@ -50,6 +50,44 @@ put_text(FILE *out, const char *str)
 	}
 }
 
+void
+report_item_init(struct report_item *it, const struct snapshot *s, const struct diff *d)
+{
+	memset(it, 0, sizeof(*it));
+	it->s = s;
+	it->d = d;
+	it->service_alloc_per_sec = -1;
+	it->service_allocs_per_sec = -1;
+}
+
+/* The diff row whose per_sec values are g's rates, or NULL when they are
+ * not known: the rate window's when the item has one (live polling: a
+ * group absent from the window's anchor is new in it), else d's when its
+ * snapshots are apart in time. */
+static const struct diff_row *
+rate_row(const struct report_item *it, const struct diff_row *r, uint64_t id)
+{
+	if (it->windowed)
+		return it->dw != NULL ? diff_find(it->dw, id) : NULL;
+	return it->d != NULL && it->d->dt > 0 ? r : NULL;
+}
+
+static bool
+rates_known(const struct report_item *it)
+{
+	return it->windowed ? it->dw != NULL : it->d != NULL && it->d->dt > 0;
+}
+
+/* Proven leaked goroutines of g (goroutineleak), -1 when not known. */
+static int64_t
+leaked_of(const struct report_item *it, const struct group *g)
+{
+	if (it->leak == NULL)
+		return -1;
+	const struct group *l = snapshot_find(it->leak, g->id);
+	return l != NULL ? l->values[0] : 0;
+}
+
 /* Rows in display order: largest primary value first; gone rows last. */
 struct row {
 	const struct group *g;    /* now, or old when gone */
@@ -130,6 +168,15 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		fprintf(out, "note: %s profiling is not enabled in the target (%s)\n", s->name,
 		        s->kind == PROF_MUTEX ? "runtime.SetMutexProfileFraction(n > 0)"
 		                              : "runtime.SetBlockProfileRate(n > 0)");
+	if (it->hist != NULL)
+		fprintf(out, "growth verdict over the last %.0f s (%s)\n", it->hist->window,
+		        it->point_name ? it->point_name : "points");
+	if (it->windowed)
+		fprintf(out, "rates: %s\n",
+		        it->dw ? fmt_age(b, sizeof(b), it->dw->dt)
+		               : (s->kind == PROF_HEAP || s->kind == PROF_ALLOCS
+		                      ? "waiting for a GC (measured between two GC cycles)"
+		                      : "after the next poll"));
 	if (d != NULL) {
 		fprintf(out, "compared with base: %zu new, %zu gone", d->nnew, d->ngone);
 		if (d->dt > 0)
@@ -145,10 +192,10 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		if (d != NULL) {
 			snprintf(b, sizeof(b), "D_%s", h);
 			fprintf(out, "%12s ", b);
-			if (s->vt[v].cumulative && d->dt > 0) {
-				snprintf(b, sizeof(b), "%s/S", h);
-				fprintf(out, "%12s ", b);
-			}
+		}
+		if (s->vt[v].cumulative && rates_known(it)) {
+			snprintf(b, sizeof(b), "%s/S", h);
+			fprintf(out, "%12s ", b);
 		}
 	}
 	fputs(" FUNCTION (LOCATION)\n", out);
@@ -161,14 +208,17 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		for (int v = 0; v < nv; v++) {
 			double val = r ? (double)r->value[v] : (double)g->values[v];
 			fprintf(out, "%12s ", fmt_unit(b, sizeof(b), val, s->vt[v].unit));
-			if (d != NULL && r != NULL) {
+			if (d != NULL && r != NULL)
 				fprintf(
 				    out, "%12s ",
 				    fmt_signed(b, sizeof(b), (double)r->delta[v], s->vt[v].unit));
-				if (s->vt[v].cumulative && d->dt > 0)
-					fprintf(
-					    out, "%12s ",
-					    fmt_rate(b, sizeof(b), r->per_sec[v], s->vt[v].unit));
+			if (s->vt[v].cumulative && rates_known(it)) {
+				const struct diff_row *rr = rate_row(it, r, g->id);
+				if (rr != NULL && !(rr->flags & DIFF_GONE))
+					fmt_rate(b, sizeof(b), rr->per_sec[v], s->vt[v].unit);
+				else
+					snprintf(b, sizeof(b), "-");
+				fprintf(out, "%12s ", b);
 			}
 		}
 		if (g->nframes == 0) {
@@ -185,6 +235,13 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fputs(" [new]", out);
 		if (r && (r->flags & DIFF_GONE))
 			fputs(" [gone]", out);
+		const struct trend_verdict *tv = it->hist ? history_verdict(it->hist, g->id) : NULL;
+		if (tv != NULL && tv->growing)
+			fprintf(out, " [growing %s]",
+			        fmt_per_min(b, sizeof(b), tv->slope, s->vt[s->primary].unit));
+		int64_t lk = leaked_of(it, g);
+		if (lk > 0)
+			fprintf(out, " [leaked %" PRId64 "]", lk);
 		fputc('\n', out);
 	}
 	if (max_rows != 0 && n > max_rows)
@@ -358,8 +415,10 @@ json_memstats(FILE *out, const struct snapshot *s)
 }
 
 static void
-json_group(FILE *out, const struct snapshot *s, const struct diff *d, const struct row *row)
+json_group(FILE *out, const struct report_item *it, const struct row *row)
 {
+	const struct snapshot *s = it->s;
+	const struct diff *d = it->d;
 	const struct group *g = row->g;
 	const struct diff_row *r = row->r;
 
@@ -368,15 +427,43 @@ json_group(FILE *out, const struct snapshot *s, const struct diff *d, const stru
 	report_json_string(out, g->nframes ? g->frames[g->label_frame].function : "");
 	for (int v = 0; v < s->nvalues; v++)
 		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
-	if (d != NULL) {
+	if (d != NULL)
 		for (int v = 0; v < s->nvalues; v++)
 			fprintf(out, ", \"delta_%s\": %" PRId64, s->vt[v].key, r->delta[v]);
-		if (d->dt > 0)
-			for (int v = 0; v < s->nvalues; v++)
-				if (s->vt[v].cumulative) {
-					fprintf(out, ", \"%s_per_sec\": ", s->vt[v].key);
-					json_number(out, r->per_sec[v]);
-				}
+	if (rates_known(it) || it->windowed) {
+		/* null, never a false 0, when the rate is not measurable (yet) */
+		const struct diff_row *rr = rate_row(it, r, g->id);
+		for (int v = 0; v < s->nvalues; v++)
+			if (s->vt[v].cumulative) {
+				fprintf(out, ", \"%s_per_sec\": ", s->vt[v].key);
+				if (rr != NULL && !(rr->flags & DIFF_GONE))
+					json_number(out, rr->per_sec[v]);
+				else
+					fputs("null", out);
+			}
+	}
+	const struct trend_verdict *tv = it->hist ? history_verdict(it->hist, g->id) : NULL;
+	if (it->hist != NULL) {
+		char why[300];
+		fprintf(out, ", \"growing\": %s, \"growth_per_sec\": ",
+		        tv && tv->growing ? "true" : "false");
+		if (tv && tv->has_slope)
+			json_number(out, tv->slope);
+		else
+			fputs("null", out);
+		fputs(", \"verdict\": ", out);
+		if (tv != NULL)
+			trend_explain(why, sizeof(why), tv, it->hist->window,
+			              it->point_name ? it->point_name : "points",
+			              s->vt[s->primary].unit);
+		else
+			snprintf(why, sizeof(why), "no history");
+		report_json_string(out, why);
+	}
+	int64_t lk = leaked_of(it, g);
+	if (lk >= 0)
+		fprintf(out, ", \"leaked\": %" PRId64, lk);
+	if (d != NULL) {
 		if (r->flags & DIFF_NEW)
 			fputs(", \"new\": true", out);
 		if (r->flags & DIFF_GONE)
@@ -400,7 +487,7 @@ json_group(FILE *out, const struct snapshot *s, const struct diff *d, const stru
 		fprintf(out, "}, \"max_wait_minutes\": %" PRId64, g->max_wait_minutes);
 		if (g->nlocked)
 			fprintf(out, ", \"locked_to_thread\": %" PRId64, g->nlocked);
-		if (g->nleaked)
+		if (g->nleaked && it->leak == NULL)
 			fprintf(out, ", \"leaked\": %" PRId64, g->nleaked);
 		if (g->elided)
 			fputs(", \"elided\": true", out);
@@ -449,6 +536,23 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 			        ", \"restarted\": %s, \"new_groups\": %zu, \"gone_groups\": %zu",
 			        d->restarted ? "true" : "false", d->nnew, d->ngone);
 		}
+		if (items[k].hist != NULL)
+			fprintf(out, ", \"window_sec\": %.17g", items[k].hist->window);
+		if (items[k].windowed) {
+			fputs(", \"rate_window_sec\": ", out);
+			if (items[k].dw != NULL)
+				json_number(out, items[k].dw->dt);
+			else
+				fputs("null", out);
+		}
+		if (items[k].service_alloc_per_sec >= 0) {
+			fputs(", \"service_alloc_bytes_per_sec\": ", out);
+			json_number(out, items[k].service_alloc_per_sec);
+		}
+		if (items[k].service_allocs_per_sec >= 0) {
+			fputs(", \"service_allocs_per_sec\": ", out);
+			json_number(out, items[k].service_allocs_per_sec);
+		}
 		if (s->time_ns)
 			fprintf(out, ", \"time_ns\": %" PRId64, s->time_ns);
 		if (s->duration_ns)
@@ -469,7 +573,7 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 		size_t nr;
 		struct row *rows = make_rows(&items[k], &nr);
 		for (size_t i = 0; i < nr && (max_rows == 0 || i < max_rows); i++) {
-			json_group(out, s, d, &rows[i]);
+			json_group(out, &items[k], &rows[i]);
 			fputs(i + 1 < nr && (max_rows == 0 || i + 1 < max_rows) ? ",\n" : "\n",
 			      out);
 		}
@@ -477,4 +581,102 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 		fputs("      ]}", out);
 	}
 	fputs("\n}}\n", out);
+}
+
+/* ---- a live model ---- */
+
+size_t
+report_model_items(const struct model *m, struct report_item *items, size_t max)
+{
+	static const enum ep_id shown[] = { EP_GOROUTINE, EP_GOROUTINELEAK, EP_HEAP,
+		                            EP_ALLOCS,    EP_BLOCK,         EP_MUTEX };
+	size_t n = 0;
+	double rate, over;
+
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]) && n < max; i++) {
+		enum ep_id e = shown[i];
+		const struct endpoint *ep = &m->ep[e];
+		if (ep->cur == NULL)
+			continue;
+		struct report_item *it = &items[n++];
+		report_item_init(it, ep->cur, ep->has_d ? &ep->d : NULL);
+		it->windowed = true;
+		it->dw = ep->has_dw ? &ep->dw : NULL;
+		if (e == EP_GOROUTINE || e == EP_HEAP) {
+			it->hist = &ep->hist;
+			it->point_name = e == EP_HEAP ? "GC cycles" : "points";
+		}
+		if (e == EP_GOROUTINE)
+			it->leak = m->ep[EP_GOROUTINELEAK].cur;
+		if (e == EP_HEAP) {
+			it->memstats = m->ep[EP_MEMSTATS].cur;
+			if (model_memstat_rate(m, "TotalAlloc", &rate, &over))
+				it->service_alloc_per_sec = rate;
+			if (model_memstat_rate(m, "Mallocs", &rate, &over))
+				it->service_allocs_per_sec = rate;
+		}
+	}
+	return n;
+}
+
+static void
+growth_group(FILE *out, const struct model *m, enum ep_id e, const struct group *g,
+             const struct trend_verdict *tv, int64_t leaked)
+{
+	const struct snapshot *s = m->ep[e].cur;
+	char b[48];
+
+	fprintf(out, "  %-9s", e == EP_HEAP ? "heap" : "goroutine");
+	if (tv != NULL && tv->growing)
+		fprintf(out, " growing %s",
+		        fmt_per_min(b, sizeof(b), tv->slope, s->vt[s->primary].unit));
+	if (leaked > 0)
+		fprintf(out, " leaked %" PRId64, leaked);
+	fprintf(out, " now %s ",
+	        fmt_unit(b, sizeof(b), (double)g->values[s->primary], s->vt[s->primary].unit));
+	put_text(out, g->nframes ? g->frames[g->label_frame].function : "(no stack)");
+	const struct growth_link *l = model_link_of(m, g->id, e == EP_HEAP);
+	if (l != NULL) {
+		fprintf(out, " (also growing in the %s, through ",
+		        e == EP_HEAP ? "goroutines" : "heap");
+		put_text(out, l->function);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		fputs("      ", out);
+		put_text(out, g->frames[i].function);
+		fputc(' ', out);
+		put_text(out, g->frames[i].file);
+		fprintf(out, ":%" PRId64 "\n", g->frames[i].line);
+	}
+}
+
+size_t
+report_growth(FILE *out, const struct model *m)
+{
+	static const enum ep_id eps[] = { EP_GOROUTINE, EP_HEAP };
+	size_t found = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		const struct endpoint *ep = &m->ep[eps[k]];
+		if (ep->cur == NULL)
+			continue;
+		for (size_t i = 0; i < ep->cur->ngroups; i++) {
+			const struct group *g = &ep->cur->groups[i];
+			if (g->pprof_handler)
+				continue;
+			const struct trend_verdict *tv = history_verdict(&ep->hist, g->id);
+			int64_t leaked = eps[k] == EP_GOROUTINE ? model_leaked(m, g->id) : -1;
+			if (!(tv != NULL && tv->growing) && leaked <= 0)
+				continue;
+			if (found++ == 0)
+				fprintf(
+				    out,
+				    "pproftop: growing (over the last %.0f s) or proven leaked:\n",
+				    m->window);
+			growth_group(out, m, eps[k], g, tv, leaked);
+		}
+	}
+	return found;
 }

@@ -795,7 +795,7 @@ draw_status(struct ui *ui, const struct ui_status *st)
 
 /* ---- help overlay ---- */
 
-#define HELP_LEGEND 4
+#define HELP_LEGEND 5
 
 #define HELP_ENDPOINTS (2 + EP_COUNT)
 
@@ -856,13 +856,16 @@ draw_help(struct ui *ui)
 		} else {
 			static const char *const legend[2][HELP_LEGEND] = {
 				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
-				  "         ^ keeps growing (rose in at least half of the last 8 "
-				  "polls)",
+				  "         ^ +N/min growing: rose through the --window (Mann-Kendall "
+				  "p < 0.001); Enter says why or why not",
+				  "         ^^ grows in both the goroutine and the heap pane   x proven "
+				  "leaked (goroutineleak)",
 				  "  Pause freezes the view; polling goes on." },
 				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
-				  "         \xe2\x96\xb2 keeps growing (rose in at least half of "
-				  "the "
-				  "last 8 polls)",
+				  "         \xe2\x96\xb2 +N/min growing: rose through the --window "
+				  "(Mann-Kendall p < 0.001); Enter says why or why not",
+				  "         \xe2\x96\xb2\xe2\x96\xb2 grows in both the goroutine and the heap "
+				  "pane   \xe2\x9c\x96 proven leaked (goroutineleak)",
 				  "  Pause freezes the view; polling goes on." },
 			};
 			int j = k - (KA_COUNT - 1);

@@ -17,7 +17,9 @@ struct app_config {
 	long timeout_ms; /* per request; 0: derived from the interval */
 	size_t max_body; /* per response cap */
 	bool color;
+	double window; /* growth verdict window, seconds; 0: the default */
 	/* batch */
+	bool fail_on_growth; /* exit 3 when a group grows or is proven leaked */
 	unsigned batch_n;
 	bool json;
 	size_t rows;
@@ -33,7 +35,8 @@ int app_run(const struct app_config *cfg);
 
 /* app_batch: polls batch_n times, interval apart, prints the panes as text or
  * JSON on stdout. Exit status 0, or 1 with the reasons on stderr when the
- * last poll of an endpoint failed. */
+ * last poll of an endpoint failed; with fail_on_growth, 3 when a goroutine
+ * or heap group is growing or proven leaked at the end (listed on stderr). */
 int app_batch(const struct app_config *cfg);
 
 #endif

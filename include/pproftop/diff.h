@@ -39,6 +39,8 @@ struct diff {
 	int64_t total_delta[PROF_MAX_VALUES];
 	double total_per_sec[PROF_MAX_VALUES];
 	size_t nnew, ngone;
+	uint32_t *tab; /* id -> row index + 1, open addressing (diff_find) */
+	size_t tabsize;
 };
 
 /* diff_compute: fill d with now compared to old (same kind and value types,
@@ -56,7 +58,7 @@ void diff_mark_restarted(struct diff *d);
 /* diff_free: releases the rows; the snapshots are not touched. */
 void diff_free(struct diff *d);
 
-/* diff_find: the row for a group id, or NULL. */
+/* diff_find: the row for a group id (the first one), or NULL; O(1). */
 const struct diff_row *diff_find(const struct diff *d, uint64_t id);
 
 #endif

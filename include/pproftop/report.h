@@ -9,6 +9,8 @@
 #include <stdio.h>
 
 #include "pproftop/diff.h"
+#include "pproftop/history.h"
+#include "pproftop/model.h"
 #include "pproftop/profile.h"
 
 /* One profile to report: its newest snapshot and, optionally, the diff
@@ -18,7 +20,19 @@ struct report_item {
 	const struct diff *d;            /* NULL: no Δ columns */
 	const struct snapshot *memstats; /* NULL, or a heap debug=1 snapshot whose
 	                                  * MemStats are reported with this item */
+	/* Live polling (all optional, borrowed): */
+	bool windowed;                 /* rates come from dw only (never from d) */
+	const struct diff *dw;         /* rates over the rate window; NULL: not yet */
+	const struct history *hist;    /* growth verdicts of the groups */
+	const char *point_name;        /* what a history point is: "points", "GC cycles" */
+	const struct snapshot *leak;   /* goroutineleak counts to join by stack */
+	double service_alloc_per_sec;  /* heap: MemStats TotalAlloc rate, < 0 unknown */
+	double service_allocs_per_sec; /* heap: MemStats Mallocs rate, < 0 unknown */
 };
+
+/* report_item_init: an item of s with diff d (may be NULL) and nothing
+ * else known (service rates unknown). */
+void report_item_init(struct report_item *it, const struct snapshot *s, const struct diff *d);
 
 /* report_table: a human-readable table of it, largest first; at most
  * max_rows rows (0 = all). */
@@ -27,6 +41,19 @@ void report_table(FILE *out, const struct report_item *it, size_t max_rows);
 /* report_json: {"profiles": {"<name>": {...}, ...}} for n items, the keys
  * documented in README ("JSON output"). max_rows 0 = all groups. */
 void report_json(FILE *out, const struct report_item *items, size_t n, size_t max_rows);
+
+/* report_model_items: the items batch mode reports for a live model:
+ * goroutine, goroutineleak, heap, allocs, block and mutex when known, with
+ * their rate windows, verdicts, leak counts and (heap) MemStats and
+ * service-wide rates. Fills at most max; returns how many. The items
+ * borrow from m. */
+size_t report_model_items(const struct model *m, struct report_item *items, size_t max);
+
+/* report_growth: the growth gate. Writes to out every goroutine and heap
+ * group that is growing or that goroutineleak proved leaked (the pprof
+ * handler's own excepted), with its slope, leak count and stack, and
+ * returns how many there are (0: nothing written). */
+size_t report_growth(FILE *out, const struct model *m);
 
 /* report_json_string: s as a JSON string literal (quotes included); control
  * bytes and invalid UTF-8 are escaped. */

@@ -120,8 +120,10 @@ wait_not() {
 # FUNCTION; FIELD is count (the first column) or mark (the column before
 # the function: the trend or a mark).
 row() {
+	# the mark of a growing row is followed by its slope: "▲ +60/min"
 	awk -v f="$2" -v what="$1" 'NF >= 3 && $(NF-1) == f && $1 ~ /^[0-9]+$/ {
-		print (what == "count" ? $1 : $(NF-2)); exit }' <<<"$screen"
+		m = $(NF-2) ~ /\/min$/ ? $(NF-3) : $(NF-2)
+		print (what == "count" ? $1 : m); exit }' <<<"$screen"
 }
 
 # header_total: the total in the goroutine pane's info line.
@@ -297,7 +299,8 @@ stop_demo quiet
 # ------------------------------------------------------------------ main session: leaking demo
 
 snaps=$tmp/snaps
-run_pp main -i "$IV" -o "$snaps" "127.0.0.1:${dport[leak]}"
+# a 10 s verdict window: the mark comes after 5 s of data
+run_pp main -i "$IV" --window 10 -o "$snaps" "127.0.0.1:${dport[leak]}"
 
 # 1a. the demo's functions
 if wait_for main 'main\.leakOne\.func1' 5000 && wait_for main 'main\.blockedSender' 2000; then
@@ -315,7 +318,7 @@ fi
 # 2. the leak grows and gets the mark
 c0=$(row count main.leakOne.func1)
 grown=
-end=$(($(now_ms) + 10000))
+end=$(($(now_ms) + 20000))
 while [ "$(now_ms)" -lt "$end" ]; do
 	cap main >/dev/null
 	c=$(row count main.leakOne.func1)
@@ -326,8 +329,8 @@ while [ "$(now_ms)" -lt "$end" ]; do
 	fi
 	sleep 0.1
 done
-if [ -n "$grown" ] && grep -qE '^(▲|\^) 1 group keeps growing' <<<"$screen"; then
-	pass "leak: main.leakOne.func1 went from $c0 to $grown goroutines and is marked $m (keeps growing)"
+if [ -n "$grown" ] && grep -qE '^(▲|\^) 1 group growing: main\.leakOne\.func1 \+[0-9]+/min' <<<"$screen"; then
+	pass "leak: main.leakOne.func1 went from $c0 to $grown goroutines and is marked $m (growing, with its slope)"
 else
 	fail "leak: main.leakOne.func1 from '$c0' to '${c:-}' (mark '${m:-}'), want +2 and the growing mark"
 fi

@@ -445,7 +445,7 @@ wait_for ascii '^Keys' 3 || notok "LANG=C: no help"
 grab ascii
 tm send-keys -t ascii G # the end of the help: the marks legend
 sleep 0.3
-if screen ascii | grep -q '\^ keeps growing'; then
+if screen ascii | grep -q '\^ +N/min growing'; then
 	ok "LANG=C: the help's legend says ^"
 else
 	notok "LANG=C: the help's legend has no ASCII mark"
@@ -467,8 +467,8 @@ for k in 1 2 3; do
 	tm send-keys -t ascii2 Escape
 	sleep 0.2
 done
-if grep -q 'dINUSE' "$tmp/ascii.all"; then
-	ok "LANG=C: heap pane titles in ASCII (dINUSE)"
+if grep -q 'dBASE' "$tmp/ascii.all" && grep -q 'GROWTH/s' "$tmp/ascii.all"; then
+	ok "LANG=C: heap pane titles in ASCII (dBASE)"
 else
 	notok "LANG=C: no ASCII heap titles"
 fi
