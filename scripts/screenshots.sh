@@ -3,7 +3,8 @@
 #
 # Builds pproftop and the demo Go service, starts the demo on 127.0.0.1:0,
 # runs pproftop on it inside a private tmux server (120x36), lets the
-# sparklines and the "keeps growing" mark fill in, then walks through the
+# sparklines and the growth verdict (▲ +N/min, after half the 60 s window)
+# fill in, then walks through the
 # views with tmux send-keys. Each view is captured with
 # `tmux capture-pane -e` (text plus colours and attributes), turned into an
 # HTML page by a small converter (below) and photographed by headless
@@ -122,8 +123,8 @@ shot() {
 }
 
 sleep "$wait_s"
-wait_for 'keeps growing' 30
-wait_for '▲ main\.leakOne\.func1' 10
+wait_for '1 group growing: main\.leakOne\.func1' 60
+wait_for '▲ \+[0-9]+/min main\.leakOne\.func1' 10
 keys g # select the first row: the leak, the biggest group
 sleep 0.3
 shot goroutines
