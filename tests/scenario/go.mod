@@ -1,0 +1,3 @@
+module pproftop/scenario
+
+go 1.19
