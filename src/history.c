@@ -15,6 +15,12 @@ history_init(struct history *h, unsigned evict_after)
 }
 
 void
+history_set_judged(struct history *h, bool judged)
+{
+	h->judged = judged;
+}
+
+void
 history_set_window(struct history *h, double window)
 {
 	if (window > 0)
@@ -71,7 +77,8 @@ entry_count(const struct history *h, const struct history_entry *e)
 }
 
 static void
-judge(const struct history *h, struct history_entry *e, double now)
+judge(const struct history *h, const struct history_entry *e, double now, bool want_slope,
+      struct trend_verdict *out)
 {
 	double t[HISTORY_LEN], v[HISTORY_LEN];
 	size_t n = entry_count(h, e);
@@ -81,7 +88,7 @@ judge(const struct history *h, struct history_entry *e, double now)
 		t[i] = h->t[(k0 + i) % HISTORY_LEN];
 		v[i] = (double)e->v[(k0 + i) % HISTORY_LEN];
 	}
-	trend_judge(t, v, n, now, h->window, &e->verdict);
+	trend_judge(t, v, n, now, h->window, want_slope, out);
 }
 
 void
@@ -134,7 +141,8 @@ history_push(struct history *h, const struct snapshot *s, int vi, double t)
 			}
 			e->v[slot] = 0;
 		}
-		judge(h, e, t);
+		if (h->judged)
+			judge(h, e, t, false, &e->verdict);
 		if (w != i)
 			h->e[w] = *e;
 		w++;
@@ -171,9 +179,20 @@ history_get(const struct history *h, uint64_t id, int64_t *out, size_t max)
 const struct trend_verdict *
 history_verdict(const struct history *h, uint64_t id)
 {
-	const struct history_entry *e = lookup(h, id);
+	const struct history_entry *e = h->judged ? lookup(h, id) : NULL;
 
 	return e != NULL ? &e->verdict : NULL;
+}
+
+bool
+history_judge(const struct history *h, uint64_t id, struct trend_verdict *out)
+{
+	const struct history_entry *e = lookup(h, id);
+
+	if (e == NULL)
+		return false;
+	judge(h, e, history_last_time(h), true, out);
+	return true;
 }
 
 bool

@@ -1,6 +1,7 @@
 /* model.c - live state of a watched target (see model.h). */
 #include "pproftop/model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ model_init(struct model *m)
 		m->ep[e].missing = ep_table[e].needs_index; /* until the index lists it */
 		m->ep[e].gc_pt = -1;
 	}
+	/* the panes and the JSON show verdicts for these two */
+	history_set_judged(&m->ep[EP_GOROUTINE].hist, true);
+	history_set_judged(&m->ep[EP_HEAP].hist, true);
 }
 
 void
@@ -326,7 +330,7 @@ model_memstat_rate(const struct model *m, const char *name, double *per_sec, dou
 	const struct snapshot *an = rate_anchor(ep, &t0, &gc);
 
 	if (an == NULL || ep->pt == NULL || ep->t_pt <= t0 || !snapshot_memstat(an, name, &v0) ||
-	    !snapshot_memstat(ep->pt, name, &v1) || v1 < v0)
+	    !snapshot_memstat(ep->pt, name, &v1) || !isfinite(v0) || !isfinite(v1) || v1 < v0)
 		return false;
 	*per_sec = (v1 - v0) / (ep->t_pt - t0);
 	*over = ep->t_pt - t0;

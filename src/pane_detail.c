@@ -197,7 +197,8 @@ emit_history(struct out *o, const struct detail *d)
 	if (cum)
 		return;
 	const struct history *h = ui->view.ep[d->ep].hist;
-	const struct trend_verdict *tv = h ? history_verdict(h, d->id) : NULL;
+	struct trend_verdict full;
+	const struct trend_verdict *tv = h && history_judge(h, d->id, &full) ? &full : NULL;
 	if (tv != NULL) {
 		trend_explain(line, sizeof(line), tv, h->window,
 		              d->ep == EP_HEAP ? "GC cycles" : "points", s->vt[s->primary].unit);

@@ -150,8 +150,8 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 		const struct trend_verdict *v = history_verdict(h, r->id);
 		if (v == NULL)
 			continue;
-		judged |= v->has_slope;
-		if (!v->has_slope && (waiting == NULL || v->span > waiting->span))
+		judged |= trend_judged(v);
+		if (!trend_judged(v) && (waiting == NULL || v->span > waiting->span))
 			waiting = v;
 		if (!(r->flags & ROW_GROWING))
 			continue;

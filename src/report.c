@@ -442,7 +442,9 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 					fputs("null", out);
 			}
 	}
-	const struct trend_verdict *tv = it->hist ? history_verdict(it->hist, g->id) : NULL;
+	struct trend_verdict full;
+	const struct trend_verdict *tv =
+	    it->hist && history_judge(it->hist, g->id, &full) ? &full : NULL;
 	if (it->hist != NULL) {
 		char why[300];
 		fprintf(out, ", \"growing\": %s, \"growth_per_sec\": ",

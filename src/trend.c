@@ -21,12 +21,50 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/* The k-th smallest of v[0..n) (Hoare's quickselect, expected O(n)); on
+ * return everything before v[k] is <= v[k]. Reorders v; values are finite. */
+static double
+select_kth(double *v, size_t n, size_t k)
+{
+	long lo = 0, hi = (long)n - 1, kk = (long)k;
+
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		long i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double x = v[i];
+				v[i++] = v[j];
+				v[j--] = x;
+			}
+		}
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			break; /* between the two parts: equal to the pivot */
+	}
+	return v[kk];
+}
+
 /* median of v[0..n), n > 0; reorders v */
 static double
 median(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double hi = select_kth(v, n, n / 2);
+
+	if (n % 2)
+		return hi;
+	/* the largest of the lower half, now all in v[0 .. n/2) */
+	double lo = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		lo = v[i] > lo ? v[i] : lo;
+	return (lo + hi) / 2;
 }
 
 /* Hamed and Rao's effective-sample-size factor n/n* for Mann-Kendall's
@@ -195,7 +233,7 @@ largest_fall(const double *v, size_t n)
 }
 
 void
-trend_judge(const double *t, const double *v, size_t n, double now, double window,
+trend_judge(const double *t, const double *v, size_t n, double now, double window, bool want_slope,
             struct trend_verdict *out)
 {
 	double tt[TREND_MAX_POINTS], vv[TREND_MAX_POINTS];
@@ -239,15 +277,22 @@ trend_judge(const double *t, const double *v, size_t n, double now, double windo
 		out->why = TREND_NOT_RISING;
 		return;
 	}
+	/* the O(n) tests first: most groups stop here, without the O(n^2)
+	 * slope unless it was asked for */
+	enum trend_why why = quarters(tt, vv, k);
+	if (why == TREND_GROWING && !recent_rises(tt, vv, k))
+		why = TREND_STOPPED;
+	out->why = why;
+	if (why != TREND_GROWING && !want_slope) {
+		out->has_slope = false;
+		return;
+	}
 	if (!theil_sen(tt, vv, k, &out->slope)) {
 		out->has_slope = false;
 		out->why = TREND_TOO_SHORT;
 		return;
 	}
 	out->noise = scatter(tt, vv, k, out->slope);
-	out->why = quarters(tt, vv, k);
-	if (out->why == TREND_GROWING && !recent_rises(tt, vv, k))
-		out->why = TREND_STOPPED;
 	if (out->why != TREND_GROWING)
 		return;
 	if (out->slope <= 0) {
@@ -267,6 +312,12 @@ trend_judge(const double *t, const double *v, size_t n, double now, double windo
 		return;
 	}
 	out->growing = true;
+}
+
+bool
+trend_judged(const struct trend_verdict *v)
+{
+	return v->why != TREND_NO_DATA && v->why != TREND_TOO_FEW && v->why != TREND_TOO_SHORT;
 }
 
 const char *

@@ -41,6 +41,7 @@ struct history {
 	double t[HISTORY_LEN];
 	double slot_start; /* time of the first push into the newest point */
 	double window;     /* verdict window, seconds */
+	bool judged;       /* judge the groups at every push (history_set_judged) */
 	unsigned evict_after;
 };
 
@@ -55,9 +56,14 @@ void history_set_window(struct history *h, double window);
 /* history_free: releases everything; h may be re-initialized. */
 void history_free(struct history *h);
 
+/* history_set_judged: whether pushes judge every group (off by default:
+ * only histories whose verdicts are shown need the work). */
+void history_set_judged(struct history *h, bool judged);
+
 /* history_push: the point at time t (seconds, not before the previous
  * push): values[vi] of every group of s; groups remembered but absent from s
- * get 0. Then judges every group over the window ending at t. */
+ * get 0. Then, when judged, judges every group over the window ending at
+ * t (without the O(n^2) slope for groups that fail the O(n) tests). */
 void history_push(struct history *h, const struct snapshot *s, int vi, double t);
 
 /* history_get: copies up to max values of id into out, oldest first; returns
@@ -68,8 +74,13 @@ size_t history_get(const struct history *h, uint64_t id, int64_t *out, size_t ma
 size_t history_points(const struct history *h, uint64_t id, double *t, int64_t *v, size_t max);
 
 /* history_verdict: the group's verdict as of the last push, or NULL for an
- * unknown id. Valid until the next push or free. */
+ * unknown id or a history that is not judged. Valid until the next push or
+ * free. */
 const struct trend_verdict *history_verdict(const struct history *h, uint64_t id);
+
+/* history_judge: the full verdict of id now (with its slope whenever there
+ * is enough data), into *out; false for an unknown id. */
+bool history_judge(const struct history *h, uint64_t id, struct trend_verdict *out);
 
 /* history_growing: history_verdict says growing. */
 bool history_growing(const struct history *h, uint64_t id);

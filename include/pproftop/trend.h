@@ -43,7 +43,7 @@ enum trend_why {
 struct trend_verdict {
 	bool growing;
 	enum trend_why why;
-	bool has_slope; /* enough data for a slope (n >= TREND_MIN_POINTS, span ok) */
+	bool has_slope; /* the slope is known (enough data, and computed) */
 	double slope;   /* Theil-Sen, value units per second */
 	double p;       /* Mann-Kendall one-sided p-value (1 when not computed) */
 	double span;    /* seconds between the first and last point judged */
@@ -53,9 +53,14 @@ struct trend_verdict {
 
 /* trend_judge: the verdict on points (t[i], v[i]), oldest first, taking
  * only those with t >= now - window. t must not decrease. Writes *out;
- * never fails (too little data is a verdict with its reason). */
+ * never fails (too little data is a verdict with its reason). The slope of
+ * a series that fails the O(n) tests is computed (O(n^2)) only when
+ * want_slope; has_slope says whether it was. */
 void trend_judge(const double *t, const double *v, size_t n, double now, double window,
-                 struct trend_verdict *out);
+                 bool want_slope, struct trend_verdict *out);
+
+/* trend_judged: the verdict had enough data to judge (growing or not). */
+bool trend_judged(const struct trend_verdict *v);
 
 /* trend_why_text: a short phrase for a reason ("needs more points", ...),
  * static storage. */

@@ -231,6 +231,7 @@ test_points_and_verdict(void **state)
 
 	history_init(&h, 3);
 	assert_true(h.window == HISTORY_WINDOW_DEFAULT);
+	history_set_judged(&h, true);
 	history_set_window(&h, 64); /* one point per second at most */
 	history_set_window(&h, -1); /* ignored */
 	/* 10 pushes per second for 100 s: a leak of one per second */
@@ -268,6 +269,16 @@ test_points_and_verdict(void **state)
 	assert_false(tv->growing);
 	assert_int_equal(tv->why, TREND_NOT_RISING);
 	assert_true(tv->slope == 0);
+	struct trend_verdict full;
+	assert_true(history_judge(&h, id_of(1), &full));
+	assert_true(full.has_slope && full.slope == 0);
+	assert_false(history_judge(&h, id_of(2), &full));
+	history_free(&h);
+	/* not judged by default: no verdict work at all */
+	history_init(&h, 3);
+	push1(&h, 1, 5);
+	assert_null(history_verdict(&h, id_of(1)));
+	assert_false(history_growing(&h, id_of(1)));
 	history_free(&h);
 }
 
