@@ -30,6 +30,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -115,11 +116,55 @@ func main() {
 
 	// os.Stdout is unbuffered: the line is out as soon as Printf returns.
 	fmt.Printf("listening on %s\n", ln.Addr())
-	srv := &http.Server{Handler: http.DefaultServeMux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: countRequests(http.DefaultServeMux), ReadHeaderTimeout: 10 * time.Second}
 	if err := srv.Serve(ln); err != nil {
 		fmt.Fprintf(os.Stderr, "scenario: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// ---------------------------------------------------------------- requests
+
+// The /debug/pprof/ requests served, per endpoint name ("heap?gc=1" apart):
+// each goroutineleak request and each ?gc=1 runs a GC cycle of its own,
+// which /truth reports so that a test can tell them from the scenario's.
+var requests struct {
+	sync.Mutex
+	n map[string]int64
+}
+
+func countRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name := strings.TrimPrefix(r.URL.Path, "/debug/pprof/"); name != r.URL.Path {
+			if name == "" {
+				name = "index"
+			}
+			if r.URL.Query().Get("gc") != "" && r.URL.Query().Get("gc") != "0" {
+				name += "?gc=1"
+			}
+			requests.Lock()
+			if requests.n == nil {
+				requests.n = map[string]int64{}
+			}
+			requests.n[name]++
+			requests.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func requestCounts() (map[string]int64, int64) {
+	requests.Lock()
+	defer requests.Unlock()
+	m := map[string]int64{}
+	var gcs int64
+	for k, v := range requests.n {
+		m[k] = v
+		if k == "goroutineleak" || strings.HasSuffix(k, "?gc=1") {
+			gcs += v
+		}
+	}
+	return m, gcs
 }
 
 // ---------------------------------------------------------------- /truth
@@ -144,17 +189,19 @@ type behaviour struct {
 }
 
 type truth struct {
-	Variant       variant     `json:"variant"`
-	Seed          int64       `json:"seed"`
-	NoLeaks       bool        `json:"no_leaks"`
-	GoVersion     string      `json:"go_version"`
-	GoroutineLeak bool        `json:"goroutineleak_profile"` // the runtime serves goroutineleak
-	UnixNs        int64       `json:"unix_ns"`
-	UptimeSec     float64     `json:"uptime_sec"`
-	NumGoroutine  int         `json:"num_goroutine"`
-	AllocRate     float64     `json:"nominal_alloc_bytes_per_sec"`
-	GC            gcTruth     `json:"gc"`
-	Behaviours    []behaviour `json:"behaviours"`
+	Variant       variant          `json:"variant"`
+	Seed          int64            `json:"seed"`
+	NoLeaks       bool             `json:"no_leaks"`
+	GoVersion     string           `json:"go_version"`
+	GoroutineLeak bool             `json:"goroutineleak_profile"` // the runtime serves goroutineleak
+	UnixNs        int64            `json:"unix_ns"`
+	UptimeSec     float64          `json:"uptime_sec"`
+	NumGoroutine  int              `json:"num_goroutine"`
+	AllocRate     float64          `json:"nominal_alloc_bytes_per_sec"`
+	GC            gcTruth          `json:"gc"`
+	Requests      map[string]int64 `json:"pprof_requests"`    // /debug/pprof/ requests served, per name
+	RequestGCs    int64            `json:"pprof_request_gcs"` // of which ran a GC cycle (goroutineleak, ?gc=1)
+	Behaviours    []behaviour      `json:"behaviours"`
 }
 
 func serveTruth(w http.ResponseWriter, r *http.Request) {
@@ -166,6 +213,7 @@ func serveTruth(w http.ResponseWriter, r *http.Request) {
 		NumGoroutine: runtime.NumGoroutine(), AllocRate: nominalAllocRate(v, leaks),
 		GC: gcSnapshot(v),
 	}
+	t.Requests, t.RequestGCs = requestCounts()
 	rate := func(on bool, r float64) float64 {
 		if on {
 			return r
