@@ -28,13 +28,15 @@ select_kth(double *v, size_t n, size_t k)
 {
 	long lo = 0, hi = (long)n - 1, kk = (long)k;
 
+	if (n == 0 || k >= n)
+		return 0;
 	while (lo < hi) {
 		double pivot = v[lo + (hi - lo) / 2];
 		long i = lo, j = hi;
 		while (i <= j) {
-			while (v[i] < pivot)
+			while (i <= hi && v[i] < pivot)
 				i++;
-			while (v[j] > pivot)
+			while (j >= lo && v[j] > pivot)
 				j--;
 			if (i <= j) {
 				double x = v[i];
@@ -52,12 +54,13 @@ select_kth(double *v, size_t n, size_t k)
 	return v[kk];
 }
 
-/* median of v[0..n), n > 0; reorders v */
+/* median of v[0..n) (0 when empty); reorders v */
 static double
 median(double *v, size_t n)
 {
+	if (n == 0)
+		return 0;
 	double hi = select_kth(v, n, n / 2);
-
 	if (n % 2)
 		return hi;
 	/* the largest of the lower half, now all in v[0 .. n/2) */
@@ -211,12 +214,13 @@ recent_rises(const double *t, const double *v, size_t n)
 	size_t m = n - k;
 	if (m < 2)
 		return v[n - 1] > v[n - 2];
+	size_t half = m / 2;
 	double a = 0, b = 0;
-	for (size_t i = 0; i < m / 2; i++)
+	for (size_t i = 0; i < half; i++)
 		a += v[k + i];
-	for (size_t i = m / 2; i < m; i++)
+	for (size_t i = half; i < m; i++)
 		b += v[k + i];
-	return b / (double)(m - m / 2) > a / (double)(m / 2);
+	return b / (double)(m - half) > a / (double)half;
 }
 
 /* The largest fall in the series: max over i < j of v[i] - v[j]. */

@@ -71,7 +71,7 @@ void history_push(struct history *h, const struct snapshot *s, int vi, double t)
 size_t history_get(const struct history *h, uint64_t id, int64_t *out, size_t max);
 
 /* history_points: like history_get, with each value's time in t. */
-size_t history_points(const struct history *h, uint64_t id, double *t, int64_t *v, size_t max);
+size_t history_points(const struct history *h, uint64_t id, double *t, int64_t *out, size_t max);
 
 /* history_verdict: the group's verdict as of the last push, or NULL for an
  * unknown id or a history that is not judged. Valid until the next push or
