@@ -1,8 +1,10 @@
 /* app.c - the live dashboard and batch mode (see app.h).
  *
- * One libev loop. A repeating ev_timer starts each poll; a poll fetches the
- * endpoints one after another, cheapest first, so the target never sees two
- * of our requests at once and never two for the same endpoint. Each body goes
+ * One libev loop. What each poll fetches, in what order, and when the next
+ * one starts is the scheduler's (sched.h); this file only runs it: one
+ * one-shot ev_timer, set for the next poll, starts each poll, and the poll
+ * fetches what the scheduler plans one after another, so the target never
+ * sees two of our requests at once and never two for the same endpoint. Each body goes
  * to the model (parse, diff, history); the UI is marked dirty and redrawn
  * once per loop pass from an ev_prepare watcher. stdin is an ev_io drained on
  * every wake-up; SIGWINCH, SIGINT and SIGTERM are ev_signals installed before
@@ -28,49 +30,30 @@
 #include "pproftop/model.h"
 #include "pproftop/report.h"
 #include "pproftop/savedir.h"
+#include "pproftop/sched.h"
 #include "pproftop/ui.h"
 #include "pproftop/xalloc.h"
-
-#define BACKOFF_MAX 30.0
-#define INDEX_EVERY 30     /* polls between re-reading the index */
-#define SLOW_FRACTION 0.25 /* an endpoint slower than this share of the interval is spaced out */
-#define SLOW_MAX_EVERY 30
-#define DUMP_ASK_ABOVE 10000 /* goroutines: above this, D asks for confirmation */
-#define DUMP_CONFIRM_SECS 5.0
-
-static const double interval_steps[] = { 0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60 };
 
 struct app {
 	struct ev_loop *loop;
 	const struct app_config *cfg;
 	struct fetcher *fetcher;
 	struct model model;
-	struct ui *ui; /* NULL in batch mode */
+	struct sched sched; /* what to fetch, in what order, and when */
+	struct ui *ui;      /* NULL in batch mode */
 	ev_timer poll_timer, tick;
 	ev_io input;
 	ev_signal sigwinch, sigint, sigterm;
 	ev_prepare prepare;
-	double interval;
-	/* the poll in progress */
-	bool polling;
+	/* the poll in progress: what is left of the scheduler's plan, the
+	 * first entry in flight */
 	enum ep_id order[EP_COUNT];
-	int norder, pos;
+	size_t norder;
 	struct fetch *inflight;
-	double fetch_t0, poll_t0;
-	double poll_latency; /* seconds, last complete poll */
-	uint64_t npolls;
-	unsigned failures; /* consecutive polls that could not reach the target */
-	bool poll_failed;
-	unsigned index_failed;     /* consecutive failed index reads: retried next poll, 3 times */
-	unsigned every[EP_COUNT];  /* fetch e only every every[e]-th poll (slow target) */
-	uint64_t seq;              /* polls started */
-	bool dump_wanted;          /* fetch goroutine?debug=2 with the next poll */
-	double dump_confirm_until; /* a second D before this fetches a large dump */
+	double fetch_t0;
 	char message[256];
 	int rc;
 };
-
-static void poll_start(struct app *a);
 
 static void
 set_message(struct app *a, const char *msg)
@@ -81,71 +64,47 @@ set_message(struct app *a, const char *msg)
 }
 
 static void
-schedule_next(struct app *a)
+endpoint_states(const struct app *a, struct sched_ep_state *st)
 {
-	double next = a->interval;
+	for (int e = 0; e < EP_COUNT; e++)
+		st[e].missing = a->model.ep[e].missing;
+}
 
-	if (a->failures > 0) {
-		next = a->interval * pow(2, a->failures < 8 ? a->failures : 8);
-		if (next > BACKOFF_MAX)
-			next = BACKOFF_MAX > a->interval ? BACKOFF_MAX : a->interval;
+/* The one poll timer, one-shot, set for when the scheduler wants the next
+ * poll (never while one is in progress). */
+static void
+arm_poll_timer(struct app *a)
+{
+	double after;
+
+	if (a->cfg->open_dir != NULL)
+		return; /* a saved snapshot: no polling */
+	after = sched_next_poll(&a->sched, ev_now(a->loop));
+	ev_timer_stop(a->loop, &a->poll_timer);
+	if (isfinite(after)) {
+		ev_timer_set(&a->poll_timer, after, 0.);
+		ev_timer_start(a->loop, &a->poll_timer);
 	}
-	a->poll_timer.repeat = next;
-	ev_timer_again(a->loop, &a->poll_timer);
 }
 
 static void
 poll_done(struct app *a)
 {
-	a->polling = false;
 	a->inflight = NULL;
-	a->poll_latency = ev_now(a->loop) - a->poll_t0;
-	if (a->poll_failed) {
-		a->failures++;
-	} else {
-		a->failures = 0;
-		a->npolls++;
-	}
-	schedule_next(a);
+	a->norder = 0;
+	sched_poll_done(&a->sched, ev_now(a->loop));
 	if (a->ui)
 		ui_model_changed(a->ui);
-	if (a->cfg->exit_after && a->npolls >= a->cfg->exit_after && a->ui)
+	if (a->cfg->exit_after && a->sched.npolls >= a->cfg->exit_after && a->ui) {
 		ev_break(a->loop, EVBREAK_ALL);
-	if (a->ui == NULL && a->npolls >= a->cfg->batch_n)
-		ev_break(a->loop, EVBREAK_ALL);
-	if (a->ui == NULL && a->failures >= 3)
-		ev_break(a->loop, EVBREAK_ALL); /* batch: give up after 3 failed polls */
-}
-
-static void fetch_next(struct app *a);
-
-/* Space out an endpoint whose fetch takes more than SLOW_FRACTION of the
- * interval, and say so; bring it back when it is fast again. */
-static void
-check_slow(struct app *a, enum ep_id e, double latency)
-{
-	unsigned every = 1;
-	double budget = SLOW_FRACTION * a->interval;
-
-	if (a->ui == NULL)
-		return; /* batch: the user asked for exactly these polls */
-	if (latency > budget) {
-		double k = latency / budget;
-		every = k >= SLOW_MAX_EVERY ? SLOW_MAX_EVERY : (unsigned)k + 1;
-	}
-	if (every == a->every[e] || (every == 1 && a->every[e] == 0))
 		return;
-	char msg[256];
-	if (every > 1)
-		snprintf(msg, sizeof(msg),
-		         "%s took %.2f s (over %.0f%% of the interval): fetched every %u polls to "
-		         "spare the target",
-		         ep_info(e)->name, latency, SLOW_FRACTION * 100, every);
-	else
-		snprintf(msg, sizeof(msg), "%s is fast again: fetched every poll",
-		         ep_info(e)->name);
-	a->every[e] = every;
-	set_message(a, msg);
+	}
+	if (sched_finished(&a->sched)) {
+		/* batch: the polls asked for, or given up after 3 failed ones */
+		ev_break(a->loop, EVBREAK_ALL);
+		return;
+	}
+	arm_poll_timer(a);
 }
 
 static void
@@ -166,137 +125,150 @@ dump_done(struct app *a, bool ok, size_t len, double latency)
 	set_message(a, msg);
 }
 
+/* The end of a leak check asked for with L (the periodic ones say nothing). */
+static void
+leakcheck_done(struct app *a, bool ok, double latency)
+{
+	char msg[300];
+	const struct endpoint *ep = &a->model.ep[EP_GOROUTINELEAK];
+	const struct snapshot *s = ep->cur;
+
+	if (!ok || s == NULL)
+		snprintf(msg, sizeof(msg), "goroutine leak check: %s", ep->err);
+	else if (s->totals[s->primary] == 0)
+		snprintf(msg, sizeof(msg), "goroutine leak check: no proven leaks (%.2f s)",
+		         latency);
+	else
+		snprintf(
+		    msg, sizeof(msg),
+		    "goroutine leak check: %lld goroutines proven leaked in %zu groups (%.2f s)",
+		    (long long)s->totals[s->primary], s->ngroups, latency);
+	set_message(a, msg);
+}
+
 static void
 request_dump(struct app *a)
 {
-	double now = ev_now(a->loop);
-	double n = a->model.meter_now[METER_GOROUTINES];
-	bool known = a->model.meter_known[METER_GOROUTINES];
 	char msg[300];
+	bool known = a->model.meter_known[METER_GOROUTINES];
 
 	if (a->cfg->open_dir != NULL) {
 		set_message(a, "the goroutine dump needs a live target");
 		return;
 	}
-	if ((!known || n > DUMP_ASK_ABOVE) && now > a->dump_confirm_until) {
-		if (known)
-			snprintf(msg, sizeof(msg),
-			         "goroutine?debug=2 stops the world while it formats all %.0f "
-			         "goroutines (about %.1f s): press D again to fetch it once",
-			         n, n / 100000.0 * 1.4 + 0.05);
-		else
-			snprintf(
-			    msg, sizeof(msg),
-			    "goroutine?debug=2 stops the world while it formats every goroutine "
-			    "(count unknown yet): press D again to fetch it once");
-		a->dump_confirm_until = now + DUMP_CONFIRM_SECS;
-		set_message(a, msg);
+	sched_request_dump(&a->sched, ev_now(a->loop),
+	                   known ? a->model.meter_now[METER_GOROUTINES] : -1, msg, sizeof(msg));
+	set_message(a, msg);
+	arm_poll_timer(a);
+}
+
+static void
+request_leakcheck(struct app *a)
+{
+	char msg[300];
+	struct sched_ep_state st[EP_COUNT];
+
+	if (a->cfg->open_dir != NULL) {
+		set_message(a, "the goroutine leak check needs a live target");
 		return;
 	}
-	a->dump_confirm_until = 0;
-	a->dump_wanted = true;
-	if (a->polling) {
-		set_message(a, "fetching the goroutine dump after the current poll");
-	} else {
-		set_message(a, "fetching the goroutine dump");
-		poll_start(a);
-	}
+	endpoint_states(a, st);
+	sched_request_leakcheck(&a->sched, ev_now(a->loop), st, msg, sizeof(msg));
+	set_message(a, msg);
+	arm_poll_timer(a);
 }
+
+/* A fetch asked for with D or L failed: say so (a timed one says nothing
+ * beyond the header and the help's endpoint table). */
+static void
+asked_failed(struct app *a, enum ep_id e, bool asked, const char *err)
+{
+	char msg[300];
+
+	if (e != EP_DUMP && !(asked && e == EP_GOROUTINELEAK))
+		return;
+	snprintf(msg, sizeof(msg), "%s failed: %s",
+	         e == EP_DUMP ? "goroutine dump" : "goroutine leak check", err);
+	set_message(a, msg);
+}
+
+static void fetch_next(struct app *a);
 
 static void
 on_fetched(struct fetch_result *res, void *ud)
 {
 	struct app *a = ud;
-	enum ep_id e = a->order[a->pos];
+	enum ep_id e = a->order[0];
 	double now = ev_now(a->loop);
 	double latency = res->total_s > 0 ? res->total_s : now - a->fetch_t0;
+	bool asked = sched_asked(&a->sched, e);
+	enum sched_outcome outcome;
+	char note[256];
 
 	a->inflight = NULL;
-	if (e == EP_DUMP)
-		a->dump_wanted = false;
 	if (res->status == FETCH_OK) {
 		size_t len = res->len;
 		unsigned char *body = fetch_result_take_body(res);
-		int ok = model_ingest(&a->model, e, body, len, now, latency);
-		if (e == EP_INDEX)
-			a->index_failed = ok == 0 ? 0 : a->index_failed + 1;
+		outcome =
+		    model_ingest(&a->model, e, body, len, now, latency) == 0 ? SCHED_OK : SCHED_BAD;
 		if (e == EP_DUMP)
-			dump_done(a, ok == 0, len, latency);
-		else
-			check_slow(a, e, latency);
+			dump_done(a, outcome == SCHED_OK, len, latency);
+		else if (asked && e == EP_GOROUTINELEAK)
+			leakcheck_done(a, outcome == SCHED_OK, latency);
 	} else {
-		if (e == EP_DUMP) {
-			char msg[300];
-			snprintf(msg, sizeof(msg), "goroutine dump failed: %s", res->err);
-			set_message(a, msg);
-		}
 		model_fail(&a->model, e, res->err, now, latency);
-		if (e == EP_INDEX)
-			a->index_failed++; /* read it again with the next poll */
-		if (res->status == FETCH_NET_ERROR || res->status == FETCH_TIMEOUT) {
-			/* the target is unreachable: don't hammer it with the rest */
-			a->poll_failed = true;
-			for (int i = a->pos + 1; i < a->norder; i++)
-				model_fail(&a->model, a->order[i], res->err, now, 0);
-			a->pos = a->norder;
-		}
+		outcome = res->status == FETCH_NET_ERROR || res->status == FETCH_TIMEOUT
+		              ? SCHED_UNREACHABLE
+		              : SCHED_BAD;
+		asked_failed(a, e, asked, res->err);
+	}
+	/* the scheduler's note: an endpoint spaced out or back to every poll */
+	sched_fetched(&a->sched, e, now, latency, outcome, note, sizeof(note));
+	if (note[0] != '\0')
+		set_message(a, note);
+	if (outcome == SCHED_UNREACHABLE) {
+		/* the scheduler called the poll off: the rest of it failed too */
+		for (size_t i = 1; i < a->norder; i++)
+			model_fail(&a->model, a->order[i], res->err, now, 0);
 	}
 	if (a->ui)
 		ui_model_changed(a->ui);
-	a->pos++;
 	fetch_next(a);
 }
 
+/* Starts the next fetch the scheduler plans for this poll (re-planned after
+ * every fetch: the index may have just said what exists), or ends the poll. */
 static void
 fetch_next(struct app *a)
 {
-	char url[2048];
+	char url[2048], note[256];
+	struct sched_ep_state st[EP_COUNT];
 
-	while (a->pos < a->norder) {
-		enum ep_id e = a->order[a->pos];
+	for (;;) {
+		endpoint_states(a, st);
+		a->norder = sched_plan(&a->sched, st, a->order, EP_COUNT);
+		if (a->norder == 0)
+			break;
+		enum ep_id e = a->order[0];
 		snprintf(url, sizeof(url), "%s%s", a->cfg->url, ep_info(e)->query);
 		a->fetch_t0 = ev_now(a->loop);
 		a->inflight = fetch_start(a->fetcher, url, on_fetched, a);
 		if (a->inflight != NULL)
 			return;
 		model_fail(&a->model, e, "could not start the request", a->fetch_t0, 0);
-		a->pos++;
+		asked_failed(a, e, sched_asked(&a->sched, e), "could not start the request");
+		sched_fetched(&a->sched, e, a->fetch_t0, 0, SCHED_BAD, note, sizeof(note));
 	}
 	poll_done(a);
 }
 
 static void
-poll_start(struct app *a)
-{
-	if (a->polling)
-		return; /* never overlap polls */
-	a->polling = true;
-	a->poll_failed = false;
-	a->poll_t0 = ev_now(a->loop);
-	a->norder = 0;
-	a->pos = 0;
-	/* the index first when it is due: it says which profiles exist */
-	if (a->npolls % INDEX_EVERY == 0 || (a->index_failed > 0 && a->index_failed <= 3))
-		a->order[a->norder++] = EP_INDEX;
-	for (int e = 0; e < EP_COUNT; e++) {
-		if (e == EP_INDEX)
-			continue;
-		if (e == EP_DUMP && !a->dump_wanted)
-			continue;
-		if (a->model.ep[e].missing)
-			continue;
-		if (e != EP_DUMP && a->every[e] > 1 && a->seq % a->every[e] != 0)
-			continue; /* a slow endpoint: spare the target */
-		a->order[a->norder++] = (enum ep_id)e;
-	}
-	a->seq++;
-	fetch_next(a);
-}
-
-static void
 poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	poll_start(w->data);
+	struct app *a = w->data;
+
+	if (sched_poll_start(&a->sched, ev_now(loop)))
+		fetch_next(a);
 }
 
 static void
@@ -312,24 +284,12 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 change_interval(struct app *a, int dir)
 {
-	size_t n = sizeof(interval_steps) / sizeof(interval_steps[0]);
-	size_t i = 0;
-
-	while (i < n && interval_steps[i] < a->interval - 1e-9)
-		i++;
-	if (dir > 0) {
-		/* faster: the next smaller step */
-		a->interval = i > 0 ? interval_steps[i - 1] : interval_steps[0];
-	} else {
-		if (i < n && fabs(interval_steps[i] - a->interval) < 1e-9)
-			i++;
-		a->interval = i < n ? interval_steps[i] : interval_steps[n - 1];
-	}
 	char msg[64];
-	snprintf(msg, sizeof(msg), "interval %.1f s", a->interval);
+
+	snprintf(msg, sizeof(msg), "interval %.1f s",
+	         sched_change_interval(&a->sched, ev_now(a->loop), dir));
 	set_message(a, msg);
-	if (!a->polling)
-		schedule_next(a);
+	arm_poll_timer(a);
 }
 
 static void
@@ -363,12 +323,10 @@ handle_action(struct app *a, enum ui_action act)
 		break;
 	case UI_POLL_NOW:
 		if (a->cfg->open_dir == NULL) {
-			if (a->polling) {
+			if (sched_poll_now(&a->sched, ev_now(a->loop)))
+				arm_poll_timer(a);
+			else
 				set_message(a, "a poll is already running");
-			} else {
-				a->failures = 0;
-				poll_start(a);
-			}
 		}
 		break;
 	case UI_SNAPSHOT:
@@ -387,6 +345,9 @@ handle_action(struct app *a, enum ui_action act)
 		break;
 	case UI_DUMP:
 		request_dump(a);
+		break;
+	case UI_LEAKCHECK:
+		request_leakcheck(a);
 		break;
 	case UI_NONE:
 	case UI_REDRAW:
@@ -446,13 +407,13 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	struct ui_status st = {
 		.target = a->cfg->shown,
 		.now = ev_now(loop),
-		.interval = a->interval,
+		.interval = a->sched.interval,
 		.message = msg,
 		.insecure = a->cfg->insecure,
 		.mode = a->cfg->open_dir,
-		.poll_latency = a->poll_latency,
-		.polling = a->polling,
-		.failures = a->failures,
+		.poll_latency = a->sched.latency,
+		.polling = a->sched.polling,
+		.failures = a->sched.failures,
 	};
 	ui_draw(a->ui, &st);
 }
@@ -467,17 +428,28 @@ oom_restore_terminal(void)
 }
 
 static int
-app_init(struct app *a, const struct app_config *cfg)
+app_init(struct app *a, const struct app_config *cfg, bool batch)
 {
+	struct sched_config sc = {
+		.interval = cfg->interval,
+		.batch = batch,
+		.batch_n = cfg->batch_n,
+	};
+
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
-	a->interval = cfg->interval > 0 ? cfg->interval : 2;
+	sched_init(&a->sched, &sc);
 	a->loop = ev_default_loop(EVFLAG_AUTO);
 	if (a->loop == NULL) {
 		fputs("pproftop: cannot initialise the event loop\n", stderr);
 		return -1;
 	}
 	model_init(&a->model);
+	if (cfg->window > 0)
+		model_set_window(&a->model, cfg->window);
+	/* first poll at once; arm_poll_timer sets it for each next one */
+	ev_timer_init(&a->poll_timer, poll_cb, 0., 0.);
+	a->poll_timer.data = a;
 	if (cfg->open_dir != NULL)
 		return 0;
 	struct fetch_opts fo = {
@@ -492,7 +464,7 @@ app_init(struct app *a, const struct app_config *cfg)
 	};
 	if (fo.timeout_ms <= 0) {
 		/* below the interval but long enough for a big goroutine profile */
-		double t = a->interval * 1000 * 0.9;
+		double t = a->sched.interval * 1000 * 0.9;
 		fo.timeout_ms = t < 5000 ? 5000 : (long)t;
 	}
 	a->fetcher = fetcher_new(a->loop, &fo);
@@ -501,8 +473,6 @@ app_init(struct app *a, const struct app_config *cfg)
 		model_free(&a->model);
 		return -1;
 	}
-	ev_timer_init(&a->poll_timer, poll_cb, 0., a->interval);
-	a->poll_timer.data = a;
 	return 0;
 }
 
@@ -520,7 +490,7 @@ app_run(const struct app_config *cfg)
 	struct app a;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (app_init(&a, cfg) != 0)
+	if (app_init(&a, cfg, false) != 0)
 		return 1;
 	if (cfg->open_dir != NULL) {
 		char err[512];
@@ -558,8 +528,7 @@ app_run(const struct app_config *cfg)
 	ev_timer_init(&a.tick, tick_cb, 1., 1.);
 	a.tick.data = &a;
 	ev_timer_start(a.loop, &a.tick);
-	if (cfg->open_dir == NULL)
-		ev_timer_start(a.loop, &a.poll_timer);
+	arm_poll_timer(&a); /* not for a saved snapshot */
 
 	drain_input(&a);
 	ev_run(a.loop, 0);
@@ -582,26 +551,16 @@ app_run(const struct app_config *cfg)
 static void
 batch_print(struct app *a)
 {
-	static const enum ep_id shown[] = { EP_GOROUTINE, EP_HEAP, EP_ALLOCS, EP_BLOCK, EP_MUTEX };
-	struct report_item items[5];
-	size_t n = 0;
+	struct report_item items[EP_COUNT];
+	size_t n = report_model_items(&a->model, items, EP_COUNT);
 
-	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
-		const struct endpoint *ep = &a->model.ep[shown[i]];
-		if (ep->cur == NULL)
-			continue;
-		items[n].s = ep->cur;
-		items[n].d = ep->has_d ? &ep->d : NULL;
-		items[n].memstats = shown[i] == EP_HEAP ? a->model.ep[EP_MEMSTATS].cur : NULL;
-		n++;
-	}
 	if (a->cfg->json) {
 		report_json(stdout, items, n, a->cfg->rows);
 		return;
 	}
 	const struct snapshot *ms = a->model.ep[EP_MEMSTATS].cur;
 	double v;
-	printf("target %s, %llu polls\n", a->cfg->shown, (unsigned long long)a->npolls);
+	printf("target %s, %llu polls\n", a->cfg->shown, (unsigned long long)a->sched.npolls);
 	if (ms != NULL && snapshot_memstat(ms, "HeapAlloc", &v)) {
 		double inuse = 0, sys = 0, gc = 0;
 		snapshot_memstat(ms, "HeapInuse", &inuse);
@@ -623,7 +582,7 @@ app_batch(const struct app_config *cfg)
 	int rc = 0;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (app_init(&a, cfg) != 0)
+	if (app_init(&a, cfg, true) != 0)
 		return 1;
 	if (cfg->open_dir != NULL) {
 		char err[512];
@@ -637,13 +596,13 @@ app_batch(const struct app_config *cfg)
 		ev_signal_init(&a.sigterm, quit_cb, SIGTERM);
 		ev_signal_start(a.loop, &a.sigint);
 		ev_signal_start(a.loop, &a.sigterm);
-		ev_timer_start(a.loop, &a.poll_timer);
+		arm_poll_timer(&a);
 		ev_run(a.loop, 0);
 		ev_timer_stop(a.loop, &a.poll_timer);
 		ev_signal_stop(a.loop, &a.sigint);
 		ev_signal_stop(a.loop, &a.sigterm);
 	}
-	for (int e = 0; a.failures > 0 && e < EP_COUNT; e++) {
+	for (int e = 0; a.sched.failures > 0 && e < EP_COUNT; e++) {
 		/* unreachable: every endpoint has the same error; say it once */
 		if (a.model.ep[e].err[0] != '\0') {
 			fprintf(stderr, "pproftop: %s: %s\n", cfg->shown, a.model.ep[e].err);
@@ -651,7 +610,7 @@ app_batch(const struct app_config *cfg)
 			break;
 		}
 	}
-	for (int e = 0; a.failures == 0 && e < EP_COUNT; e++) {
+	for (int e = 0; a.sched.failures == 0 && e < EP_COUNT; e++) {
 		const struct endpoint *ep = &a.model.ep[e];
 		if (ep->err[0] != '\0' && e != EP_INDEX) { /* the index is optional */
 			fprintf(stderr, "pproftop: %s: %s\n", ep_info(e)->name, ep->err);
@@ -664,6 +623,8 @@ app_batch(const struct app_config *cfg)
 		rc = 1;
 	if (fflush(stdout) != 0)
 		rc = 1;
+	if (rc == 0 && cfg->fail_on_growth && report_growth(stderr, &a.model) > 0)
+		rc = 3;
 	app_fini(&a);
 	return rc;
 }

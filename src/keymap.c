@@ -43,6 +43,7 @@ static const struct km_binding bindings[] = {
 	{ '-', KA_SLOWER, "-" },
 	{ 'r', KA_POLL_NOW, "r" },
 	{ 'D', KA_DUMP, "D" },
+	{ 'L', KA_LEAKCHECK, "L" },
 	{ KM_CTRL('l'), KA_REDRAW, "C-l" },
 	{ '?', KA_HELP, "?" },
 	{ KM_F1, KA_HELP, "F1" },

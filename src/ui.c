@@ -1116,6 +1116,8 @@ ui_key(struct ui *ui, int ch)
 		return UI_POLL_NOW;
 	case KA_DUMP:
 		return UI_DUMP;
+	case KA_LEAKCHECK:
+		return UI_LEAKCHECK;
 	case KA_REDRAW:
 		clearok(curscr, TRUE);
 		return UI_REDRAW;

@@ -56,6 +56,7 @@ enum km_key {
 	_(SLOWER, "poll less often")                                                               \
 	_(POLL_NOW, "poll now")                                                                    \
 	_(DUMP, "fetch the full goroutine dump (debug=2) once; asks first")                        \
+	_(LEAKCHECK, "check for proven goroutine leaks now (runs a GC cycle)")                     \
 	_(REDRAW, "redraw the screen")                                                             \
 	_(HELP, "this help")                                                                       \
 	_(QUIT, "quit")

@@ -42,7 +42,8 @@ enum ui_action {
 	UI_FASTER,
 	UI_SLOWER,
 	UI_PAUSE_CHANGED,
-	UI_DUMP, /* fetch goroutine?debug=2 once (the app asks for confirmation) */
+	UI_DUMP,      /* fetch goroutine?debug=2 once (the app asks for confirmation) */
+	UI_LEAKCHECK, /* fetch goroutineleak now (it runs a GC cycle in the target) */
 };
 
 /* What the header shows besides the model. Strings are borrowed for the
