@@ -57,6 +57,45 @@ model_set_window(struct model *m, double window)
 		history_set_window(&m->ep[e].hist, window);
 }
 
+/* Element k of a printed MemStats array ("[1 2 3]"), e.g. PauseNs. */
+static bool
+memstat_at(const struct snapshot *s, const char *name, long k, double *out)
+{
+	for (size_t i = 0; i < s->nmemstats; i++) {
+		if (strcmp(s->memstats[i].name, name) != 0)
+			continue;
+		const char *p = s->memstats[i].text;
+		if (*p != '[' || k < 0)
+			return false;
+		p++;
+		for (long j = 0; *p && *p != ']'; j++) {
+			while (*p == ' ')
+				p++;
+			char *end;
+			double v = strtod(p, &end);
+			if (end == p)
+				return false;
+			if (j == k) {
+				*out = v;
+				return true;
+			}
+			p = end;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* The pause of the n-th GC from the last (0: the last): its entry in a
+ * 256-slot MemStats ring (PauseNs, PauseEnd) indexed by NumGC. */
+static bool
+gc_ring_at(const struct snapshot *s, const char *name, double numgc, long back, double *out)
+{
+	if (numgc < back + 1 || back > 255)
+		return false;
+	return memstat_at(s, name, ((long)numgc - 1 - back) % 256, out);
+}
+
 /* Drops the points and rate anchors (a restart, or the end). */
 static void
 points_reset(struct endpoint *ep)
@@ -132,11 +171,15 @@ same_totals(const struct snapshot *a, const struct snapshot *b)
 	return true;
 }
 
-/* When the GC cycle that published heap profile s happened, on the poll
- * clock: MemStats' LastGC (the target's clock) shifted by the offset
- * between the clocks, estimated from the profile's own time stamp (the
- * middle of the request). Falls back to now when the MemStats read does not
- * know this cycle yet (read before it, or not at all). */
+/* When the heap that profile s describes was measured, on the poll clock.
+ * The runtime publishes at the end of GC N the profile as of GC N-1
+ * (allocations made since then are not in it yet, so that they have had a
+ * chance to be freed): the time is GC N-1's, MemStats PauseEnd one before
+ * the last (LastGC when the ring is not printed), shifted by the offset
+ * between the target's clock and ours, estimated from the profile's own
+ * time stamp (the middle of the request). Falls back to now when the
+ * MemStats read does not know this cycle yet (read before it, or not at
+ * all). */
 static double
 cycle_time(const struct model *m, const struct endpoint *ep, const struct snapshot *s, double now,
            double latency, double *gc)
@@ -148,6 +191,10 @@ cycle_time(const struct model *m, const struct endpoint *ep, const struct snapsh
 	if (ms->cur == NULL || !snapshot_memstat(ms->cur, "NumGC", &numgc) ||
 	    !snapshot_memstat(ms->cur, "LastGC", &last_gc) || last_gc <= 0)
 		return now;
+	double prev_end;
+	if (gc_ring_at(ms->cur, "PauseEnd", numgc, 1, &prev_end) && prev_end > 0 &&
+	    prev_end <= last_gc)
+		last_gc = prev_end;
 	if (ep->gc_pt >= 0 && numgc <= ep->gc_pt)
 		return now; /* MemStats were read before this cycle */
 	*gc = numgc;
@@ -201,36 +248,6 @@ set_meter(struct model *m, enum meter_id id, double v)
 	m->meter_known[id] = true;
 }
 
-/* The most recent GC pause: PauseNs[(NumGC+255)%256] of the printed array. */
-static bool
-last_pause(const struct snapshot *s, double numgc, double *out)
-{
-	for (size_t i = 0; i < s->nmemstats; i++) {
-		if (strcmp(s->memstats[i].name, "PauseNs") != 0)
-			continue;
-		const char *p = s->memstats[i].text;
-		if (*p != '[' || numgc < 1)
-			return false;
-		long want = ((long)numgc + 255) % 256;
-		p++;
-		for (long k = 0; *p && *p != ']'; k++) {
-			while (*p == ' ')
-				p++;
-			char *end;
-			double v = strtod(p, &end);
-			if (end == p)
-				return false;
-			if (k == want) {
-				*out = v;
-				return true;
-			}
-			p = end;
-		}
-		return false;
-	}
-	return false;
-}
-
 static void
 update_meters(struct model *m, enum ep_id e, const struct snapshot *s)
 {
@@ -250,7 +267,7 @@ update_meters(struct model *m, enum ep_id e, const struct snapshot *s)
 		set_meter(m, METER_SYS, v);
 	if (snapshot_memstat(s, "NumGC", &gc)) {
 		set_meter(m, METER_NUM_GC, gc);
-		if (last_pause(s, gc, &v))
+		if (gc_ring_at(s, "PauseNs", gc, 0, &v))
 			set_meter(m, METER_LAST_PAUSE_NS, v);
 	}
 }

@@ -357,6 +357,50 @@ T send-keys -t main / C-u Enter
 wait_not main 'filter: /' 2000 && wait_for main 'main\.blockedSender' 2000 ||
 	fail "could not leave the detail and clear the filter"
 
+# 3b. the heap pane's growth rate is measured between GC cycles: steady
+# and right in every poll, with or without a GC since the one before (it
+# used to read 0/s in most polls and then three times too much). The
+# demo's main.grow retains 64 KiB every 50 ms; /demo/stats says how much.
+r0=$(stats leak heap_retained_bytes) t0=$(stats leak uptime_ns)
+T send-keys -t main 2
+if wait_for main 'GROWTH/s' 2000 && wait_for main '^ +[0-9.]+ [KMG]iB .*[0-9] [KMG]iB/s .*main\.grow ' 8000; then
+	rates=
+	for i in $(seq 12); do
+		cap main >/dev/null
+		rates="$rates $(python3 -c '
+import re, sys
+lines = sys.stdin.read().splitlines()
+h = next(l for l in lines if "GROWTH/s" in l)
+e = h.index("GROWTH/s") + len("GROWTH/s")
+for l in lines:
+    # the first (largest) main.grow row; not the verdict line above the table
+    if re.match(r"^ *[0-9.]+ [KMG]?i?B ", l) and " main.grow " in l:
+        v = l[e - 11:e].strip()
+        m = re.match(r"^\+?([0-9.]+) (KiB|MiB)/s$", v)
+        print(float(m.group(1)) * (1 if m.group(2) == "MiB" else 1 / 1024) if m else v.replace(" ", "_"))
+        break
+' <<<"$screen")"
+		sleep 0.5
+	done
+	r1=$(stats leak heap_retained_bytes) t1=$(stats leak uptime_ns)
+	true_rate=$(python3 -c "print(($r1 - $r0) / (($t1 - $t0) / 1e9) / 1048576)")
+	python3 - "$true_rate" $rates <<'PY'
+import sys
+true = float(sys.argv[1]); vals = sys.argv[2:]
+# the heap profile samples one 64 KiB chunk in 8 (every 512 KiB): over a
+# young demo's 10-20 s rate window that is +-20% of noise
+bad = [v for v in vals if not v.replace(".", "").isdigit() or not (0.4 * true <= float(v) <= 2.5 * true)]
+med = sorted(float(v) for v in vals if v.replace(".", "").isdigit())
+med = med[len(med) // 2] if med else 0
+print("# main.grow GROWTH/s in MiB/s over 12 captures:", " ".join(vals), "(true %.2f, median %.2f)" % (true, med))
+sys.exit(1 if bad or len(vals) < 12 or not (0.6 * true <= med <= 1.6 * true) else 0)
+PY
+	check $? "heap pane: main.grow GROWTH/s near the true $(printf %.2f "$true_rate") MiB/s in all 12 captures over 6 s (median within 0.6-1.6x, each within 0.4-2.5x: never 0/s between GCs)"
+else
+	fail "heap pane: no main.grow row with a growth rate"
+fi
+T send-keys -t main 1
+
 # 4. pause
 T send-keys -t main p
 if wait_for main '^pproftop .* PAUSED$' 2000; then

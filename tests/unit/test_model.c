@@ -694,8 +694,27 @@ test_heap_gc_cycles(void **state)
 	assert_int_equal(model_ingest(&m, EP_HEAP, b, len, 106, 0.01), 0);
 	assert_int_equal(ep->npoints, 3);
 	assert_true(ep->t_pt == 106);
+	/* the runtime publishes at GC N the heap as of GC N-1: with the
+	 * PauseEnd ring printed, the point's time is the GC before the last */
+	char pe[2048];
+	int o = snprintf(pe, sizeof(pe),
+	                 "heap profile: 1: 4096 [1: 4096] @ heap/2\n1: 4096 [1: 4096] @ 0x1\n"
+	                 "#\t0x1\tmain.grow+0x1\t/src/main.go:10\n\n# runtime.MemStats\n"
+	                 "# NumGC = 14\n# LastGC = 107000000000\n# PauseEnd = [");
+	for (int i = 0; i < 256; i++)
+		o += snprintf(pe + o, sizeof(pe) - (size_t)o, "%s%s", i ? " " : "",
+		              i == 12   ? "106600000000"
+		              : i == 13 ? "107000000000"
+		                        : "0");
+	snprintf(pe + o, sizeof(pe) - (size_t)o, "]\n");
+	b = body_str(pe, &len);
+	assert_int_equal(model_ingest(&m, EP_MEMSTATS, b, len, 107.5, 0.01), 0);
+	b = body_str(pe, &len);
+	assert_int_equal(model_ingest(&m, EP_HEAP, b, len, 107.5, 0.01), 0);
+	assert_int_equal(ep->npoints, 4);
+	assert_true(fabs(ep->t_pt - 106.6) < 1e-9);
 	/* a LastGC in the future of our clock (skew) is not believed either */
-	heap_poll(&m, 108, 6 << 20, 13, 200, 78 << 20);
+	heap_poll(&m, 108, 6 << 20, 15, 200, 78 << 20);
 	assert_true(ep->t_pt == 108);
 	model_free(&m);
 }
