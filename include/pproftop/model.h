@@ -65,7 +65,8 @@ struct endpoint {
 	 * profiles get one per good poll at the poll's time; heap and allocs
 	 * change only at a GC, so they get one per GC cycle seen (a body
 	 * unchanged since the last one adds none), at that cycle's time
-	 * (MemStats LastGC, mapped onto the poll clock). */
+	 * (the GC before MemStats' LastGC: the heap as of which the runtime
+	 * published the profile, mapped onto the poll clock). */
 	struct snapshot *pt; /* owned: the newest point's snapshot */
 	double t_pt;         /* its time */
 	uint64_t npoints;    /* points so far */
