@@ -296,11 +296,12 @@ links_update(struct model *m)
 	const struct snapshot *gs = m->ep[EP_GOROUTINE].cur, *hs = m->ep[EP_HEAP].pt;
 	const struct history *gh = &m->ep[EP_GOROUTINE].hist, *hh = &m->ep[EP_HEAP].hist;
 	const size_t max = sizeof(m->links) / sizeof(m->links[0]);
+	struct growth_link old[sizeof(m->links) / sizeof(m->links[0])];
+	size_t nold = m->nlinks;
 
+	memcpy(old, m->links, sizeof(old));
 	m->nlinks = 0;
-	if (gs == NULL || hs == NULL)
-		return;
-	for (size_t i = 0; i < gs->ngroups && m->nlinks < max; i++) {
+	for (size_t i = 0; gs != NULL && hs != NULL && i < gs->ngroups && m->nlinks < max; i++) {
 		const struct group *g = &gs->groups[i];
 		if (g->pprof_handler || !history_growing(gh, g->id))
 			continue;
@@ -312,11 +313,14 @@ links_update(struct model *m)
 			if (fn == NULL)
 				continue;
 			struct growth_link *l = &m->links[m->nlinks++];
+			memset(l, 0, sizeof(*l));
 			l->gid = g->id;
 			l->hid = h->id;
 			snprintf(l->function, sizeof(l->function), "%s", fn);
 		}
 	}
+	if (m->nlinks != nold || memcmp(old, m->links, m->nlinks * sizeof(*old)) != 0)
+		m->links_gen++;
 }
 
 const struct growth_link *

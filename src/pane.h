@@ -159,6 +159,7 @@ struct ui {
 	struct snapshot *held[EP_COUNT][3];
 	bool need_rebuild;
 	bool dirty;
+	uint64_t links_gen; /* the model's links_gen the panes were built with */
 	struct pane panes[PANE_COUNT];
 	enum pane_id cur;
 	struct detail detail;

@@ -203,7 +203,10 @@ emit_history(struct out *o, const struct detail *d)
 		trend_explain(line, sizeof(line), tv, h->window,
 		              d->ep == EP_HEAP ? "GC cycles" : "points", s->vt[s->primary].unit);
 		emit(o, tv->growing ? ui->attr[R_GROWING] : (int)A_NORMAL, "  %s%s",
-		     tv->growing ? (ui->utf8 ? "\xe2\x96\xb2 " : "^ ") : "", line);
+		     tv->growing        ? (ui->utf8 ? "\xe2\x96\xb2 " : "^ ")
+		     : trend_judged(tv) ? ""
+		                        : "growth: ",
+		     line);
 	}
 	if (d->ep == EP_GOROUTINE && ui->view.ep[EP_GOROUTINELEAK].cur != NULL) {
 		const struct group *lg = snapshot_find(ui->view.ep[EP_GOROUTINELEAK].cur, d->id);

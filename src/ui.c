@@ -480,12 +480,15 @@ rebuild(struct ui *ui)
 	/* rebuild only the panes whose profiles changed (a 100,000-goroutine
 	 * goroutine pane need not be rebuilt when only the heap moved) */
 	static const enum ep_id pane_eps[PANE_COUNT][3] = {
-		[PANE_GOROUTINES] = { EP_GOROUTINE, EP_GOROUTINE, EP_GOROUTINE },
+		[PANE_GOROUTINES] = { EP_GOROUTINE, EP_GOROUTINELEAK, EP_GOROUTINE },
 		[PANE_HEAP] = { EP_HEAP, EP_ALLOCS, EP_MEMSTATS },
 		[PANE_CONTENTION] = { EP_BLOCK, EP_MUTEX, EP_MUTEX },
 	};
+	/* the goroutine and heap panes mark the groups linked to each other */
+	bool links = ui->links_gen != ui->m->links_gen;
+	ui->links_gen = ui->m->links_gen;
 	for (int i = 0; i < PANE_COUNT; i++) {
-		bool changed = ui->panes[i].nrows == 0;
+		bool changed = ui->panes[i].nrows == 0 || (links && i != PANE_CONTENTION);
 		for (int j = 0; j < 3 && !changed; j++)
 			for (int k = 0; k < 3; k++)
 				if (old[pane_eps[i][j]][k] != ui->held[pane_eps[i][j]][k])
@@ -856,15 +859,18 @@ draw_help(struct ui *ui)
 		} else {
 			static const char *const legend[2][HELP_LEGEND] = {
 				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
-				  "         ^ +N/min growing: rose through the --window (Mann-Kendall "
+				  "         ^ +N/min growing: rose through the --window "
+				  "(Mann-Kendall "
 				  "p < 0.001); Enter says why or why not",
-				  "         ^^ grows in both the goroutine and the heap pane   x proven "
+				  "         ^^ grows in both the goroutine and the heap pane   x "
+				  "proven "
 				  "leaked (goroutineleak)",
 				  "  Pause freezes the view; polling goes on." },
 				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
 				  "         \xe2\x96\xb2 +N/min growing: rose through the --window "
 				  "(Mann-Kendall p < 0.001); Enter says why or why not",
-				  "         \xe2\x96\xb2\xe2\x96\xb2 grows in both the goroutine and the heap "
+				  "         \xe2\x96\xb2\xe2\x96\xb2 grows in both the goroutine "
+				  "and the heap "
 				  "pane   \xe2\x9c\x96 proven leaked (goroutineleak)",
 				  "  Pause freezes the view; polling goes on." },
 			};

@@ -109,6 +109,7 @@ struct model {
 		char function[128]; /* the shared frame's function */
 	} links[16];
 	size_t nlinks;
+	uint64_t links_gen; /* changes whenever the links do */
 };
 
 #define MODEL_RATE_WINDOW 20.0

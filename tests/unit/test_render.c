@@ -505,7 +505,7 @@ test_detail_created_by_and_states(void **state)
 	draw();
 	dump("detail from a dump");
 	assert_row(4, "Goroutines > main.leakOne.func1");
-	assert_row(9, "  judged after 8 points over 30 s (60 s window); 1 over 0 s so far");
+	assert_row(9, "  growth: judged after 8 points over 30 s (60 s window); 1 over 0 s so far");
 	assert_row(10, "  states: chan receive x115; longest wait 1 min;");
 	assert_row(11, "created by");
 	assert_row(12, "    main.leakOne        /home/gopher/demo/main.go:62");
@@ -829,6 +829,89 @@ test_heap_rates(void **state)
 	stop();
 }
 
+/* Go 1.27's goroutineleak profile: the LEAKED column appears, the proven
+ * leaks are marked and counted, the detail says so in words. */
+static void
+test_leaked_column(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	clock_now += 2;
+	feed(EP_GOROUTINE, "go1.27/goroutine.pb.gz");
+	ui_model_changed(ui);
+	draw();
+	assert_int_equal(find_row("LEAKED"), -1); /* not served yet: no column */
+	feed(EP_GOROUTINELEAK, "go1.27/goroutineleak.pb.gz");
+	ui_model_changed(ui);
+	draw();
+	dump("leaked");
+	assert_true(find_row("LEAKED") > 0);
+	/* captured a moment apart: 117 in the goroutine profile, 118 proven */
+	assert_row_with(
+	    "main.leakOne.func1 ",
+	    "    117       -       0    118                      _ x main.leakOne.func1 "
+	    "main.go:64");
+	assert_row_with("proven leaked",
+	                "x 123 goroutines in 6 groups proven leaked by the runtime "
+	                "(goroutineleak, 0.5s ago): blocked wher...");
+	key('\r');
+	draw();
+	dump("leaked, detail");
+	assert_row_with("leaked:", "  x 118 leaked: blocked where nothing else can reach "
+	                           "(goroutineleak)");
+	stop();
+}
+
+/* A goroutine leak whose goroutines hold heap: both rows grow, and both
+ * say so (▲▲), through the function of the service's own code they share. */
+static void
+test_growth_link(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	for (int i = 0; i < 40; i++) {
+		double gc_t = 1000 + 2 * (3 * (i / 3) + 1) - 0.5;
+		int64_t grow = (int64_t)((gc_t - 1000) * 1048576);
+		size_t len;
+		clock_now = 1000 + 2 * (i + 1);
+		for (int k = 0; k < 2; k++) {
+			unsigned char *b = tu_heap_text(grow, grow, 100 + i / 3, gc_t,
+			                                (int64_t)clock_now << 22, &len);
+			assert_int_equal(model_ingest(&model, k ? EP_HEAP : EP_MEMSTATS, b, len,
+			                              clock_now, 0.01),
+			                 0);
+		}
+		char body[512];
+		int n = snprintf(body, sizeof(body),
+		                 "goroutine profile: total %d\n%d @ 0x1 0x2\n"
+		                 "#\t0x1\tmain.holder+0x1\t/src/main.go:5\n"
+		                 "#\t0x2\tmain.worker+0x1\t/src/main.go:20\n\n",
+		                 i + 1, i + 1);
+		unsigned char *p = malloc((size_t)n);
+		memcpy(p, body, (size_t)n);
+		assert_int_equal(model_ingest(&model, EP_GOROUTINE, p, (size_t)n, clock_now, 0.01),
+		                 0);
+	}
+	ui_model_changed(ui);
+	draw();
+	dump("link, goroutines");
+	assert_row_with("main.holder main.go",
+	                "     40      +1     +39 ======++++++******### ^^ +30/min "
+	                "main.holder main.go:5");
+	assert_true(find_row("grows in both the goroutine and the heap pane through main.worker") >
+	            0);
+	key('\r');
+	draw();
+	assert_row_with("also growing",
+	                "  also growing in the heap: +60.0 MiB/min through main.worker");
+	key(27);
+	key('2');
+	draw();
+	dump("link, heap");
+	assert_true(find_row("^^ +60.0 MiB/min main.grow") > 0);
+	stop();
+}
+
 static void
 test_contention_pane(void **state)
 {
@@ -1144,6 +1227,8 @@ main(void)
 		cmocka_unit_test_teardown(test_growing_mark, teardown),
 		cmocka_unit_test_teardown(test_heap_pane, teardown),
 		cmocka_unit_test_teardown(test_heap_rates, teardown),
+		cmocka_unit_test_teardown(test_leaked_column, teardown),
+		cmocka_unit_test_teardown(test_growth_link, teardown),
 		cmocka_unit_test_teardown(test_contention_pane, teardown),
 		cmocka_unit_test_teardown(test_stale_header, teardown),
 		cmocka_unit_test_teardown(test_help_lists_every_key, teardown),
