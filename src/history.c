@@ -76,6 +76,32 @@ entry_count(const struct history *h, const struct history_entry *e)
 	return n < HISTORY_LEN ? (size_t)n : HISTORY_LEN;
 }
 
+/* Stores the value of point k; a value unlike the one of point k - 1 (or
+ * a second value for the same point) marks a change. */
+static void
+set_value(struct history_entry *e, uint64_t k, int64_t v)
+{
+	size_t slot = k % HISTORY_LEN;
+
+	if (k > e->first && e->v[(k - 1) % HISTORY_LEN] != v)
+		e->changed = k;
+	if (k == e->last_point && e->v[slot] != v)
+		e->changed = k;
+	e->v[slot] = v;
+	e->last_point = k;
+}
+
+/* Flat over every point it holds and already judged flat: the verdict
+ * cannot change (most groups of a large service, answered in O(1)). */
+static bool
+still_flat(const struct history *h, const struct history_entry *e)
+{
+	const struct trend_verdict *v = &e->verdict;
+
+	return e->changed <= h->npoints - entry_count(h, e) && v->why == TREND_NOT_RISING &&
+	       v->has_slope && v->slope == 0;
+}
+
 static void
 judge(const struct history *h, const struct history_entry *e, double now, bool want_slope,
       struct trend_verdict *out)
@@ -127,7 +153,7 @@ history_push(struct history *h, const struct snapshot *s, int vi, double t)
 		if (e->last_seen == h->gen)
 			continue; /* duplicate id in one snapshot: keep the first */
 		e->last_seen = h->gen;
-		e->v[slot] = vi >= 0 && vi < s->nvalues ? g->values[vi] : 0;
+		set_value(e, k, vi >= 0 && vi < s->nvalues ? g->values[vi] : 0);
 	}
 	/* absent groups: record a zero, evict the long gone; judge the rest */
 	size_t w = 0;
@@ -139,9 +165,9 @@ history_push(struct history *h, const struct snapshot *s, int vi, double t)
 				evicted = true;
 				continue;
 			}
-			e->v[slot] = 0;
+			set_value(e, k, 0);
 		}
-		if (h->judged)
+		if (h->judged && !still_flat(h, e))
 			judge(h, e, t, false, &e->verdict);
 		if (w != i)
 			h->e[w] = *e;

@@ -25,8 +25,10 @@
 
 struct history_entry {
 	uint64_t id;
-	uint64_t first;     /* number of the group's first point */
-	uint64_t last_seen; /* push generation it was last present in */
+	uint64_t first;      /* number of the group's first point */
+	uint64_t last_seen;  /* push generation it was last present in */
+	uint64_t changed;    /* the last point whose value differs from the one before */
+	uint64_t last_point; /* the point last written */
 	struct trend_verdict verdict;
 	int64_t v[HISTORY_LEN]; /* by point number % HISTORY_LEN */
 };
