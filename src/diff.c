@@ -6,53 +6,6 @@
 
 #include "pproftop/xalloc.h"
 
-/* open-addressing index id -> group, local to one diff computation */
-struct idx {
-	uint64_t *ids;
-	const struct group **g;
-	size_t size;
-};
-
-static void
-idx_build(struct idx *x, const struct snapshot *s)
-{
-	size_t n = 16;
-
-	while (n < s->ngroups * 2 + 1)
-		n *= 2;
-	x->size = n;
-	x->ids = xcalloc(n, sizeof(*x->ids));
-	x->g = xcalloc(n, sizeof(const struct group *));
-	for (size_t i = 0; i < s->ngroups; i++) {
-		uint64_t id = s->groups[i].id;
-		size_t j = id & (n - 1);
-		while (x->ids[j] != 0 && x->ids[j] != id)
-			j = (j + 1) & (n - 1);
-		x->ids[j] = id;
-		x->g[j] = &s->groups[i];
-	}
-}
-
-static const struct group *
-idx_get(const struct idx *x, uint64_t id)
-{
-	size_t j = id & (x->size - 1);
-
-	while (x->ids[j] != 0) {
-		if (x->ids[j] == id)
-			return x->g[j];
-		j = (j + 1) & (x->size - 1);
-	}
-	return NULL;
-}
-
-static void
-idx_free(struct idx *x)
-{
-	free(x->ids);
-	free(x->g);
-}
-
 /* a - b without overflow (values can be anything a hostile target sends) */
 static int64_t
 sat_sub(int64_t a, int64_t b)
@@ -117,16 +70,13 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		if (now->vt[v].cumulative && now->totals[v] < old->totals[v])
 			d->restarted = true;
 
-	struct idx oi, ni;
-	idx_build(&oi, old);
-	idx_build(&ni, now);
 	d->rows = xcalloc(now->ngroups + old->ngroups + 1, sizeof(*d->rows));
 	for (size_t i = 0; i < now->ngroups; i++) {
 		const struct group *g = &now->groups[i];
 		struct diff_row *r = &d->rows[d->nrows++];
 		r->id = g->id;
 		r->now = g;
-		r->old = idx_get(&oi, g->id);
+		r->old = snapshot_find(old, g->id);
 		if (r->old == NULL) {
 			r->flags |= DIFF_NEW;
 			d->nnew++;
@@ -138,7 +88,7 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 	}
 	for (size_t i = 0; i < old->ngroups; i++) {
 		const struct group *g = &old->groups[i];
-		if (idx_get(&ni, g->id) != NULL)
+		if (snapshot_find(now, g->id) != NULL)
 			continue;
 		struct diff_row *r = &d->rows[d->nrows++];
 		r->id = g->id;
@@ -148,8 +98,6 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		for (int v = 0; v < nv; v++)
 			r->delta[v] = sat_sub(0, g->values[v]);
 	}
-	idx_free(&oi);
-	idx_free(&ni);
 
 	for (size_t i = 0; i < d->nrows; i++) {
 		struct diff_row *r = &d->rows[i];

@@ -140,14 +140,6 @@ struct detail {
 	int nlines;        /* lines of the last layout (for scrolling) */
 };
 
-/* Small id -> index map (open addressing), for joining a snapshot's groups
- * by id (diffs have their own index: diff_find). */
-struct idmap {
-	uint64_t *ids;
-	size_t *idx;
-	size_t size;
-};
-
 struct ui {
 	const struct model *m;
 	struct view view;
@@ -220,11 +212,6 @@ int ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int loc
 const char *ui_label_fn(const struct group *g);
 
 /* ---- pane_table.c ---- */
-
-void idmap_build_snapshot(struct idmap *m, const struct snapshot *s);
-/* idmap_get: index for id, or (size_t)-1. */
-size_t idmap_get(const struct idmap *m, uint64_t id);
-void idmap_free(struct idmap *m);
 
 /* table_add: appends a zeroed row and returns it. */
 struct row *table_add(struct pane *p);

@@ -23,12 +23,8 @@ rows(struct ui *ui, struct pane *p)
 {
 	const struct view_ep *ve = &ui->view.ep[EP_GOROUTINE];
 	const struct snapshot *leak = ui->view.ep[EP_GOROUTINELEAK].cur;
-	struct idmap lm = { 0 };
-
 	if (ve->cur == NULL)
 		return;
-	if (leak != NULL)
-		idmap_build_snapshot(&lm, leak);
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
@@ -57,8 +53,8 @@ rows(struct ui *ui, struct pane *p)
 			r->known |= 1u << C_DBASE;
 		}
 		if (leak != NULL) {
-			size_t k = idmap_get(&lm, r->id);
-			r->leaked = k != (size_t)-1 ? leak->groups[k].values[0] : 0;
+			const struct group *lg = snapshot_find(leak, r->id);
+			r->leaked = lg != NULL ? lg->values[0] : 0;
 			r->v[C_LEAKED] = (double)r->leaked;
 			r->known |= 1u << C_LEAKED;
 			if (r->leaked > 0)
@@ -70,7 +66,6 @@ rows(struct ui *ui, struct pane *p)
 			p->nhidden++;
 		}
 	}
-	idmap_free(&lm);
 }
 
 static void

@@ -15,42 +15,6 @@
 #define NO_INDEX ((size_t)-1)
 #define TREND_MAX 40
 
-/* keeps the first index of an id */
-static void
-idmap_put(struct idmap *m, uint64_t id, size_t i)
-{
-	size_t j = id & (m->size - 1);
-
-	while (m->ids[j] != 0 && m->ids[j] != id)
-		j = (j + 1) & (m->size - 1);
-	if (m->ids[j] == id)
-		return;
-	m->ids[j] = id;
-	m->idx[j] = i;
-}
-
-size_t
-idmap_get(const struct idmap *m, uint64_t id)
-{
-	if (m->size == 0 || id == 0)
-		return NO_INDEX;
-	size_t j = id & (m->size - 1);
-	while (m->ids[j] != 0) {
-		if (m->ids[j] == id)
-			return m->idx[j];
-		j = (j + 1) & (m->size - 1);
-	}
-	return NO_INDEX;
-}
-
-void
-idmap_free(struct idmap *m)
-{
-	free(m->ids);
-	free(m->idx);
-	memset(m, 0, sizeof(*m));
-}
-
 struct row *
 table_add(struct pane *p)
 {
@@ -107,20 +71,6 @@ pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
 	vsnprintf(p->info[p->ninfo], sizeof(p->info[0]), fmt, ap);
 	va_end(ap);
 	p->info_role[p->ninfo++] = r;
-}
-
-void
-idmap_build_snapshot(struct idmap *m, const struct snapshot *s)
-{
-	size_t n = 16;
-
-	while (n < s->ngroups * 2 + 1)
-		n *= 2;
-	m->size = n;
-	m->ids = xcalloc(n, sizeof(*m->ids));
-	m->idx = xcalloc(n, sizeof(*m->idx));
-	for (size_t i = 0; i < s->ngroups; i++)
-		idmap_put(m, s->groups[i].id, i);
 }
 
 void

@@ -620,6 +620,27 @@ free_builder(struct builder *b)
 	free(b);
 }
 
+/* The id index of snapshot_find, in the arena; a repeated id keeps the
+ * first (largest) group. */
+static void
+index_groups(struct snapshot *s)
+{
+	size_t n = 16;
+
+	while (n < s->ngroups * 2 + 1)
+		n *= 2;
+	s->idtab_size = n;
+	s->idtab = arena_alloc(&s->arena, n * sizeof(*s->idtab));
+	for (size_t i = 0; i < s->ngroups; i++) {
+		uint64_t id = s->groups[i].id;
+		size_t j = id & (n - 1);
+		while (s->idtab[j] != 0 && s->groups[s->idtab[j] - 1].id != id)
+			j = (j + 1) & (n - 1);
+		if (s->idtab[j] == 0)
+			s->idtab[j] = (uint32_t)(i + 1);
+	}
+}
+
 struct snapshot *
 builder_finish(struct builder *b)
 {
@@ -644,6 +665,7 @@ builder_finish(struct builder *b)
 		memcpy(s->groups, b->groups, b->ngroups * sizeof(*s->groups));
 	primary_for_sort = s->primary;
 	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
+	index_groups(s);
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (int v = 0; v < s->nvalues; v++)
 			s->totals[v] = sat_add(s->totals[v], s->groups[i].values[v]);
@@ -684,11 +706,15 @@ snapshot_ref(struct snapshot *s)
 const struct group *
 snapshot_find(const struct snapshot *s, uint64_t id)
 {
-	/* groups are sorted by value; a linear scan is fine for the sizes the
-	 * callers use it on, and the diff uses its own hash index. */
-	for (size_t i = 0; i < s->ngroups; i++)
-		if (s->groups[i].id == id)
-			return &s->groups[i];
+	if (s->idtab_size == 0)
+		return NULL;
+	size_t j = id & (s->idtab_size - 1);
+	while (s->idtab[j] != 0) {
+		const struct group *g = &s->groups[s->idtab[j] - 1];
+		if (g->id == id)
+			return g;
+		j = (j + 1) & (s->idtab_size - 1);
+	}
 	return NULL;
 }
 

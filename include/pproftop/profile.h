@@ -108,6 +108,8 @@ struct snapshot {
 	bool delta;           /* a server-side ?seconds=N delta profile */
 	struct group *groups; /* sorted by values[primary] descending, then id */
 	size_t ngroups;
+	uint32_t *idtab; /* id -> group index + 1, open addressing (snapshot_find) */
+	size_t idtab_size;
 	int64_t totals[PROF_MAX_VALUES];
 	int64_t nsamples;
 	struct memstat *memstats; /* heap/allocs debug=1 only */
@@ -135,8 +137,7 @@ void snapshot_free(struct snapshot *s);
  * paused view can share them with the live model); returns s. */
 struct snapshot *snapshot_ref(struct snapshot *s);
 
-/* snapshot_find: the group with this id, or NULL (linear scan; the diff
- * keeps its own index for bulk matching). */
+/* snapshot_find: the group with this id (the first one), or NULL; O(1). */
 const struct group *snapshot_find(const struct snapshot *s, uint64_t id);
 
 /* snapshot_memstat: a MemStats value by name; false when absent. */
