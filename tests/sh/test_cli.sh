@@ -54,6 +54,17 @@ run --no-such-option
 [ "$rc" -eq 2 ] && ok || fail "--no-such-option: exit $rc, expected 2"
 run --open "$fx/go1.19/goroutine.pb.gz" --batch --rows abc
 [ "$rc" -eq 2 ] && ok || fail "--rows abc: exit $rc, expected 2"
+# the growth gate and its window
+run --fail-on-growth 127.0.0.1:9
+[ "$rc" -eq 2 ] && [ "$err" = "pproftop: --fail-on-growth needs --batch" ] && ok ||
+	fail "--fail-on-growth without --batch: exit $rc, '$err', expected 2 and one line"
+for w in 4 abc 86401; do
+	run --batch --window "$w" 127.0.0.1:9
+	[ "$rc" -eq 2 ] && [[ $err == "pproftop: --window: want seconds from 5 to 86400, got '$w'" ]] && ok ||
+		fail "--window $w: exit $rc, '$err', expected 2"
+done
+run --help
+[[ $out == *"--window SECONDS"*"--fail-on-growth"* ]] && ok || fail "--help lacks --window/--fail-on-growth"
 
 # ---------------------------------------------------------------- tables
 
