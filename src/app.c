@@ -66,8 +66,10 @@ set_message(struct app *a, const char *msg)
 static void
 endpoint_states(const struct app *a, struct sched_ep_state *st)
 {
-	for (int e = 0; e < EP_COUNT; e++)
+	for (int e = 0; e < EP_COUNT; e++) {
 		st[e].missing = a->model.ep[e].missing;
+		st[e].fetched = a->model.ep[e].polls > 0;
+	}
 }
 
 /* The one poll timer, one-shot, set for when the scheduler wants the next

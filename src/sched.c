@@ -338,6 +338,12 @@ bool
 sched_request_leakcheck(struct sched *s, double now, const struct sched_ep_state *states, char *msg,
                         size_t msglen)
 {
+	if (states[EP_GOROUTINELEAK].missing && !states[EP_INDEX].fetched) {
+		msg_set(msg, msglen,
+		        "goroutineleak: waiting for the index, which says whether the target "
+		        "serves it");
+		return false;
+	}
 	if (states[EP_GOROUTINELEAK].missing) {
 		msg_set(
 		    msg, msglen,

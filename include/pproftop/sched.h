@@ -65,6 +65,7 @@ struct sched_config {
  * from the model for every poll and every plan. */
 struct sched_ep_state {
 	bool missing; /* the target does not serve it (model: endpoint.missing) */
+	bool fetched; /* a fetch of it succeeded at least once (model: endpoint.polls) */
 };
 
 /* The outcome of one fetch. */
