@@ -52,7 +52,6 @@ model_set_window(struct model *m, double window)
 	if (window <= 0)
 		return;
 	m->window = window;
-	/* keep a group as long as its points can matter to a verdict */
 	for (int e = 0; e < EP_COUNT; e++)
 		history_set_window(&m->ep[e].hist, window);
 }
@@ -91,7 +90,8 @@ memstat_at(const struct snapshot *s, const char *name, long k, double *out)
 static bool
 gc_ring_at(const struct snapshot *s, const char *name, double numgc, long back, double *out)
 {
-	if (numgc < back + 1 || back > 255)
+	/* NaN and absurd counts from a hostile target: no cast out of range */
+	if (!(numgc >= (double)back + 1 && numgc < 1e15) || back > 255)
 		return false;
 	return memstat_at(s, name, ((long)numgc - 1 - back) % 256, out);
 }
