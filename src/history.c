@@ -12,6 +12,14 @@ history_init(struct history *h, unsigned evict_after)
 	memset(h, 0, sizeof(*h));
 	h->evict_after = evict_after ? evict_after : 1;
 	h->window = HISTORY_WINDOW_DEFAULT;
+	h->cover = TREND_COVER;
+}
+
+void
+history_set_cover(struct history *h, double cover)
+{
+	if (cover > 0 && cover <= 1)
+		h->cover = cover;
 }
 
 void
@@ -114,7 +122,7 @@ judge(const struct history *h, const struct history_entry *e, double now, bool w
 		t[i] = h->t[(k0 + i) % HISTORY_LEN];
 		v[i] = (double)e->v[(k0 + i) % HISTORY_LEN];
 	}
-	trend_judge(t, v, n, now, h->window, want_slope, out);
+	trend_judge(t, v, n, now, h->window, h->cover, want_slope, out);
 }
 
 void

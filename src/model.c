@@ -44,6 +44,7 @@ model_init(struct model *m)
 	/* the panes and the JSON show verdicts for these two */
 	history_set_judged(&m->ep[EP_GOROUTINE].hist, true);
 	history_set_judged(&m->ep[EP_HEAP].hist, true);
+	history_set_cover(&m->ep[EP_HEAP].hist, TREND_COVER_HEAP);
 }
 
 void
@@ -160,10 +161,13 @@ point_add(struct model *m, struct endpoint *ep, struct snapshot *s, double t, do
 	ep->has_dw = an != NULL && t > ta && diff_compute(&ep->dw, an, s, t - ta) == 0;
 }
 
+/* The same GC cycle's heap profile: the same totals. Not the same number of
+ * groups: the runtime adds zero-valued records for new allocation sites
+ * between GCs. */
 static bool
 same_totals(const struct snapshot *a, const struct snapshot *b)
 {
-	if (a->nvalues != b->nvalues || a->ngroups != b->ngroups)
+	if (a->nvalues != b->nvalues)
 		return false;
 	for (int v = 0; v < a->nvalues; v++)
 		if (a->totals[v] != b->totals[v])

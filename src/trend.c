@@ -237,8 +237,8 @@ largest_fall(const double *v, size_t n)
 }
 
 void
-trend_judge(const double *t, const double *v, size_t n, double now, double window, bool want_slope,
-            struct trend_verdict *out)
+trend_judge(const double *t, const double *v, size_t n, double now, double window, double cover,
+            bool want_slope, struct trend_verdict *out)
 {
 	double tt[TREND_MAX_POINTS], vv[TREND_MAX_POINTS];
 	size_t first = 0;
@@ -246,6 +246,7 @@ trend_judge(const double *t, const double *v, size_t n, double now, double windo
 	memset(out, 0, sizeof(*out));
 	out->p = 1;
 	out->why = TREND_NO_DATA;
+	out->need_span = window * (cover > 0 && cover <= 1 ? cover : TREND_COVER);
 	while (first < n && t[first] < now - window)
 		first++;
 	size_t m = n - first;
@@ -267,7 +268,7 @@ trend_judge(const double *t, const double *v, size_t n, double now, double windo
 		out->why = TREND_TOO_FEW;
 		return;
 	}
-	if (out->span < window / 2) {
+	if (out->span < out->need_span) {
 		out->why = TREND_TOO_SHORT;
 		return;
 	}
@@ -368,7 +369,7 @@ trend_explain(char *buf, size_t len, const struct trend_verdict *v, double windo
 	case TREND_TOO_SHORT:
 		snprintf(buf, len,
 		         "judged after %d %s over %.0f s (%.0f s window); %zu over %.0f s so far",
-		         TREND_MIN_POINTS, what, window / 2, window, v->n, v->span);
+		         TREND_MIN_POINTS, what, v->need_span, window, v->n, v->span);
 		break;
 	case TREND_NOT_RISING:
 		if (v->has_slope && v->slope != 0)

@@ -43,6 +43,7 @@ struct history {
 	double t[HISTORY_LEN];
 	double slot_start; /* time of the first push into the newest point */
 	double window;     /* verdict window, seconds */
+	double cover;      /* share of the window to cover before judging */
 	bool judged;       /* judge the groups at every push (history_set_judged) */
 	unsigned evict_after;
 };
@@ -50,6 +51,10 @@ struct history {
 /* history_init: empty history; groups absent for evict_after pushes are
  * dropped; the verdict window is HISTORY_WINDOW_DEFAULT. */
 void history_init(struct history *h, unsigned evict_after);
+
+/* history_set_cover: the share of the window (0 < cover <= 1; default
+ * TREND_COVER) the points must span before a group is judged. */
+void history_set_cover(struct history *h, double cover);
 
 /* history_set_window: the verdict window in seconds (> 0); applies from the
  * next push. */

@@ -3,9 +3,12 @@
  *
  * Over the points of the last `window` seconds, a series is growing when all
  * of these hold (each failure has its own reason, shown to the user):
- *   - enough data: at least TREND_MIN_POINTS points spanning at least half
- *     the window (the heap has one point per GC cycle, so a service that
- *     collects rarely needs a longer window);
+ *   - enough data: at least TREND_MIN_POINTS points spanning at least the
+ *     given share of the window (half for goroutines; three quarters for
+ *     the heap, whose profile shows a free two GC cycles late, so a cache
+ *     dropped early in the window still looks full for a while; the heap
+ *     has one point per GC cycle, so a service that collects rarely needs
+ *     a longer window);
  *   - it rose through the whole window: cut the span into four equal parts
  *     by time; the mean of each part is above the one before. A level that
  *     stepped up once and stayed flat can raise at most two of these steps,
@@ -28,6 +31,8 @@
 #define TREND_MIN_POINTS 8
 #define TREND_MAX_POINTS 128 /* more points than this are thinned evenly */
 #define TREND_ALPHA 0.001
+#define TREND_COVER 0.5       /* default share of the window to cover before judging */
+#define TREND_COVER_HEAP 0.75 /* the heap's (frees show two GC cycles late) */
 
 enum trend_why {
 	TREND_GROWING,         /* all the tests passed */
@@ -43,21 +48,23 @@ enum trend_why {
 struct trend_verdict {
 	bool growing;
 	enum trend_why why;
-	bool has_slope; /* the slope is known (enough data, and computed) */
-	double slope;   /* Theil-Sen, value units per second */
-	double p;       /* Mann-Kendall one-sided p-value (1 when not computed) */
-	double span;    /* seconds between the first and last point judged */
-	double noise;   /* robust scatter around the line, value units */
-	size_t n;       /* points judged */
+	bool has_slope;   /* the slope is known (enough data, and computed) */
+	double slope;     /* Theil-Sen, value units per second */
+	double p;         /* Mann-Kendall one-sided p-value (1 when not computed) */
+	double span;      /* seconds between the first and last point judged */
+	double need_span; /* seconds of data it needs before judging */
+	double noise;     /* robust scatter around the line, value units */
+	size_t n;         /* points judged */
 };
 
 /* trend_judge: the verdict on points (t[i], v[i]), oldest first, taking
- * only those with t >= now - window. t must not decrease. Writes *out;
+ * only those with t >= now - window, judged once they span cover x window
+ * seconds (0 < cover <= 1). t must not decrease. Writes *out;
  * never fails (too little data is a verdict with its reason). The slope of
  * a series that fails the O(n) tests is computed (O(n^2)) only when
  * want_slope; has_slope says whether it was. */
 void trend_judge(const double *t, const double *v, size_t n, double now, double window,
-                 bool want_slope, struct trend_verdict *out);
+                 double cover, bool want_slope, struct trend_verdict *out);
 
 /* trend_judged: the verdict had enough data to judge (growing or not). */
 bool trend_judged(const struct trend_verdict *v);

@@ -278,7 +278,9 @@ s.serve_forever()
 EOF
 start_server churn python3 "$tmp/churn.py" "$evict_groups" || exit 1
 churn=http://$addr
-tui_start churn 140 40 C.UTF-8 "$bin" -i 0.1 --exit-after "$evict_polls" "$churn" ||
+# the shortest verdict window (5 s): every 0.1 s poll is a point of the
+# history, which is then capped at 64 points
+tui_start churn 140 40 C.UTF-8 "$bin" -i 0.1 --window 5 --exit-after "$evict_polls" "$churn" ||
 	notok "churn: no start"
 if wait_for churn 'main\.churn[0-9]+_' 20; then
 	ok "churn: the dashboard shows the churning groups"
@@ -297,16 +299,16 @@ keys_churn() { # the steady group's detail view from 40 % of the run on
 		sleep 0.3
 		tm send-keys -t churn Enter
 	elif [ "$detail" = 1 ] && [ "$saw_cap" = 0 ] &&
-		screen churn | grep -q 'count over 60 polls'; then
+		screen churn | grep -q 'count over 64 points'; then
 		saw_cap=1
 	fi
 }
 soak churn "$evict_period" keys_churn $((evict_polls + 60))
 analyze churn "$evict_polls"
 if [ "$saw_cap" = 1 ]; then
-	ok "churn: the steady group's history is capped ('count over 60 polls')"
+	ok "churn: the steady group's history is capped ('count over 64 points')"
 else
-	notok "churn: the detail view never showed 'count over 60 polls'"
+	notok "churn: the detail view never showed 'count over 64 points'"
 fi
 
 echo "1..$n"

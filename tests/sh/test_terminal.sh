@@ -252,7 +252,7 @@ fi
 if wait_row main 1 '^pproftop http://' && wait_row main 41 '^\? help  q quit' &&
 	wait_row main 4 '^ 1 Goroutines \([0-9]+\) .* sort: COUNT$' &&
 	wait_row main 5 '^[0-9]+ goroutines in [0-9]+ groups' &&
-	wait_row main 6 'COUNT .*FUNCTION  FILE:LINE' && width_ok main 137 41; then
+	wait_row main 7 'COUNT .*FUNCTION  FILE:LINE' && width_ok main 137 41; then
 	t2=$(date +%s%N)
 	ok "after the storm: the dashboard at 137x41 ($(((t2 - t1) / 1000000)) ms to settle)"
 else
@@ -290,8 +290,9 @@ tui_quit main
 
 # ---------------------------------------------------------------- hostile names
 
-tui_start names 300 40 C.UTF-8 "$bin" -i 0.2 "$names" || notok "names: no start"
-if wait_for names '▲ main\.GROW f3\.go:13$'; then
+# a 10 s verdict window: the growth mark after 5 s of data
+tui_start names 300 40 C.UTF-8 "$bin" -i 0.2 --window 10 "$names" || notok "names: no start"
+if wait_for names '▲ \+[0-9]+/min main\.GROW f3\.go:13$'; then
 	ok "names: the growing group is marked ▲"
 else
 	notok "names: no ▲ on main.GROW"
@@ -424,8 +425,8 @@ fi
 
 # ---------------------------------------------------------------- LANG=C
 
-tui_start ascii 120 30 C "$bin" -i 0.2 "$names" || notok "ascii: no start"
-if wait_for ascii '\^ main\.GROW f3\.go:13$' && wait_for ascii 'main\.LONGx+\.\.\. f0\.go:10$' &&
+tui_start ascii 120 30 C "$bin" -i 0.2 --window 10 "$names" || notok "ascii: no start"
+if wait_for ascii '\^ \+[0-9]+/min main\.GROW f3\.go:13$' && wait_for ascii 'main\.LONGx+\.\.\. f0\.go:10$' &&
 	wait_row ascii 2 '^goroutines +[0-9]+ +[-_.:=+*#]*[-.:=+*#][-_.:=+*#]* '; then
 	ok "LANG=C: ^ mark, ... cut and an ASCII sparkline"
 else

@@ -742,7 +742,7 @@ test_heap_pane(void **state)
 	assert_row(5, "as of the last GC: changes only at a GC (NumGC 49, 0 in the last 2.0s); "
 	              "sampled every 512 KiB; ow...");
 	assert_row(6,
-	           "growth: judged after 8 GC cycles over 30 s (60 s window); 1 over 0 s so far");
+	           "growth: judged after 8 GC cycles over 45 s (60 s window); 1 over 0 s so far");
 	assert_row(
 	    7, "    INUSE OBJECTS      dBASE    GROWTH/s     ALLOC/s TREND             FUNCTION  "
 	       "FILE:LINE");
@@ -800,7 +800,7 @@ test_heap_rates(void **state)
 	assert_row(5, "as of the last GC: changes only at a GC (NumGC 101, 1 in the last 8.0s); "
 	              "sampled every 1 B");
 	assert_row(6,
-	           "growth: judged after 8 GC cycles over 30 s (60 s window); 2 over 6 s so far");
+	           "growth: judged after 8 GC cycles over 45 s (60 s window); 2 over 6 s so far");
 	assert_row_with("main.go:10", " 7.50 MiB    7680  +6.00 MiB +1.00 MiB/s +3.00 MiB/s       "
 	                              "       .#   main.grow main.go:10");
 	assert_row_with("main.go:30", " 4.00 KiB       4          0         0/s         0/s       "

@@ -53,7 +53,7 @@ judge_f(double (*f)(double, const double *), const double *prm, double dt, doubl
 		v[n] = f(t[n] - 1000, prm);
 		n++;
 	}
-	trend_judge(t, v, n, t[n - 1], W, true, &out);
+	trend_judge(t, v, n, t[n - 1], W, TREND_COVER, true, &out);
 	return out;
 }
 
@@ -133,7 +133,7 @@ test_leaks_are_growing(void **state)
 			val[n] = 8e6 + 1048576 * x + 2e5 * gauss();
 			n++;
 		}
-		trend_judge(t, val, n, t[n - 1], W, true, &v);
+		trend_judge(t, val, n, t[n - 1], W, TREND_COVER, true, &v);
 		if (!v.growing)
 			fail_msg("heap leak, seed %d: %s", seed, trend_why_text(v.why));
 		assert_true(fabs(v.slope - 1048576) < 0.1 * 1048576);
@@ -159,10 +159,10 @@ test_not_growing(void **state)
 		tt0[i] = i;
 		vv0[i] = step(i, once);
 	}
-	trend_judge(tt0, vv0, 61, 60, W, false, &v);
+	trend_judge(tt0, vv0, 61, 60, W, TREND_COVER, false, &v);
 	assert_false(v.growing);
 	assert_false(v.has_slope);
-	trend_judge(tt0, vv0, 61, 60, W, true, &v);
+	trend_judge(tt0, vv0, 61, 60, W, TREND_COVER, true, &v);
 	assert_false(v.growing);
 	assert_true(v.has_slope && v.slope > 0); /* a step has a positive median slope */
 
@@ -196,7 +196,7 @@ test_not_growing(void **state)
 			t[i] = i;
 			val[i] = floor(40 + x);
 		}
-		trend_judge(t, val, 61, 60, W, true, &v);
+		trend_judge(t, val, 61, 60, W, TREND_COVER, true, &v);
 		wander_flagged += v.growing;
 	}
 	assert_int_equal(wander_flagged, 0);
@@ -224,16 +224,16 @@ test_reasons(void **state)
 	double t[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, val[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	char buf[256];
 
-	trend_judge(t, val, 1, 7, W, true, &v);
+	trend_judge(t, val, 1, 7, W, TREND_COVER, true, &v);
 	assert_int_equal(v.why, TREND_NO_DATA);
-	trend_judge(t, val, 7, 7, W, true, &v);
+	trend_judge(t, val, 7, 7, W, TREND_COVER, true, &v);
 	assert_int_equal(v.why, TREND_TOO_FEW);
 	assert_false(v.has_slope);
 	assert_string_equal(trend_explain(buf, sizeof(buf), &v, W, "GC cycles", "bytes"),
 	                    "judged after 8 GC cycles over 30 s (60 s window); 7 over 6 s so far");
 	/* 8 points over 7 s of a 10 s window: enough; Mann-Kendall for a
 	 * strictly rising n = 8: S = 28, var = 65.33, p = 0.00042 */
-	trend_judge(t, val, 8, 7, 10, true, &v);
+	trend_judge(t, val, 8, 7, 10, TREND_COVER, true, &v);
 	assert_true(v.growing);
 	assert_true(fabs(v.p - 0.000419) < 0.00001);
 	assert_true(fabs(v.slope - 1) < 1e-12);
@@ -241,13 +241,32 @@ test_reasons(void **state)
 	trend_explain(buf, sizeof(buf), &v, 10, "points", "count");
 	assert_string_equal(buf, "growing +60/min over 7 s (8 points; Mann-Kendall p = 0.00042)");
 	/* the same over a 60 s window: too short */
-	trend_judge(t, val, 8, 7, W, true, &v);
+	trend_judge(t, val, 8, 7, W, TREND_COVER, true, &v);
 	assert_int_equal(v.why, TREND_TOO_SHORT);
 	trend_explain(buf, sizeof(buf), &v, W, "points", "count");
 	assert_string_equal(buf,
 	                    "judged after 8 points over 30 s (60 s window); 8 over 7 s so far");
+	/* the heap's cover: a cache that has only been filling, 40 s of it, is
+	 * not judged until 45 s of the window are covered; a leak is then */
+	double ct[64], cv[64];
+	for (int i = 0; i <= 40; i++) {
+		ct[i] = i;
+		cv[i] = i * 1048576.0;
+	}
+	trend_judge(ct, cv, 41, 40, W, TREND_COVER_HEAP, true, &v);
+	assert_int_equal(v.why, TREND_TOO_SHORT);
+	assert_true(v.need_span == 45);
+	trend_explain(buf, sizeof(buf), &v, W, "GC cycles", "bytes");
+	assert_string_equal(
+	    buf, "judged after 8 GC cycles over 45 s (60 s window); 41 over 40 s so far");
+	for (int i = 41; i <= 46; i++) {
+		ct[i] = i;
+		cv[i] = i * 1048576.0;
+	}
+	trend_judge(ct, cv, 47, 46, W, TREND_COVER_HEAP, true, &v);
+	assert_true(v.growing);
 	/* points older than the window are not judged */
-	trend_judge(t, val, 8, 100, W, true, &v);
+	trend_judge(t, val, 8, 100, W, TREND_COVER, true, &v);
 	assert_int_equal(v.why, TREND_NO_DATA);
 
 	/* a leak that stopped 5 s ago is still growing as far as anyone can
@@ -269,7 +288,7 @@ test_reasons(void **state)
 		tt[i] = i;
 		vv[i] = (i % 2 ? 100 : -100) + i * 0.5;
 	}
-	trend_judge(tt, vv, 61, 60, W, true, &v);
+	trend_judge(tt, vv, 61, 60, W, TREND_COVER, true, &v);
 	assert_false(v.growing);
 
 	/* more points than TREND_MAX_POINTS are thinned, the newest kept */
@@ -278,7 +297,7 @@ test_reasons(void **state)
 		bt[i] = i * 0.2;
 		bv[i] = i;
 	}
-	trend_judge(bt, bv, 300, bt[299], W, true, &v);
+	trend_judge(bt, bv, 300, bt[299], W, TREND_COVER, true, &v);
 	assert_true(v.growing);
 	assert_int_equal(v.n, TREND_MAX_POINTS);
 	assert_true(fabs(v.slope - 5) < 1e-9);
