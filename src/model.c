@@ -11,16 +11,16 @@
 #include "pproftop/xalloc.h"
 
 static const struct ep_info ep_table[EP_COUNT] = {
-	[EP_GOROUTINE] = { "goroutine", "goroutine", "goroutine.pb.gz", "goroutine" },
-	[EP_HEAP] = { "heap", "heap", "heap.pb.gz", "heap" },
-	[EP_ALLOCS] = { "allocs", "allocs", "allocs.pb.gz", "allocs" },
-	[EP_BLOCK] = { "block", "block", "block.pb.gz", "block" },
-	[EP_MUTEX] = { "mutex", "mutex", "mutex.pb.gz", "mutex" },
+	[EP_GOROUTINE] = { "goroutine", "goroutine", "goroutine.pb.gz", "goroutine", false },
+	[EP_HEAP] = { "heap", "heap", "heap.pb.gz", "heap", false },
+	[EP_ALLOCS] = { "allocs", "allocs", "allocs.pb.gz", "allocs", false },
+	[EP_BLOCK] = { "block", "block", "block.pb.gz", "block", false },
+	[EP_MUTEX] = { "mutex", "mutex", "mutex.pb.gz", "mutex", false },
 	[EP_GOROUTINELEAK] = { "goroutineleak", "goroutineleak", "goroutineleak.pb.gz",
 	                       "goroutineleak", true },
-	[EP_MEMSTATS] = { "memstats", "heap?debug=1", "heap-debug1.txt", "heap" },
-	[EP_INDEX] = { "index", "", "index.html", NULL },
-	[EP_DUMP] = { "dump", "goroutine?debug=2", "goroutine-debug2.txt", "goroutine" },
+	[EP_MEMSTATS] = { "memstats", "heap?debug=1", "heap-debug1.txt", "heap", false },
+	[EP_INDEX] = { "index", "", "index.html", NULL, false },
+	[EP_DUMP] = { "dump", "goroutine?debug=2", "goroutine-debug2.txt", "goroutine", false },
 };
 
 const struct ep_info *

@@ -11,10 +11,10 @@
 enum { C_DELAYS, C_CONTS, C_DELAY, C_CONT, NCOLS };
 
 static const struct column cols[NCOLS] = {
-	[C_DELAYS] = { "DELAY/s", "DELAY/s", 11, "nanoseconds", CS_RATE, 0 },
-	[C_CONTS] = { "CONT/s", "CONT/s", 9, "count", CS_RATE, 0 },
-	[C_DELAY] = { "DELAY", "DELAY", 9, "nanoseconds", CS_PLAIN, 0 },
-	[C_CONT] = { "CONT", "CONT", 7, "count", CS_PLAIN, 0 },
+	[C_DELAYS] = { "DELAY/s", "DELAY/s", 11, "nanoseconds", CS_RATE, 0, false },
+	[C_CONTS] = { "CONT/s", "CONT/s", 9, "count", CS_RATE, 0, false },
+	[C_DELAY] = { "DELAY", "DELAY", 9, "nanoseconds", CS_PLAIN, 0, false },
+	[C_CONT] = { "CONT", "CONT", 7, "count", CS_PLAIN, 0, false },
 };
 
 static const struct {

@@ -10,11 +10,11 @@
 enum { C_COUNT, C_DPOLL, C_DBASE, C_LEAKED, NCOLS };
 
 static const struct column cols[NCOLS] = {
-	[C_COUNT] = { "COUNT", "COUNT", 7, "count", CS_PLAIN, 0 },
-	[C_DPOLL] = { "\xce\x94POLL", "dPOLL", 7, "count", CS_SIGNED, 0 },
+	[C_COUNT] = { "COUNT", "COUNT", 7, "count", CS_PLAIN, 0, false },
+	[C_DPOLL] = { "\xce\x94POLL", "dPOLL", 7, "count", CS_SIGNED, 0, false },
 	[C_DBASE] = { "\xce\x94"
 	              "BASE",
-	              "dBASE", 7, "count", CS_SIGNED, 0 },
+	              "dBASE", 7, "count", CS_SIGNED, 0, false },
 	[C_LEAKED] = { "LEAKED", "LEAKED", 6, "count", CS_PLAIN, 0, true },
 };
 

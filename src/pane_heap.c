@@ -13,13 +13,13 @@
 enum { C_INUSE, C_OBJS, C_DBASE, C_GROWTH, C_ALLOC, NCOLS };
 
 static const struct column cols[NCOLS] = {
-	[C_INUSE] = { "INUSE", "INUSE", 9, "bytes", CS_PLAIN, 0 },
-	[C_OBJS] = { "OBJECTS", "OBJECTS", 7, "objects", CS_PLAIN, 0 },
+	[C_INUSE] = { "INUSE", "INUSE", 9, "bytes", CS_PLAIN, 0, false },
+	[C_OBJS] = { "OBJECTS", "OBJECTS", 7, "objects", CS_PLAIN, 0, false },
 	[C_DBASE] = { "\xce\x94"
 	              "BASE",
-	              "dBASE", 10, "bytes", CS_SIGNED, 100 },
-	[C_GROWTH] = { "GROWTH/s", "GROWTH/s", 11, "bytes", CS_RATE, 0 },
-	[C_ALLOC] = { "ALLOC/s", "ALLOC/s", 11, "bytes", CS_RATE, 0 },
+	              "dBASE", 10, "bytes", CS_SIGNED, 100, false },
+	[C_GROWTH] = { "GROWTH/s", "GROWTH/s", 11, "bytes", CS_RATE, 0, false },
+	[C_ALLOC] = { "ALLOC/s", "ALLOC/s", 11, "bytes", CS_RATE, 0, false },
 };
 
 /* The row of id in d, or NULL (also when there is no d). */

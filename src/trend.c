@@ -201,8 +201,12 @@ quarters(const double *t, const double *v, size_t n)
 	return TREND_NOT_RISING;
 }
 
-/* The recent part still rises: over the last third of the span, the later
- * half of its points averages above the earlier half. */
+/* The recent part still rises: over the last third of the span the later
+ * half of its points averages above the earlier half. When the last third
+ * is flat, it may be a pause between sparse steps (a leak of big objects,
+ * sampled by the heap profile, rises in steps seconds apart): then it still
+ * rises if its last rise is not older than three of its typical gaps
+ * between rises. A leak that stopped goes quiet for much longer. */
 static bool
 recent_rises(const double *t, const double *v, size_t n)
 {
@@ -211,16 +215,32 @@ recent_rises(const double *t, const double *v, size_t n)
 
 	while (k > 0 && t[k - 1] >= from)
 		k--;
-	size_t m = n - k;
+	size_t m = n - k, half = m / 2;
 	if (m < 2)
 		return v[n - 1] > v[n - 2];
-	size_t half = m / 2;
-	double a = 0, b = 0;
-	for (size_t i = 0; i < half; i++)
-		a += v[k + i];
-	for (size_t i = half; i < m; i++)
-		b += v[k + i];
-	return b / (double)(m - half) > a / (double)half;
+	double a = 0, b = 0, lo = v[k], hi = v[k];
+	for (size_t i = 0; i < m; i++) {
+		if (i < half)
+			a += v[k + i];
+		else
+			b += v[k + i];
+		lo = v[k + i] < lo ? v[k + i] : lo;
+		hi = v[k + i] > hi ? v[k + i] : hi;
+	}
+	if (b / (double)(m - half) > a / (double)half)
+		return true;
+	if (lo != hi)
+		return false;
+	double gaps[TREND_MAX_POINTS], last = -1;
+	size_t ng = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (!(v[i] > v[i - 1]))
+			continue;
+		if (last >= 0)
+			gaps[ng++] = t[i] - last;
+		last = t[i];
+	}
+	return ng > 0 && t[n - 1] - last <= 3 * median(gaps, ng);
 }
 
 /* The largest fall in the series: max over i < j of v[i] - v[j]. */

@@ -269,6 +269,17 @@ test_reasons(void **state)
 	trend_judge(t, val, 8, 100, W, TREND_COVER, true, &v);
 	assert_int_equal(v.why, TREND_NO_DATA);
 
+	/* a leak in sparse steps (big objects sampled by the heap profile: a
+	 * step every 5-9 s), its last third flat for a while: still growing */
+	double st[64], sv[64];
+	size_t sn = 0;
+	for (int i = 0; i <= 60; i++) {
+		st[sn] = i;
+		sv[sn++] = (double)(i < 44 ? (i / 7) * 700000 : 6 * 700000);
+	}
+	trend_judge(st, sv, sn, 60, W, TREND_COVER_HEAP, true, &v);
+	if (!v.growing)
+		fail_msg("sparse steps, quiet for 17 s: %s", trend_why_text(v.why));
 	/* a leak that stopped 5 s ago is still growing as far as anyone can
 	 * tell; 25 s ago (the last third is flat): rose, then stopped; 50 s
 	 * ago: not rising through the window any more */
