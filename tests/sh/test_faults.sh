@@ -51,9 +51,11 @@ if ldd "$bin" 2>/dev/null | grep -q 'libasan\|libubsan'; then
 	sanitized=1
 fi
 if [ "$sanitized" = 1 ]; then
-	# ASan's shadow memory and quarantine count in RSS
+	# ASan's shadow memory and quarantine count in RSS; its 2-3x slower
+	# memory accesses stretch the loop's turns while an 8 MiB body is cut
+	# (huge_chunked measured 55-207 ms there); the plain build keeps 100 ms
 	RSS_LIMIT_MB=${RSS_LIMIT_MB:-600}
-	LAT_LIMIT_MS=${LAT_LIMIT_MS:-100}
+	LAT_LIMIT_MS=${LAT_LIMIT_MS:-250}
 else
 	RSS_LIMIT_MB=${RSS_LIMIT_MB:-150}
 	LAT_LIMIT_MS=${LAT_LIMIT_MS:-100}
