@@ -1,9 +1,11 @@
 /* diff.c - compare two snapshots (see diff.h). */
 #include "pproftop/diff.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/idtab.h"
 #include "pproftop/xalloc.h"
 
 /* a - b without overflow (values can be anything a hostile target sends) */
@@ -32,23 +34,14 @@ same_types(const struct snapshot *a, const struct snapshot *b)
 	return true;
 }
 
-/* The id index of diff_find; a repeated id keeps its first row. */
+/* The id index of diff_find. */
 static void
 index_rows(struct diff *d)
 {
-	size_t n = 16;
-
-	while (n < d->nrows * 2 + 1)
-		n *= 2;
-	d->tabsize = n;
-	d->tab = xcalloc(n, sizeof(*d->tab));
-	for (size_t i = 0; i < d->nrows; i++) {
-		size_t j = d->rows[i].id & (n - 1);
-		while (d->tab[j] != 0 && d->rows[d->tab[j] - 1].id != d->rows[i].id)
-			j = (j + 1) & (n - 1);
-		if (d->tab[j] == 0)
-			d->tab[j] = (uint32_t)(i + 1);
-	}
+	_Static_assert(offsetof(struct diff_row, id) == 0, "idtab reads the id first");
+	d->tabsize = idtab_size(d->nrows);
+	d->tab = xcalloc(d->tabsize, sizeof(*d->tab));
+	idtab_fill(d->tab, d->tabsize, d->rows, sizeof(*d->rows), d->nrows);
 }
 
 int
@@ -138,14 +131,7 @@ diff_free(struct diff *d)
 const struct diff_row *
 diff_find(const struct diff *d, uint64_t id)
 {
-	if (d->tabsize == 0)
-		return NULL;
-	size_t j = id & (d->tabsize - 1);
-	while (d->tab[j] != 0) {
-		const struct diff_row *r = &d->rows[d->tab[j] - 1];
-		if (r->id == id)
-			return r;
-		j = (j + 1) & (d->tabsize - 1);
-	}
-	return NULL;
+	size_t i = idtab_find(d->tab, d->tabsize, d->rows, sizeof(*d->rows), id);
+
+	return i != IDTAB_NONE ? &d->rows[i] : NULL;
 }

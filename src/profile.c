@@ -14,9 +14,11 @@
  */
 #include "pproftop/profile.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/idtab.h"
 #include "pproftop/xalloc.h"
 
 #define MAX_LABELSETS 64
@@ -620,25 +622,14 @@ free_builder(struct builder *b)
 	free(b);
 }
 
-/* The id index of snapshot_find, in the arena; a repeated id keeps the
- * first (largest) group. */
+/* The id index of snapshot_find, in the arena. */
 static void
 index_groups(struct snapshot *s)
 {
-	size_t n = 16;
-
-	while (n < s->ngroups * 2 + 1)
-		n *= 2;
-	s->idtab_size = n;
-	s->idtab = arena_alloc(&s->arena, n * sizeof(*s->idtab));
-	for (size_t i = 0; i < s->ngroups; i++) {
-		uint64_t id = s->groups[i].id;
-		size_t j = id & (n - 1);
-		while (s->idtab[j] != 0 && s->groups[s->idtab[j] - 1].id != id)
-			j = (j + 1) & (n - 1);
-		if (s->idtab[j] == 0)
-			s->idtab[j] = (uint32_t)(i + 1);
-	}
+	_Static_assert(offsetof(struct group, id) == 0, "idtab reads the id first");
+	s->idtab_size = idtab_size(s->ngroups);
+	s->idtab = arena_alloc(&s->arena, s->idtab_size * sizeof(*s->idtab));
+	idtab_fill(s->idtab, s->idtab_size, s->groups, sizeof(*s->groups), s->ngroups);
 }
 
 struct snapshot *
@@ -706,16 +697,9 @@ snapshot_ref(struct snapshot *s)
 const struct group *
 snapshot_find(const struct snapshot *s, uint64_t id)
 {
-	if (s->idtab_size == 0)
-		return NULL;
-	size_t j = id & (s->idtab_size - 1);
-	while (s->idtab[j] != 0) {
-		const struct group *g = &s->groups[s->idtab[j] - 1];
-		if (g->id == id)
-			return g;
-		j = (j + 1) & (s->idtab_size - 1);
-	}
-	return NULL;
+	size_t i = idtab_find(s->idtab, s->idtab_size, s->groups, sizeof(*s->groups), id);
+
+	return i != IDTAB_NONE ? &s->groups[i] : NULL;
 }
 
 bool

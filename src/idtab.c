@@ -1,0 +1,50 @@
+/* idtab.c - id -> index tables (see idtab.h). */
+#include "pproftop/idtab.h"
+
+#include <string.h>
+
+static uint64_t
+id_at(const void *base, size_t stride, size_t i)
+{
+	uint64_t id;
+
+	memcpy(&id, (const char *)base + i * stride, sizeof(id));
+	return id;
+}
+
+size_t
+idtab_size(size_t n)
+{
+	size_t size = 16;
+
+	while (size < n * 2 + 1)
+		size *= 2;
+	return size;
+}
+
+void
+idtab_fill(uint32_t *tab, size_t size, const void *base, size_t stride, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t id = id_at(base, stride, i);
+		size_t j = id & (size - 1);
+		while (tab[j] != 0 && id_at(base, stride, tab[j] - 1) != id)
+			j = (j + 1) & (size - 1);
+		if (tab[j] == 0)
+			tab[j] = (uint32_t)(i + 1);
+	}
+}
+
+size_t
+idtab_find(const uint32_t *tab, size_t size, const void *base, size_t stride, uint64_t id)
+{
+	if (size == 0)
+		return IDTAB_NONE;
+	size_t j = id & (size - 1);
+	while (tab[j] != 0) {
+		if (id_at(base, stride, tab[j] - 1) == id)
+			return tab[j] - 1;
+		j = (j + 1) & (size - 1);
+	}
+	return IDTAB_NONE;
+}
