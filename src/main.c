@@ -42,6 +42,10 @@ static const char usage_text[] =
     "      --no-color          monochrome (also when NO_COLOR is set)\n"
     "      --window SECONDS    the growth verdict's time window (default 60; it\n"
     "                          judges once half of it is covered)\n"
+    "      --budget PERCENT    what pproftop's requests may cost the service: this\n"
+    "                          share of a core, and of what it allocates itself\n"
+    "                          (at least 1 MiB/s); past it, fetches are spaced\n"
+    "                          out (default 1; 0: no limit)\n"
     "Batch:\n"
     "      --batch             print the panes as text instead of the dashboard\n"
     "  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
@@ -81,6 +85,9 @@ load(const char *path, const char *name)
 		fprintf(stderr, "pproftop: %s\n", err);
 	}
 	free(buf);
+	if (s != NULL)
+		snapshot_hide_self(
+		    s); /* as live: the request that captured it is not the service */
 	return s;
 }
 
@@ -237,6 +244,7 @@ main(int argc, char **argv)
 		OPT_EXIT_AFTER,
 		OPT_WINDOW,
 		OPT_FAIL_ON_GROWTH,
+		OPT_BUDGET,
 	};
 	static const struct option longopts[] = {
 		{ "open", required_argument, NULL, OPT_OPEN },
@@ -259,6 +267,7 @@ main(int argc, char **argv)
 		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
+		{ "budget", required_argument, NULL, OPT_BUDGET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -367,6 +376,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_FAIL_ON_GROWTH:
 			cfg.fail_on_growth = true;
+			break;
+		case OPT_BUDGET:
+			if (parse_seconds(optarg, 0, 100, &cfg.budget) != 0) {
+				fprintf(stderr,
+				        "pproftop: --budget: want a percentage from 0 to 100, got "
+				        "'%s'\n",
+				        optarg);
+				goto out;
+			}
+			cfg.budget_set = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

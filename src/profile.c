@@ -475,6 +475,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->frames = copy;
 		g->label_frame = pick_label_frame(copy, (uint32_t)n);
 		g->pprof_handler = is_pprof_handler(copy, n);
+		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,
+		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->tab_id[j] = id;
 		b->tab_idx[j] = (uint32_t)b->ngroups;
 	}
@@ -700,6 +702,95 @@ snapshot_find(const struct snapshot *s, uint64_t id)
 	size_t i = idtab_find(s->idtab, s->idtab_size, s->groups, sizeof(*s->groups), id);
 
 	return i != IDTAB_NONE ? &s->groups[i] : NULL;
+}
+
+static bool
+is_goroutine_kind(enum prof_kind k)
+{
+	return k == PROF_GOROUTINE || k == PROF_GOROUTINELEAK;
+}
+
+void
+snapshot_hide_self(struct snapshot *s)
+{
+	size_t keep = 0, reader = SIZE_MAX, removed = 0;
+
+	for (size_t i = 0; i < s->ngroups; i++) {
+		struct group *g = &s->groups[i];
+		if (!g->pprof_handler) {
+			s->groups[keep++] = *g;
+			continue;
+		}
+		removed++;
+		s->self_groups++;
+		for (int v = 0; v < s->nvalues; v++) {
+			s->self_values[v] = sat_add(s->self_values[v], g->values[v]);
+			s->totals[v] = sat_add(s->totals[v], -g->values[v]);
+		}
+	}
+	if (removed == 0)
+		return; /* none (or hidden already) */
+	s->ngroups = keep;
+	/* the request's own connection: one goroutine of net/http's
+	 * background reader. The server starts it right before the handler,
+	 * so it may not have run yet: then its stack is runtime.goexit alone
+	 * (no frames once trimmed), and that group is taken first; else the
+	 * reader blocked in Read. Not in a dump, whose goroutine ids can't
+	 * tell which one is ours. */
+	if (is_goroutine_kind(s->kind) && s->format != FMT_DUMP) {
+		for (size_t i = 0; i < s->ngroups; i++) {
+			const struct group *g = &s->groups[i];
+			if (g->values[0] <= 0 || g->labels != NULL)
+				continue;
+			if (g->nframes == 0) {
+				reader = i;
+				break;
+			}
+			if (g->conn_reader &&
+			    (reader == SIZE_MAX || g->nframes > s->groups[reader].nframes))
+				reader = i;
+		}
+	}
+	if (reader != SIZE_MAX) {
+		struct group *g = &s->groups[reader];
+		g->values[0]--;
+		s->totals[0]--;
+		s->self_values[0]++;
+		if (g->values[0] == 0) {
+			s->self_groups++;
+			memmove(g, g + 1, (s->ngroups - reader - 1) * sizeof(*g));
+			s->ngroups--;
+		} else {
+			/* it may sort lower now: move it down to its place */
+			primary_for_sort = s->primary;
+			while (reader + 1 < s->ngroups && cmp_groups(g, g + 1) > 0) {
+				struct group t = g[0];
+				g[0] = g[1];
+				g[1] = t;
+				g++;
+				reader++;
+			}
+		}
+	}
+	index_groups(s);
+}
+
+size_t
+snapshot_text_size(const struct snapshot *s)
+{
+	/* "N @ 0x... 0x...\n", then "#\t0xADDR\tfunction+0xOFF\tfile:line\n"
+	 * per frame (tabwriter pads the columns a little more) */
+	size_t n = 40;
+
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct group *g = &s->groups[i];
+		n += 16 + (size_t)g->nframes * 13;
+		for (uint32_t f = 0; f < g->nframes; f++)
+			n += 32 + strlen(g->frames[f].function) + strlen(g->frames[f].file);
+		if (g->labels != NULL)
+			n += 12 + strlen(g->labels->text);
+	}
+	return n;
 }
 
 bool

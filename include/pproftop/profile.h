@@ -72,6 +72,7 @@ struct group {
 	int64_t values[PROF_MAX_VALUES];
 	int64_t nsamples;        /* records/samples/goroutines merged into this group */
 	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */
+	bool conn_reader;        /* net/http's background reader of a connection */
 	struct labelset *labels; /* NULL when no sample had labels */
 	/* debug=2 attributes (zero otherwise) */
 	struct gstate *states;
@@ -120,6 +121,11 @@ struct snapshot {
 	int64_t sampling_period;  /* mutex debug=1 "sampling period", -1 if none */
 	int64_t heap_rate;        /* heap debug=1: MemProfileRate (R/2), -1 if none */
 	bool profiling_disabled;  /* mutex "sampling period=0", or empty block */
+	/* pproftop's own footprint, taken out by snapshot_hide_self: the
+	 * groups serving /debug/pprof requests (and, for goroutines, the
+	 * background reader of the request's connection) */
+	size_t self_groups;                   /* groups removed */
+	int64_t self_values[PROF_MAX_VALUES]; /* their values, also out of totals */
 	/* dump */
 	bool truncated;      /* the dump (or text) was cut off at the server's cap */
 	int64_t ngoroutines; /* goroutines in a dump */
@@ -139,6 +145,21 @@ struct snapshot *snapshot_ref(struct snapshot *s);
 
 /* snapshot_find: the group with this id (the first one), or NULL; O(1). */
 const struct group *snapshot_find(const struct snapshot *s, uint64_t id);
+
+/* snapshot_hide_self: takes pproftop's own footprint out of s, which must
+ * not be shared yet (refs == 1): every group whose stack serves a
+ * /debug/pprof request (the goroutine producing the profile, what the
+ * handler allocated or waited on) is removed, and so, in goroutine
+ * profiles in which a handler was found, is one goroutine of net/http's
+ * background reader (the connection the request came on). Totals drop by
+ * what was removed; self_groups and self_values say how much. Sorting and
+ * the id index stay valid. */
+void snapshot_hide_self(struct snapshot *s);
+
+/* snapshot_text_size: about how many bytes s would take as debug=1 text
+ * (one record line per group, one line per frame), to choose between the
+ * text and the protobuf form without fetching both. */
+size_t snapshot_text_size(const struct snapshot *s);
 
 /* snapshot_memstat: a MemStats value by name; false when absent. */
 bool snapshot_memstat(const struct snapshot *s, const char *name, double *out);

@@ -297,6 +297,46 @@ def pt_groups(p, keys):
     return out
 
 
+def is_pprof_handler(st):
+    return any(f[0].startswith("net/http/pprof.") or f[0] == "runtime/pprof.writeGoroutine"
+               for f in st)
+
+
+def hide_self(exp, n, goroutines):
+    """pproftop leaves its own footprint out (profile.h, snapshot_hide_self):
+    the stacks serving /debug/pprof and, in goroutine profiles where one was
+    found, one goroutine of the request connection's background reader (an
+    empty stack when it has not run yet, else the deepest backgroundRead
+    stack). The same rule, written again from its description, so that the
+    hidden part is checked too: returns (shown, hidden groups, hidden sums)."""
+    shown, hid, groups = {}, [0] * n, 0
+    for st, v in exp.items():
+        if is_pprof_handler(st):
+            groups += 1
+            hid = [a + b for a, b in zip(hid, v)]
+        else:
+            shown[st] = v
+    if groups and goroutines:
+        reader = None
+        if shown.get((), (0,))[0] > 0:
+            reader = ()
+        else:
+            for st, v in shown.items():
+                if v[0] > 0 and st and st[-1][0] == "net/http.(*connReader).backgroundRead" and (
+                        reader is None or len(st) > len(reader)):
+                    reader = st
+        if reader is not None:
+            v = list(shown[reader])
+            v[0] -= 1
+            hid[0] += 1
+            if v[0] == 0 and all(x == 0 for x in v):
+                del shown[reader]
+                groups += 1
+            else:
+                shown[reader] = tuple(v)
+    return shown, groups, hid
+
+
 def fmt_stack(st):
     if not st:
         return "(empty stack)"
@@ -414,6 +454,18 @@ def check_file(binary, path):
                 # here; compare() accepts |difference| < 1 for floats).
                 exp[st] = (c // period, d / period)
             note = " (pprof's x%d period scaling undone)" % period
+
+    exp, hid_groups, hid = hide_self(exp, len(keys), keys == ["count"] and not contention and not cpu
+                                     and name in ("goroutine", "goroutineleak"))
+    ph = p["hidden"]
+    for j, k in enumerate(keys):
+        if ph["totals"][k] != hid[j] and not close(hid[j], ph["totals"][k], hid_groups):
+            return "FAIL hidden %s: expected %s, pproftop %d" % (k, hid[j], ph["totals"][k])
+    if hid_groups and ph["groups"] != hid_groups:
+        return "FAIL hidden groups: expected %d, pproftop %d" % (hid_groups, ph["groups"])
+    if hid_groups:
+        note += " (pproftop's own, not counted: %d groups, %s %s)" % (
+            hid_groups, keys[0], hid[0])
 
     # totals
     want = [0] * len(keys)
