@@ -655,6 +655,11 @@ finish(struct fetch *x, CURLcode rc)
 	res.go_pprof_error = x->go_pprof;
 	res.total_s = x->total_s;
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME, &res.connect_s);
+	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME, &res.pretransfer_s);
+	double dns = 0;
+	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME, &dns);
+	if (res.connect_s > dns)
+		res.handshake_s = res.connect_s - dns;
 
 	unlink_fetch(x);
 	x->delivering = true;

@@ -6,21 +6,75 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/cost.h"
 #include "pproftop/hexdigit.h"
 #include "pproftop/parse.h"
 #include "pproftop/xalloc.h"
 
+#define NONE EP_COUNT
+
+/* What each endpoint is fetched as: { text, protobuf } queries and saved
+ * file names. heap?debug=1 brings the heap's in-use and allocation values
+ * and MemStats in one response, so allocs and memstats are never fetched on
+ * their own (fed_by); their protobuf file names are still read by --open. */
 static const struct ep_info ep_table[EP_COUNT] = {
-	[EP_GOROUTINE] = { "goroutine", "goroutine", "goroutine.pb.gz", "goroutine", false },
-	[EP_HEAP] = { "heap", "heap", "heap.pb.gz", "heap", false },
-	[EP_ALLOCS] = { "allocs", "allocs", "allocs.pb.gz", "allocs", false },
-	[EP_BLOCK] = { "block", "block", "block.pb.gz", "block", false },
-	[EP_MUTEX] = { "mutex", "mutex", "mutex.pb.gz", "mutex", false },
-	[EP_GOROUTINELEAK] = { "goroutineleak", "goroutineleak", "goroutineleak.pb.gz",
-	                       "goroutineleak", true },
-	[EP_MEMSTATS] = { "memstats", "heap?debug=1", "heap-debug1.txt", "heap", false },
-	[EP_INDEX] = { "index", "", "index.html", NULL, false },
-	[EP_DUMP] = { "dump", "goroutine?debug=2", "goroutine-debug2.txt", "goroutine", false },
+	[EP_GOROUTINE] = { "goroutine",
+	                   { "goroutine?debug=1", "goroutine" },
+	                   { "goroutine-debug1.txt", "goroutine.pb.gz" },
+	                   "goroutine",
+	                   false,
+	                   false,
+	                   NONE },
+	[EP_HEAP] = { "heap",
+	              { "heap?debug=1", NULL },
+	              { "heap-debug1.txt", "heap.pb.gz" },
+	              "heap",
+	              false,
+	              false,
+	              NONE },
+	[EP_ALLOCS] = { "allocs",
+	                { NULL, NULL },
+	                { "allocs-debug1.txt", "allocs.pb.gz" },
+	                "allocs",
+	                false,
+	                false,
+	                EP_HEAP },
+	[EP_BLOCK] = { "block",
+	               { "block?debug=1", "block" },
+	               { "block-debug1.txt", "block.pb.gz" },
+	               "block",
+	               false,
+	               true,
+	               NONE },
+	[EP_MUTEX] = { "mutex",
+	               { "mutex?debug=1", "mutex" },
+	               { "mutex-debug1.txt", "mutex.pb.gz" },
+	               "mutex",
+	               false,
+	               true,
+	               NONE },
+	[EP_GOROUTINELEAK] = { "goroutineleak",
+	                       { "goroutineleak?debug=1", "goroutineleak" },
+	                       { "goroutineleak-debug1.txt", "goroutineleak.pb.gz" },
+	                       "goroutineleak",
+	                       true,
+	                       false,
+	                       NONE },
+	[EP_MEMSTATS] = { "memstats",
+	                  { NULL, NULL },
+	                  { NULL, NULL },
+	                  "heap",
+	                  false,
+	                  false,
+	                  EP_HEAP },
+	[EP_INDEX] = { "index", { "", NULL }, { "index.html", NULL }, NULL, false, false, NONE },
+	[EP_DUMP] = { "dump",
+	              { "goroutine?debug=2", NULL },
+	              { "goroutine-debug2.txt", NULL },
+	              "goroutine",
+	              false,
+	              false,
+	              NONE },
 };
 
 const struct ep_info *
@@ -36,10 +90,14 @@ model_init(struct model *m)
 	m->evict_after = 30;
 	m->window = HISTORY_WINDOW_DEFAULT;
 	m->rate_window = MODEL_RATE_WINDOW;
+	m->rtt_s = -1;
 	for (int e = 0; e < EP_COUNT; e++) {
 		history_init(&m->ep[e].hist, m->evict_after);
 		m->ep[e].missing = ep_table[e].needs_index; /* until the index lists it */
 		m->ep[e].gc_pt = -1;
+		m->ep[e].service_s = -1;
+		m->ep[e].form = m->ep[e].want =
+		    ep_table[e].query[FORM_TEXT] != NULL ? FORM_TEXT : FORM_PROTO;
 	}
 	/* the panes and the JSON show verdicts for these two */
 	history_set_judged(&m->ep[EP_GOROUTINE].hist, true);
@@ -365,7 +423,8 @@ model_memstat_rate(const struct model *m, const char *name, double *per_sec, dou
 static void
 ingest_index(struct model *m, const unsigned char *body, size_t len)
 {
-	m->nindex = model_index_parse((const char *)body, len, m->index_names, 32);
+	m->nindex =
+	    model_index_counts((const char *)body, len, m->index_names, m->index_counts, 32);
 	if (m->nindex == 0)
 		return;
 	for (int e = 0; e < EP_COUNT; e++) {
@@ -373,10 +432,14 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 		if (p == NULL)
 			continue;
 		bool found = false;
+		int64_t count = -1;
 		for (size_t i = 0; i < m->nindex; i++)
-			if (strcmp(m->index_names[i], p) == 0)
+			if (strcmp(m->index_names[i], p) == 0) {
 				found = true;
+				count = m->index_counts[i];
+			}
 		m->ep[e].missing = !found;
+		m->ep[e].no_records = ep_table[e].needs_records && found && count == 0;
 	}
 }
 
@@ -407,51 +470,46 @@ model_restarted(struct model *m, double now)
 	}
 }
 
-int
-model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
-             double latency)
+/* Parses body as profile name for e; NULL with ep->err set on failure. A
+ * profile cut short is not comparable (its totals would drop and look like
+ * a restart); only the dump is legitimately cut. */
+static struct snapshot *
+parse_body(struct endpoint *ep, enum ep_id e, const char *name, const unsigned char *body,
+           size_t len)
 {
-	struct endpoint *ep = &m->ep[e];
-	const struct ep_info *info = &ep_table[e];
-
-	ep->latency = latency;
-	ep->bytes = len;
-	if (e == EP_INDEX) {
-		ingest_index(m, body, len);
-		free(ep->raw);
-		ep->raw = body;
-		ep->rawlen = len;
-		ep->err[0] = '\0';
-		ep->nerr = 0;
-		ep->last_ok = now;
-		ep->polls++;
-		return 0;
-	}
-
 	struct snapshot *s = NULL;
 	struct parse_err pe;
-	int rc = profile_parse(body, len, info->profile, &s, &pe);
+	int rc = profile_parse(body, len, name, &s, &pe);
+
 	if (rc == 0 && s->truncated && e != EP_DUMP) {
-		/* a profile cut short is not comparable (its totals would drop
-		 * and look like a restart); only the dump is legitimately cut */
 		snapshot_free(s);
 		rc = parse_err_set(&pe, 0, len, "the response was cut off");
 	}
 	if (rc != 0) {
 		char msg[300];
-		parse_err_format(&pe, info->name, msg, sizeof(msg));
+		parse_err_format(&pe, ep_table[e].name, msg, sizeof(msg));
 		snprintf(ep->err, sizeof(ep->err), "bad response: %s", msg);
 		ep->nerr++;
-		free(body);
-		return -1;
+		return NULL;
 	}
-	free(ep->raw);
-	ep->raw = body;
-	ep->rawlen = len;
+	return s;
+}
+
+/* s (taken) is e's newest data: pproftop's own footprint out, then diffs,
+ * points, meters. */
+static void
+ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *s, double now, double latency)
+{
+	struct endpoint *ep = &m->ep[e];
+
+	snapshot_hide_self(s);
+	ep->self_groups = s->self_groups;
+	ep->self_count = s->self_values[s->primary];
 	ep->err[0] = '\0';
 	ep->nerr = 0;
 	ep->last_ok = now;
 	ep->polls++;
+	ep->form = s->format == FMT_PROTO ? FORM_PROTO : FORM_TEXT;
 
 	snapshot_free(ep->prev);
 	ep->prev = ep->cur;
@@ -492,7 +550,105 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 	update_meters(m, e, s);
 	if (e == EP_GOROUTINE || e == EP_HEAP)
 		links_update(m);
+}
+
+/* An endpoint brought by another one's fetch (allocs and memstats with
+ * heap?debug=1): same latency, no body of its own. */
+static void
+ingest_fed(struct model *m, enum ep_id e, struct snapshot *s, double now, double latency,
+           size_t len)
+{
+	struct endpoint *ep = &m->ep[e];
+
+	ep->latency = latency;
+	ep->bytes = len;
+	ep->text_bytes = len;
+	free(ep->raw);
+	ep->raw = NULL;
+	ep->rawlen = 0;
+	ingest_snapshot(m, e, s, now, latency);
+}
+
+int
+model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
+             double latency)
+{
+	struct endpoint *ep = &m->ep[e];
+	const struct ep_info *info = &ep_table[e];
+
+	ep->latency = latency;
+	ep->bytes = len;
+	if (e == EP_INDEX) {
+		ingest_index(m, body, len);
+		free(ep->raw);
+		ep->raw = body;
+		ep->rawlen = len;
+		ep->err[0] = '\0';
+		ep->nerr = 0;
+		ep->last_ok = now;
+		ep->polls++;
+		return 0;
+	}
+
+	struct snapshot *s = parse_body(ep, e, info->profile, body, len);
+	if (s == NULL) {
+		free(body);
+		return -1;
+	}
+	/* heap?debug=1 is also the allocs profile and MemStats: MemStats
+	 * first, which tells the heap's GC cycle */
+	struct snapshot *allocs = NULL;
+	if (e == EP_HEAP && s->format == FMT_TEXT && s->nmemstats > 0) {
+		allocs = parse_body(&m->ep[EP_ALLOCS], EP_ALLOCS, "allocs", body, len);
+		snapshot_hide_self(s);
+		ingest_fed(m, EP_MEMSTATS, snapshot_ref(s), now, latency, len);
+	}
+	ep->text_bytes = s->format == FMT_PROTO ? snapshot_text_size(s) : len;
+	ep->want =
+	    cost_choose(info, s->format == FMT_PROTO ? FORM_PROTO : FORM_TEXT, ep->text_bytes);
+	free(ep->raw);
+	ep->raw = body;
+	ep->rawlen = len;
+	ingest_snapshot(m, e, s, now, latency);
+	if (allocs != NULL)
+		ingest_fed(m, EP_ALLOCS, allocs, now, latency, len);
 	return 0;
+}
+
+int
+model_ingest_timed(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
+                   double total_s, double pretransfer_s, double handshake_s)
+{
+	m->ep[e].service_s = cost_service_s(total_s, pretransfer_s, handshake_s, &m->rtt_s);
+	return model_ingest(m, e, body, len, now, total_s);
+}
+
+const char *
+model_query(const struct model *m, enum ep_id e)
+{
+	const char *q = ep_table[e].query[m->ep[e].want];
+
+	return q != NULL ? q : ep_table[e].query[FORM_TEXT];
+}
+
+bool
+model_self_rate(const struct model *m, double *self, double *all, double *over)
+{
+	const struct endpoint *ep = &m->ep[EP_ALLOCS];
+	double t0, gc, tall;
+	const struct snapshot *an = rate_anchor(ep, &t0, &gc);
+
+	if (an == NULL || ep->pt == NULL || ep->t_pt <= t0)
+		return false;
+	int v = snapshot_value_index(ep->pt, "alloc_bytes");
+	if (v < 0 || snapshot_value_index(an, "alloc_bytes") != v ||
+	    ep->pt->self_values[v] < an->self_values[v])
+		return false;
+	*over = ep->t_pt - t0;
+	*self = (double)(ep->pt->self_values[v] - an->self_values[v]) / *over;
+	if (!model_memstat_rate(m, "TotalAlloc", all, &tall))
+		*all = -1;
+	return true;
 }
 
 void
@@ -546,6 +702,37 @@ unescape_name(const char *s, size_t n, char *out, size_t outlen)
 size_t
 model_index_parse(const char *html, size_t len, char (*names)[64], size_t max)
 {
+	return model_index_counts(html, len, names, NULL, max);
+}
+
+/* The count of the row whose link starts at q: "<td>N</td>" right before
+ * "<td><a href='" (the index has shown it so since Go 1.8). */
+static int64_t
+index_count_before(const char *html, const char *q)
+{
+	static const char tail[] = "</td>";
+	const char *e = q;
+	int64_t v = 0, mul = 1;
+
+	if ((size_t)(e - html) < sizeof(tail) - 1 ||
+	    memcmp(e - (sizeof(tail) - 1), tail, sizeof(tail) - 1) != 0)
+		return -1;
+	e -= sizeof(tail) - 1;
+	const char *d = e;
+	while (d > html && d[-1] >= '0' && d[-1] <= '9' && e - d < 18)
+		d--;
+	if (d == e || (size_t)(d - html) < 4 || memcmp(d - 4, "<td>", 4) != 0)
+		return -1;
+	for (const char *x = e; x > d; x--) {
+		v += (x[-1] - '0') * mul;
+		mul *= 10;
+	}
+	return v;
+}
+
+size_t
+model_index_counts(const char *html, size_t len, char (*names)[64], int64_t *counts, size_t max)
+{
 	static const char pre[] = "<td><a href='";
 	static const char *const skip[] = { "cmdline", "profile", "symbol", "trace" };
 	size_t n = 0;
@@ -560,6 +747,7 @@ model_index_parse(const char *html, size_t len, char (*names)[64], size_t max)
 			}
 		if (q == NULL)
 			break;
+		int64_t count = index_count_before(html, q);
 		q += sizeof(pre) - 1;
 		const char *e = q;
 		while (e < end && *e != '\'' && *e != '?')
@@ -576,8 +764,11 @@ model_index_parse(const char *html, size_t len, char (*names)[64], size_t max)
 		for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
 			if (strcmp(name, skip[i]) == 0)
 				skipped = true;
-		if (!skipped)
-			memcpy(names[n++], name, sizeof(name));
+		if (skipped)
+			continue;
+		if (counts != NULL)
+			counts[n] = count;
+		memcpy(names[n++], name, sizeof(name));
 	}
 	return n;
 }

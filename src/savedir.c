@@ -83,10 +83,13 @@ remove_tree(const char *dir)
 	char path[4096];
 	static const char *const extra[] = { "report.txt", "meta.txt" };
 
-	for (int e = 0; e < EP_COUNT; e++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, ep_info(e)->file);
-		unlink(path);
-	}
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int f = 0; f < FORM_COUNT; f++) {
+			if (ep_info(e)->file[f] == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, ep_info(e)->file[f]);
+			unlink(path);
+		}
 	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, extra[i]);
 		unlink(path);
@@ -115,9 +118,10 @@ savedir_write(const char *parent, const struct model *m, const char *target,
 	int saved = 0;
 	for (int e = 0; e < EP_COUNT; e++) {
 		const struct endpoint *ep = &m->ep[e];
-		if (ep->raw == NULL)
+		if (ep->raw == NULL || ep_info(e)->file[ep->form] == NULL)
 			continue;
-		if (write_file(tmp, ep_info(e)->file, ep->raw, ep->rawlen, err, errlen) != 0)
+		if (write_file(tmp, ep_info(e)->file[ep->form], ep->raw, ep->rawlen, err, errlen) !=
+		    0)
 			goto fail;
 		saved++;
 	}
@@ -204,7 +208,8 @@ load_file(const char *path, struct model *m, char *err, size_t errlen)
 	}
 	snapshot_free(s);
 	int loaded = 0;
-	if (memstats) {
+	if (memstats && e != EP_HEAP) {
+		/* heap text brings MemStats itself (model_ingest) */
 		unsigned char *copy = xmalloc(len + 1);
 		memcpy(copy, body, len);
 		loaded += model_ingest(m, EP_MEMSTATS, copy, len, 1.0, 0) == 0;
@@ -229,19 +234,25 @@ savedir_load(const char *dir, struct model *m, char *err, size_t errlen)
 		return load_file(dir, m, err, errlen);
 	char path[4096], why[512] = "";
 
-	for (int e = 0; e < EP_COUNT; e++) {
-		size_t len;
-		snprintf(path, sizeof(path), "%s/%s", dir, ep_info(e)->file);
-		if (access(path, R_OK) != 0)
-			continue;
-		char *body = readfile(path, (size_t)1 << 30, &len, why, sizeof(why));
-		if (body == NULL)
-			continue;
-		if (model_ingest(m, (enum ep_id)e, (unsigned char *)body, len, 1.0, 0) == 0)
-			loaded++;
-		else
-			snprintf(why, sizeof(why), "%s", m->ep[e].err);
-	}
+	/* each endpoint from its first file there, text before protobuf (a
+	 * snapshot saved before 0.2 has heap.pb.gz, allocs.pb.gz and
+	 * heap-debug1.txt); allocs and memstats come with heap-debug1.txt */
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int f = 0; f < FORM_COUNT && m->ep[e].polls == 0; f++) {
+			size_t len;
+			if (ep_info(e)->file[f] == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, ep_info(e)->file[f]);
+			if (access(path, R_OK) != 0)
+				continue;
+			char *body = readfile(path, (size_t)1 << 30, &len, why, sizeof(why));
+			if (body == NULL)
+				continue;
+			if (model_ingest(m, (enum ep_id)e, (unsigned char *)body, len, 1.0, 0) == 0)
+				loaded++;
+			else
+				snprintf(why, sizeof(why), "%s", m->ep[e].err);
+		}
 	if (loaded == 0)
 		snprintf(err, errlen, "%s: no pprof files found%s%s", dir, why[0] ? ": " : "", why);
 	return loaded;

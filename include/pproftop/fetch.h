@@ -60,6 +60,11 @@ struct fetch_result {
 	size_t len;
 	double total_s;   /* seconds, summed over redirect hops */
 	double connect_s; /* seconds until connected, for the last hop */
+	/* the last hop, from its start: until the request went out */
+	double pretransfer_s;
+	/* the TCP handshake (one round trip), when this fetch connected; 0 on
+	 * a reused connection */
+	double handshake_s;
 	/* One line of plain words, "" on success. Never contains header
 	 * values, URL credentials or the URL itself (hosts and file paths
 	 * may appear). */

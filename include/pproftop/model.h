@@ -33,12 +33,23 @@ enum ep_id {
 	EP_COUNT
 };
 
+/* The forms an endpoint can be fetched in. The debug=1 text costs the
+ * service far less than the protobuf (whose handler makes a gzip writer of
+ * about 1.2 MiB per request) until the text gets big (cost.h). */
+enum ep_form {
+	FORM_TEXT,  /* ?debug=1 (the index page, and the ?debug=2 dump) */
+	FORM_PROTO, /* the gzipped profile.proto */
+	FORM_COUNT
+};
+
 struct ep_info {
-	const char *name;    /* "goroutine", ..., "memstats", "index" */
-	const char *query;   /* path relative to the prefix: "goroutine", "heap?debug=1", "" */
-	const char *file;    /* file name in a saved snapshot: "goroutine.pb.gz", ... */
-	const char *profile; /* profile name given to the parser (NULL: index) */
-	bool needs_index;    /* fetched only once the index lists it */
+	const char *name;              /* "goroutine", ..., "memstats", "index" */
+	const char *query[FORM_COUNT]; /* relative to the prefix; NULL: never fetched so */
+	const char *file[FORM_COUNT];  /* file name in a saved snapshot; NULL: none */
+	const char *profile;           /* profile name given to the parser (NULL: index) */
+	bool needs_index;              /* fetched only once the index lists it */
+	bool needs_records;            /* skipped while the index counts no records */
+	enum ep_id fed_by;             /* EP_COUNT: fetched; else what the fetch of fed_by brings */
 };
 
 /* ep_info: the static table entry for e. */
@@ -59,8 +70,15 @@ struct endpoint {
 	char err[200];                /* last attempt's error, "" when it succeeded */
 	unsigned nerr;                /* consecutive failures */
 	bool missing;                 /* the index says the target does not serve it */
-	bool restarted;               /* the last diff saw counters drop */
-	uint64_t polls;               /* good polls */
+	bool no_records;              /* the index counts no records: not fetched (needs_records) */
+	enum ep_form form;            /* the form of cur and raw */
+	enum ep_form want;            /* the form its next fetch asks for (cost.h) */
+	size_t text_bytes;  /* its text form's size: measured, or estimated from the protobuf */
+	double service_s;   /* service seconds the last fetch cost (estimated; cost.h) */
+	size_t self_groups; /* pproftop's own groups taken out of the last snapshot */
+	int64_t self_count; /* and their primary value (goroutines, bytes, ...) */
+	bool restarted;     /* the last diff saw counters drop */
+	uint64_t polls;     /* good polls */
 	/* Points: what histories and rates are measured on. Continuous
 	 * profiles get one per good poll at the poll's time; heap and allocs
 	 * change only at a GC, so they get one per GC cycle seen (a body
@@ -99,7 +117,9 @@ struct model {
 	unsigned restarts;        /* target restarts seen (a cumulative counter dropped) */
 	double restart_at;        /* poll clock of the last one */
 	char index_names[32][64]; /* profile names from the index page */
+	int64_t index_counts[32]; /* and their record counts; -1 unknown */
 	size_t nindex;
+	double rtt_s;       /* the quickest TCP handshake seen: the network's part of a latency */
 	double window;      /* growth verdict window, seconds (--window) */
 	double rate_window; /* rates are measured over between half of this and all of it */
 	/* goroutine and heap groups that both grow through a shared function
@@ -132,6 +152,24 @@ void model_free(struct model *m);
 int model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
                  double latency);
 
+/* model_ingest_timed: model_ingest for a live fetch, which also records what
+ * it cost the service (cost_service_s) from libcurl's times: total_s,
+ * pretransfer_s (until the request went out) and handshake_s (the TCP
+ * handshake, when the fetch connected). */
+int model_ingest_timed(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
+                       double total_s, double pretransfer_s, double handshake_s);
+
+/* model_query: what the next fetch of e asks for, relative to the prefix:
+ * the form cost.h chose. */
+const char *model_query(const struct model *m, enum ep_id e);
+
+/* model_self_rate: bytes per second that serving /debug/pprof requests
+ * (pproftop's, mostly) allocated in the service, from the pprof handler's
+ * own stacks in the allocs profile over the rate window (*over seconds),
+ * and the service's whole allocation rate (MemStats TotalAlloc) in *all.
+ * False until two GC cycles are known. */
+bool model_self_rate(const struct model *m, double *self, double *all, double *over);
+
 /* model_fail: a failed fetch of e (err: one line, copied). */
 void model_fail(struct model *m, enum ep_id e, const char *err, double now, double latency);
 
@@ -158,6 +196,12 @@ int64_t model_leaked(const struct model *m, uint64_t id);
  * page (rows minus cmdline, profile, symbol, trace), at most max names of
  * at most namelen-1 bytes. Returns how many. Pure; exposed for tests. */
 size_t model_index_parse(const char *html, size_t len, char (*names)[64], size_t max);
+
+/* model_index_counts: model_index_parse, also filling counts[i] with the
+ * record count the page shows in front of names[i] (-1 when it shows
+ * none). */
+size_t model_index_counts(const char *html, size_t len, char (*names)[64], int64_t *counts,
+                          size_t max);
 
 /* A frozen or live view of the model for the panes. */
 struct view_ep {

@@ -177,7 +177,16 @@ test_ingest_goroutine_pair(void **state)
 	assert_false(ep->has_dw); /* a rate needs two points */
 	assert_true(ep->has_dbase);
 	assert_int_equal(ep->dbase.total_delta[0], 0);
-	assert_int_equal(ep->cur->totals[0], 143);
+	/* 143 goroutines in the file; the one serving the request that
+	 * captured it and its connection's background reader are not the
+	 * service's */
+	assert_int_equal(ep->cur->totals[0], 141);
+	assert_int_equal(ep->self_groups, 2);
+	assert_int_equal(ep->self_count, 2);
+	assert_int_equal(ep->cur->self_values[0], 2);
+	assert_null(tu_group_by_label(ep->cur, "net/http/pprof.handler.ServeHTTP"));
+	assert_int_equal(ep->form, FORM_PROTO);
+	assert_int_equal(ep->want, FORM_TEXT); /* its text would be small */
 	assert_int_equal(ep->polls, 1);
 	assert_string_equal(ep->err, "");
 	assert_true(ep->last_ok == 10.0);
@@ -187,7 +196,7 @@ test_ingest_goroutine_pair(void **state)
 	assert_int_equal(ep->rawlen, ep->bytes);
 	assert_int_equal(ep->raw[0], 0x1f);
 	assert_true(m.meter_known[METER_GOROUTINES]);
-	assert_true(m.meter_now[METER_GOROUTINES] == 143);
+	assert_true(m.meter_now[METER_GOROUTINES] == 141); /* as the rows add up */
 	const struct snapshot *first = ep->cur;
 
 	/* Different processes (1.21, 1.22): of 28 and 27 normalized stacks, 6
@@ -202,16 +211,17 @@ test_ingest_goroutine_pair(void **state)
 	assert_true(ep->d.dt == 2.0); /* the poll clock, not the profiles' times */
 	assert_false(ep->d.restarted);
 	assert_false(ep->restarted);
-	assert_int_equal(ep->cur->ngroups, 27);
-	assert_int_equal(ep->prev->ngroups, 28);
-	assert_int_equal(ep->d.nnew, 21);
-	assert_int_equal(ep->d.ngone, 22);
-	assert_int_equal(ep->d.nrows, 27 + 22);
+	/* 27 and 28 stacks less pproftop's request and reader in each */
+	assert_int_equal(ep->cur->ngroups, 25);
+	assert_int_equal(ep->prev->ngroups, 26);
+	assert_int_equal(ep->d.nnew, 19);
+	assert_int_equal(ep->d.ngone, 20);
+	assert_int_equal(ep->d.nrows, 25 + 20);
 	assert_int_equal(ep->d.total_delta[0], 1);
 	/* the baseline is still the first poll */
 	assert_ptr_equal(ep->base, first);
 	assert_true(ep->has_dbase);
-	assert_int_equal(ep->dbase.nnew, 21);
+	assert_int_equal(ep->dbase.nnew, 19);
 	assert_true(ep->dbase.dt == 2.0);
 	/* a group present in both */
 	const struct group *g = tu_group_by_label(ep->cur, "main.waitGeneric[...]");
@@ -226,7 +236,7 @@ test_ingest_goroutine_pair(void **state)
 	/* the goroutine meter series */
 	double mv[HISTORY_LEN];
 	assert_int_equal(series_get(&m.meter[METER_GOROUTINES], mv, HISTORY_LEN), 2);
-	assert_true(mv[0] == 143 && mv[1] == 144);
+	assert_true(mv[0] == 141 && mv[1] == 142);
 	assert_int_equal(ep->polls, 2);
 	/* the rate window: the second point against the first */
 	assert_true(ep->has_dw);
@@ -454,6 +464,64 @@ test_index_ingest(void **state)
 	model_free(&m);
 }
 
+/* The counts in front of each name: block and mutex are skipped while they
+ * have no records (the service has not enabled them), and fetched again
+ * once the index counts some. */
+static void
+test_index_counts(void **state)
+{
+	(void)state;
+	struct model m;
+	char names[32][64];
+	int64_t counts[32];
+	size_t len;
+	char *html = tu_read("go1.27/index.html", &len);
+
+	/* the real page of Go 1.27: allocs 16, block 3, example.com/openfiles 3,
+	 * goroutine 145, goroutineleak 0, heap 16, mutex 8, threadcreate 9 */
+	size_t n = model_index_counts(html, len, names, counts, 32);
+	static const char *const want[] = { "allocs",    "block",         "example.com/openfiles",
+		                            "goroutine", "goroutineleak", "heap",
+		                            "mutex",     "threadcreate" };
+	static const int64_t wantc[] = { 16, 3, 3, 145, 0, 16, 8, 9 };
+	assert_int_equal(n, 8);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(names[i], want[i]);
+		assert_int_equal(counts[i], wantc[i]);
+	}
+	free(html);
+	model_init(&m);
+	assert_int_equal(ingest(&m, EP_INDEX, "go1.27/index.html", 1.0), 0);
+	for (int e = 0; e < EP_COUNT; e++)
+		assert_false(m.ep[e].no_records); /* a leak count of 0 is news, not "off" */
+	/* Debian's Prometheus 2.42 (Go 1.19): profiling not enabled */
+	unsigned char *b =
+	    body_str("<tr><td>23</td><td><a href='allocs?debug=1'>allocs</a></td></tr>\n"
+	             "<tr><td>0</td><td><a href='block?debug=1'>block</a></td></tr>\n"
+	             "<tr><td>24</td><td><a href='goroutine?debug=1'>goroutine</a>"
+	             "</td></tr>\n"
+	             "<tr><td>23</td><td><a href='heap?debug=1'>heap</a></td></tr>\n"
+	             "<tr><td>0</td><td><a href='mutex?debug=1'>mutex</a></td></tr>\n",
+	             &len);
+	assert_int_equal(model_ingest(&m, EP_INDEX, b, len, 2.0, 0), 0);
+	assert_true(m.ep[EP_BLOCK].no_records && m.ep[EP_MUTEX].no_records);
+	assert_false(m.ep[EP_BLOCK].missing);
+	assert_false(m.ep[EP_GOROUTINE].no_records || m.ep[EP_HEAP].no_records);
+	/* the service enabled the block profile: fetched again */
+	b = body_str("<tr><td>5</td><td><a href='block?debug=1'>block</a></td></tr>"
+	             "<tr><td>0</td><td><a href='mutex?debug=1'>mutex</a></td></tr>",
+	             &len);
+	assert_int_equal(model_ingest(&m, EP_INDEX, b, len, 3.0, 0), 0);
+	assert_false(m.ep[EP_BLOCK].no_records);
+	assert_true(m.ep[EP_MUTEX].no_records);
+	/* a page without counts (a proxy's rewrite): never skipped for it */
+	b = body_str("<td><a href='block?debug=1'>b</a></td><td><a href='mutex?debug=1'>m</a></td>",
+	             &len);
+	assert_int_equal(model_ingest(&m, EP_INDEX, b, len, 4.0, 0), 0);
+	assert_false(m.ep[EP_BLOCK].no_records || m.ep[EP_MUTEX].no_records);
+	model_free(&m);
+}
+
 static void
 test_view_freeze(void **state)
 {
@@ -480,8 +548,8 @@ test_view_freeze(void **state)
 	assert_ptr_equal(fcur, m.ep[EP_GOROUTINE].cur); /* shared, not copied */
 	/* the model's cur and newest point, the view's cur and point */
 	assert_int_equal(fcur->refs, 4);
-	assert_int_equal(fcur->totals[0], 131);
-	assert_int_equal(fprev->totals[0], 131);
+	assert_int_equal(fcur->totals[0], 129); /* 131 less pproftop's 2 */
+	assert_int_equal(fprev->totals[0], 129);
 	assert_non_null(v.ep[EP_GOROUTINE].d);
 	assert_ptr_equal(v.ep[EP_GOROUTINE].d->now, fcur);
 	size_t frows = v.ep[EP_GOROUTINE].d->nrows;
@@ -498,15 +566,15 @@ test_view_freeze(void **state)
 	assert_int_equal(ingest(&m, EP_GOROUTINE, "go1.22/goroutine.pb.gz", 4.0), 0);
 	model_set_baseline(&m);
 	assert_int_equal(ingest(&m, EP_MEMSTATS, "go1.27/heap-debug1.txt", 4.0), 0);
-	assert_int_equal(m.ep[EP_GOROUTINE].cur->totals[0], 144);
+	assert_int_equal(m.ep[EP_GOROUTINE].cur->totals[0], 142); /* 144 less pproftop's 2 */
 
 	/* the frozen view still shows the old numbers (ASan: still alive) */
 	assert_ptr_equal(v.ep[EP_GOROUTINE].cur, fcur);
 	assert_int_equal(fcur->refs, 2); /* the model let go of it: the view's cur and point */
-	assert_int_equal(v.ep[EP_GOROUTINE].cur->totals[0], 131);
-	assert_int_equal(v.ep[EP_GOROUTINE].prev->totals[0], 131);
+	assert_int_equal(v.ep[EP_GOROUTINE].cur->totals[0], 129);
+	assert_int_equal(v.ep[EP_GOROUTINE].prev->totals[0], 129);
 	assert_int_equal(v.ep[EP_GOROUTINE].d->nrows, frows);
-	assert_int_equal(v.ep[EP_GOROUTINE].dbase->now->totals[0], 131);
+	assert_int_equal(v.ep[EP_GOROUTINE].dbase->now->totals[0], 129);
 	assert_int_equal(snapshot_find(fcur, gid)->values[0], 102);
 	assert_int_equal(history_get(v.ep[EP_GOROUTINE].hist, gid, h, HISTORY_LEN), 2);
 	assert_true(h[1] == 102);
@@ -515,7 +583,7 @@ test_view_freeze(void **state)
 	assert_true(view_meter(&v, METER_HEAP_ALLOC)->v[0] == 110628096);
 	/* while the live view follows the model */
 	view_live(&live, &m);
-	assert_int_equal(live.ep[EP_GOROUTINE].cur->totals[0], 144);
+	assert_int_equal(live.ep[EP_GOROUTINE].cur->totals[0], 142);
 	assert_int_equal(view_meter(&live, METER_GOROUTINES)->n, 4);
 	assert_int_equal(view_meter(&live, METER_HEAP_ALLOC)->n, 2);
 	/* the model's history went on independently */
@@ -530,7 +598,7 @@ test_view_freeze(void **state)
 	view_freeze(&v, &m);
 	const struct snapshot *keep = v.ep[EP_GOROUTINE].cur;
 	model_free(&m);
-	assert_int_equal(keep->totals[0], 144);
+	assert_int_equal(keep->totals[0], 142);
 	/* the view's cur, base (the baseline set above) and newest point */
 	assert_int_equal(keep->refs, 3);
 	view_release(&v);
@@ -559,8 +627,9 @@ test_many_polls(void **state)
 	struct endpoint *ep = &m.ep[EP_GOROUTINE];
 	assert_int_equal(ep->polls, 200);
 	assert_int_equal(ep->cur->refs, 2); /* cur and the newest point */
-	/* 28 + 27 stacks, 6 shared: 49 groups tracked, none evicted */
-	assert_int_equal(ep->hist.n, 49);
+	/* 26 + 25 stacks shown (each file's request and its connection's
+	 * reader are pproftop's), 6 shared: 45 groups tracked, none evicted */
+	assert_int_equal(ep->hist.n, 45);
 	assert_int_equal(m.meter[METER_GOROUTINES].n, HISTORY_LEN);
 	/* the 1.21-only groups alternate value and 0 */
 	int64_t h[HISTORY_LEN];
@@ -578,13 +647,28 @@ test_ep_table(void **state)
 {
 	(void)state;
 	assert_string_equal(ep_info(EP_GOROUTINE)->name, "goroutine");
-	assert_string_equal(ep_info(EP_MEMSTATS)->query, "heap?debug=1");
+	/* one request brings heap, allocs and MemStats */
+	assert_string_equal(ep_info(EP_HEAP)->query[FORM_TEXT], "heap?debug=1");
+	assert_null(ep_info(EP_HEAP)->query[FORM_PROTO]);
+	assert_int_equal(ep_info(EP_ALLOCS)->fed_by, EP_HEAP);
+	assert_int_equal(ep_info(EP_MEMSTATS)->fed_by, EP_HEAP);
+	assert_null(ep_info(EP_ALLOCS)->query[FORM_TEXT]);
+	assert_null(ep_info(EP_MEMSTATS)->query[FORM_PROTO]);
 	assert_string_equal(ep_info(EP_MEMSTATS)->profile, "heap");
-	assert_string_equal(ep_info(EP_MEMSTATS)->file, "heap-debug1.txt");
+	assert_string_equal(ep_info(EP_HEAP)->file[FORM_TEXT], "heap-debug1.txt");
+	assert_string_equal(ep_info(EP_GOROUTINE)->query[FORM_TEXT], "goroutine?debug=1");
+	assert_string_equal(ep_info(EP_GOROUTINE)->query[FORM_PROTO], "goroutine");
+	assert_true(ep_info(EP_BLOCK)->needs_records && ep_info(EP_MUTEX)->needs_records);
+	assert_false(ep_info(EP_GOROUTINE)->needs_records);
 	assert_null(ep_info(EP_INDEX)->profile);
-	assert_string_equal(ep_info(EP_INDEX)->query, "");
-	for (int e = 0; e < EP_COUNT; e++)
-		assert_non_null(ep_info((enum ep_id)e)->file);
+	assert_string_equal(ep_info(EP_INDEX)->query[FORM_TEXT], "");
+	for (int e = 0; e < EP_COUNT; e++) {
+		const struct ep_info *in = ep_info((enum ep_id)e);
+		/* whatever is fetched can be saved */
+		for (int f = 0; f < FORM_COUNT; f++)
+			if (in->query[f] != NULL)
+				assert_non_null(in->file[f]);
+	}
 	struct model m;
 	model_init(&m);
 	assert_int_equal(m.evict_after, 30);
@@ -625,16 +709,20 @@ test_ids_across_formats(void **state)
 }
 
 
-/* One poll as the scheduler orders it: MemStats, then heap. */
+/* One poll's heap?debug=1: heap, allocs and MemStats of one GC cycle. */
 static void
 heap_poll(struct model *m, double now, int64_t grow, int numgc, double last_gc_s,
           int64_t total_alloc)
 {
 	size_t len;
 	unsigned char *b = tu_heap_text(grow, grow * 3, numgc, last_gc_s, total_alloc, &len);
-	assert_int_equal(model_ingest(m, EP_MEMSTATS, b, len, now, 0.01), 0);
-	b = tu_heap_text(grow, grow * 3, numgc, last_gc_s, total_alloc, &len);
 	assert_int_equal(model_ingest(m, EP_HEAP, b, len, now, 0.01), 0);
+	/* the same snapshot is MemStats; allocs is its own, by allocation */
+	assert_ptr_equal(m->ep[EP_MEMSTATS].cur, m->ep[EP_HEAP].cur);
+	assert_non_null(m->ep[EP_ALLOCS].cur);
+	assert_int_equal(m->ep[EP_ALLOCS].cur->kind, PROF_ALLOCS);
+	assert_true(m->ep[EP_ALLOCS].t_cur == now && m->ep[EP_MEMSTATS].t_cur == now);
+	assert_null(m->ep[EP_ALLOCS].raw); /* saved once, as heap-debug1.txt */
 }
 
 /* Heap data changes only at a GC: one point per cycle at the cycle's time
@@ -685,12 +773,11 @@ test_heap_gc_cycles(void **state)
 	assert_int_equal(history_points(&ep->hist, g->id, t, v, HISTORY_LEN), 2);
 	assert_true(t[0] == 99.5 && fabs(t[1] - 102.7) < 1e-9);
 	assert_true(v[0] == 1 << 20 && v[1] == 4 << 20);
-	/* MemStats read before the cycle (NumGC unchanged) but a new heap
-	 * profile: the cycle happened in between; its time is the poll's */
+	/* a new heap profile whose MemStats do not know its cycle yet (NumGC
+	 * unchanged): the cycle happened, but when is not known: the poll's
+	 * time */
 	size_t len;
-	unsigned char *b = tu_heap_text(5 << 20, 15 << 20, 11, 102.7, 70 << 20, &len);
-	assert_int_equal(model_ingest(&m, EP_MEMSTATS, b, len, 106, 0.01), 0);
-	b = tu_heap_text(5 << 20, 15 << 20, 12, 105.9, 74 << 20, &len);
+	unsigned char *b = tu_heap_text(5 << 20, 15 << 20, 11, 102.7, 74 << 20, &len);
 	assert_int_equal(model_ingest(&m, EP_HEAP, b, len, 106, 0.01), 0);
 	assert_int_equal(ep->npoints, 3);
 	assert_true(ep->t_pt == 106);
@@ -851,6 +938,7 @@ main(void)
 		cmocka_unit_test(test_memstats_meters),
 		cmocka_unit_test(test_baseline_and_restart),
 		cmocka_unit_test(test_index_ingest),
+		cmocka_unit_test(test_index_counts),
 		cmocka_unit_test(test_view_freeze),
 		cmocka_unit_test(test_many_polls),
 		cmocka_unit_test(test_ep_table),

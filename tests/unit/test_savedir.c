@@ -77,7 +77,7 @@ writes_bodies_and_modes(void **state)
 	(void)state;
 	model_init(&m);
 	feed(&m, EP_GOROUTINE, "go1.21/goroutine.pb.gz");
-	feed(&m, EP_MEMSTATS, "go1.21/heap-debug1.txt");
+	feed(&m, EP_HEAP, "go1.21/heap-debug1.txt"); /* also allocs and MemStats */
 	char parent[300];
 	snprintf(parent, sizeof(parent), "%s/snaps/deeper", tmp);
 	assert_int_equal(savedir_write(parent, &m, "http://h:1/debug/pprof", report, "x", path,
@@ -103,8 +103,11 @@ writes_bodies_and_modes(void **state)
 	free(copy);
 	assert_int_equal(stat(f, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	/* goroutine, memstats, report, meta: nothing else (no temp files) */
+	/* goroutine, heap (once: allocs and MemStats came in it), report,
+	 * meta: nothing else (no temp files) */
 	assert_int_equal(count_entries(path), 4);
+	snprintf(f, sizeof(f), "%s/heap-debug1.txt", path);
+	assert_int_equal(stat(f, &st), 0);
 	assert_int_equal(count_entries(parent), 1);
 	snprintf(f, sizeof(f), "%s/meta.txt", path);
 	fp = fopen(f, "r");
@@ -119,6 +122,10 @@ writes_bodies_and_modes(void **state)
 	assert_int_equal(savedir_load(path, &m2, err, sizeof(err)), 2);
 	assert_int_equal(m2.ep[EP_GOROUTINE].cur->totals[0], m.ep[EP_GOROUTINE].cur->totals[0]);
 	assert_true(m2.meter_known[METER_HEAP_ALLOC]);
+	for (int e = EP_HEAP; e <= EP_ALLOCS; e++)
+		assert_int_equal(m2.ep[e].cur->totals[2], m.ep[e].cur->totals[2]);
+	assert_non_null(m2.ep[EP_MEMSTATS].cur);
+	assert_int_equal(m2.ep[EP_ALLOCS].cur->kind, PROF_ALLOCS);
 	model_free(&m2);
 	model_free(&m);
 }
