@@ -69,6 +69,7 @@ endpoint_states(const struct app *a, struct sched_ep_state *st)
 	for (int e = 0; e < EP_COUNT; e++) {
 		st[e].missing = a->model.ep[e].missing;
 		st[e].fetched = a->model.ep[e].polls > 0;
+		st[e].no_records = a->model.ep[e].no_records;
 	}
 }
 
@@ -92,8 +93,15 @@ arm_poll_timer(struct app *a)
 static void
 poll_done(struct app *a)
 {
+	double self, all, over;
+	char note[300];
+
 	a->inflight = NULL;
 	a->norder = 0;
+	if (a->ui != NULL && model_self_rate(&a->model, &self, &all, &over) &&
+	    sched_alloc_budget(&a->sched, self, all, a->model.ep[EP_ALLOCS].t_pt - over,
+	                       a->model.ep[EP_ALLOCS].t_pt, note, sizeof(note)))
+		set_message(a, note);
 	sched_poll_done(&a->sched, ev_now(a->loop));
 	if (a->ui)
 		ui_model_changed(a->ui);
@@ -211,8 +219,10 @@ on_fetched(struct fetch_result *res, void *ud)
 	if (res->status == FETCH_OK) {
 		size_t len = res->len;
 		unsigned char *body = fetch_result_take_body(res);
-		outcome =
-		    model_ingest(&a->model, e, body, len, now, latency) == 0 ? SCHED_OK : SCHED_BAD;
+		outcome = model_ingest_timed(&a->model, e, body, len, now, latency,
+		                             res->pretransfer_s, res->handshake_s) == 0
+		              ? SCHED_OK
+		              : SCHED_BAD;
 		if (e == EP_DUMP)
 			dump_done(a, outcome == SCHED_OK, len, latency);
 		else if (asked && e == EP_GOROUTINELEAK)
@@ -225,7 +235,8 @@ on_fetched(struct fetch_result *res, void *ud)
 		asked_failed(a, e, asked, res->err);
 	}
 	/* the scheduler's note: an endpoint spaced out or back to every poll */
-	sched_fetched(&a->sched, e, now, latency, outcome, note, sizeof(note));
+	sched_fetched(&a->sched, e, now, outcome == SCHED_OK ? a->model.ep[e].service_s : -1,
+	              outcome, note, sizeof(note));
 	if (note[0] != '\0')
 		set_message(a, note);
 	if (outcome == SCHED_UNREACHABLE) {
@@ -252,14 +263,14 @@ fetch_next(struct app *a)
 		if (a->norder == 0)
 			break;
 		enum ep_id e = a->order[0];
-		snprintf(url, sizeof(url), "%s%s", a->cfg->url, ep_info(e)->query);
+		snprintf(url, sizeof(url), "%s%s", a->cfg->url, model_query(&a->model, e));
 		a->fetch_t0 = ev_now(a->loop);
 		a->inflight = fetch_start(a->fetcher, url, on_fetched, a);
 		if (a->inflight != NULL)
 			return;
 		model_fail(&a->model, e, "could not start the request", a->fetch_t0, 0);
 		asked_failed(a, e, sched_asked(&a->sched, e), "could not start the request");
-		sched_fetched(&a->sched, e, a->fetch_t0, 0, SCHED_BAD, note, sizeof(note));
+		sched_fetched(&a->sched, e, a->fetch_t0, -1, SCHED_BAD, note, sizeof(note));
 	}
 	poll_done(a);
 }
@@ -416,6 +427,9 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		.poll_latency = a->sched.latency,
 		.polling = a->sched.polling,
 		.failures = a->sched.failures,
+		.every = a->sched.every,
+		.stretch = a->sched.stretch,
+		.share = a->sched.cfg.share,
 	};
 	ui_draw(a->ui, &st);
 }
@@ -436,6 +450,9 @@ app_init(struct app *a, const struct app_config *cfg, bool batch)
 		.interval = cfg->interval,
 		.batch = batch,
 		.batch_n = cfg->batch_n,
+		.share = !cfg->budget_set  ? 0
+		         : cfg->budget > 0 ? cfg->budget / 100
+		                           : -1,
 	};
 
 	memset(a, 0, sizeof(*a));

@@ -11,7 +11,7 @@ enum cadence {
 	CAD_EVERY_POLL, /* every poll; live, spaced out while it is slow */
 	CAD_POLLS,      /* every `period` good polls */
 	CAD_SECONDS,    /* every `period` seconds: the poll nearest each mark */
-	CAD_WITH,       /* in exactly the polls that fetch rule.with */
+	CAD_FED,        /* never fetched: another endpoint's fetch brings it */
 	CAD_FIRST_LAST, /* the first and the last poll (batch) */
 	CAD_ON_DEMAND,  /* only when asked for */
 };
@@ -23,9 +23,8 @@ struct cadence_spec {
 
 struct rule {
 	enum ep_id ep;
-	struct cadence_spec live, batch;
 	unsigned retries; /* a failed fetch is retried with each of the next n polls */
-	enum ep_id with;  /* CAD_WITH: the endpoint it goes with (EP_COUNT: none) */
+	struct cadence_spec live, batch;
 };
 
 #define EVERY_POLL                                                                                 \
@@ -33,24 +32,28 @@ struct rule {
 		CAD_EVERY_POLL, 0                                                                  \
 	}
 
+#define FED                                                                                        \
+	{                                                                                          \
+		CAD_FED, 0                                                                         \
+	}
+
 /* The one cadence table, in fetch order within a poll: the index first (it
- * says what exists), then cheapest first, MemStats immediately before the
- * heap profile so both describe the same GC cycle, the leak check (a GC
- * cycle in the target) and the dump (stops the world) last. */
+ * says what exists), then cheapest first (heap?debug=1 also brings allocs
+ * and MemStats, of the same GC cycle), the leak check (a GC cycle in the
+ * target) and the dump (stops the world) last. */
 static const struct rule rules[] = {
 	{ EP_INDEX,
-	  { CAD_POLLS, SCHED_INDEX_EVERY },
-	  { CAD_POLLS, SCHED_INDEX_EVERY },
 	  SCHED_INDEX_RETRIES,
-	  EP_COUNT },
-	{ EP_GOROUTINE, EVERY_POLL, EVERY_POLL, 0, EP_COUNT },
-	{ EP_MEMSTATS, { CAD_WITH, 0 }, { CAD_WITH, 0 }, 0, EP_HEAP },
-	{ EP_HEAP, EVERY_POLL, EVERY_POLL, 0, EP_COUNT },
-	{ EP_ALLOCS, EVERY_POLL, EVERY_POLL, 0, EP_COUNT },
-	{ EP_BLOCK, EVERY_POLL, EVERY_POLL, 0, EP_COUNT },
-	{ EP_MUTEX, EVERY_POLL, EVERY_POLL, 0, EP_COUNT },
-	{ EP_GOROUTINELEAK, { CAD_SECONDS, SCHED_LEAK_EVERY }, { CAD_FIRST_LAST, 0 }, 0, EP_COUNT },
-	{ EP_DUMP, { CAD_ON_DEMAND, 0 }, { CAD_ON_DEMAND, 0 }, 0, EP_COUNT },
+	  { CAD_POLLS, SCHED_INDEX_EVERY },
+	  { CAD_POLLS, SCHED_INDEX_EVERY } },
+	{ EP_GOROUTINE, 0, EVERY_POLL, EVERY_POLL },
+	{ EP_MEMSTATS, 0, FED, FED },
+	{ EP_HEAP, 0, EVERY_POLL, EVERY_POLL },
+	{ EP_ALLOCS, 0, FED, FED },
+	{ EP_BLOCK, 0, EVERY_POLL, EVERY_POLL },
+	{ EP_MUTEX, 0, EVERY_POLL, EVERY_POLL },
+	{ EP_GOROUTINELEAK, 0, { CAD_SECONDS, SCHED_LEAK_EVERY }, { CAD_FIRST_LAST, 0 } },
+	{ EP_DUMP, 0, { CAD_ON_DEMAND, 0 }, { CAD_ON_DEMAND, 0 } },
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
@@ -86,22 +89,11 @@ sched_init(struct sched *s, const struct sched_config *cfg)
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	s->interval = cfg->interval > 0 ? cfg->interval : 2;
-	for (int e = 0; e < EP_COUNT; e++)
+	for (int e = 0; e < EP_COUNT; e++) {
 		s->last[e] = -INFINITY;
+		s->cost[e] = -1;
+	}
 	s->next_at = -INFINITY;
-}
-
-/* The spacing of e's polls: its own, or the slowest of the endpoints that go
- * with it (memstats with heap). */
-static unsigned
-spacing(const struct sched *s, enum ep_id e)
-{
-	unsigned k = s->every[e];
-
-	for (size_t i = 0; i < NRULES; i++)
-		if (rules[i].with == e && s->every[rules[i].ep] > k)
-			k = s->every[rules[i].ep];
-	return k;
 }
 
 /* Whether r's own cadence makes it due in the poll starting now. */
@@ -116,8 +108,10 @@ cadence_due(const struct sched *s, const struct rule *r, double now)
 		return true;
 	switch (c->kind) {
 	case CAD_EVERY_POLL:
-		k = s->cfg.batch ? 1 : spacing(s, r->ep);
-		return k <= 1 || s->seq % k == 0;
+		/* counted from its last fetch, so a new spacing never brings two
+		 * fetches back to back */
+		k = s->cfg.batch ? 1 : s->every[r->ep];
+		return k <= 1 || s->nfetched[r->ep] == 0 || s->seq + 1 - s->fetched_seq[r->ep] >= k;
 	case CAD_POLLS:
 		return s->npolls % (uint64_t)c->period == 0;
 	case CAD_SECONDS:
@@ -125,7 +119,7 @@ cadence_due(const struct sched *s, const struct rule *r, double now)
 		return now - s->last[r->ep] > c->period - s->interval / 2;
 	case CAD_FIRST_LAST:
 		return s->npolls == 0 || s->npolls + 1 >= n;
-	case CAD_WITH:      /* decided in the plan, from its companion */
+	case CAD_FED:       /* brought by another fetch */
 	case CAD_ON_DEMAND: /* only when asked for */
 		break;
 	}
@@ -140,6 +134,7 @@ sched_poll_start(struct sched *s, double now)
 	s->polling = true;
 	s->failed = false;
 	s->poll_t0 = now;
+	s->starts[s->nstarts++ % SCHED_STARTS] = now;
 	s->pos = 0;
 	for (size_t i = 0; i < NRULES; i++) {
 		enum ep_id e = rules[i].ep;
@@ -154,11 +149,9 @@ sched_poll_start(struct sched *s, double now)
 static bool
 planned(const struct sched *s, const struct rule *r, const struct sched_ep_state *states)
 {
-	if (states[r->ep].missing)
+	if (states[r->ep].missing || states[r->ep].no_records)
 		return false;
-	if (s->due[r->ep])
-		return true;
-	return cadence_of(s, r)->kind == CAD_WITH && s->due[r->with] && !states[r->with].missing;
+	return s->due[r->ep];
 }
 
 size_t
@@ -175,35 +168,143 @@ sched_plan(const struct sched *s, const struct sched_ep_state *states, enum ep_i
 	return n;
 }
 
-/* Space out an endpoint whose fetch takes more than SCHED_SLOW_FRACTION of
- * the interval, and say so in msg; bring it back when it is fast again.
- * Returns whether msg was written. */
-static bool
-check_slow(struct sched *s, enum ep_id e, double latency, char *msg, size_t msglen)
+/* The budget's share: of a core, and of the service's allocation rate. */
+static double
+share_of(const struct sched *s)
 {
-	unsigned every = 1;
-	double budget = SCHED_SLOW_FRACTION * s->interval;
+	return s->cfg.share == 0 ? SCHED_CPU_SHARE : s->cfg.share < 0 ? 0 : s->cfg.share;
+}
 
-	if (latency > budget) {
-		double k = latency / budget;
-		every = k >= SCHED_SLOW_MAX_EVERY ? SCHED_SLOW_MAX_EVERY : (unsigned)k + 1;
+/* The polls' spacing in seconds, with the allocation budget's stretch. */
+static double
+spacing_s(const struct sched *s)
+{
+	return s->interval * (s->stretch > 1 ? s->stretch : 1);
+}
+
+/* What a fetch of r costs the service, amortized per poll by its cadence
+ * when that is fixed (the index, the leak check); 0 unknown. */
+static double
+per_poll_fixed(const struct sched *s, const struct rule *r)
+{
+	const struct cadence_spec *c = &r->live;
+
+	if (s->cost[r->ep] < 0)
+		return 0;
+	if (c->kind == CAD_POLLS)
+		return s->cost[r->ep] / c->period;
+	if (c->kind == CAD_SECONDS)
+		return s->cost[r->ep] * spacing_s(s) / c->period;
+	return 0;
+}
+
+/* The spacing k at which need a fetch is at most share a poll. */
+static unsigned
+spacing_for(double need, double share)
+{
+	double q = need <= share ? 1 : share > 0 ? ceil(need / share) : SCHED_SLOW_MAX_EVERY;
+
+	return q >= SCHED_SLOW_MAX_EVERY ? SCHED_SLOW_MAX_EVERY : (unsigned)q;
+}
+
+/* The CPU budget, max-min fair: SCHED_CPU_SHARE of a core over a poll's
+ * spacing is shared by the endpoints fetched every poll after the
+ * fixed-cadence ones took theirs (at most half of it: they are not spaced
+ * out, so they must not starve the rest); the cheapest take what they
+ * need, and whatever each one needs beyond an even share of what is left
+ * is had by fetching it every k-th poll only. Endpoints whose cost is not
+ * known (never fetched, or skipped in the last poll) take nothing. Fills
+ * k[] (1 = every poll). */
+static void
+budget_spacing(const struct sched *s, unsigned *k)
+{
+	double budget = share_of(s) * spacing_s(s), fixed = 0;
+	enum ep_id todo[EP_COUNT];
+	size_t n = 0;
+
+	for (size_t i = 0; i < NRULES; i++) {
+		k[rules[i].ep] = 1;
+		if (rules[i].live.kind != CAD_EVERY_POLL)
+			fixed += per_poll_fixed(s, &rules[i]);
+		else if (s->cost[rules[i].ep] >= 0)
+			todo[n++] = rules[i].ep;
 	}
-	if (every == s->every[e] || (every == 1 && s->every[e] == 0))
-		return false;
-	if (every > 1)
-		snprintf(msg, msglen,
-		         "%s took %.2f s (over %.0f%% of the interval): fetched every %u polls to "
-		         "spare the target",
-		         ep_info(e)->name, latency, SCHED_SLOW_FRACTION * 100, every);
+	double left = budget - (fixed < budget / 2 ? fixed : budget / 2);
+	/* cheapest first (insertion sort: a handful of entries) */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && s->cost[todo[j]] < s->cost[todo[j - 1]]; j--) {
+			enum ep_id t = todo[j];
+			todo[j] = todo[j - 1];
+			todo[j - 1] = t;
+		}
+	if (budget <= 0)
+		return; /* --budget 0: no limit */
+	for (size_t i = 0; i < n; i++) {
+		enum ep_id e = todo[i];
+		double need = s->cost[e], share = (left > 0 ? left : 0) / (double)(n - i);
+		unsigned cur = s->every[e] > 1 ? s->every[e] : 1;
+		/* a dead band: latencies jitter, and a spacing that flips
+		 * every poll helps nobody. Space out further only when the
+		 * current spacing is clearly (25%) over the share; come back
+		 * to the spacing that is clearly (20%) under it. */
+		unsigned want = cur;
+		if (need > share && need / cur > 1.25 * share)
+			want = spacing_for(need, share);
+		else if (need / cur < share)
+			want = spacing_for(need, 0.8 * share);
+		if (want > cur && need / cur <= 1.25 * share)
+			want = cur;
+		k[e] = want;
+		left -= need / want;
+	}
+}
+
+/* Applies the budget; says in msg (when msglen > 0) what changed: every
+ * endpoint whose spacing did, in one line. */
+static void
+check_budget(struct sched *s, char *msg, size_t msglen)
+{
+	unsigned k[EP_COUNT];
+	char text[512];
+	size_t o = 0;
+	bool spaced = false;
+
+	budget_spacing(s, k);
+	text[0] = '\0';
+	for (size_t i = 0; i < NRULES; i++) {
+		enum ep_id e = rules[i].ep;
+		unsigned was = s->every[e] > 0 ? s->every[e] : 1;
+		if (rules[i].live.kind != CAD_EVERY_POLL || k[e] == was)
+			continue;
+		s->every[e] = k[e];
+		if (o >= sizeof(text) || s->cost[e] < 0)
+			continue; /* an endpoint skipped just now is not news */
+		const char *sep = o > 0 ? "; " : "";
+		if (k[e] > 1) {
+			spaced = true;
+			o += (size_t)snprintf(
+			    text + o, sizeof(text) - o,
+			    "%s%s costs the service %.0f ms a fetch: fetched every %u "
+			    "polls (%.1f s)",
+			    sep, ep_info(e)->name, s->cost[e] * 1e3, k[e], k[e] * spacing_s(s));
+		} else {
+			o += (size_t)snprintf(
+			    text + o, sizeof(text) - o,
+			    "%s%s costs the service %.1f ms a fetch: fetched every "
+			    "poll again",
+			    sep, ep_info(e)->name, s->cost[e] * 1e3);
+		}
+	}
+	if (spaced)
+		snprintf(msg, msglen, "to keep pproftop under %.0f%% of a core: %s",
+		         share_of(s) * 100, text);
 	else
-		snprintf(msg, msglen, "%s is fast again: fetched every poll", ep_info(e)->name);
-	s->every[e] = every;
-	return true;
+		msg_set(msg, msglen, text);
 }
 
 void
-sched_fetched(struct sched *s, enum ep_id e, double now, double latency, enum sched_outcome outcome,
-              char *msg, size_t msglen)
+sched_fetched(struct sched *s, enum ep_id e, double now, double service_s,
+              enum sched_outcome outcome, char *msg, size_t msglen)
 {
 	size_t row = row_of(e);
 
@@ -222,22 +323,32 @@ sched_fetched(struct sched *s, enum ep_id e, double now, double latency, enum sc
 		return;
 	}
 	s->last[e] = s->poll_t0;
-	enum cadence kind = cadence_of(s, &rules[row])->kind;
-	if (!s->cfg.batch && (kind == CAD_EVERY_POLL || kind == CAD_WITH)) {
-		char text[256]; /* batch: exactly the polls asked for, never spaced */
-		if (check_slow(s, e, latency, text, sizeof(text)))
-			msg_set(msg, msglen, text);
+	s->fetched_seq[e] = s->seq;
+	s->nfetched[e]++;
+	if (service_s >= 0 && isfinite(service_s)) {
+		/* the least of the last SCHED_COST_FETCHES: a fetch slowed down by
+		 * a busy machine (waiting for a CPU is not work done for us)
+		 * does not space an endpoint out; a real change shows within
+		 * that many fetches */
+		s->costs[e][s->ncosts[e]++ % SCHED_COST_FETCHES] = service_s;
+		size_t n = s->ncosts[e] < SCHED_COST_FETCHES ? s->ncosts[e] : SCHED_COST_FETCHES;
+		s->cost[e] = s->costs[e][0];
+		for (size_t i = 1; i < n; i++)
+			if (s->costs[e][i] < s->cost[e])
+				s->cost[e] = s->costs[e][i];
 	}
+	if (!s->cfg.batch) /* batch: exactly the polls asked for, never spaced */
+		check_budget(s, msg, msglen);
 }
 
 /* Seconds from the end of a poll to the start of the next. */
 static double
 next_delay(const struct sched *s)
 {
-	double next = s->interval;
+	double next = spacing_s(s);
 
 	if (s->failures > 0) {
-		next = ldexp(s->interval, s->failures < 8 ? (int)s->failures : 8);
+		next = ldexp(next, s->failures < 8 ? (int)s->failures : 8);
 		if (next > SCHED_BACKOFF_MAX)
 			next = SCHED_BACKOFF_MAX > s->interval ? SCHED_BACKOFF_MAX : s->interval;
 	}
@@ -258,10 +369,82 @@ sched_poll_done(struct sched *s, double now)
 		s->failures = 0;
 		s->npolls++;
 	}
-	for (int e = 0; e < EP_COUNT; e++)
+	for (int e = 0; e < EP_COUNT; e++) {
 		if (s->asked[e]) /* asked for but not fetched (cut short): next poll */
 			s->wanted[e] = true;
+		/* due but skipped (not served, no records): it costs nothing now */
+		if (!s->failed && s->due[e] && s->fetched_seq[e] != s->seq) {
+			s->cost[e] = -1;
+			s->ncosts[e] = 0;
+		}
+	}
 	s->next_at = now + next_delay(s);
+}
+
+double
+sched_alloc_allowance(double share, double self, double all)
+{
+	double own = all > self ? all - self : 0;
+
+	if (share < 0)
+		return INFINITY;
+	if (share == 0)
+		share = SCHED_ALLOC_SHARE;
+	return share * own > SCHED_ALLOC_FLOOR ? share * own : SCHED_ALLOC_FLOOR;
+}
+
+bool
+sched_alloc_budget(struct sched *s, double self, double all, double from, double to, char *msg,
+                   size_t msglen)
+{
+	double was = s->stretch > 1 ? s->stretch : 1;
+	size_t polls = 0;
+
+	msg_set(msg, msglen, "");
+	if (s->cfg.batch || !(self >= 0) || !isfinite(self) || !(to > from))
+		return false;
+	double own = all > self ? all - self : 0;
+	if (s->cfg.share < 0)
+		return false; /* --budget 0: no limit */
+	double budget = sched_alloc_allowance(s->cfg.share, self, all);
+	/* what one poll allocated: self over the polls that made it (the rate
+	 * lags the spacing by its window, so not the current spacing) */
+	size_t n = s->nstarts < SCHED_STARTS ? s->nstarts : SCHED_STARTS;
+	for (size_t i = 0; i < n; i++)
+		if (s->starts[i] > from && s->starts[i] <= to)
+			polls++;
+	if (polls < 2)
+		return false;
+	double per_poll = self * (to - from) / (double)polls;
+	double want = per_poll / (budget * s->interval);
+	if (want < 1)
+		want = 1;
+	if (want > SCHED_STRETCH_MAX)
+		want = SCHED_STRETCH_MAX;
+	/* a 20% dead band: the sampled allocation rate is noisy */
+	if (fabs(want - was) < 0.2 * was && !(want == 1 && was > 1))
+		return false;
+	if (want == was)
+		return false;
+	s->stretch = want;
+	if (want > 1 && all >= 0)
+		snprintf(
+		    msg, msglen,
+		    "pproftop's requests allocate %.2f MiB/s in the service (it allocates %.2f "
+		    "MiB/s itself): polling every %.1f s to stay under %.2f MiB/s",
+		    self / (1 << 20), own / (1 << 20), s->interval * want, budget / (1 << 20));
+	else if (want > 1)
+		snprintf(
+		    msg, msglen,
+		    "pproftop's requests allocate %.2f MiB/s in the service: polling every %.1f "
+		    "s to stay under %.2f MiB/s",
+		    self / (1 << 20), s->interval * want, budget / (1 << 20));
+	else
+		snprintf(msg, msglen,
+		         "pproftop's requests allocate %.2f MiB/s in the service: back to every "
+		         "%.1f s",
+		         self / (1 << 20), s->interval);
+	return true;
 }
 
 double
@@ -376,6 +559,7 @@ sched_change_interval(struct sched *s, double now, int dir)
 			i++;
 		s->interval = i < n ? interval_steps[i] : interval_steps[n - 1];
 	}
+	s->stretch = 1; /* measured at the old interval: measured again */
 	if (!s->polling)
 		s->next_at = now + next_delay(s);
 	return s->interval;

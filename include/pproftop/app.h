@@ -17,7 +17,9 @@ struct app_config {
 	long timeout_ms; /* per request; 0: derived from the interval */
 	size_t max_body; /* per response cap */
 	bool color;
-	double window; /* growth verdict window, seconds; 0: the default */
+	double window;   /* growth verdict window, seconds; 0: the default */
+	double budget;   /* --budget: percent of a core (and of the service's allocation) */
+	bool budget_set; /* false: the default (SCHED_CPU_SHARE) */
 	/* batch */
 	bool fail_on_growth; /* exit 3 when a group grows or is proven leaked */
 	unsigned batch_n;
