@@ -27,7 +27,6 @@ enum pane_id { PANE_GOROUTINES, PANE_HEAP, PANE_CONTENTION, PANE_COUNT };
 /* row flags besides DIFF_NEW / DIFF_GONE */
 enum {
 	ROW_GROWING = 0x10, /* the growth verdict (history_verdict) */
-	ROW_HIDDEN = 0x20,  /* the pprof handler's own goroutine */
 	ROW_LINKED = 0x40,  /* grows in the goroutine and the heap pane (model_link_of) */
 	ROW_LEAKED = 0x80,  /* goroutineleak proved some of its goroutines leaked */
 };
@@ -110,9 +109,8 @@ struct pane {
 	const struct pane_ops *ops;
 	struct row *rows; /* every row, sorted */
 	size_t nrows, caprows;
-	size_t *vis; /* indices of the shown rows (filter, hidden) in order */
+	size_t *vis; /* indices of the shown rows (the filter) in order */
 	size_t nvis, capvis;
-	size_t nhidden;
 	unsigned known_cols; /* union of the rows' known bits */
 	int sort;            /* column index, ops->ncols = name */
 	bool has_sel;
@@ -169,7 +167,10 @@ struct ui {
 	int lines, cols;
 	int meter_rows;
 	int body_y, body_h;
-	double now; /* poll clock at the last draw */
+	double now;               /* poll clock at the last draw */
+	unsigned every[EP_COUNT]; /* the scheduler's spacing at the last draw (help) */
+	double stretch;
+	double share; /* the budget's (sched_config.share) */
 };
 
 /* ---- ui.c: text helpers ---- */
@@ -248,7 +249,6 @@ size_t table_trend_history(const struct ui *ui, const struct row *r, double *out
 void table_mark_verdict(const struct ui *ui, struct row *r);
 
 /* helpers for the pane files */
-bool group_is_pprof_handler(const struct group *g);
 void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* pane_add_verdicts: info lines on the growth verdicts of p's rows (of

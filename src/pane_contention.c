@@ -7,6 +7,7 @@
 
 #include "pane.h"
 #include "pproftop/format.h"
+#include "pproftop/sched.h"
 
 enum { C_DELAYS, C_CONTS, C_DELAY, C_CONT, NCOLS };
 
@@ -91,6 +92,15 @@ info(struct ui *ui, struct pane *p)
 
 	for (int k = 0; k < 2; k++) {
 		const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
+		if (ui->m->ep[kinds[k].ep].no_records && ve->cur == NULL) {
+			pane_add_info(
+			    p, R_WARN,
+			    "%s: not fetched while the index counts no records: profiling "
+			    "is off unless the target calls %s (the index is read again "
+			    "every %d polls)",
+			    kinds[k].name, kinds[k].enable, SCHED_INDEX_EVERY);
+			continue;
+		}
 		if (pane_no_data(ui, p, kinds[k].ep, kinds[k].name))
 			continue;
 		const struct snapshot *s = ve->cur;

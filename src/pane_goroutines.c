@@ -61,10 +61,6 @@ rows(struct ui *ui, struct pane *p)
 				r->flags |= ROW_LEAKED;
 		}
 		table_mark_verdict(ui, r);
-		if (group_is_pprof_handler(r->g)) {
-			r->flags |= ROW_HIDDEN;
-			p->nhidden++;
-		}
 	}
 }
 
@@ -93,8 +89,11 @@ info(struct ui *ui, struct pane *p)
 	if (ve->d != NULL && (ve->d->nnew || ve->d->ngone) && o < sizeof(line))
 		o += (size_t)snprintf(line + o, sizeof(line) - o, "; %zu new, %zu gone",
 		                      ve->d->nnew, ve->d->ngone);
-	if (p->nhidden && o < sizeof(line))
-		o += (size_t)snprintf(line + o, sizeof(line) - o, "; pprof handler hidden");
+	if (s->self_values[0] > 0 && o < sizeof(line))
+		o += (size_t)snprintf(line + o, sizeof(line) - o,
+		                      "; not counted: pproftop's own %s (its request, its "
+		                      "connection)",
+		                      fmt_count(a, sizeof(a), (double)s->self_values[0]));
 	if (s->truncated && o < sizeof(line))
 		snprintf(line + o, sizeof(line) - o, "; response truncated");
 	pane_add_info(p, R_INFO, "%s", line);

@@ -9,6 +9,7 @@
 
 #include "pane.h"
 #include "pproftop/format.h"
+#include "pproftop/sched.h"
 
 enum { C_INUSE, C_OBJS, C_DBASE, C_GROWTH, C_ALLOC, NCOLS };
 
@@ -83,10 +84,6 @@ rows(struct ui *ui, struct pane *p)
 			}
 		}
 		table_mark_verdict(ui, r);
-		if (r->g != NULL && group_is_pprof_handler(r->g)) {
-			r->flags |= ROW_HIDDEN; /* pproftop's own requests */
-			p->nhidden++;
-		}
 	}
 }
 
@@ -139,8 +136,25 @@ info(struct ui *ui, struct pane *p)
 		         fmt_bytes(c, sizeof(c), (double)s->heap_rate));
 	else
 		b[0] = '\0';
-	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s%s)%s%s", a, d, b,
-	              p->nhidden ? "; own requests hidden" : "");
+	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s%s)%s", a, d, b);
+	double self, all;
+	bool known = model_self_rate(ui->m, &self, &all, &over);
+	if (known && (self > 0 || s->self_groups > 0)) {
+		if (all > 0)
+			snprintf(d, sizeof(d), " (%.1f%% of all it allocates)", 100 * self / all);
+		else
+			d[0] = '\0';
+		pane_add_info(
+		    p, self > sched_alloc_allowance(ui->share, self, all) ? R_WARN : R_DIM,
+		    "not counted: /debug/pprof requests (pproftop's) allocate %s in the "
+		    "service%s, over the last %s",
+		    fmt_rate(a, sizeof(a), self, "bytes"), d, fmt_age(c, sizeof(c), over));
+	} else if (s->self_groups > 0) {
+		pane_add_info(p, R_DIM,
+		              "not counted: %zu stacks serving /debug/pprof requests (pproftop's "
+		              "own); what they allocate is known after two GC cycles",
+		              s->self_groups);
+	}
 	pane_add_verdicts(ui, p, EP_HEAP, "bytes");
 }
 

@@ -53,12 +53,6 @@ table_mark_verdict(const struct ui *ui, struct row *r)
 	}
 }
 
-bool
-group_is_pprof_handler(const struct group *g)
-{
-	return g->pprof_handler; /* computed once when the snapshot was built */
-}
-
 void
 pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
 {
@@ -91,8 +85,6 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 		return;
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct row *r = &p->rows[i];
-		if (r->flags & ROW_HIDDEN)
-			continue;
 		if (r->flags & ROW_LEAKED) {
 			leaked += r->leaked;
 			nleaked++;
@@ -145,7 +137,7 @@ pane_no_data(struct ui *ui, struct pane *p, enum ep_id e, const char *what)
 		return false;
 	if (ep->missing)
 		pane_add_info(p, R_WARN, "%s: the target does not serve /debug/pprof/%s", what,
-		              ep_info(e)->query);
+		              model_query(ui->m, e));
 	else if (ep->err[0] != '\0')
 		pane_add_info(p, R_WARN, "%s: no data: %s", what, ep->err);
 	else
@@ -246,7 +238,7 @@ table_refilter(struct ui *ui, struct pane *p)
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct row *r = &p->rows[i];
 		p->known_cols |= r->known;
-		if ((r->flags & ROW_HIDDEN) || !row_matches(ui, r))
+		if (!row_matches(ui, r))
 			continue;
 		if (p->has_sel && r->id == p->sel_id && r->ep == p->sel_ep)
 			found = p->nvis;
@@ -263,7 +255,6 @@ void
 table_rebuild(struct ui *ui, struct pane *p)
 {
 	p->nrows = 0;
-	p->nhidden = 0;
 	p->ninfo = 0;
 	if (ui->m != NULL) {
 		p->ops->rows(ui, p);
@@ -597,8 +588,6 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 		int mrole;
 		char mbuf[MARK_MAX];
 		const char *mk = mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
-		if (r->flags & ROW_HIDDEN)
-			mk = "h";
 		fprintf(out, "%s %s ", spark, mk);
 		ui_text_write(out, r->g->nframes ? ui_label_fn(r->g) : "(no stack)", ui->utf8);
 		if (r->g->nframes > 0) {

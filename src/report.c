@@ -163,6 +163,15 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		fputs(" (server-side delta)", out);
 	if (s->truncated)
 		fputs(" (input truncated)", out);
+	if (s->self_groups > 0) {
+		fprintf(out, "; not counted: %zu group%s serving /debug/pprof (pproftop's own)",
+		        s->self_groups, s->self_groups == 1 ? "" : "s");
+		for (int v = 0; v < nv; v++)
+			if (s->self_values[v] != 0)
+				fprintf(out, ", %s %s", s->vt[v].key,
+				        fmt_unit(b, sizeof(b), (double)s->self_values[v],
+				                 s->vt[v].unit));
+	}
 	fputc('\n', out);
 	if (s->profiling_disabled)
 		fprintf(out, "note: %s profiling is not enabled in the target (%s)\n", s->name,
@@ -526,7 +535,11 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 		for (int v = 0; v < s->nvalues; v++)
 			fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key,
 			        s->totals[v]);
-		fputc('}', out);
+		fprintf(out, "}, \"hidden\": {\"groups\": %zu, \"totals\": {", s->self_groups);
+		for (int v = 0; v < s->nvalues; v++)
+			fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key,
+			        s->self_values[v]);
+		fputs("}}", out);
 		if (d != NULL) {
 			fputs(", \"delta_totals\": {", out);
 			for (int v = 0; v < s->nvalues; v++)
@@ -666,8 +679,6 @@ report_growth(FILE *out, const struct model *m)
 			continue;
 		for (size_t i = 0; i < ep->cur->ngroups; i++) {
 			const struct group *g = &ep->cur->groups[i];
-			if (g->pprof_handler)
-				continue;
 			const struct trend_verdict *tv = history_verdict(&ep->hist, g->id);
 			int64_t leaked = eps[k] == EP_GOROUTINE ? model_leaked(m, g->id) : -1;
 			if (!(tv != NULL && tv->growing) && leaked <= 0)

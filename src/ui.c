@@ -20,6 +20,7 @@
 #include "pane.h"
 #include "pproftop/format.h"
 #include "pproftop/keymap.h"
+#include "pproftop/sched.h"
 #include "pproftop/xalloc.h"
 
 #define MIN_COLS 50
@@ -813,21 +814,59 @@ static void
 endpoint_line(const struct ui *ui, int e, char *line, size_t len)
 {
 	const struct endpoint *ep = ui->m != NULL ? &ui->m->ep[e] : NULL;
-	char lat[32], bytes[32], age[32];
+	const struct ep_info *info = ep_info(e);
+	char lat[32], svc[32], bytes[32], age[32], how[48], form[64];
 
+	if (info->fed_by != EP_COUNT) {
+		snprintf(line, len, "  %-13s comes with %s (%s)", info->name,
+		         ep_info(info->fed_by)->name,
+		         ui->m != NULL ? model_query(ui->m, info->fed_by) : "");
+		return;
+	}
+	if (ep != NULL && ep->missing) {
+		snprintf(line, len, "  %-13s %s", info->name,
+		         ui->m->ep[EP_INDEX].polls > 0 ? "not served by the target"
+		                                       : "fetched once the index lists it");
+		return;
+	}
+	if (ep != NULL && ep->no_records) {
+		snprintf(line, len, "  %-13s not fetched: the index counts no records", info->name);
+		return;
+	}
 	if (ep == NULL || (ep->last_ok == 0 && ep->nerr == 0)) {
-		snprintf(line, len, "  %-10s %s", ep_info(e)->name,
+		snprintf(line, len, "  %-13s %s", info->name,
 		         e == EP_DUMP ? "only on demand (D)" : "not fetched yet");
 		return;
 	}
 	fmt_ns(lat, sizeof(lat), ep->latency * 1e9);
+	if (ep->service_s >= 0)
+		fmt_ns(svc, sizeof(svc), ep->service_s * 1e9);
+	else
+		snprintf(svc, sizeof(svc), "-");
 	fmt_bytes(bytes, sizeof(bytes), (double)ep->bytes);
 	if (ep->last_ok > 0)
 		fmt_age(age, sizeof(age), ui->now - ep->last_ok);
 	else
 		snprintf(age, sizeof(age), "never");
-	snprintf(line, len, "  %-10s %9s %10s  good %s ago  %s", ep_info(e)->name, lat, bytes, age,
-	         ep->err[0] ? ep->err : "ok");
+	if (ep->form == FORM_PROTO && info->query[FORM_TEXT] != NULL) {
+		char tb[32];
+		snprintf(form, sizeof(form), "protobuf (text ~%s)",
+		         fmt_bytes(tb, sizeof(tb), (double)ep->text_bytes));
+	} else {
+		snprintf(form, sizeof(form), "%s", ep->form == FORM_PROTO ? "protobuf" : "text");
+	}
+	if (e == EP_INDEX)
+		snprintf(how, sizeof(how), "every %d polls", SCHED_INDEX_EVERY);
+	else if (e == EP_GOROUTINELEAK)
+		snprintf(how, sizeof(how), "every %.0f s", SCHED_LEAK_EVERY);
+	else if (e == EP_DUMP)
+		snprintf(how, sizeof(how), "on demand");
+	else if (ui->every[e] > 1)
+		snprintf(how, sizeof(how), "every %u polls", ui->every[e]);
+	else
+		snprintf(how, sizeof(how), "every poll");
+	snprintf(line, len, "  %-13s %-26s %9s %9s %10s  %-14s good %s ago  %s", info->name, form,
+	         lat, svc, bytes, how, age, ep->err[0] ? ep->err : "ok");
 }
 
 /* The help replaces the body (rows 1 .. lines-2); it is generated from the
@@ -880,9 +919,10 @@ draw_help(struct ui *ui)
 			else if (j == HELP_LEGEND)
 				line[0] = '\0';
 			else if (j == HELP_LEGEND + 1)
-				snprintf(
-				    line, sizeof(line),
-				    "Endpoints (last fetch: latency, bytes, last good, status)");
+				snprintf(line, sizeof(line),
+				         "Endpoints: form, last fetch's latency and service time "
+				         "(est.), "
+				         "bytes, how often, last good, status");
 			else
 				endpoint_line(ui, j - HELP_LEGEND - 2, line, sizeof(line));
 		}
@@ -908,8 +948,13 @@ draw_too_small(struct ui *ui)
 void
 ui_draw(struct ui *ui, const struct ui_status *st)
 {
-	if (st != NULL)
+	if (st != NULL) {
 		ui->now = st->now;
+		if (st->every != NULL)
+			memcpy(ui->every, st->every, sizeof(ui->every));
+		ui->stretch = st->stretch;
+		ui->share = st->share;
+	}
 	ensure_fresh(ui);
 	int l, c;
 	getmaxyx(stdscr, l, c);

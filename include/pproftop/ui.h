@@ -58,6 +58,10 @@ struct ui_status {
 	double poll_latency; /* seconds the last complete poll took; 0 unknown */
 	bool polling;        /* a poll is in flight */
 	unsigned failures;   /* consecutive polls that could not reach the target */
+	const unsigned
+	    *every;     /* EP_COUNT entries: fetched every k-th poll (0, 1: every); may be NULL */
+	double stretch; /* polls are this many intervals apart (the allocation budget) */
+	double share;   /* the budget's share (sched_config.share) */
 };
 
 struct ui;
