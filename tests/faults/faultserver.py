@@ -32,7 +32,8 @@ Modes:
   redirect_loop       302 to the same URL, forever
   redirect_other_host 302 to http://127.0.0.2:PORT/same/path (also served
                       here, so headers that reach it are recorded)
-  alternate           each /goroutine request (a poll's first) flips between
+  alternate           each /goroutine request (a poll's first; not the
+                      ?debug=2 dump) flips between
                       proxy and 500; the other requests follow
   restart             proxy to the second upstream (upstream2: a fresh demo,
                       so cumulative counters drop)
@@ -401,8 +402,9 @@ class Handler(socketserver.BaseRequestHandler):
             )
             if len(st.log) > LOG_KEEP:
                 del st.log[: len(st.log) - LOG_KEEP]
+            # the poll's goroutine profile (protobuf or debug=1), not the dump
             if mode == "alternate" and urllib.parse.urlsplit(target).path.endswith("/goroutine") \
-                    and "debug=" not in target:
+                    and "debug=2" not in target:
                 st.alt_bad = not st.alt_bad
             alt_bad = st.alt_bad
         return mode, alt_bad

@@ -97,10 +97,10 @@ table() {
 }
 
 # protobuf
-table go1.21/goroutine.pb.gz 'goroutine: protobuf, 28 groups, count 143' \
+table go1.21/goroutine.pb.gz 'goroutine: protobuf, 26 groups, count 141; not counted: 2 groups serving /debug/pprof (pproftop'\''s own), count 2' \
 	'115 main.leakOne.func1 (main.go:64)' '2 main.contend (main.go:89)'
 table go1.22/allocs.pb.gz \
-	'allocs: protobuf, 11 groups, inuse_bytes 119 MiB, inuse_objects 2025, alloc_bytes 216 MiB, alloc_objects 422k' \
+	'allocs: protobuf, 5 groups, inuse_bytes 119 MiB, inuse_objects 2025, alloc_bytes 211 MiB, alloc_objects 411k; not counted: 6 groups serving /debug/pprof (pproftop'\''s own), alloc_bytes 4.62 MiB, alloc_objects 10.9k' \
 	'119 MiB 1897 119 MiB 1897 main.grow (main.go:71)' \
 	'0 B 0 82.0 MiB 407k main.grow (main.go:76)'
 table go1.27/mutex.pb.gz 'mutex: protobuf, 9 groups, contentions 38.7k, delay_ns 5.11 min' \
@@ -112,10 +112,10 @@ table go1.19/profile-cpu-3s.pb.gz 'cpu: protobuf, 3 groups, cpu_ns 350 ms, sampl
 table go1.24/threadcreate.pb.gz 'threadcreate: protobuf, 2 groups, count 9' \
 	'8 (no stack)' '1 runtime.allocm (proc.go:2238)'
 # debug=1 text
-table go1.19/goroutine-debug1.txt 'goroutine: text (debug=1), 28 groups, count 131' \
+table go1.19/goroutine-debug1.txt 'goroutine: text (debug=1), 26 groups, count 129; not counted: 2 groups serving /debug/pprof (pproftop'\''s own), count 2' \
 	'102 main.leakOne.func1 (main.go:64)' '3 main.contend (main.go:89)'
 table go1.19/heap-debug1.txt \
-	'heap: text (debug=1), 10 groups, inuse_bytes 106 MiB, inuse_objects 3448, alloc_bytes 170 MiB, alloc_objects 297k' \
+	'heap: text (debug=1), 6 groups, inuse_bytes 106 MiB, inuse_objects 3448, alloc_bytes 170 MiB, alloc_objects 297k; not counted: 4 groups serving /debug/pprof (pproftop'\''s own)' \
 	'105 MiB 1676 105 MiB 1676 main.grow (main.go:71)'
 table go1.24/block-debug1.txt 'block: text (debug=1), 5 groups, contentions 54.8k, delay_ns 7.17 min' \
 	'38.1k 3.97 min main.contend (main.go:89)' '16.6k 1.62 min main.chanBlocker (main.go:107)'
@@ -124,9 +124,9 @@ table go1.19/threadcreate-debug1.txt 'threadcreate: text (debug=1), 2 groups, co
 table go1.27/goroutineleak-debug1.txt 'goroutineleak: text (debug=1), 6 groups, count 123' \
 	'118 main.leakOne.func1 (main.go:64)'
 # goroutine dump
-table go1.27/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 27 groups, count 145' \
+table go1.27/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 26 groups, count 144; not counted: 1 group serving /debug/pprof (pproftop'\''s own), count 1' \
 	'117 main.leakOne.func1 (main.go:64)' '3 main.contend (main.go:89)'
-table go1.19/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 29 groups, count 131' \
+table go1.19/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 28 groups, count 130; not counted: 1 group serving /debug/pprof (pproftop'\''s own), count 1' \
 	'102 main.leakOne.func1 (main.go:64)'
 
 # a disabled mutex profile says so
@@ -138,7 +138,7 @@ fi
 # --rows
 run --open "$fx/go1.21/goroutine.pb.gz" --batch --rows 2
 rows=$(sed -n '/FUNCTION (LOCATION)$/,$p' "$tmp/out" | tail -n +2 | squeeze)
-expect=$'115 main.leakOne.func1 (main.go:64)\n2 main.contend (main.go:89)\n... 26 more groups'
+expect=$'115 main.leakOne.func1 (main.go:64)\n2 main.contend (main.go:89)\n... 24 more groups'
 [ "$rc" -eq 0 ] && [ "$rows" = "$expect" ] && ok || fail "--rows 2: exit $rc: $rows"
 
 # ---------------------------------------------------------------- JSON
@@ -307,8 +307,14 @@ for g in d["groups"]:
     for k in ("inuse_bytes_per_sec", "inuse_objects_per_sec"):
         if k in g:
             die("gauge rate %s present" % k)
-if nnew != d["new_groups"] or nnew == 0:
+if nnew != d["new_groups"]:
     die("new_groups %r, counted %d" % (d["new_groups"], nnew))
+# between the two captures only the pprof handler's own stacks were new:
+# they are not counted, so no group is new, and the hidden part says so
+if nnew != 0 or d["hidden"]["groups"] != 7 or d["hidden"]["totals"]["alloc_objects"] <= 0:
+    die("new %d, hidden %r: expected 0 new and 7 hidden (the handler's)" % (nnew, d["hidden"]))
+if any(f["function"].startswith("net/http/pprof.") for g in d["groups"] for f in g["frames"]):
+    die("a pprof handler stack is shown")
 EOF
 	); then ok; else fail "--base allocs: $msg"; fi
 fi

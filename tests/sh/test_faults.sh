@@ -296,7 +296,7 @@ start_pp() {
 	errf=$tmp/pproftop$npp.err
 	stf=$tmp/pproftop$npp.status
 	local cmd pidf=$tmp/pproftop$npp.pid t0
-	cmd=$(printf 'exec sh %q %q %q %q env TERM=screen-256color %q -i 0.5 --timeout 1 --max-body 8 -o %q -H %q %q' \
+	cmd=$(printf 'exec sh %q %q %q %q env TERM=screen-256color %q -i 0.5 --budget 0 --timeout 1 --max-body 8 -o %q -H %q %q' \
 		"$tmp/run.sh" "$pidf" "$stf" "$errf" "$bin" "$snap" "$AUTH" "$target")
 	tmux -L "$S" kill-session -t pt 2>/dev/null
 	# exit-empty off: killing the last session must not race the server's exit

@@ -195,7 +195,7 @@ EOF
 start_server demo "$demo_bin" -addr 127.0.0.1:0 -churn -spawn 2000 -stacks 400 \
 	-heap-max 16777216 || exit 1
 demo=http://$addr
-tui_start demo 160 45 C.UTF-8 "$bin" -i 0.2 --exit-after "$polls" "$demo" ||
+tui_start demo 160 45 C.UTF-8 "$bin" -i 0.2 --budget 0 --exit-after "$polls" "$demo" ||
 	notok "demo: no start"
 if wait_for demo '^ 1 Goroutines \([1-9][0-9]+\)' 20; then
 	ok "demo: the dashboard shows the demo's goroutine groups"
@@ -292,7 +292,7 @@ start_server churn python3 "$tmp/churn.py" "$evict_groups" || exit 1
 churn=http://$addr
 # the shortest verdict window (5 s): every 0.1 s poll is a point of the
 # history, which is then capped at 64 points
-tui_start churn 140 40 C.UTF-8 "$bin" -i 0.1 --window 5 --exit-after "$evict_polls" "$churn" ||
+tui_start churn 140 40 C.UTF-8 "$bin" -i 0.1 --budget 0 --window 5 --exit-after "$evict_polls" "$churn" ||
 	notok "churn: no start"
 if wait_for churn 'main\.churn[0-9]+_' 20; then
 	ok "churn: the dashboard shows the churning groups"

@@ -178,7 +178,7 @@ names=http://$addr
 
 # ---------------------------------------------------------------- too small
 
-tui_start main 100 30 C.UTF-8 "$bin" -i 0.2 "$demo" || notok "main: no start"
+tui_start main 100 30 C.UTF-8 "$bin" -i 0.2 --budget 0 "$demo" || notok "main: no start"
 if wait_for main '^[0-9]+ goroutines in [0-9]+ groups'; then
 	ok "main: the dashboard shows the demo's goroutines"
 else
@@ -291,7 +291,7 @@ tui_quit main
 # ---------------------------------------------------------------- hostile names
 
 # a 10 s verdict window: the growth mark after 5 s of data
-tui_start names 300 40 C.UTF-8 "$bin" -i 0.2 --window 10 "$names" || notok "names: no start"
+tui_start names 300 40 C.UTF-8 "$bin" -i 0.2 --budget 0 --window 10 "$names" || notok "names: no start"
 if wait_for names '▲ \+[0-9]+/min main\.GROW f3\.go:13$'; then
 	ok "names: the growing group is marked ▲"
 else
@@ -425,7 +425,7 @@ fi
 
 # ---------------------------------------------------------------- LANG=C
 
-tui_start ascii 120 30 C "$bin" -i 0.2 --window 10 "$names" || notok "ascii: no start"
+tui_start ascii 120 30 C "$bin" -i 0.2 --budget 0 --window 10 "$names" || notok "ascii: no start"
 if wait_for ascii '\^ \+[0-9]+/min main\.GROW f3\.go:13$' && wait_for ascii 'main\.LONGx+\.\.\. f0\.go:10$' &&
 	wait_row ascii 2 '^goroutines +[0-9]+ +[-_.:=+*#]*[-.:=+*#][-_.:=+*#]* '; then
 	ok "LANG=C: ^ mark, ... cut and an ASCII sparkline"
@@ -456,7 +456,7 @@ grab ascii
 tm send-keys -t ascii Escape
 tui_quit ascii
 
-tui_start ascii2 120 30 C "$bin" -i 0.2 "$demo" || notok "ascii2: no start"
+tui_start ascii2 120 30 C "$bin" -i 0.2 --budget 0 "$demo" || notok "ascii2: no start"
 wait_for ascii2 'main\.' || notok "ascii2: no data"
 for k in 1 2 3; do
 	tm send-keys -t ascii2 "$k"

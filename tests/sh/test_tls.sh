@@ -73,7 +73,7 @@ run() {
 sanitizer_clean() { ! grep -Eq 'Sanitizer|runtime error:' "$tmp/err"; }
 # expect_ok DESC: the last run succeeded with a goroutine table and no stderr.
 expect_ok() {
-	if [ "$rc" -eq 0 ] && [ -z "$err" ] && grep -q '^goroutine: protobuf' "$tmp/out"; then
+	if [ "$rc" -eq 0 ] && [ -z "$err" ] && grep -q '^goroutine: text (debug=1)' "$tmp/out"; then
 		ok "$1"
 	else
 		notok "$1: exit $rc"
@@ -303,7 +303,7 @@ reject "-H with an empty name"
 # ---------------------------------------------------------------- on screen
 
 # --insecure: the header says so
-tui_start insecure 120 30 C.UTF-8 "$bin" --insecure -i 0.5 "$tls" || notok "insecure: no start"
+tui_start insecure 120 30 C.UTF-8 "$bin" --insecure --budget 0 -i 0.5 "$tls" || notok "insecure: no start"
 if wait_for insecure 'TLS NOT VERIFIED' && wait_for insecure 'Goroutines \([1-9][0-9]*\)'; then
 	ok "--insecure: 'TLS NOT VERIFIED' on screen, with data"
 else
@@ -328,7 +328,7 @@ tui_quit tlsfail
 # headers in the TUI: a snapshot, the help and a detail view; no secret anywhere
 : >tls.log
 tui_start hdr 140 40 C.UTF-8 PPROFTOP_HEADERS='X-Api-Key: tok-ENV-9b2d4' "$bin" -H @hdr.txt \
-	--cacert ca.pem -o "$tmp/snaps" -i 0.3 "https://alice:pw-URL-71aa0@127.0.0.1:$tls_port" ||
+	--cacert ca.pem --budget 0 -o "$tmp/snaps" -i 0.3 "https://alice:pw-URL-71aa0@127.0.0.1:$tls_port" ||
 	notok "hdr: no start"
 : >screens.txt
 if wait_for hdr 'Goroutines \([1-9][0-9]*\)' && wait_for hdr 'polled'; then
