@@ -14,6 +14,16 @@ cost_service_s(double total_s, double pretransfer_s, double handshake_s, double 
 }
 
 enum ep_form
+cost_first_form(const struct ep_info *info, int64_t count)
+{
+	if (info->query[FORM_PROTO] == NULL)
+		return FORM_TEXT;
+	if (info->query[FORM_TEXT] == NULL)
+		return FORM_PROTO;
+	return count > COST_TEXT_GOROUTINES ? FORM_PROTO : FORM_TEXT;
+}
+
+enum ep_form
 cost_choose(const struct ep_info *info, enum ep_form cur, size_t text_bytes)
 {
 	if (info->query[FORM_PROTO] == NULL)

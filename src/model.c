@@ -440,6 +440,9 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 			}
 		m->ep[e].missing = !found;
 		m->ep[e].no_records = ep_table[e].needs_records && found && count == 0;
+		/* before the first fetch, the count is all there is to go by */
+		if (m->ep[e].polls == 0)
+			m->ep[e].want = cost_first_form(&ep_table[e], count);
 	}
 }
 

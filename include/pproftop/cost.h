@@ -15,11 +15,13 @@
 #define PPROFTOP_COST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pproftop/model.h"
 
 #define COST_TEXT_MAX ((size_t)1 << 20)    /* a bigger text: fetch the protobuf */
 #define COST_TEXT_BACK ((size_t)512 << 10) /* the protobuf's text would be smaller: text again */
+#define COST_TEXT_GOROUTINES 10000         /* records: more, and the first fetch is the protobuf */
 
 /* cost_service_s: the seconds a fetch kept the service busy, estimated
  * from libcurl's times: the whole transfer minus what happened before the
@@ -29,6 +31,13 @@
  * this fetch connected (> 0). An upper bound: it includes sending the
  * body. Never negative. */
 double cost_service_s(double total_s, double pretransfer_s, double handshake_s, double *rtt_s);
+
+/* cost_first_form: the form of an endpoint's first fetch, from the record
+ * count the index shows (< 0 unknown): above COST_TEXT_GOROUTINES records
+ * (goroutines, for the goroutine profile) the protobuf, whose text would
+ * likely be too big (a 100,000-goroutine service's is 46 MB), else the
+ * text. */
+enum ep_form cost_first_form(const struct ep_info *info, int64_t count);
 
 /* cost_choose: the form the next fetch of an endpoint should ask for,
  * after a fetch in form cur whose text form has (or would have) text_bytes.

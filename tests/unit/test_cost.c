@@ -244,6 +244,11 @@ test_choose(void **state)
 	assert_int_equal(cost_choose(h, FORM_TEXT, 45800000), FORM_TEXT);
 	assert_int_equal(cost_choose(ep_info(EP_INDEX), FORM_TEXT, 1 << 30), FORM_TEXT);
 	assert_int_equal(cost_choose(ep_info(EP_BLOCK), FORM_TEXT, 2 << 20), FORM_PROTO);
+	/* the first fetch goes by the index's count */
+	assert_int_equal(cost_first_form(g, 145), FORM_TEXT);
+	assert_int_equal(cost_first_form(g, -1), FORM_TEXT);
+	assert_int_equal(cost_first_form(g, 100000), FORM_PROTO);
+	assert_int_equal(cost_first_form(h, 100000), FORM_TEXT);
 }
 
 static void

@@ -492,8 +492,11 @@ test_index_counts(void **state)
 	free(html);
 	model_init(&m);
 	assert_int_equal(ingest(&m, EP_INDEX, "go1.27/index.html", 1.0), 0);
-	for (int e = 0; e < EP_COUNT; e++)
+	for (int e = 0; e < EP_COUNT; e++) {
 		assert_false(m.ep[e].no_records); /* a leak count of 0 is news, not "off" */
+		if (ep_info((enum ep_id)e)->query[FORM_TEXT] != NULL) /* not fed by another */
+			assert_int_equal(m.ep[e].want, FORM_TEXT);
+	}
 	/* Debian's Prometheus 2.42 (Go 1.19): profiling not enabled */
 	unsigned char *b =
 	    body_str("<tr><td>23</td><td><a href='allocs?debug=1'>allocs</a></td></tr>\n"
@@ -514,6 +517,13 @@ test_index_counts(void **state)
 	assert_int_equal(model_ingest(&m, EP_INDEX, b, len, 3.0, 0), 0);
 	assert_false(m.ep[EP_BLOCK].no_records);
 	assert_true(m.ep[EP_MUTEX].no_records);
+	/* 100,000 goroutines: the first goroutine fetch is the protobuf (its
+	 * text would be tens of MB); once fetched, its own size decides */
+	b = body_str("<tr><td>100012</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>",
+	             &len);
+	assert_int_equal(model_ingest(&m, EP_INDEX, b, len, 3.5, 0), 0);
+	assert_int_equal(m.ep[EP_GOROUTINE].want, FORM_PROTO);
+	assert_string_equal(model_query(&m, EP_GOROUTINE), "goroutine");
 	/* a page without counts (a proxy's rewrite): never skipped for it */
 	b = body_str("<td><a href='block?debug=1'>b</a></td><td><a href='mutex?debug=1'>m</a></td>",
 	             &len);
