@@ -170,7 +170,8 @@ struct ui {
 	double now;               /* poll clock at the last draw */
 	unsigned every[EP_COUNT]; /* the scheduler's spacing at the last draw (help) */
 	double stretch;
-	double share; /* the budget's (sched_config.share) */
+	double share;    /* the budget's (sched_config.share) */
+	double interval; /* seconds between polls, at the last draw */
 };
 
 /* ---- ui.c: text helpers ---- */

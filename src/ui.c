@@ -801,7 +801,7 @@ draw_status(struct ui *ui, const struct ui_status *st)
 
 #define HELP_LEGEND 5
 
-#define HELP_ENDPOINTS (2 + EP_COUNT)
+#define HELP_ENDPOINTS (3 + EP_COUNT)
 
 static int
 help_lines(void)
@@ -869,6 +869,50 @@ endpoint_line(const struct ui *ui, int e, char *line, size_t len)
 	         lat, svc, bytes, how, age, ep->err[0] ? ep->err : "ok");
 }
 
+/* The last line of the endpoint table: what pproftop's requests cost the
+ * service in all, against the budget (sched.h). */
+static void
+cost_line(const struct ui *ui, char *line, size_t len)
+{
+	double cpu = 0, self = 0, all = -1, over;
+	double spacing = ui->interval * (ui->stretch > 1 ? ui->stretch : 1);
+	char a[32], b[32], c[32];
+	size_t o;
+
+	if (ui->m == NULL || spacing <= 0) {
+		line[0] = '\0';
+		return;
+	}
+	for (int e = 0; e < EP_COUNT; e++) {
+		const struct endpoint *ep = &ui->m->ep[e];
+		if (ep_info(e)->fed_by != EP_COUNT || e == EP_DUMP || ep->service_s < 0 ||
+		    ep->missing || ep->no_records)
+			continue;
+		double per = e == EP_INDEX           ? SCHED_INDEX_EVERY
+		             : e == EP_GOROUTINELEAK ? SCHED_LEAK_EVERY / spacing
+		             : ui->every[e] > 1      ? ui->every[e]
+		                                     : 1;
+		cpu += ep->service_s / (per > 1 ? per : 1);
+	}
+	o = (size_t)snprintf(line, len, "  all in all: about %.2f%% of a core",
+	                     100 * cpu / spacing);
+	if (o < len && model_self_rate(ui->m, &self, &all, &over))
+		o += (size_t)snprintf(line + o, len - o, ", %s allocated%s%s (last %s)",
+		                      fmt_rate(a, sizeof(a), self, "bytes"),
+		                      all > 0 ? " of the service's " : "",
+		                      all > 0 ? fmt_rate(b, sizeof(b), all, "bytes") : "",
+		                      fmt_age(c, sizeof(c), over));
+	else if (o < len)
+		o += (size_t)snprintf(line + o, len - o,
+		                      "; what it allocates is known after two GC cycles");
+	if (o < len && ui->share >= 0)
+		snprintf(line + o, len - o, "; budget %.2g%% of a core, %s/s",
+		         100 * (ui->share > 0 ? ui->share : SCHED_CPU_SHARE),
+		         fmt_bytes(a, sizeof(a), sched_alloc_allowance(ui->share, self, all)));
+	else if (o < len)
+		snprintf(line + o, len - o, "; no budget (--budget 0)");
+}
+
 /* The help replaces the body (rows 1 .. lines-2); it is generated from the
  * key table, so it lists every binding. */
 static void
@@ -923,8 +967,10 @@ draw_help(struct ui *ui)
 				         "Endpoints: form, last fetch's latency and service time "
 				         "(est.), "
 				         "bytes, how often, last good, status");
-			else
+			else if (j < HELP_LEGEND + 2 + EP_COUNT)
 				endpoint_line(ui, j - HELP_LEGEND - 2, line, sizeof(line));
+			else
+				cost_line(ui, line, sizeof(line));
 		}
 		ui_put(ui, y0 + 1 + i, 0, ui->cols, A_NORMAL, line);
 	}
@@ -954,6 +1000,7 @@ ui_draw(struct ui *ui, const struct ui_status *st)
 			memcpy(ui->every, st->every, sizeof(ui->every));
 		ui->stretch = st->stretch;
 		ui->share = st->share;
+		ui->interval = st->interval;
 	}
 	ensure_fresh(ui);
 	int l, c;

@@ -1196,6 +1196,11 @@ test_help_endpoints(void **state)
 	assert_row_with("  goroutineleak ", "  goroutineleak fetched once the index lists it");
 	assert_row_with("  dump ", "  dump          only on demand (D)");
 	assert_row_with("  index ", "  index         not fetched yet");
+	/* and what it all costs, against the budget (no service times here:
+	 * the fixtures were fed without libcurl's timings) */
+	assert_row_with("  all in all",
+	                "  all in all: about 0.00% of a core; what it allocates is "
+	                "known after two GC cycles; budget 1% of a core, 1.00 MiB/s");
 	stop();
 }
 
