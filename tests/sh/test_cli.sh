@@ -63,8 +63,16 @@ for w in 4 abc 86401; do
 	[ "$rc" -eq 2 ] && [[ $err == "pproftop: --window: want seconds from 5 to 86400, got '$w'" ]] && ok ||
 		fail "--window $w: exit $rc, '$err', expected 2"
 done
+# the cost budget: a percentage
+for b in -1 abc 101 1e; do
+	run --batch --budget "$b" 127.0.0.1:9
+	[ "$rc" -eq 2 ] && [[ $err == "pproftop: --budget: want a percentage from 0 to 100, got '$b'" ]] && ok ||
+		fail "--budget $b: exit $rc, '$err', expected 2"
+done
+run --budget 0 --open "$fx/go1.19/goroutine.pb.gz" --batch
+[ "$rc" -eq 0 ] && ok || fail "--budget 0: exit $rc, '$err'"
 run --help
-[[ $out == *"--window SECONDS"*"--fail-on-growth"* ]] && ok || fail "--help lacks --window/--fail-on-growth"
+[[ $out == *"--window SECONDS"*"--budget PERCENT"*"--fail-on-growth"* ]] && ok || fail "--help lacks --window/--budget/--fail-on-growth"
 
 # ---------------------------------------------------------------- tables
 
