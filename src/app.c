@@ -219,10 +219,14 @@ on_fetched(struct fetch_result *res, void *ud)
 	if (res->status == FETCH_OK) {
 		size_t len = res->len;
 		unsigned char *body = fetch_result_take_body(res);
+		uint64_t points = a->model.ep[e].npoints;
 		outcome = model_ingest_timed(&a->model, e, body, len, now, latency,
 		                             res->pretransfer_s, res->handshake_s) == 0
 		              ? SCHED_OK
 		              : SCHED_BAD;
+		/* the heap brings something new only with a new GC cycle */
+		if (outcome == SCHED_OK && e == EP_HEAP)
+			sched_changed(&a->sched, e, a->model.ep[e].npoints != points);
 		if (e == EP_DUMP)
 			dump_done(a, outcome == SCHED_OK, len, latency);
 		else if (asked && e == EP_GOROUTINELEAK)
@@ -417,6 +421,9 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	const char *msg = a->message[0] ? a->message : NULL;
 	if (msg == NULL && a->cfg->open_dir != NULL)
 		msg = "viewing a saved snapshot (no polling)";
+	unsigned every[EP_COUNT];
+	for (int e = 0; e < EP_COUNT; e++)
+		every[e] = sched_every(&a->sched, (enum ep_id)e);
 	struct ui_status st = {
 		.target = a->cfg->shown,
 		.now = ev_now(loop),
@@ -427,7 +434,7 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		.poll_latency = a->sched.latency,
 		.polling = a->sched.polling,
 		.failures = a->sched.failures,
-		.every = a->sched.every,
+		.every = every,
 		.stretch = a->sched.stretch,
 		.share = a->sched.cfg.share,
 	};

@@ -110,7 +110,7 @@ cadence_due(const struct sched *s, const struct rule *r, double now)
 	case CAD_EVERY_POLL:
 		/* counted from its last fetch, so a new spacing never brings two
 		 * fetches back to back */
-		k = s->cfg.batch ? 1 : s->every[r->ep];
+		k = s->cfg.batch ? 1 : sched_every(s, r->ep);
 		return k <= 1 || s->nfetched[r->ep] == 0 || s->seq + 1 - s->fetched_seq[r->ep] >= k;
 	case CAD_POLLS:
 		return s->npolls % (uint64_t)c->period == 0;
@@ -124,6 +124,28 @@ cadence_due(const struct sched *s, const struct rule *r, double now)
 		break;
 	}
 	return false;
+}
+
+unsigned
+sched_every(const struct sched *s, enum ep_id e)
+{
+	unsigned k = s->every[e] > 1 ? s->every[e] : 1;
+
+	/* settled: heap data changes only at a GC, so while none happens its
+	 * fetch brings nothing new but the MemStats meters */
+	if (e == EP_HEAP && !s->cfg.batch && s->cfg.share >= 0 &&
+	    s->unchanged[e] >= SCHED_SETTLED_FETCHES && k < SCHED_SETTLED_EVERY)
+		k = SCHED_SETTLED_EVERY;
+	return k;
+}
+
+void
+sched_changed(struct sched *s, enum ep_id e, bool changed)
+{
+	if (changed)
+		s->unchanged[e] = 0;
+	else if (s->unchanged[e] < UINT_MAX)
+		s->unchanged[e]++;
 }
 
 bool

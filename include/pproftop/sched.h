@@ -35,6 +35,9 @@
  *                  until it is cheap again; a dead band (spaced further
  *                  when 25% over the share, back when 20% under it) keeps
  *                  a cost near the share from flipping the spacing
+  *   heap           besides: once it has settled (5 fetches in a row without a
+ *                  new GC cycle: nothing but the MemStats meters changed),
+ *                  every 5th poll, until a fetch brings a new cycle
  *   goroutineleak  live: every 30 s (the poll nearest the mark) and on
  *                  demand (L); batch: the first and the last poll
  *   dump           on demand only (D; above 10,000 goroutines after a
@@ -67,6 +70,8 @@
 #define SCHED_CPU_SHARE 0.01    /* of a core: what our requests may cost the service */
 #define SCHED_SLOW_MAX_EVERY 30 /* polls: the widest spacing of one endpoint */
 #define SCHED_STARTS 256        /* poll start times kept for the allocation budget */
+#define SCHED_SETTLED_FETCHES 5 /* heap fetches without a new GC cycle: settled ... */
+#define SCHED_SETTLED_EVERY 5   /* ... and then fetched every 5th poll until one comes */
 #define SCHED_COST_FETCHES 8    /* an endpoint's cost: the least of its last 8 fetches */
 #define SCHED_ALLOC_SHARE 0.01  /* of the service's own allocation rate ... */
 #define SCHED_ALLOC_FLOOR ((double)(1 << 20)) /* ... or this many bytes/s, if more */
@@ -125,7 +130,9 @@ struct sched {
 	                                 * fetched e */
 	uint64_t nfetched[EP_COUNT];    /* fetches of e so far */
 	double stretch;                 /* the allocation budget: polls this many intervals apart */
-	double starts[SCHED_STARTS];    /* when the last polls started (a ring) */
+	unsigned
+	    unchanged[EP_COUNT];     /* fetches in a row that brought nothing new (sched_changed) */
+	double starts[SCHED_STARTS]; /* when the last polls started (a ring) */
 	size_t nstarts;
 	unsigned nfail[EP_COUNT];  /* consecutive failed fetches of e */
 	double last[EP_COUNT];     /* start of the poll that last fetched e; < 0 never */
@@ -171,6 +178,16 @@ void sched_poll_done(struct sched *s, double now);
  * when it is due already, INFINITY while a poll is in progress or when
  * batch mode is finished. */
 double sched_next_poll(const struct sched *s, double now);
+
+/* sched_every: e is fetched every sched_every(s, e)-th poll (1: every poll):
+ * the CPU budget's spacing, or, for the heap while it has settled (its last
+ * SCHED_SETTLED_FETCHES fetches brought no new GC cycle), every
+ * SCHED_SETTLED_EVERY-th poll, whichever is wider. Live, with a budget. */
+unsigned sched_every(const struct sched *s, enum ep_id e);
+
+/* sched_changed: the fetch of e just made brought new data (changed: for
+ * the heap, a new GC cycle) or not. */
+void sched_changed(struct sched *s, enum ep_id e, bool changed);
 
 /* sched_alloc_allowance: the bytes per second our requests may allocate in
  * a service that allocates all bytes per second in all (ours, self,

@@ -57,6 +57,7 @@ struct sim {
 	char log[16384]; /* every poll of sim_run */
 	size_t nlog;
 	double starts[SIM_STARTS]; /* when the last polls started, by number */
+	int changed[EP_COUNT];     /* told after each fetch: 1 new data, 0 none, -1 not told */
 };
 
 static struct sim sim; /* large: not on the stack */
@@ -72,6 +73,7 @@ sim_setup(double interval, bool batch, unsigned batch_n, double share)
 	memset(&sim, 0, sizeof(sim));
 	sched_init(&sim.s, &cfg);
 	for (int e = 0; e < EP_COUNT; e++) {
+		sim.changed[e] = -1;
 		sim.served[e] = true;
 		sim.st[e].missing = ep_info((enum ep_id)e)->needs_index;
 		sim.out[e] = SCHED_OK;
@@ -127,6 +129,8 @@ sim_step(void)
 	}
 	if (sim.out[e] == SCHED_OK)
 		sim.st[e].fetched = true;
+	if (sim.out[e] == SCHED_OK && sim.changed[e] >= 0)
+		sched_changed(&sim.s, e, sim.changed[e] != 0);
 	if (e == EP_INDEX && sim.out[e] == SCHED_OK)
 		for (int i = 0; i < EP_COUNT; i++)
 			if (i != EP_INDEX)
@@ -402,6 +406,53 @@ until_fetched(enum ep_id e, unsigned max)
 			return n;
 	fail_msg("%s not fetched in %u polls", ep_info(e)->name, max);
 	return 0;
+}
+
+/* The heap changes only at a GC: after 5 fetches without a new cycle it is
+ * fetched every 5th poll; the first fetch with a new cycle brings it back
+ * to every poll. Batch and --budget 0 fetch it every poll regardless. */
+static void
+heap_settles(void **state)
+{
+	(void)state;
+	size_t o = 0;
+
+	sim_init(2, false, 0);
+	sim.served[EP_GOROUTINELEAK] = sim.served[EP_BLOCK] = sim.served[EP_MUTEX] = false;
+	sim.changed[EP_HEAP] = 0;
+	/* polls 0-4 fetch it (5 unchanged), then 9, 14 */
+	for (unsigned i = 0; i < 15; i++)
+		expect(want, sizeof(want), &o,
+		       i == 0                       ? "Igh"
+		       : i < 5 || i == 9 || i == 14 ? "gh"
+		                                    : "g");
+	assert_string_equal(sim_run(15), want);
+	assert_int_equal(sched_every(&sim.s, EP_HEAP), SCHED_SETTLED_EVERY);
+	assert_int_equal(sched_every(&sim.s, EP_GOROUTINE), 1);
+	assert_int_equal(sim.nmsg, 0); /* not news: the help's table shows it */
+	/* a GC: every poll again, from the next one */
+	sim.changed[EP_HEAP] = 1;
+	sim.nlog = 0;
+	o = 0;
+	for (unsigned i = 0; i < 5; i++)
+		expect(want, sizeof(want), &o, i < 4 ? "g" : "gh"); /* 15-18, then 19 */
+	assert_string_equal(sim_run(5), want);
+	assert_int_equal(sched_every(&sim.s, EP_HEAP), 1);
+	sim.nlog = 0;
+	assert_string_equal(sim_run(2), "gh gh");
+
+	/* batch and no budget: never */
+	for (int k = 0; k < 2; k++) {
+		if (k == 0)
+			sim_init(2, true, 12);
+		else
+			sim_setup(2, false, 0, -1);
+		sim.served[EP_GOROUTINELEAK] = sim.served[EP_BLOCK] = sim.served[EP_MUTEX] = false;
+		sim.changed[EP_HEAP] = 0;
+		sim_run(12);
+		assert_int_equal(sched_every(&sim.s, EP_HEAP), 1);
+		assert_null(strstr(sim.log, " g "));
+	}
 }
 
 static void
@@ -1789,6 +1840,7 @@ main(void)
 		cmocka_unit_test(no_records_skipped),
 		cmocka_unit_test(index_every_30_polls),
 		cmocka_unit_test(index_retries),
+		cmocka_unit_test(heap_settles),
 		cmocka_unit_test(budget_cheap_every_poll),
 		cmocka_unit_test(budget_spaces_expensive),
 		cmocka_unit_test(budget_new_spacing_from_last_fetch),
