@@ -2,12 +2,14 @@
 # cost.sh - what pproftop's requests cost the service it watches, read from
 # the service's own counters (MemStats TotalAlloc, /proc/PID/stat).
 #
-#   bench/cost.sh [--quick] [--part 1|2] [--out FILE]
+#   bench/cost.sh [--quick] [--part 1|2|3] [--out FILE]
 #
 #   --quick     one repetition, shorter windows, no 100,000-goroutine
-#               service, 8 s phases: under 3 minutes (2 min 41 s on a 2-core
-#               machine; the full run: 17 minutes)
-#   --part N    only part 1 or only part 2 (default: both)
+#               service, 8 s phases, no part 3: under 3 minutes (2 min 41 s
+#               on a 2-core machine; the full run: about 23 minutes: part 1
+#               3, part 2 14, part 3 5.5)
+#   --part N    only part 1, 2 or 3 (default: all three; --quick --part 3
+#               runs part 3 with 15 s phases)
 #   --out FILE  also write the Markdown report to FILE
 #
 # Standalone: runs on any Debian machine, as root. Installs what is missing
@@ -43,7 +45,23 @@
 # each end, the same in both phases) and its CPU from /proc/PID/stat; the
 # phases of a kind are pooled.
 #
-# Environment: PPROFTOP_BIN (default build/pproftop), DEMO (a demo binary;
+# Part 3, live stalls on the 100,000-goroutine service: the demo with
+# -quiet -heartbeat -spawn 100000 -stacks 20000, phases of 60 s (quick: 15)
+# without pproftop (W) and with `$PPROFTOP_BIN -i 2` live in a detached tmux
+# (200x50) started at the phase's first instant, so its first poll counts:
+# W P W, or W B W P W when PPROFTOP_BEFORE names a second binary to compare.
+# The demo's heartbeat (a goroutine sleeping 1 ms) is reset at the start of
+# a phase and read (and reset) every 5 s: the longest gap per window; every
+# gap over 5 ms, which the demo prints on its stderr with its length, is
+# counted per phase. Also per phase: the demo's CPU (utime+stime), its
+# allocation and GC cycles (TotalAlloc and NumGC of one heap?debug=1 read at
+# each end, outside the heartbeat windows) and pproftop's own CPU. At the
+# end of a pproftop phase the screen is captured, then the help overlay's
+# endpoint table (`?`, `G`): which form of each endpoint it fetched, and how
+# often.
+#
+# Environment: PPROFTOP_BIN (default build/pproftop), PPROFTOP_BEFORE (part
+# 3: a binary to compare with; default none), DEMO (a demo binary;
 # default: built from examples/demo), KEEP=1 keeps the temporary directory
 # (raw JSON, logs, the dashboard's last screens).
 set -euo pipefail
@@ -55,7 +73,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--part)
-		[ $# -ge 2 ] || { echo "cost.sh: --part needs 1 or 2" >&2; exit 2; }
+		[ $# -ge 2 ] || { echo "cost.sh: --part needs 1, 2 or 3" >&2; exit 2; }
 		PART=$2
 		shift
 		;;
@@ -71,25 +89,28 @@ while [ $# -gt 0 ]; do
 		exit 0
 		;;
 	*)
-		echo "usage: bench/cost.sh [--quick] [--part 1|2] [--out FILE]" >&2
+		echo "usage: bench/cost.sh [--quick] [--part 1|2|3] [--out FILE]" >&2
 		exit 2
 		;;
 	esac
 	shift
 done
-case $PART in 1 | 2 | all) ;; *)
-	echo "cost.sh: --part must be 1 or 2" >&2
+case $PART in 1 | 2 | 3 | all) ;; *)
+	echo "cost.sh: --part must be 1, 2 or 3" >&2
 	exit 2
 	;;
 esac
+# want N: part N runs (all: 1, 2 and, unless --quick, 3)
+want() { [ "$PART" = "$1" ] || { [ "$PART" = all ] && { [ "$1" != 3 ] || [ $QUICK = 0 ]; }; }; }
 [ -z "$OUTFILE" ] || OUTFILE=$(realpath -m "$OUTFILE")
 
 PPROFTOP_BIN=${PPROFTOP_BIN:-$root/build/pproftop}
 if [ $QUICK = 1 ]; then
-	REPS=1 TARGET_SECS=0.5 MIN_N=20 PHASE=8 SETTLE=2 CYCLES=1
+	REPS=1 TARGET_SECS=0.5 MIN_N=20 PHASE=8 SETTLE=2 CYCLES=1 PHASE3=15
 else
-	REPS=3 TARGET_SECS=1.5 MIN_N=40 PHASE=30 SETTLE=3 CYCLES=2
+	REPS=3 TARGET_SECS=1.5 MIN_N=40 PHASE=30 SETTLE=3 CYCLES=2 PHASE3=60
 fi
+WIN3=5 # part 3: seconds per heartbeat window
 BIG_TARGET_SECS=3 BIG_MIN_N=3 BIG_MAX_N=400
 FORMS='goroutine,goroutine?debug=1,heap,heap?debug=1,allocs,block,block?debug=1,mutex,mutex?debug=1,index,goroutine?debug=2'
 
@@ -108,9 +129,14 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 ||
 		{ apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${need[@]}" >&2; }
 fi
-if [ "$PART" != 1 ]; then
+if want 2 || want 3; then
 	[ -x "$PPROFTOP_BIN" ] || die "no pproftop binary at $PPROFTOP_BIN (set PPROFTOP_BIN)"
 	PPROFTOP_BIN=$(realpath "$PPROFTOP_BIN")
+fi
+PPROFTOP_BEFORE=${PPROFTOP_BEFORE:-}
+if [ -n "$PPROFTOP_BEFORE" ] && want 3; then
+	[ -x "$PPROFTOP_BEFORE" ] || die "no pproftop binary at PPROFTOP_BEFORE=$PPROFTOP_BEFORE"
+	PPROFTOP_BEFORE=$(realpath "$PPROFTOP_BEFORE")
 fi
 
 TMP=$(mktemp -d /tmp/pproftop-cost.XXXXXX)
@@ -163,7 +189,7 @@ alloc_total() {
 }
 
 # ---- the demo ----
-if [ "$PART" != 2 ]; then
+if want 1 || want 3; then
 	if [ -z "${DEMO:-}" ]; then
 		say "cost.sh: building the demo (examples/demo) into $TMP"
 		(cd "$root/examples/demo" && GOCACHE=${GOCACHE:-$TMP/gocache} GOFLAGS='' GOTOOLCHAIN=local \
@@ -255,8 +281,10 @@ out "- machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo |
 out "- load average at the start: $(load)"
 out "- $(prometheus --version 2>&1 | head -n 1); caddy $(caddy version | cut -d' ' -f1)$(
 	[ -n "${DEMO:-}" ] && echo "; demo built with $(go version 2>/dev/null | cut -d' ' -f3)")"
-[ "$PART" = 1 ] || out "- pproftop: \`$PPROFTOP_BIN\` ($("$PPROFTOP_BIN" --version 2>&1 | head -n 1)," \
+{ want 2 || want 3; } && out "- pproftop: \`$PPROFTOP_BIN\` ($("$PPROFTOP_BIN" --version 2>&1 | head -n 1)," \
 	"sha256 $(sha256sum "$PPROFTOP_BIN" | cut -c1-12))"
+[ -n "$PPROFTOP_BEFORE" ] && want 3 && out "- part 3 compares with \`$PPROFTOP_BEFORE\`" \
+	"($("$PPROFTOP_BEFORE" --version 2>&1 | head -n 1), sha256 $(sha256sum "$PPROFTOP_BEFORE" | cut -c1-12))"
 out ""
 
 # ======================================================================
@@ -271,7 +299,7 @@ probe() {
 	out ""
 }
 
-if [ "$PART" != 2 ]; then
+if want 1; then
 	say "== part 1: one request of each form (load $(load))"
 	out "## Part 1: one request of each form"
 	out ""
@@ -377,7 +405,7 @@ dashboard() {
 		}' "$phases" >>"$TMP/part2.rows"
 }
 
-if [ "$PART" != 1 ]; then
+if want 2; then
 	say "== part 2: the whole dashboard (load $(load))"
 	: >"$TMP/part2.rows"
 	cmds=()
@@ -458,6 +486,125 @@ EOF
 		out "- $c"
 	done
 	out ""
+fi
+
+# ======================================================================
+# part 3
+# meter3: "TotalAlloc NumGC" of the current demo (one heap?debug=1 read)
+meter3() {
+	curl -sS --max-time 30 "http://$svc_addr/debug/pprof/heap?debug=1" |
+		awk '/^# TotalAlloc = / { a = $4 } /^# NumGC = / { g = $4 }
+			END { if (a == "" || g == "") exit 1; print a, g }'
+}
+# hb3 [reset]: "max_gap_ns stalls_over_5ms total_stall_ns samples since_ns"
+hb3() {
+	curl -sS --max-time 30 "http://$svc_addr/demo/heartbeat${1:+?reset=1}" |
+		python3 -c 'import json, sys; h = json.load(sys.stdin)
+print(h["max_gap_ns"], h["stalls_over_5ms"], h["total_stall_ns"], h["samples"], h["since_ns"])'
+}
+stall_lines() { grep -c '^demo: heartbeat stall ' "$TMP/big3.stderr" || true; }
+
+# phase3 KIND [BIN]: one phase on the 100k demo; KIND W (without) or a
+# label; appends "kind secs alloc gcs svc_ticks ppt_ticks load1" to
+# $TMP/phases3.txt, the window maxima (ms) to $TMP/windows3-N.txt and the
+# gaps over 5 ms (ms, one a line) to $TMP/gaps3-N.txt
+phase3() {
+	local kind=$1 bin=${2:-} ppt='' n m0 m1 g0 g1 c0 c1 p0=0 p1=0 t0 t1 l0 l1 w
+	n=$(($(wc -l <"$TMP/phases3.txt") + 1))
+	read -r m0 g0 <<<"$(meter3)" || die "part 3: no TotalAlloc/NumGC in heap?debug=1"
+	c0=$(ticks "$svc_pid")
+	l0=$(stall_lines)
+	if [ -n "$bin" ]; then
+		tmux -L "$TSOCK" -f /dev/null new-session -d -s ppt3 -x 200 -y 50 \
+			"exec $bin -i 2 http://$svc_addr"
+		ppt=$(tmux -L "$TSOCK" list-panes -t ppt3 -F '#{pane_pid}')
+		p0=$(ticks "$ppt")
+	fi
+	hb3 reset >/dev/null
+	t0=$(now)
+	: >"$TMP/windows3-$n.txt"
+	for ((w = 1; w * WIN3 <= PHASE3; w++)); do
+		sleep "$(awk -v t="$t0" -v w="$w" -v s="$WIN3" -v n="$(now)" 'BEGIN { d = t + w * s - n; printf "%.3f", (d > 0 ? d : 0) }')"
+		hb3 reset | awk '{ printf "%.1f\n", $1 / 1e6 }' >>"$TMP/windows3-$n.txt"
+	done
+	t1=$(now)
+	l1=$(stall_lines)
+	if [ -n "$ppt" ]; then
+		p1=$(ticks "$ppt")
+		tmux -L "$TSOCK" capture-pane -p -t ppt3 >"$TMP/screen3-$n-$kind.txt"
+		tmux -L "$TSOCK" send-keys -t ppt3 '?'
+		sleep 1
+		tmux -L "$TSOCK" send-keys -t ppt3 G
+		sleep 1
+		tmux -L "$TSOCK" capture-pane -p -t ppt3 >"$TMP/help3-$n-$kind.txt"
+		tmux -L "$TSOCK" kill-session -t ppt3
+	fi
+	c1=$(ticks "$svc_pid")
+	read -r m1 g1 <<<"$(meter3)" || die "part 3: no TotalAlloc/NumGC in heap?debug=1"
+	{ [ "$l1" -le "$l0" ] || grep '^demo: heartbeat stall ' "$TMP/big3.stderr" | sed -n "$((l0 + 1)),${l1}p"; } |
+		sed -n 's/^demo: heartbeat stall //p' |
+		awk '/ms$/ { sub(/ms$/, ""); print $1 + 0; next } /µs$/ { sub(/µs$/, ""); print $1 / 1000; next }
+			/[0-9]s$/ { sub(/s$/, ""); print $1 * 1000 }' >"$TMP/gaps3-$n.txt"
+	echo "$kind $(awk "BEGIN { print $t1 - $t0 }") $((m1 - m0)) $((g1 - g0)) $((c1 - c0)) $((p1 - p0)) $(cut -d' ' -f1 /proc/loadavg)" >>"$TMP/phases3.txt"
+	say "  part 3 phase $n $kind: $(tail -n 1 "$TMP/phases3.txt"); window maxima $(tr '\n' ' ' <"$TMP/windows3-$n.txt")"
+}
+
+if want 3; then
+	say "== part 3: live stalls on the 100k service (load $(load))"
+	start_demo big3 -quiet -heartbeat -spawn 100000 -stacks 20000
+	sleep 10 # the garbage collections after the spawn
+	: >"$TMP/phases3.txt"
+	phase3 W
+	if [ -n "$PPROFTOP_BEFORE" ]; then
+		phase3 before "$PPROFTOP_BEFORE"
+		phase3 W
+	fi
+	phase3 "$([ -n "$PPROFTOP_BEFORE" ] && echo after || echo pproftop)" "$PPROFTOP_BIN"
+	phase3 W
+	stop_pid "$svc_pid"
+
+	out "## Part 3: live stalls on the 100,000-goroutine service"
+	out ""
+	out "\`$DEMO -addr 127.0.0.1:0 -quiet -heartbeat -spawn 100000 -stacks 20000\`, phases of $PHASE3 s"
+	out "without pproftop (W) and with \`tmux new-session -d -x 200 -y 50 \"exec BIN -i 2 http://ADDR\"\`"
+	out "started at the phase's first instant (its first poll counts)$([ -n "$PPROFTOP_BEFORE" ] &&
+		echo "; before: \`$PPROFTOP_BEFORE\`, after: \`$PPROFTOP_BIN\`")."
+	out "Stalls: the demo's 1 ms heartbeat, read every $WIN3 s; \"worst after ${WIN3} s\" leaves out the first"
+	out "window (pproftop's start and first poll); gaps over 5 ms as the demo printed them. Demo CPU"
+	out "from utime+stime; allocation and GC cycles from TotalAlloc and NumGC of one heap?debug=1"
+	out "read at each end of the phase (outside the heartbeat windows, the same in every phase)."
+	out ""
+	out "| phase | secs | worst stall (ms) | worst after ${WIN3} s (ms) | median window max (ms) | gaps > 5 ms | > 20 ms | > 50 ms | stalled (ms) | demo CPU (% of a core) | demo alloc (MiB/s) | GCs | pproftop's CPU (%) | load |"
+	out "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	n=0
+	while read -r kind secs alloc gcs st pt l; do
+		n=$((n + 1))
+		out "| $kind | $(printf %.0f "$secs") | $(sort -n "$TMP/windows3-$n.txt" | tail -n 1) | $(tail -n +2 "$TMP/windows3-$n.txt" | sort -n | tail -n 1) | $(sort -n "$TMP/windows3-$n.txt" | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }') | $(awk '
+			{ n++; s += $1; if ($1 > 20) a++; if ($1 > 50) b++ }
+			END { printf "%d | %d | %d | %.0f", n, a, b, s }' "$TMP/gaps3-$n.txt") | $(awk -v t="$st" -v c="$CLK" -v s="$secs" 'BEGIN { printf "%.1f", t * 100 / c / s }') | $(awk -v a="$alloc" -v s="$secs" 'BEGIN { printf "%.2f", a / s / 1048576 }') | $gcs | $(awk -v t="$pt" -v c="$CLK" -v s="$secs" -v k="$kind" 'BEGIN { if (k == "W") print "-"; else printf "%.2f", t * 100 / c / s }') | $l |"
+	done <"$TMP/phases3.txt"
+	out ""
+	out "Window maxima in order (ms, one per $WIN3 s):"
+	out ""
+	n=0
+	while read -r kind _; do
+		n=$((n + 1))
+		out "- $kind: $(paste -sd' ' "$TMP/windows3-$n.txt")"
+	done <"$TMP/phases3.txt"
+	out ""
+	n=0
+	while read -r kind _; do
+		n=$((n + 1))
+		[ "$kind" != W ] || continue
+		out "The dashboard at the end of the $kind phase (top lines), then its help's endpoint table:"
+		out ""
+		out '```'
+		head -n 4 "$TMP/screen3-$n-$kind.txt" | sed 's/ *$//' >>"$REPORT"
+		out "..."
+		sed -n '/^Endpoints/,$p' "$TMP/help3-$n-$kind.txt" | sed 's/ *$//' | sed '/^$/d' >>"$REPORT"
+		out '```'
+		out ""
+	done <"$TMP/phases3.txt"
 fi
 
 out "Load average at the end: $(load); run time $(awk "BEGIN { printf \"%.0f\", $(now) - $T_START }") s."
