@@ -8,7 +8,7 @@
 # views with tmux send-keys. Each view is captured with
 # `tmux capture-pane -e` (text plus colours and attributes), turned into an
 # HTML page by a small converter (below) and photographed by headless
-# Chromium. Output: screenshots/{goroutines,heap,contention,detail,help,
+# Chromium. Output: screenshots/{goroutines,heap,contention,detail,help,endpoints,
 # paused}.png.
 #
 # Installs what it needs with apt-get when missing (idempotent).
@@ -156,6 +156,9 @@ plain | grep -q 'filter: /' && die "the filter did not clear"
 keys '?'
 wait_for '^Keys  \(Esc' 5
 shot help
+keys End # the end of the help: every endpoint's form, cost and spacing
+wait_for '^  all in all: about' 5
+shot endpoints
 
 keys q # in the help, q only closes the help
 sleep 0.5
@@ -411,7 +414,7 @@ W=$((cols * cw + 2 * pad))
 H=$((rows * lh + 2 * pad))
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-for name in goroutines heap contention detail help paused; do
+for name in goroutines heap contention detail help endpoints paused; do
 	python3 "$tmp/ansi2html.py" "$tmp/$name.ans" "$tmp/$name.html" $cols $rows $fs $cw $lh $pad
 	profile=$(mktemp -d -p "$tmp" chrome.XXXXXX)
 	if ! timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
