@@ -10,7 +10,7 @@ cost_service_s(double total_s, double pretransfer_s, double handshake_s, double 
 	if (handshake_s > 0 && (*rtt_s < 0 || handshake_s < *rtt_s))
 		*rtt_s = handshake_s;
 	double s = total_s - pre - (*rtt_s > 0 ? *rtt_s : 0);
-	return s > 0 ? s : 0;
+	return (s > 0 ? s : 0) + COST_REQUEST_S;
 }
 
 enum ep_form

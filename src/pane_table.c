@@ -2,6 +2,7 @@
  * contention panes: rows, sorting, the regex filter, a selection that
  * follows its group id, drawing and the plain-text report. */
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,10 +108,19 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 	if (growing)
 		pane_add_info(p, R_WARN, "%s %zu group%s growing%s (%.0f s window; Enter explains)",
 		              up, growing, growing == 1 ? "" : "s", line, window);
-	else if (!judged && waiting != NULL)
-		pane_add_info(p, R_DIM, "growth: %s",
-		              trend_explain(line, sizeof(line), waiting, window, what, unit));
-	else if (judged)
+	else if (!judged && waiting != NULL) {
+		trend_explain(line, sizeof(line), waiting, window, what, unit);
+		/* the budget spaced the fetches so far apart that the window can
+		 * never hold enough points: say which window would */
+		double apart = ui->interval * (ui->stretch > 1 ? ui->stretch : 1) *
+		               (ui->every[e] > 1 ? ui->every[e] : 1);
+		size_t n = strlen(line);
+		if (e != EP_HEAP && (TREND_MIN_POINTS - 1) * apart > window && n < sizeof(line))
+			snprintf(line + n, sizeof(line) - n,
+			         "; fetched every %.0f s to spare the target: --window %.0f judges",
+			         apart, ceil(TREND_MIN_POINTS * apart));
+		pane_add_info(p, R_DIM, "growth: %s", line);
+	} else if (judged)
 		pane_add_info(p, R_DIM, "no group growing over the last %.0f s", window);
 	if (nleaked > 0) {
 		double age = ui->now - ui->m->ep[EP_GOROUTINELEAK].t_cur;

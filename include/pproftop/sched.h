@@ -35,7 +35,7 @@
  *                  until it is cheap again; a dead band (spaced further
  *                  when 25% over the share, back when 20% under it) keeps
  *                  a cost near the share from flipping the spacing
-  *   heap           besides: once it has settled (5 fetches in a row without a
+ *   heap           besides: once it has settled (5 fetches in a row without a
  *                  new GC cycle: nothing but the MemStats meters changed),
  *                  every 5th poll, until a fetch brings a new cycle
  *   goroutineleak  live: every 30 s (the poll nearest the mark) and on

@@ -323,6 +323,32 @@ test_goroutines_first_poll(void **state)
 	stop();
 }
 
+/* The budget fetches a costly goroutine profile every 30 polls (60 s): the
+ * default 60 s window can never hold 8 points, and the pane says which
+ * window would. */
+static void
+test_window_hint(void **state)
+{
+	static unsigned every[EP_COUNT];
+
+	(void)state;
+	start(24, 160, false);
+	poll_all("go1.21");
+	every[EP_GOROUTINE] = 30;
+	status.every = every;
+	draw();
+	dump("budget-spaced goroutines");
+	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 1 over 0 s so far; "
+	              "fetched every 60 s to spare the target: --window 480 judges");
+	/* fetched every poll (the next poll redraws the pane): nothing to add */
+	every[EP_GOROUTINE] = 1;
+	status.every = every;
+	poll_goroutines("go1.21");
+	draw();
+	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 2 over 2 s so far");
+	stop();
+}
+
 static void
 test_same_body_twice(void **state)
 {
@@ -1238,6 +1264,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_goroutines_first_poll, teardown),
+		cmocka_unit_test_teardown(test_window_hint, teardown),
 		cmocka_unit_test_teardown(test_same_body_twice, teardown),
 		cmocka_unit_test_teardown(test_new_and_gone, teardown),
 		cmocka_unit_test_teardown(test_selection_follows_group, teardown),
