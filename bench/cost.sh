@@ -67,6 +67,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/demo-lib.sh
+. "$root/bench/demo-lib.sh"
 
 QUICK=0 PART=all OUTFILE=
 while [ $# -gt 0 ]; do
@@ -200,34 +202,14 @@ if want 1 || want 3; then
 fi
 
 # start_demo NAME ARGS...: sets svc_pid and svc_addr; waits until every
-# -spawn goroutine is parked (as bench/gen-large.sh does)
+# -spawn goroutine is parked (bench/demo-lib.sh)
 start_demo() {
 	local name=$1
 	shift
-	"$DEMO" -addr 127.0.0.1:0 "$@" >"$TMP/$name.stdout" 2>"$TMP/$name.stderr" &
-	svc_pid=$!
-	pids+=("$svc_pid")
-	svc_addr=
-	for _ in $(seq 100); do
-		svc_addr=$(sed -n 's/^listening on //p' "$TMP/$name.stdout" || true)
-		[ -n "$svc_addr" ] && break
-		kill -0 "$svc_pid" 2>/dev/null || die "demo $name exited: $(cat "$TMP/$name.stderr")"
-		sleep 0.1
-	done
-	[ -n "$svc_addr" ] || die "demo $name did not report its address"
-	local want=0 prev='' st='' n
-	for a in "$@"; do
-		[ "$prev" = -spawn ] && want=$a
-		prev=$a
-	done
-	for _ in $(seq 1200); do
-		st=$(curl -sS --max-time 10 "http://$svc_addr/demo/stats" || true)
-		n=$(printf '%s' "$st" | sed -n 's/.*"spawned":\([0-9]*\).*/\1/p')
-		[ "${n:-0}" -ge "$want" ] && break
-		sleep 0.1
-	done
-	[ "${n:-0}" -ge "$want" ] || die "demo $name: only ${n:-0} of $want goroutines parked"
-	say "demo $name (pid $svc_pid) on $svc_addr: $st"
+	demo_launch "$DEMO" "$TMP" "$name" "$@" || die "$demo_error"
+	svc_pid=$demo_pid
+	svc_addr=$demo_addr
+	say "demo $name (pid $svc_pid) on $svc_addr: $demo_stats"
 }
 
 # start_prom NAME CONFIG: sets svc_pid, svc_port, svc_cmd

@@ -52,6 +52,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/demo-lib.sh
+. "$root/bench/demo-lib.sh"
 cd "$root"
 
 QUICK=0
@@ -134,33 +136,13 @@ best() { sort -g "$1" | head -n 1; }
 median() { sort -g "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # start_demo NAME ARGS...: starts the demo on a free port; sets
-# demo_pid and demo_addr, waits until every -spawn goroutine is parked.
+# demo_pid and demo_addr, waits until every -spawn goroutine is parked
+# (bench/demo-lib.sh).
 start_demo() {
 	local name=$1
 	shift
-	: >"$RAW/$name.stdout"
-	"$DEMO" -addr 127.0.0.1:0 "$@" >"$RAW/$name.stdout" 2>"$RAW/$name.stderr" &
-	demo_pid=$!
-	pids+=("$demo_pid")
-	demo_addr=
-	for _ in $(seq 100); do
-		demo_addr=$(sed -n 's/^listening on //p' "$RAW/$name.stdout" || true)
-		[ -n "$demo_addr" ] && break
-		sleep 0.1
-	done
-	[ -n "$demo_addr" ] || { say "run.sh: demo $name did not start"; exit 1; }
-	local want=0 st='' prev='' n
-	for a in "$@"; do
-		[ "$prev" = -spawn ] && want=$a
-		prev=$a
-	done
-	for _ in $(seq 600); do
-		st=$(curl -sS --max-time 10 "http://$demo_addr/demo/stats" || true)
-		n=$(printf '%s' "$st" | sed -n 's/.*"spawned":\([0-9]*\).*/\1/p')
-		[ "${n:-0}" -ge "$want" ] && break
-		sleep 0.1
-	done
-	say "demo $name on $demo_addr: $st"
+	demo_launch "$DEMO" "$RAW" "$name" "$@" || { say "run.sh: $demo_error"; exit 1; }
+	say "demo $name on $demo_addr: $demo_stats"
 }
 
 stop_pid() {
