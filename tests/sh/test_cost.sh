@@ -79,16 +79,20 @@ count_req() { # regex: requests in the log whose path matches
 # The demo as it is (its garbage makes a GC every second or so, so the heap
 # never settles into being fetched every 5th poll: heap fetches count
 # polls), through the fault server, at -i 1 --budget 20 (200 ms a poll).
-start "$tmp/demo.log" "$demo" -addr 127.0.0.1:0 ||
-	{ echo "not ok - demo did not start"; exit 1; }
-dport=$port
-start "$tmp/fault.log" python3 "$root/tests/faults/faultserver.py" \
-	--upstream "127.0.0.1:$dport" --mode proxy ||
-	{ echo "not ok - fault server did not start"; exit 1; }
-fport=$port
-
-tmux -L "$S" -f /dev/null new-session -d -s t -x 140 -y 32 \
-	"env TERM=screen-256color $bin -i 1 --budget 20 http://127.0.0.1:$fport 2>$tmp/err; echo EXIT=\$?; sleep 60"
+watch_demo() { # NAME PPROFTOP-OPTIONS -- DEMO-ARGS...: the demo behind the fault server
+	# (its port in $fport), and pproftop on it in the tmux session t
+	local name=$1 opts=$2
+	shift 3
+	start "$tmp/$name.log" "$demo" -addr 127.0.0.1:0 "$@" ||
+		{ echo "not ok - demo did not start"; exit 1; }
+	start "$tmp/$name-fault.log" python3 "$root/tests/faults/faultserver.py" \
+		--upstream "127.0.0.1:$port" --mode proxy ||
+		{ echo "not ok - fault server did not start"; exit 1; }
+	fport=$port
+	tmux -L "$S" -f /dev/null new-session -d -s t -x 140 -y 32 \
+		"env TERM=screen-256color $bin $opts http://127.0.0.1:$fport 2>>$tmp/err; echo EXIT=\$?; sleep 60"
+}
+watch_demo small '-i 1 --budget 20' --
 if wait_for 'main\.leakOne' 15; then ok "dashboard shows the demo"; else notok "no rows"; screen; fi
 
 # what a fetch costs is the least of its last 8 (a busy machine's delays are
@@ -131,15 +135,7 @@ if wait_for 'EXIT=0' 5; then ok "q exits 0"; else notok "no clean exit"; fi
 tmux -L "$S" kill-session -t t 2>/dev/null
 
 # 12,000 parked goroutines in 10 stacks: above the dump's warning threshold
-start "$tmp/demo2.log" "$demo" -addr 127.0.0.1:0 -quiet -spawn 12000 -stacks 10 ||
-	{ echo "not ok - demo did not start"; exit 1; }
-dport=$port
-start "$tmp/fault2.log" python3 "$root/tests/faults/faultserver.py" \
-	--upstream "127.0.0.1:$dport" --mode proxy ||
-	{ echo "not ok - fault server did not start"; exit 1; }
-fport=$port
-tmux -L "$S" -f /dev/null new-session -d -s t -x 140 -y 32 \
-	"env TERM=screen-256color $bin -i 1 http://127.0.0.1:$fport 2>>$tmp/err; echo EXIT=\$?; sleep 60"
+watch_demo big '-i 1' -- -quiet -spawn 12000 -stacks 10
 if wait_for 'main\.parked' 15; then ok "dashboard shows the 12,000 goroutines"; else notok "no rows"; screen; fi
 
 # --- 2. the goroutine dump only on demand, with a warning -------------------
