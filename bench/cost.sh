@@ -145,13 +145,7 @@ TMP=$(mktemp -d /tmp/pproftop-cost.XXXXXX)
 TSOCK=pproftop-cost-$$ # our own tmux server
 pids=()
 cleanup() {
-	tmux -L "$TSOCK" kill-server 2>/dev/null || true
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
+	stop_started "$TSOCK"
 	if [ "${KEEP:-0}" = 1 ]; then
 		say "cost.sh: raw outputs kept in $TMP"
 	else

@@ -2,6 +2,18 @@
 # demo-lib.sh - sourced by the bench scripts (bench/run.sh, bench/cost.sh):
 # one way to start the demo Go service and wait until it is ready.
 #
+# stop_started TSOCK: the end of a run: kills the private tmux server
+# TSOCK and every process in the caller's pids array, and waits for them.
+stop_started() {
+	tmux -L "$1" kill-server 2>/dev/null || true
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+}
+
 # demo_launch DEMO DIR NAME ARGS...: starts DEMO -addr 127.0.0.1:0 ARGS...
 # with its output in DIR/NAME.stdout and .stderr, appends its pid to the
 # caller's pids array, and waits until it prints its address and, with

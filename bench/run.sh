@@ -112,13 +112,7 @@ CLK=$(getconf CLK_TCK)
 TSOCK=pproftop-bench-$$ # our own tmux server
 pids=()
 cleanup() {
-	tmux -L "$TSOCK" kill-server 2>/dev/null || true
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
+	stop_started "$TSOCK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
