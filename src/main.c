@@ -85,9 +85,9 @@ load(const char *path, const char *name)
 		fprintf(stderr, "pproftop: %s\n", err);
 	}
 	free(buf);
+	/* as live: the request that captured it is not the service */
 	if (s != NULL)
-		snapshot_hide_self(
-		    s); /* as live: the request that captured it is not the service */
+		snapshot_hide_self(s);
 	return s;
 }
 

@@ -235,7 +235,7 @@ savedir_load(const char *dir, struct model *m, char *err, size_t errlen)
 	char path[4096], why[512] = "";
 
 	/* each endpoint from its first file there, text before protobuf (a
-	 * snapshot saved before 0.2 has heap.pb.gz, allocs.pb.gz and
+	 * snapshot saved by earlier builds has heap.pb.gz, allocs.pb.gz and
 	 * heap-debug1.txt); allocs and memstats come with heap-debug1.txt */
 	for (int e = 0; e < EP_COUNT; e++)
 		for (int f = 0; f < FORM_COUNT && m->ep[e].polls == 0; f++) {
