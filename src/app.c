@@ -437,6 +437,7 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		.every = every,
 		.stretch = a->sched.stretch,
 		.share = a->sched.cfg.share,
+		.cpu_load = sched_cpu_load(&a->sched),
 	};
 	ui_draw(a->ui, &st);
 }

@@ -172,6 +172,7 @@ struct ui {
 	double stretch;
 	double share;    /* the budget's (sched_config.share) */
 	double interval; /* seconds between polls, at the last draw */
+	double cpu_load; /* ui_status.cpu_load at the last draw */
 };
 
 /* ---- ui.c: text helpers ---- */

@@ -281,6 +281,21 @@ budget_spacing(const struct sched *s, unsigned *k)
 	}
 }
 
+double
+sched_cpu_load(const struct sched *s)
+{
+	double per_poll = 0;
+
+	for (size_t i = 0; i < NRULES; i++) {
+		enum ep_id e = rules[i].ep;
+		if (rules[i].live.kind != CAD_EVERY_POLL)
+			per_poll += per_poll_fixed(s, &rules[i]);
+		else if (s->cost[e] >= 0)
+			per_poll += s->cost[e] / sched_every(s, e);
+	}
+	return per_poll / spacing_s(s);
+}
+
 /* Applies the budget; says in msg (when msglen > 0) what changed: every
  * endpoint whose spacing did, in one line. */
 static void

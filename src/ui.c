@@ -874,28 +874,15 @@ endpoint_line(const struct ui *ui, int e, char *line, size_t len)
 static void
 cost_line(const struct ui *ui, char *line, size_t len)
 {
-	double cpu = 0, self = 0, all = -1, over;
-	double spacing = ui->interval * (ui->stretch > 1 ? ui->stretch : 1);
+	double self = 0, all = -1, over;
 	char a[32], b[32], c[32];
 	size_t o;
 
-	if (ui->m == NULL || spacing <= 0) {
+	if (ui->m == NULL) {
 		line[0] = '\0';
 		return;
 	}
-	for (int e = 0; e < EP_COUNT; e++) {
-		const struct endpoint *ep = &ui->m->ep[e];
-		if (ep_info(e)->fed_by != EP_COUNT || e == EP_DUMP || ep->service_s < 0 ||
-		    ep->missing || ep->no_records)
-			continue;
-		double per = e == EP_INDEX           ? SCHED_INDEX_EVERY
-		             : e == EP_GOROUTINELEAK ? SCHED_LEAK_EVERY / spacing
-		             : ui->every[e] > 1      ? ui->every[e]
-		                                     : 1;
-		cpu += ep->service_s / (per > 1 ? per : 1);
-	}
-	o = (size_t)snprintf(line, len, "  all in all: about %.2f%% of a core",
-	                     100 * cpu / spacing);
+	o = (size_t)snprintf(line, len, "  all in all: about %.2f%% of a core", 100 * ui->cpu_load);
 	if (o < len && model_self_rate(ui->m, &self, &all, &over))
 		o += (size_t)snprintf(line + o, len - o, ", %s allocated%s%s (last %s)",
 		                      fmt_rate(a, sizeof(a), self, "bytes"),
@@ -1001,6 +988,7 @@ ui_draw(struct ui *ui, const struct ui_status *st)
 		ui->stretch = st->stretch;
 		ui->share = st->share;
 		ui->interval = st->interval;
+		ui->cpu_load = st->cpu_load;
 	}
 	ensure_fresh(ui);
 	int l, c;

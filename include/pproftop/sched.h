@@ -185,6 +185,11 @@ double sched_next_poll(const struct sched *s, double now);
  * SCHED_SETTLED_EVERY-th poll, whichever is wider. Live, with a budget. */
 unsigned sched_every(const struct sched *s, enum ep_id e);
 
+/* sched_cpu_load: the share of a core our requests cost the service at the
+ * current spacings, as the CPU budget counts it (each endpoint's cost over
+ * its spacing, the fixed cadences amortized); 0 before anything is known. */
+double sched_cpu_load(const struct sched *s);
+
 /* sched_changed: the fetch of e just made brought new data (changed: for
  * the heap, a new GC cycle) or not. */
 void sched_changed(struct sched *s, enum ep_id e, bool changed);

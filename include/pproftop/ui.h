@@ -62,6 +62,8 @@ struct ui_status {
 	    *every;     /* EP_COUNT entries: fetched every k-th poll (0, 1: every); may be NULL */
 	double stretch; /* polls are this many intervals apart (the allocation budget) */
 	double share;   /* the budget's share (sched_config.share) */
+	double
+	    cpu_load; /* what our requests cost the service, a share of a core (sched_cpu_load) */
 };
 
 struct ui;
