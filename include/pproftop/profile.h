@@ -146,8 +146,9 @@ struct snapshot *snapshot_ref(struct snapshot *s);
 /* snapshot_find: the group with this id (the first one), or NULL; O(1). */
 const struct group *snapshot_find(const struct snapshot *s, uint64_t id);
 
-/* snapshot_hide_self: takes pproftop's own footprint out of s, which must
- * not be shared yet (refs == 1): every group whose stack serves a
+/* snapshot_hide_self: takes pproftop's own footprint out of s, which must not
+ * have been shown to anyone yet (it changes in place; a second call is a
+ * no-op): every group whose stack serves a
  * /debug/pprof request (the goroutine producing the profile, what the
  * handler allocated or waited on) is removed, and so, in goroutine
  * profiles in which a handler was found, is one goroutine of net/http's
