@@ -602,7 +602,7 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 	 * first, which tells the heap's GC cycle */
 	struct snapshot *allocs = NULL;
 	if (e == EP_HEAP && s->format == FMT_TEXT && s->nmemstats > 0) {
-				allocs = parse_body(&m->ep[EP_ALLOCS], EP_ALLOCS, "allocs", body, len);
+		allocs = parse_body(&m->ep[EP_ALLOCS], EP_ALLOCS, "allocs", body, len);
 		ingest_fed(m, EP_MEMSTATS, snapshot_ref(s), now, latency, len);
 	}
 	ep->text_bytes = s->format == FMT_PROTO ? snapshot_text_size(s) : len;
