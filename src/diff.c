@@ -94,17 +94,17 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 
 	for (size_t i = 0; i < d->nrows; i++) {
 		struct diff_row *r = &d->rows[i];
-		for (int v = 0; v < nv; v++) {
-			if (d->restarted)
-				r->delta[v] = 0;
+		for (int v = 0; v < nv; v++)
 			r->per_sec[v] = d->dt > 0 ? (double)r->delta[v] / d->dt : 0;
-		}
 	}
 	for (int v = 0; v < nv; v++) {
-		d->total_delta[v] = d->restarted ? 0 : sat_sub(now->totals[v], old->totals[v]);
+		d->total_delta[v] = sat_sub(now->totals[v], old->totals[v]);
 		d->total_per_sec[v] = d->dt > 0 ? (double)d->total_delta[v] / d->dt : 0;
 	}
-	index_rows(d);
+	if (d->restarted)
+		diff_mark_restarted(d);
+	else
+		index_rows(d);
 	return 0;
 }
 
@@ -112,12 +112,19 @@ void
 diff_mark_restarted(struct diff *d)
 {
 	d->restarted = true;
+	/* a new process: none of its groups is new and none of the old one's
+	 * gone, it is all another program's (the gone rows are the last) */
+	d->nrows -= d->ngone;
+	d->nnew = d->ngone = 0;
 	for (size_t i = 0; i < d->nrows; i++) {
+		d->rows[i].flags &= ~(unsigned)DIFF_NEW;
 		memset(d->rows[i].delta, 0, sizeof(d->rows[i].delta));
 		memset(d->rows[i].per_sec, 0, sizeof(d->rows[i].per_sec));
 	}
 	memset(d->total_delta, 0, sizeof(d->total_delta));
 	memset(d->total_per_sec, 0, sizeof(d->total_per_sec));
+	free(d->tab);
+	index_rows(d);
 }
 
 void

@@ -463,6 +463,9 @@ model_restarted(struct model *m, double now)
 		if (ep->has_d && !ep->d.restarted)
 			diff_mark_restarted(&ep->d);
 		ep->restarted = true;
+		/* its last fetch failed (the target was down): what it shows is
+		 * the old process's until its own fetch from the new one */
+		ep->old_process = ep->nerr > 0;
 		points_reset(ep); /* rates and cycles start again with the new process */
 		snapshot_free(ep->base);
 		ep->base = snapshot_ref(ep->cur);
@@ -529,6 +532,13 @@ ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *s, double now, d
 	}
 	if (ep->restarted)
 		model_restarted(m, now);
+	if (ep->old_process) {
+		/* prev is the old process's: a restart for this endpoint too */
+		if (ep->has_d && !ep->d.restarted)
+			diff_mark_restarted(&ep->d);
+		ep->restarted = true;
+		ep->old_process = false;
+	}
 	if (ep->base == NULL || ep->restarted) {
 		snapshot_free(ep->base);
 		ep->base = snapshot_ref(s);

@@ -254,7 +254,8 @@ void table_mark_verdict(const struct ui *ui, struct row *r);
 void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* pane_add_verdicts: info lines on the growth verdicts of p's rows (of
- * endpoint e, slopes in unit), proven leaks and growth links. */
+ * endpoint e, slopes in unit), proven leaks, growth links, and a restart
+ * of the target (rows still the old process's, or the baseline reset). */
 void pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit);
 /* pane_no_data: info lines for an endpoint without data; true when there
  * is nothing to show. */

@@ -99,8 +99,6 @@ info(struct ui *ui, struct pane *p)
 	pane_add_info(p, R_INFO, "%s", line);
 
 	pane_add_verdicts(ui, p, EP_GOROUTINE, "count");
-	if (ve->d != NULL && ve->d->restarted)
-		pane_add_info(p, R_WARN, "the target restarted: baseline reset");
 }
 
 const struct pane_ops pane_goroutines_ops = {

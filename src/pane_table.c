@@ -136,6 +136,13 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 		pane_add_info(
 		    p, R_WARN, "%s%s grows in both the goroutine and the heap pane through %s%s",
 		    up, up, l->function, ui->m->nlinks > 1 ? " (and more: Enter explains)" : "");
+	const struct diff *d = ui->view.ep[e].d;
+	if (!ui->view.frozen && ui->m->ep[e].old_process)
+		pane_add_info(p, R_WARN,
+		              "the target restarted: these rows are the old process's until its "
+		              "next answer");
+	else if (d != NULL && d->restarted)
+		pane_add_info(p, R_WARN, "the target restarted: baseline reset");
 }
 
 bool

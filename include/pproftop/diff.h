@@ -52,7 +52,8 @@ int diff_compute(struct diff *d, const struct snapshot *old, const struct snapsh
 
 /* diff_mark_restarted: the target is known to have restarted between the two
  * snapshots (another profile saw its counters drop): deltas and rates become
- * zero and restarted is set, as diff_compute does when it sees it itself. */
+ * zero, no row is new, the old snapshot's gone rows are dropped, and
+ * restarted is set, as diff_compute does when it sees it itself. */
 void diff_mark_restarted(struct diff *d);
 
 /* diff_free: releases the rows; the snapshots are not touched. */

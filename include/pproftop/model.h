@@ -78,6 +78,9 @@ struct endpoint {
 	size_t self_groups; /* pproftop's own groups taken out of the last snapshot */
 	int64_t self_count; /* and their primary value (goroutines, bytes, ...) */
 	bool restarted;     /* the last diff saw counters drop */
+	bool old_process;   /* cur is from before a restart another endpoint saw
+	                     * (this one failing meanwhile); cleared by its next
+	                     * good poll */
 	uint64_t polls;     /* good polls */
 	/* Points: what histories and rates are measured on. Continuous
 	 * profiles get one per good poll at the poll's time; heap and allocs

@@ -192,7 +192,9 @@ test_restart(void **state)
 
 	assert_int_equal(diff_compute(&d, so, sn, 0), 0);
 	assert_true(d.restarted);
-	assert_int_equal(d.nrows, 3);
+	/* the new process's two groups; the old one's group 2 is not "gone" */
+	assert_int_equal(d.nrows, 2);
+	assert_null(diff_find(&d, id_of(so, 2)));
 	for (size_t i = 0; i < d.nrows; i++) {
 		for (int v = 0; v < 2; v++) {
 			assert_int_equal(d.rows[i].delta[v], 0);
@@ -202,10 +204,11 @@ test_restart(void **state)
 	assert_int_equal(d.total_delta[0], 0);
 	assert_int_equal(d.total_delta[1], 0);
 	assert_true(d.total_per_sec[1] == 0);
-	/* values are still the new ones, new/gone still flagged */
+	/* values are still the new ones; nothing is new to a new process */
 	assert_int_equal(diff_find(&d, id_of(sn, 1))->value[1], 30000);
-	assert_int_equal(d.nnew, 1);
-	assert_int_equal(d.ngone, 1);
+	assert_int_equal(diff_find(&d, id_of(sn, 3))->flags, 0);
+	assert_int_equal(d.nnew, 0);
+	assert_int_equal(d.ngone, 0);
 	diff_free(&d);
 	snapshot_free(sn);
 

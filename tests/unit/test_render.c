@@ -419,7 +419,7 @@ test_selection_follows_group(void **state)
 
 	/* other rows come and go (19 new, 20 gone groups); the selection stays
 	 * on main.deep (by id: its row index among the groups changed) */
-	poll_all("go1.22");
+	poll_goroutines("go1.22");
 	draw();
 	dump("selection after go1.22");
 	assert_non_null(strstr(row(selected_row(), buf, sizeof(buf)), "main.deep main.go:130"));
@@ -1143,7 +1143,7 @@ test_wide(void **state)
 	assert_row(6,
 	           "  COUNT   dPOLL   dBASE TREND                                      FUNCTION  "
 	           "FILE:LINE");
-	assert_row(7, "    116       0       0                                        _ + "
+	assert_row(7, "    116       0       0                                        _   "
 	              "main.leakOne.func1 main.go:64");
 	stop();
 }
@@ -1188,13 +1188,29 @@ test_restart(void **state)
 	(void)state;
 	start(24, 100, false);
 	poll_all("go1.21");
+	/* the target goes down, then the new process's heap answers first
+	 * (its alloc counters are lower): the goroutine rows are still the old
+	 * process's, and the pane says so rather than "baseline reset" */
+	clock_now += 2;
+	model_fail(&model, EP_GOROUTINE, "connection refused", clock_now, 0);
+	feed(EP_BLOCK, "go1.22/block.pb.gz");
+	feed(EP_HEAP, "go1.22/heap.pb.gz");
+	ui_model_changed(ui);
+	draw();
+	dump("restart, heap first 100x24");
+	assert_row_with("restarted", "the target restarted: these rows are the old process's "
+	                             "until its next answer");
 	poll_all("go1.22");
 	draw();
 	dump("restart 100x24");
 	assert_row_with("restarted", "the target restarted: baseline reset");
+	/* the old process's groups are not listed as gone, nor the new
+	 * one's as new */
 	assert_row_with("leakOne",
-	                "    116       0       0                        _ + main.leakOne.func1 "
+	                "    116       0       0                        _   main.leakOne.func1 "
 	                "main.go:64");
+	assert_int_equal(find_row(" - "), -1);
+	assert_int_equal(find_row(" + "), -1);
 	stop();
 }
 
