@@ -27,6 +27,7 @@
 #include <ev.h>
 
 #include "pproftop/fetch.h"
+#include "pproftop/format.h"
 #include "pproftop/model.h"
 #include "pproftop/report.h"
 #include "pproftop/savedir.h"
@@ -126,10 +127,12 @@ dump_done(struct app *a, bool ok, size_t len, double latency)
 	if (!ok || s == NULL) {
 		snprintf(msg, sizeof(msg), "goroutine dump: %s", a->model.ep[EP_DUMP].err);
 	} else {
+		char b[32], t[32];
 		snprintf(msg, sizeof(msg),
-		         "goroutine dump: %lld goroutines in %zu groups, %.1f MiB in %.2f s%s; "
+		         "goroutine dump: %lld goroutines in %zu groups, %s in %s%s; "
 		         "Enter on a goroutine row shows their states",
-		         (long long)s->ngoroutines, s->ngroups, (double)len / (1 << 20), latency,
+		         (long long)s->ngoroutines, s->ngroups,
+		         fmt_bytes(b, sizeof(b), (double)len), fmt_ns(t, sizeof(t), latency * 1e9),
 		         s->truncated ? " (cut at the server's 64 MiB cap)" : "");
 	}
 	set_message(a, msg);

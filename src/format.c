@@ -75,8 +75,12 @@ fmt_count(char *buf, size_t len, double v)
 {
 	double a = fabs(v);
 
-	/* thresholds where the rounded text would reach the next unit */
-	if (a < 9999.5)
+	/* thresholds where the rounded text would reach the next unit; a
+	 * fraction (a rate) keeps two significant digits below 10: 0.48/s is
+	 * not "0/s" */
+	if (a < 9.95 && v != floor(v))
+		snprintf(buf, len, a < 0.995 ? "%.2g" : "%.1f", v);
+	else if (a < 9999.5)
 		snprintf(buf, len, "%.0f", v);
 	else if (a < 999.5e3)
 		scaled(buf, len, v / 1e3, "k");

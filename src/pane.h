@@ -142,6 +142,7 @@ struct ui {
 	const struct model *m;
 	struct view view;
 	bool paused;
+	double paused_data_at; /* the frozen view's last good poll */
 	bool utf8, color;
 	struct screen *screen; /* the curses SCREEN made by ui_new, or NULL */
 	int attr[R_COUNT];

@@ -215,9 +215,11 @@ ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outl
 			hi = x[i];
 	}
 	/* non-negative series are drawn from zero, so a 1<->2 flip does not look
-	 * like a leak; unless that would flatten a small variation on a big level */
-	if (lo >= 0 && hi > 0 && (hi - lo) / hi >= 0.125)
-		lo = 0;
+	 * like a leak; a small variation on a big level is magnified, but to a
+	 * span of at least an eighth of the level: 35 -> 36 is a step of two
+	 * bars, not the full height */
+	if (lo >= 0 && hi > lo)
+		lo = (hi - lo) / hi >= 0.125 ? 0 : hi * 0.875;
 	for (size_t i = k; i < w && o + 2 <= outlen; i++)
 		out[o++] = ' ';
 	for (size_t i = 0; i < k; i++) {
@@ -559,14 +561,18 @@ ui_resize(struct ui *ui)
 	ui->dirty = true;
 }
 
+static double last_good(const struct model *m, double *latency);
+
 static void
 set_pause(struct ui *ui, bool on)
 {
 	if (on == ui->paused || ui->m == NULL)
 		return;
 	if (on) {
+		double lat;
 		view_freeze(&ui->view, ui->m);
 		ui->paused = true;
+		ui->paused_data_at = last_good(ui->m, &lat);
 	} else {
 		view_release(&ui->view);
 		ui->paused = false;
@@ -636,10 +642,9 @@ draw_header(struct ui *ui, const struct ui_status *st)
 
 	ui_fill(ui, 0, 0, w, hattr);
 	x += ui_put(ui, 0, x, w - x, (int)(hattr | A_BOLD), "pproftop ");
-	if (st != NULL && st->target != NULL)
-		x += ui_put(ui, 0, x, w - x, hattr, st->target);
 
-	/* right-hand flags, PAUSED rightmost */
+	/* right-hand flags, PAUSED rightmost: they go first, the target's
+	 * address is cut for them */
 	char flags[256], restarted[64] = "";
 	const char *mode = st != NULL ? st->mode : NULL;
 	/* a restart of the target (counters dropped) is said for 30 s */
@@ -650,6 +655,8 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	         mode ? "] " : "", st != NULL && st->insecure ? "TLS NOT VERIFIED " : "");
 	int pw = ui->paused ? 7 : 0;
 	int fw = ui_text_width(flags, strlen(flags), ui->utf8);
+	if (st != NULL && st->target != NULL && w - x - fw - pw - 1 > 0)
+		x += ui_put(ui, 0, x, w - x - fw - pw - 1, hattr, st->target);
 
 	const char *reason = NULL;
 	double age = -1;
@@ -673,7 +680,14 @@ draw_header(struct ui *ui, const struct ui_status *st)
 		} else if (st->mode != NULL) {
 			/* a saved snapshot: its poll clock is not ours */
 		} else if (last > 0) {
-			snprintf(buf, sizeof(buf), "  polled %s ago (%s), every %gs",
+			char c[32];
+			/* paused: the view's data are older than the polls */
+			if (ui->paused && ui->paused_data_at > 0)
+				snprintf(c, sizeof(c), "  view of %s ago,",
+				         fmt_age(a, sizeof(a), st->now - ui->paused_data_at));
+			else
+				snprintf(c, sizeof(c), " ");
+			snprintf(buf, sizeof(buf), "%s polled %s ago (%s), every %gs", c,
 			         fmt_age(a, sizeof(a), st->now - last),
 			         fmt_ns(b, sizeof(b), lat * 1e9), st->interval);
 			x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);

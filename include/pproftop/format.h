@@ -15,7 +15,8 @@ char *fmt_bytes(char *buf, size_t len, double v);
 /* fmt_ns: nanoseconds as "850 ns", "1.2 us", "3.45 ms", "1.20 s", "2.5 min". */
 char *fmt_ns(char *buf, size_t len, double ns);
 
-/* fmt_count: "999", "1.2k", "12.3k", "1.23M", "4.5G". */
+/* fmt_count: "999", "1.2k", "12.3k", "1.23M", "4.5G"; fractions below 10
+ * (rates) with two significant digits: "0.48", "2.5". */
 char *fmt_count(char *buf, size_t len, double v);
 
 /* fmt_unit: dispatch on a value_type unit ("bytes", "nanoseconds", other). */

@@ -55,7 +55,7 @@ enum km_key {
 	_(FASTER, "poll more often")                                                               \
 	_(SLOWER, "poll less often")                                                               \
 	_(POLL_NOW, "poll now")                                                                    \
-	_(DUMP, "fetch the full goroutine dump (debug=2) once; asks first")                        \
+	_(DUMP, "fetch the goroutine dump (debug=2) once; asks first above 10,000 goroutines")     \
 	_(LEAKCHECK, "check for proven goroutine leaks now (runs a GC cycle)")                     \
 	_(REDRAW, "redraw the screen")                                                             \
 	_(HELP, "this help")                                                                       \

@@ -48,9 +48,10 @@ struct tree_node {
 	const char *file; /* the frame's, "" unknown */
 	int64_t line;     /* the frame's line (the first stack's when !by_line) */
 	uint32_t parent;  /* TREE_NONE for a root */
-	uint32_t child;   /* first child, TREE_NONE; children sorted by cum[value] desc, then function */
-	uint32_t next;    /* next sibling, TREE_NONE */
-	uint32_t depth;   /* 0 for roots */
+	uint32_t
+	    child; /* first child, TREE_NONE; children sorted by cum[value] desc, then function */
+	uint32_t next;  /* next sibling, TREE_NONE */
+	uint32_t depth; /* 0 for roots */
 	uint32_t nchildren;
 	unsigned flags;
 	int64_t cum[PROF_MAX_VALUES];

@@ -149,6 +149,11 @@ test_unit_signed_rate(void **state)
 	assert_string_equal(fmt_rate(b, sizeof(b), -2048, "bytes"), "-2.00 KiB/s");
 	assert_string_equal(fmt_rate(b, sizeof(b), 0, "count"), "0/s");
 	assert_string_equal(fmt_rate(b, sizeof(b), 579.376, "count"), "+579/s");
+	/* a slow rate is not rounded away: 0.48/s is not "+0/s" */
+	assert_string_equal(fmt_rate(b, sizeof(b), 0.48, "count"), "+0.48/s");
+	assert_string_equal(fmt_rate(b, sizeof(b), -2.5, "count"), "-2.5/s");
+	assert_string_equal(fmt_rate(b, sizeof(b), 9.96, "count"), "+10/s");
+	assert_string_equal(fmt_count(b, sizeof(b), 7), "7");
 	assert_string_equal(fmt_rate(b, sizeof(b), 3.75744e7, "bytes"), "+35.8 MiB/s");
 }
 

@@ -555,8 +555,9 @@ test_pause(void **state)
 	poll_goroutines("go1.22");
 	draw();
 	dump("paused");
-	/* the numbers are frozen; the header says PAUSED (and the poll age moves) */
-	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  polled 0.5s ago (12 ms), ... "
+	/* the numbers are frozen; the header says PAUSED, and how old the
+	 * view is while the polls go on */
+	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  view of 4.5s ago, polled ... "
 	              "PAUSED");
 	assert_row(1,
 	           "goroutines      141     _ HeapAlloc   122 MiB     _ HeapInuse   123 MiB     _");
@@ -1130,10 +1131,12 @@ test_wide(void **state)
 	dump("300x60");
 	char buf[4096];
 
-	/* the six meters on one row, sparklines 29 wide */
+	/* the six meters on one row, sparklines 29 wide; 141 -> 142 goroutines
+	 * is no spike (a step is drawn full height only from an eighth of the
+	 * level), NumGC's 49 -> 49 is flat */
 	assert_non_null(
 	    strstr(row(1, buf, sizeof(buf)),
-	           "goroutines      142                            _# HeapAlloc   123 MiB"));
+	           "goroutines      142                            ## HeapAlloc   123 MiB"));
 	assert_non_null(strstr(buf, "GC pause    91.5 us                            #_"));
 	assert_int_equal(strlen(row(2, buf, sizeof(buf))), 299);
 	assert_non_null(strstr(buf, "sort: COUNT"));
@@ -1211,6 +1214,12 @@ test_restart(void **state)
 	                "main.go:64");
 	assert_int_equal(find_row(" - "), -1);
 	assert_int_equal(find_row(" + "), -1);
+	/* a long address is cut for the flag, not the flag for the address */
+	status.target =
+	    "http://a-rather-long-host-name.example.internal.corp:6060/some/prefix/debug/pprof/";
+	draw();
+	char buf[512];
+	assert_non_null(strstr(row(0, buf, sizeof(buf)), " RESTARTED 0.5s ago"));
 	stop();
 }
 
