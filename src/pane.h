@@ -111,6 +111,8 @@ struct pane {
 	size_t nrows, caprows;
 	size_t *vis; /* indices of the shown rows (the filter) in order */
 	size_t nvis, capvis;
+	size_t nlive;        /* shown rows of groups in the current data (the tab's count) */
+	size_t nempty;       /* groups not made rows: nothing to show (ops->rows) */
 	unsigned known_cols; /* union of the rows' known bits */
 	int sort;            /* column index, ops->ncols = name */
 	bool has_sel;

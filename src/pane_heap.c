@@ -84,6 +84,14 @@ rows(struct ui *ui, struct pane *p)
 			}
 		}
 		table_mark_verdict(ui, r);
+		/* a stack that holds nothing, allocates nothing and has not
+		 * changed since the baseline is not listed (nor by pprof) */
+		if (!(r->flags & (DIFF_GONE | ROW_GROWING)) && r->v[C_INUSE] == 0 &&
+		    r->v[C_OBJS] == 0 && r->v[C_DBASE] == 0 && r->v[C_GROWTH] == 0 &&
+		    r->v[C_ALLOC] == 0) {
+			p->nrows--;
+			p->nempty++;
+		}
 	}
 }
 
@@ -106,6 +114,9 @@ info(struct ui *ui, struct pane *p)
 	o += (size_t)snprintf(line + o, sizeof(line) - o, "in use %s in %s objects, %zu stacks",
 	                      fmt_bytes(a, sizeof(a), (double)s->totals[ib]),
 	                      fmt_count(b, sizeof(b), (double)s->totals[io]), s->ngroups);
+	if (p->nempty > 0 && o < sizeof(line))
+		o += (size_t)snprintf(line + o, sizeof(line) - o, " (%zu empty, not listed)",
+		                      p->nempty);
 	if (gw != NULL && o < sizeof(line))
 		o += (size_t)snprintf(line + o, sizeof(line) - o, "; %s between GC cycles %s apart",
 		                      fmt_rate(a, sizeof(a), gw->total_per_sec[ib], "bytes"),

@@ -250,6 +250,7 @@ table_refilter(struct ui *ui, struct pane *p)
 		p->vis = xreallocarray(p->vis, p->capvis, sizeof(*p->vis));
 	}
 	p->nvis = 0;
+	p->nlive = 0;
 	p->known_cols = 0;
 	size_t found = NO_INDEX;
 	for (size_t i = 0; i < p->nrows; i++) {
@@ -260,6 +261,7 @@ table_refilter(struct ui *ui, struct pane *p)
 		if (p->has_sel && r->id == p->sel_id && r->ep == p->sel_ep)
 			found = p->nvis;
 		p->vis[p->nvis++] = i;
+		p->nlive += !(r->flags & DIFF_GONE);
 	}
 	/* the selection follows its group; when the group left the table the
 	 * row that took its place is selected */
@@ -273,6 +275,7 @@ table_rebuild(struct ui *ui, struct pane *p)
 {
 	p->nrows = 0;
 	p->ninfo = 0;
+	p->nempty = 0;
 	if (ui->m != NULL) {
 		p->ops->rows(ui, p);
 		p->ops->info(ui, p);

@@ -760,7 +760,7 @@ draw_tabs(struct ui *ui)
 
 	for (int i = 0; i < PANE_COUNT; i++) {
 		const struct pane *p = &ui->panes[i];
-		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, p->ops->name, p->nvis);
+		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, p->ops->name, p->nlive);
 		int at = i == (int)ui->cur ? ui->attr[R_TAB_ACTIVE] : ui->attr[R_TAB];
 		x += ui_put(ui, y, x, ui->cols - x, at, buf);
 		x += ui_put(ui, y, x, ui->cols - x, A_NORMAL, " ");
