@@ -422,11 +422,19 @@ classify(struct fetch *x, CURLcode rc, struct fetch_result *res)
 	}
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
-		if (oserr == ECONNRESET)
-			snprintf(e, el, "connection reset by peer");
-		else if (oserr == EPIPE)
-			snprintf(e, el, "connection closed by peer");
-		else if (strstr(x->errbuf, "SSL") != NULL)
+		if (oserr == ECONNRESET || oserr == EPIPE) {
+			/* a TLS 1.3 server that wants a client certificate may
+			 * just close after the handshake */
+			const char *scheme = NULL;
+			bool tls =
+			    curl_easy_getinfo(x->easy, CURLINFO_SCHEME, &scheme) == CURLE_OK &&
+			    scheme != NULL && strcasecmp(scheme, "https") == 0;
+			snprintf(e, el, "connection %s by peer%s",
+			         oserr == ECONNRESET ? "reset" : "closed",
+			         tls && f->cert == NULL
+			             ? " (does the server want a client certificate: --cert/--key?)"
+			             : "");
+		} else if (strstr(x->errbuf, "SSL") != NULL)
 			/* TLS 1.3 servers refuse a missing client certificate only
 			 * after the handshake, on the first read or write */
 			snprintf(

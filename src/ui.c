@@ -654,9 +654,14 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	snprintf(flags, sizeof(flags), "%s%s%s%s%s", restarted, mode ? "[" : "", mode ? mode : "",
 	         mode ? "] " : "", st != NULL && st->insecure ? "TLS NOT VERIFIED " : "");
 	int pw = ui->paused ? 7 : 0;
-	int fw = ui_text_width(flags, strlen(flags), ui->utf8);
-	if (st != NULL && st->target != NULL && w - x - fw - pw - 1 > 0)
-		x += ui_put(ui, 0, x, w - x - fw - pw - 1, hattr, st->target);
+	size_t fl = strlen(flags);
+	if (fl > 0 && flags[fl - 1] == ' ')
+		flags[--fl] = '\0'; /* PAUSED or the line's end follows */
+	int fw = ui_text_width(flags, fl, ui->utf8);
+	/* what the texts before the flags may take: up to a space before them */
+	int right = fw + pw + (fw > 0);
+	if (st != NULL && st->target != NULL && w - x - right > 0)
+		x += ui_put(ui, 0, x, w - x - right, hattr, st->target);
 
 	const char *reason = NULL;
 	double age = -1;
@@ -672,10 +677,10 @@ draw_header(struct ui *ui, const struct ui_status *st)
 			else
 				snprintf(buf, sizeof(buf), "STALE (no data yet)");
 			x += 2;
-			x += ui_put(ui, 0, x, w - x - fw - pw, ui->attr[R_STALE], buf);
+			x += ui_put(ui, 0, x, w - x - right, ui->attr[R_STALE], buf);
 			if (reason != NULL) {
 				snprintf(buf, sizeof(buf), " %s", reason);
-				x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);
+				x += ui_put(ui, 0, x, w - x - right, hattr, buf);
 			}
 		} else if (st->mode != NULL) {
 			/* a saved snapshot: its poll clock is not ours */
@@ -690,16 +695,17 @@ draw_header(struct ui *ui, const struct ui_status *st)
 			snprintf(buf, sizeof(buf), "%s polled %s ago (%s), every %gs", c,
 			         fmt_age(a, sizeof(a), st->now - last),
 			         fmt_ns(b, sizeof(b), lat * 1e9), st->interval);
-			x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);
+			x += ui_put(ui, 0, x, w - x - right, hattr, buf);
 		} else {
 			snprintf(buf, sizeof(buf), "  %s",
 			         st->polling ? "polling..." : "no data yet");
-			x += ui_put(ui, 0, x, w - x - fw - pw, hattr, buf);
+			x += ui_put(ui, 0, x, w - x - right, hattr, buf);
 		}
 	}
+	/* the texts stop before the flags, which are never cut for them */
 	int rx = w - fw - pw;
-	if (rx < x + 1)
-		rx = x + 1;
+	if (rx < 0)
+		rx = 0;
 	if (fw > 0)
 		ui_put(ui, 0, rx, w - rx, (int)(ui->attr[R_WARN] | A_REVERSE), flags);
 	if (ui->paused)

@@ -127,9 +127,10 @@ else
 fi
 curl -s "http://127.0.0.1:$fport/__reset" >/dev/null
 sleep 6
+# 6 polls at -i 1 (the heap is no yardstick: it settles to every 5th poll
+# while no GC comes); spaced out, the goroutine fetch came once in 8 s
 g=$(count_req '/goroutine\?debug=1$')
-h=$(count_req '/heap\?debug=1$')
-if [ "$h" -ge 4 ] && [ "$g" -ge $((h - 1)) ]; then ok "goroutine $g, heap $h: every poll again"; else notok "goroutine $g, heap $h after recovery"; fi
+if [ "$g" -ge 4 ]; then ok "goroutine fetched $g times in 6 s: every poll again"; else notok "goroutine fetched $g times in 6 s after recovery (want >= 4)"; fi
 tmux -L "$S" send-keys -t t q
 if wait_for 'EXIT=0' 5; then ok "q exits 0"; else notok "no clean exit"; fi
 tmux -L "$S" kill-session -t t 2>/dev/null

@@ -1226,6 +1226,12 @@ test_restart(void **state)
 	draw();
 	char buf[512];
 	assert_non_null(strstr(row(0, buf, sizeof(buf)), " RESTARTED 0.5s ago"));
+	/* nor for the poll's text when it fills the line to the flag */
+	status.target = "http://localhost:6060/debug/pprof/";
+	resizeterm(24, 80);
+	ui_resize(ui);
+	draw();
+	assert_non_null(strstr(row(0, buf, sizeof(buf)), "... RESTARTED 0.5s ago"));
 	stop();
 }
 
