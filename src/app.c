@@ -42,6 +42,7 @@ struct app {
 	struct model model;
 	struct sched sched; /* what to fetch, in what order, and when */
 	struct ui *ui;      /* NULL in batch mode */
+	bool no_pprof;      /* the goroutine profile's last fetch was a 404 */
 	ev_timer poll_timer, tick;
 	ev_io input;
 	ev_signal sigwinch, sigint, sigterm;
@@ -219,6 +220,8 @@ on_fetched(struct fetch_result *res, void *ud)
 	char note[256];
 
 	a->inflight = NULL;
+	if (res->status == FETCH_OK && e == EP_GOROUTINE)
+		a->no_pprof = false;
 	if (res->status == FETCH_OK) {
 		size_t len = res->len;
 		unsigned char *body = fetch_result_take_body(res);
@@ -235,7 +238,20 @@ on_fetched(struct fetch_result *res, void *ud)
 		else if (asked && e == EP_GOROUTINELEAK)
 			leakcheck_done(a, outcome == SCHED_OK, latency);
 	} else {
-		model_fail(&a->model, e, res->err, now, latency);
+		char why[sizeof(res->err) + 1200];
+		/* every pprof serves the goroutine profile: a 404 there is the
+		 * wrong port or the wrong prefix, and the user needs to know which
+		 * URL was tried */
+		if (e == EP_GOROUTINE)
+			a->no_pprof = res->http_code == 404;
+		if (e == EP_GOROUTINE && a->no_pprof)
+			snprintf(why, sizeof(why),
+			         "%s at %s%s: no pprof on this port under this prefix? (another "
+			         "prefix: pproftop http://HOST:PORT/PREFIX)",
+			         res->err, a->cfg->url, model_query(&a->model, e));
+		else
+			snprintf(why, sizeof(why), "%s", res->err);
+		model_fail(&a->model, e, why, now, latency);
 		outcome = res->status == FETCH_NET_ERROR || res->status == FETCH_TIMEOUT
 		              ? SCHED_UNREACHABLE
 		              : SCHED_BAD;
@@ -590,7 +606,11 @@ batch_print(struct app *a)
 	}
 	const struct snapshot *ms = a->model.ep[EP_MEMSTATS].cur;
 	double v;
-	printf("target %s, %llu polls\n", a->cfg->shown, (unsigned long long)a->sched.npolls);
+	if (a->cfg->open_dir != NULL) /* a saved snapshot: no polls of ours */
+		printf("snapshot %s\n", a->cfg->open_dir);
+	else
+		printf("target %s, %llu polls\n", a->cfg->shown,
+		       (unsigned long long)a->sched.npolls);
 	if (ms != NULL && snapshot_memstat(ms, "HeapAlloc", &v)) {
 		double inuse = 0, sys = 0, gc = 0;
 		snapshot_memstat(ms, "HeapInuse", &inuse);
@@ -640,7 +660,12 @@ app_batch(const struct app_config *cfg)
 			break;
 		}
 	}
-	for (int e = 0; a.sched.failures == 0 && e < EP_COUNT; e++) {
+	if (a.sched.failures == 0 && a.no_pprof) {
+		/* no pprof there: one line, not one per endpoint */
+		fprintf(stderr, "pproftop: %s: %s\n", cfg->shown, a.model.ep[EP_GOROUTINE].err);
+		rc = 1;
+	}
+	for (int e = 0; a.sched.failures == 0 && !a.no_pprof && e < EP_COUNT; e++) {
 		const struct endpoint *ep = &a.model.ep[e];
 		if (ep->err[0] != '\0' && e != EP_INDEX) { /* the index is optional */
 			fprintf(stderr, "pproftop: %s: %s\n", ep_info(e)->name, ep->err);

@@ -67,7 +67,7 @@ struct endpoint {
 	double last_ok;               /* poll clock of the last good poll; 0 = never */
 	double latency;               /* seconds, last attempt */
 	size_t bytes;                 /* body size, last attempt */
-	char err[200];                /* last attempt's error, "" when it succeeded */
+	char err[512];                /* last attempt's error, "" when it succeeded */
 	unsigned nerr;                /* consecutive failures */
 	bool missing;                 /* the index says the target does not serve it */
 	bool no_records;              /* the index counts no records: not fetched (needs_records) */

@@ -71,6 +71,10 @@ for b in -1 abc 101 1e; do
 done
 run --budget 0 --open "$fx/go1.19/goroutine.pb.gz" --batch
 [ "$rc" -eq 0 ] && ok || fail "--budget 0: exit $rc, '$err'"
+# a saved directory is a snapshot, not "0 polls" of a target
+run --open "$fx/go1.22" --batch
+[ "$rc" -eq 0 ] && [ "${out%%$'\n'*}" = "snapshot $fx/go1.22" ] && ok ||
+	fail "--open DIR --batch: first line '${out%%$'\n'*}', expected 'snapshot $fx/go1.22'"
 run --help
 [[ $out == *"--window SECONDS"*"--budget PERCENT"*"--fail-on-growth"* ]] && ok || fail "--help lacks --window/--budget/--fail-on-growth"
 

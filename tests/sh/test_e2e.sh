@@ -225,6 +225,16 @@ closed_pid=$!
 # ------------------------------------------------------------------ 9. batch
 
 screen=
+# a wrong prefix: one line that says which URL was tried and how to give
+# another prefix (not one "HTTP 404" per endpoint)
+"$bin" --batch -n 1 "http://127.0.0.1:${dport[quiet]}/nope" >"$tmp/nope.out" 2>"$tmp/nope.err"
+rc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/nope.err")" = 1 ] &&
+	grep -q "^pproftop: http://127.0.0.1:${dport[quiet]}/nope: HTTP 404: 404 page not found at http://127.0.0.1:${dport[quiet]}/nope/goroutine?debug=1: no pprof on this port under this prefix? (another prefix: pproftop http://HOST:PORT/PREFIX)\$" "$tmp/nope.err"; then
+	pass "batch with a wrong prefix: exit 1, one line: $(cat "$tmp/nope.err")"
+else
+	fail "batch with a wrong prefix: exit $rc, stderr: $(head -c 2000 "$tmp/nope.err")"
+fi
 "$bin" --batch -n 2 -i "$IV" --json "127.0.0.1:${dport[leak]}" >"$tmp/batch.json" 2>"$tmp/batch.err"
 rc=$?
 msg=$(python3 - "$tmp/batch.json" <<'PY'
