@@ -120,8 +120,8 @@ bench(const char *what, const struct snapshot *s, int runs)
 			double w0 = clock_ms(CLOCK_MONOTONIC);
 			double c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 			tree_build(&tr, s, with ? s : NULL, with ? s : NULL, &o);
-			t[with * 2][r] = clock_ms(CLOCK_MONOTONIC) - w0;
-			t[with * 2 + 1][r] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
+			t[(size_t)with * 2][r] = clock_ms(CLOCK_MONOTONIC) - w0;
+			t[(size_t)with * 2 + 1][r] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 			nnodes = tr.nnodes;
 			tree_free(&tr);
 		}

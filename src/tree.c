@@ -121,17 +121,22 @@ trie_child(struct trie *tr, uint32_t parent, const struct frame *f, bool by_line
 		j = (j + 1) & (tr->nslots - 1);
 	}
 	if (tr->n == tr->cap)
-		trie_reserve(tr, tr->cap * 2);
+		trie_reserve(tr, tr->cap * 2 + 1024);
 	uint32_t idx = (uint32_t)tr->n++;
-	const struct tnode *p = parent != TREE_NONE ? &tr->nodes[parent] : NULL;
-	uint64_t id = hash_mix((p != NULL ? p->id : seed) ^ hash_str(f->function));
+	uint64_t id = seed;
+	uint32_t depth = 0;
+	if (parent != TREE_NONE) {
+		id = tr->nodes[parent].id;
+		depth = tr->nodes[parent].depth + 1;
+	}
+	id = hash_mix(id ^ hash_str(f->function));
 	if (by_line)
 		id = hash_mix(id ^ (uint64_t)f->line);
 	tr->nodes[idx] = (struct tnode){
 		.id = id ? id : 1, /* 0 is "no focus" and an empty idtab slot */
 		.f = f,
 		.parent = parent,
-		.depth = p != NULL ? p->depth + 1 : 0,
+		.depth = depth,
 	};
 	tr->slots[j] = (struct slot){ f->function, line, parent, idx + 1 };
 	return idx;
