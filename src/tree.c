@@ -171,9 +171,10 @@ trie_build(struct trie *tr, const struct snapshot *s, const struct tree_opts *o)
 		if (s->groups[g].nframes > maxframes)
 			maxframes = s->groups[g].nframes;
 	}
-	/* about one node per distinct leaf, more as needed; the slots for
-	 * twice that, so that they rarely grow */
-	size_t guess = s->ngroups + 1024 < nframes + 1 ? s->ngroups + 1024 : nframes + 1;
+	/* about three nodes per stack (a leaf and the frames where it parts
+	 * from the others: 2.7 on the 100k demo), more as needed; the slots
+	 * for twice that, so that they rarely grow */
+	size_t guess = 3 * s->ngroups + 1024 < nframes + 1 ? 3 * s->ngroups + 1024 : nframes + 1;
 	trie_reserve(tr, guess);
 	while (tr->nslots < guess * 2)
 		slots_grow(tr);
