@@ -99,6 +99,23 @@ hash_bytes(uint64_t h, const void *p, size_t n)
 	return h ^ (h >> 32);
 }
 
+uint64_t
+hash_str(const char *s)
+{
+	return hash_bytes(HASH_SEED, s, strlen(s) + 1);
+}
+
+uint64_t
+hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 static void
 intern_grow(struct arena *a)
 {

@@ -307,9 +307,8 @@ pick_label_frame(const struct frame *f, uint32_t n)
 	return 0;
 }
 
-/* Sums saturate instead of overflowing (hostile input can hold huge values). */
-static int64_t
-sat_add(int64_t a, int64_t b)
+int64_t
+value_sat_add(int64_t a, int64_t b)
 {
 	int64_t r;
 
@@ -352,20 +351,9 @@ str_hash(struct builder *b, const char *s)
 		j = (j + 1) & (b->sh_size - 1);
 	}
 	b->sh[j].s = s;
-	b->sh[j].h = hash_bytes(HASH_SEED, s, strlen(s) + 1);
+	b->sh[j].h = hash_str(s);
 	b->sh_n++;
 	return b->sh[j].h;
-}
-
-static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
 }
 
 /* Stable across runs and machines: combines the content hashes of function
@@ -376,9 +364,9 @@ stack_hash(struct builder *b, const struct frame *f, size_t n)
 	uint64_t h = HASH_SEED;
 
 	for (size_t i = 0; i < n; i++) {
-		h = mix64(h ^ str_hash(b, f[i].function));
-		h = mix64(h ^ str_hash(b, f[i].file));
-		h = mix64(h ^ (uint64_t)f[i].line);
+		h = hash_mix(h ^ str_hash(b, f[i].function));
+		h = hash_mix(h ^ str_hash(b, f[i].file));
+		h = hash_mix(h ^ (uint64_t)f[i].line);
 	}
 	/* never 0: 0 marks an empty slot */
 	return h ? h : 1;
@@ -481,7 +469,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		b->tab_idx[j] = (uint32_t)b->ngroups;
 	}
 	for (int i = 0; i < s->nvalues; i++)
-		g->values[i] = sat_add(g->values[i], values != NULL ? values[i] : 0);
+		g->values[i] = value_sat_add(g->values[i], values != NULL ? values[i] : 0);
 	g->nsamples++;
 	s->nsamples++;
 	b->npending = 0;
@@ -501,11 +489,11 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			g->labels = ls;
 		}
 		if (ls != NULL)
-			ls->count = sat_add(ls->count, s->kind == PROF_GOROUTINE ||
-			                                       s->kind == PROF_GOROUTINELEAK ||
-			                                       s->kind == PROF_CUSTOM
-			                                   ? weight
-			                                   : 1);
+			ls->count = value_sat_add(
+			    ls->count, s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK ||
+			                       s->kind == PROF_CUSTOM
+			                   ? weight
+			                   : 1);
 	}
 	return g;
 }
@@ -661,7 +649,7 @@ builder_finish(struct builder *b)
 	index_groups(s);
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (int v = 0; v < s->nvalues; v++)
-			s->totals[v] = sat_add(s->totals[v], s->groups[i].values[v]);
+			s->totals[v] = value_sat_add(s->totals[v], s->groups[i].values[v]);
 	if (b->nms > 0) {
 		s->memstats = arena_alloc(a, b->nms * sizeof(*s->memstats));
 		memcpy(s->memstats, b->ms, b->nms * sizeof(*s->memstats));
@@ -724,8 +712,8 @@ snapshot_hide_self(struct snapshot *s)
 		removed++;
 		s->self_groups++;
 		for (int v = 0; v < s->nvalues; v++) {
-			s->self_values[v] = sat_add(s->self_values[v], g->values[v]);
-			s->totals[v] = sat_add(s->totals[v], -g->values[v]);
+			s->self_values[v] = value_sat_add(s->self_values[v], g->values[v]);
+			s->totals[v] = value_sat_add(s->totals[v], -g->values[v]);
 		}
 	}
 	if (removed == 0)

@@ -42,6 +42,14 @@ const char *arena_intern(struct arena *a, const char *s, size_t n);
  * little-endian machines; group ids depend on it). */
 uint64_t hash_bytes(uint64_t h, const void *p, size_t n);
 
+/* hash_str: the content hash of a NUL-terminated string, hash_bytes over its
+ * bytes and the NUL (group ids and call tree ids depend on it). */
+uint64_t hash_str(const char *s);
+
+/* hash_mix: a 64-bit finalizer (murmur3's fmix64) that folds one more step
+ * into a hash: h = hash_mix(h ^ part) (group ids and call tree ids). */
+uint64_t hash_mix(uint64_t h);
+
 #define HASH_SEED 0xcbf29ce484222325ULL
 
 #endif

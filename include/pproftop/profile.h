@@ -168,6 +168,10 @@ bool snapshot_memstat(const struct snapshot *s, const char *name, double *out);
 /* snapshot_value_index: index of value key in s->vt, or -1. */
 int snapshot_value_index(const struct snapshot *s, const char *key);
 
+/* value_sat_add: a + b, saturating at INT64_MAX and INT64_MIN instead of
+ * overflowing (hostile input can hold huge values); sums of values use it. */
+int64_t value_sat_add(int64_t a, int64_t b);
+
 /* frame_is_plumbing: true for Go runtime and standard-library frames that
  * should not label a row (runtime.gopark, sync.(*Mutex).Lock, ...). */
 bool frame_is_plumbing(const char *function);

@@ -16,8 +16,19 @@
  * in the older snapshot `prev` are kept, with zero values and TREE_GONE, so
  * a vanished path can be shown dimmed for a poll.
  *
+ * Flat goes to the node where a stack's path ends: the leaf top-down, the
+ * outermost caller when inverted; so in both directions a node's cum is its
+ * flat plus its children's cums, and the roots' cums add up to totals (less
+ * the stacks with no frames, which reach no node).
+ *
+ * Node ids combine the parent's id with the content hash of the function
+ * (hash_str, as group ids do) and, when by_line, the line: they do not
+ * depend on where the strings live, so trees of one stack set parsed from
+ * different formats (protobuf, debug=1 text) have the same ids.
+ *
  * Pure core: no curses, no I/O. A tree owns its arrays and borrows the
- * snapshots' interned strings: free the tree before the snapshots.
+ * snapshots' interned strings (gone nodes point into prev's): free the tree
+ * before s and prev.
  */
 #ifndef PPROFTOP_TREE_H
 #define PPROFTOP_TREE_H
@@ -48,9 +59,11 @@ struct tree_node {
 	const char *file; /* the frame's, "" unknown */
 	int64_t line;     /* the frame's line (the first stack's when !by_line) */
 	uint32_t parent;  /* TREE_NONE for a root */
-	uint32_t child;   /* first child, TREE_NONE; children sorted by cum[value] desc, then function */
-	uint32_t next;    /* next sibling, TREE_NONE */
-	uint32_t depth;   /* 0 for roots */
+	/* first child, TREE_NONE; children (and roots) sorted by cum[value]
+	 * desc, then function (then line, then id) */
+	uint32_t child;
+	uint32_t next;  /* next sibling, TREE_NONE */
+	uint32_t depth; /* 0 for roots */
 	uint32_t nchildren;
 	unsigned flags;
 	int64_t cum[PROF_MAX_VALUES];
@@ -62,23 +75,30 @@ struct tree_node {
 
 struct tree {
 	struct tree_opts opts;
-	const struct snapshot *s; /* borrowed */
-	struct tree_node *nodes;  /* parents before their children */
+	const struct snapshot *s;           /* borrowed */
+	const struct snapshot *prev, *base; /* borrowed; NULL when not given or ignored */
+	struct tree_node *nodes; /* depth first, each parent before its sorted children */
 	size_t nnodes;
 	uint32_t root; /* first root, TREE_NONE when empty; roots chained by next */
 	uint32_t *tab; /* id -> index + 1 (idtab) */
 	size_t tabsize;
 	int64_t totals[PROF_MAX_VALUES]; /* of the stacks kept (focus) */
+	uint32_t *ends;                  /* per s->groups index: the node where its path ends,
+	                                  * TREE_NONE for a group left out (handler, focus, no frames) */
 };
 
 /* tree_build: the tree of s (borrowed) with opts, and prev_cum/base_cum
- * from prev and base (either may be NULL; they must be of s's kind).
- * Groups marked pprof_handler are left out, as the tables leave them out.
- * Returns 0, or -1 (t zeroed) on a NULL s. Free with tree_free. */
+ * from prev and base (either may be NULL; one of another kind or with
+ * other value columns is ignored). opts->value outside s's columns means
+ * s->primary (t->opts says which was used). Groups marked pprof_handler are
+ * left out, as the tables leave them out. With a focus, only the stacks
+ * through that node count, in s, prev and base alike (an id found nowhere
+ * leaves an empty tree). Returns 0, or -1 (t empty) on a NULL s or opts.
+ * Free with tree_free. */
 int tree_build(struct tree *t, const struct snapshot *s, const struct snapshot *prev,
                const struct snapshot *base, const struct tree_opts *opts);
 
-/* tree_free: releases t's arrays (not the snapshots); t is zeroed. */
+/* tree_free: releases t's arrays (not the snapshots); t is left empty. */
 void tree_free(struct tree *t);
 
 /* tree_find: the node with this id, or NULL; O(1). */
