@@ -318,8 +318,8 @@ test_goroutines_first_poll(void **state)
 	assert_int_equal(find_row("net/http/pprof"), -1);
 	assert_int_equal(find_row("backgroundRead"), -1);
 	assert_int_equal(selected_row(), 7);
-	assert_row(23, "? help  q quit  Enter details  / filter  </> sort  p pause  s snapshot  "
-	               "b bas...");
+	assert_row(23, "? help  q quit  Enter details  t tree  / filter  </> sort  p pause  s "
+	               "snapsho...");
 	stop();
 }
 
@@ -1264,6 +1264,20 @@ test_keymap(void **state)
 		for (size_t j = i + 1; j < n; j++)
 			assert_int_not_equal(b[i].key, b[j].key);
 	}
+	/* the tree's own table: unique keys too, shadowing the other */
+	size_t nt;
+	const struct km_binding *tb = keymap_tree_bindings(&nt);
+	for (size_t i = 0; i < nt; i++) {
+		if (tb[i].name != NULL)
+			named[tb[i].action] = true;
+		for (size_t j = i + 1; j < nt; j++)
+			assert_int_not_equal(tb[i].key, tb[j].key);
+		assert_int_equal(keymap_lookup_tree(tb[i].key), tb[i].action);
+	}
+	assert_int_equal(keymap_lookup_tree(KM_RIGHT), KA_EXPAND);
+	assert_int_equal(keymap_lookup(KM_RIGHT), KA_NEXT_PANE);
+	assert_int_equal(keymap_lookup_tree('q'), KA_QUIT);
+	assert_int_equal(keymap_lookup('i'), KA_NONE);
 	for (int a = 1; a < KA_COUNT; a++) {
 		assert_true(named[a]);
 		assert_true(keymap_help((enum km_action)a)[0] != '\0');
