@@ -344,7 +344,7 @@ emit_groups(struct out *o)
 	}
 	emit(o, ui->attr[R_TITLE], "%s %s %s: %zu stacks under this call tree node, %s %s",
 	     pane_name(d), ui->utf8 ? "\xe2\x80\xba" : ">", d->title, d->nids - gone,
-	     fmt_unit(a, sizeof(a), (double)total, s->vt[s->primary].unit), s->vt[s->primary].key);
+	     s->vt[s->primary].key, fmt_unit(a, sizeof(a), (double)total, s->vt[s->primary].unit));
 	if (gone > 0)
 		emit(o, ui->attr[R_WARN], "%zu of them gone since the node was opened", gone);
 	for (size_t i = 0; i < d->nids && shown < NODE_STACKS_MAX; i++) {
@@ -359,8 +359,9 @@ emit_groups(struct out *o)
 			o->fncol = fw > o->fncol ? fw : o->fncol;
 		}
 		emit(o, ui->attr[R_TITLE], "stack %zu: %s %s, %u frame%s, leaf first", shown,
+		     s->vt[s->primary].key,
 		     fmt_unit(a, sizeof(a), (double)g->values[s->primary], s->vt[s->primary].unit),
-		     s->vt[s->primary].key, g->nframes, g->nframes == 1 ? "" : "s");
+		     g->nframes, g->nframes == 1 ? "" : "s");
 		for (uint32_t k = 0; k < g->nframes; k++)
 			emit_frame(o, " ", ui->attr[R_NORMAL], &g->frames[k]);
 	}
