@@ -300,9 +300,10 @@ bool tree_shown(const struct pane *p);
 /* tree_toggle: table <-> call tree (built from the view when needed). */
 void tree_toggle(struct ui *ui, struct pane *p);
 
-/* tree_sync: the view changed: rebuilds the trees whose snapshots changed
- * (only while shown; a hidden tree is dropped instead) and feeds the node
- * histories a new point. Called by table_rebuild. */
+/* tree_sync: the view changed, or p became the current pane: rebuilds the
+ * trees whose snapshots changed (only while shown: in tree mode in the
+ * current pane; a hidden tree is dropped instead) and feeds the node
+ * histories a new point. Called by table_rebuild and on a pane switch. */
 void tree_sync(struct ui *ui, struct pane *p);
 
 /* tree_refilter: the filter or the sort changed. */
@@ -317,7 +318,8 @@ void tree_draw(struct ui *ui, struct pane *p, int y, int h);
 /* tree_header: "tree top-down  sort: CUM  focus: main.f" for the tab bar. */
 void tree_header(const struct ui *ui, const struct pane *p, char *buf, size_t len);
 
-/* tree_report: the shown tree's visible rows as text. */
+/* tree_report: the shown tree's visible rows as text (p must be the
+ * current pane). */
 void tree_report(struct ui *ui, struct pane *p, FILE *out);
 
 /* tree_release: frees p's tree. */

@@ -26,6 +26,14 @@
 #define TREND_W_MAX 40
 #define INDENT_MAX 24 /* levels indented; deeper ones stay at this depth */
 
+/* A history of node values: cum[vi] per node id. */
+struct nhist {
+	struct history h;
+	bool init;
+	double t;   /* the endpoint history's point the last push was for */
+	uint64_t n; /* and its number of points */
+};
+
 struct tsrc {
 	enum ep_id ep;
 	char tag;
@@ -33,11 +41,8 @@ struct tsrc {
 	bool built;
 	const struct snapshot *cur, *prev, *base; /* what t was built from (held by the ui) */
 	int vi;                                   /* the value's index */
-	struct history hist;                      /* cum[vi] per node id */
-	bool hist_init;
-	double hist_t; /* the endpoint history's point the last push was for */
-	uint64_t hist_n;
-	unsigned char *keep; /* filter: bit 0 matches, 1 below, 2 above */
+	struct nhist hist[2];                     /* the whole tree's, the focused tree's */
+	unsigned char *keep;                      /* filter: bit 0 matches, 1 below, 2 above */
 	size_t nkeep;
 };
 
@@ -175,7 +180,8 @@ get(struct pane *p)
 		pt->nsrc = o->ntree_eps < TREE_SRC_MAX ? o->ntree_eps : TREE_SRC_MAX;
 		for (int i = 0; i < pt->nsrc; i++) {
 			pt->src[i].ep = o->tree_eps[i];
-			pt->src[i].tag = o->has_tag && o->tree_tags != NULL ? o->tree_tags[i] : 0;
+			if (o->has_tag && o->tree_tags != NULL)
+				pt->src[i].tag = o->tree_tags[i];
 		}
 		pt->focus_src = -1;
 		p->tree = pt;
@@ -195,13 +201,19 @@ src_drop(struct tsrc *s)
 }
 
 static void
-hist_reset(struct tsrc *s)
+hist_reset(struct nhist *nh)
 {
-	if (s->hist_init)
-		history_free(&s->hist);
-	s->hist_init = false;
-	s->hist_t = 0;
-	s->hist_n = 0;
+	if (nh->init)
+		history_free(&nh->h);
+	memset(nh, 0, sizeof(*nh));
+}
+
+/* Which history of src i is shown: the whole tree's (0) or the focused
+ * one's (1). */
+static int
+hist_slot(const struct ptree *pt, int i)
+{
+	return pt->focus != 0 && pt->focus_src == i;
 }
 
 /* The selected node's ancestors, for when it vanishes. */
@@ -221,36 +233,37 @@ remember_path(struct ptree *pt)
 
 /* Feeds the node history a point when the endpoint's history got one. */
 static void
-feed_history(struct ui *ui, struct pane *p, struct tsrc *s)
+feed_history(struct ui *ui, struct pane *p, int i)
 {
+	struct tsrc *s = &p->tree->src[i];
+	struct nhist *nh = &s->hist[hist_slot(p->tree, i)];
 	const struct history *eh = ui->view.ep[s->ep].hist;
 
 	if (eh == NULL || !s->built || eh->npoints == 0)
 		return;
 	double t = history_last_time(eh);
-	if (s->hist_init && t == s->hist_t && eh->npoints == s->hist_n)
+	if (nh->init && t == nh->t && eh->npoints == nh->n)
 		return;
-	if (!s->hist_init) {
-		history_init(&s->hist,
-		             ui->m != NULL && ui->m->evict_after ? ui->m->evict_after : 1);
-		history_set_window(&s->hist, eh->window);
-		history_set_cover(&s->hist, eh->cover);
-		history_set_judged(&s->hist, p->ops->slope_unit != NULL);
-		s->hist_init = true;
+	if (!nh->init) {
+		history_init(&nh->h, ui->m != NULL && ui->m->evict_after ? ui->m->evict_after : 1);
+		history_set_window(&nh->h, eh->window);
+		history_set_cover(&nh->h, eh->cover);
+		history_set_judged(&nh->h, p->ops->slope_unit != NULL);
+		nh->init = true;
 	}
-	s->hist_t = t;
-	s->hist_n = eh->npoints;
+	nh->t = t;
+	nh->n = eh->npoints;
 	size_t n = 0;
 	uint64_t *ids = xreallocarray(NULL, s->t.nnodes ? s->t.nnodes : 1, sizeof(*ids));
 	int64_t *v = xreallocarray(NULL, s->t.nnodes ? s->t.nnodes : 1, sizeof(*v));
-	for (size_t i = 0; i < s->t.nnodes; i++) {
-		const struct tree_node *nd = &s->t.nodes[i];
+	for (size_t k = 0; k < s->t.nnodes; k++) {
+		const struct tree_node *nd = &s->t.nodes[k];
 		if (nd->flags & TREE_GONE)
 			continue;
 		ids[n] = nd->id;
 		v[n++] = nd->cum[s->vi];
 	}
-	history_push_ids(&s->hist, ids, v, n, t);
+	history_push_ids(&nh->h, ids, v, n, t);
 	free(ids);
 	free(v);
 }
@@ -312,22 +325,26 @@ tree_sync(struct ui *ui, struct pane *p)
 
 	if (pt == NULL || p->ops->ntree_eps == 0)
 		return;
+	/* built only while shown: in tree mode, in the current pane */
+	bool shown = pt->on && ui->cur == p->ops->id;
 	for (int i = 0; i < pt->nsrc; i++) {
 		struct tsrc *s = &pt->src[i];
 		const struct view_ep *ve = &ui->view.ep[s->ep];
 		bool same = s->cur == ve->cur && s->prev == ve->prev && s->base == ve->base &&
 		            (s->built || ve->cur == NULL);
-		if (!pt->on) {
+		if (!shown) {
 			/* never keep pointers into snapshots the ui let go */
-			if (!same)
+			if (!same) {
 				src_drop(s);
+				pt->nrows = 0;
+			}
 			continue;
 		}
 		if (!same)
 			rebuild_src(ui, p, i);
-		feed_history(ui, p, s);
+		feed_history(ui, p, i);
 	}
-	if (!pt->on)
+	if (!shown)
 		return;
 	if (!pt->opened)
 		open_heaviest(pt);
@@ -342,7 +359,8 @@ reset(struct ui *ui, struct pane *p)
 
 	for (int i = 0; i < pt->nsrc; i++) {
 		src_drop(&pt->src[i]);
-		hist_reset(&pt->src[i]);
+		hist_reset(&pt->src[i].hist[0]);
+		hist_reset(&pt->src[i].hist[1]);
 	}
 	exp_clear(pt);
 	pt->opened = false;
@@ -381,6 +399,7 @@ tree_toggle(struct ui *ui, struct pane *p)
 		/* the trees are built again when shown again: drop them now */
 		for (int i = 0; i < pt->nsrc; i++)
 			src_drop(&pt->src[i]);
+		pt->nrows = 0;
 	}
 }
 
@@ -393,7 +412,8 @@ tree_release(struct pane *p)
 		return;
 	for (int i = 0; i < pt->nsrc; i++) {
 		src_drop(&pt->src[i]);
-		hist_reset(&pt->src[i]);
+		hist_reset(&pt->src[i].hist[0]);
+		hist_reset(&pt->src[i].hist[1]);
 	}
 	free(pt->exp);
 	free(pt->rows);
@@ -744,19 +764,15 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 		pt->focus = n->id;
 		pt->focus_src = pt->sel_src;
 		snprintf(pt->focus_fn, sizeof(pt->focus_fn), "%s", n->function);
-		for (int i = 0; i < pt->nsrc; i++)
-			hist_reset(&pt->src[i]);
+		hist_reset(&pt->src[pt->focus_src].hist[1]);
 		src_drop(&pt->src[pt->focus_src]);
 		tree_sync(ui, p);
 		return true;
 	case KA_BACK:
 		if (pt->focus == 0)
 			return false;
+		src_drop(&pt->src[pt->focus_src]);
 		pt->focus = 0;
-		for (int i = 0; i < pt->nsrc; i++) {
-			hist_reset(&pt->src[i]);
-			src_drop(&pt->src[i]);
-		}
 		tree_sync(ui, p);
 		return true;
 	case KA_INVERT:
@@ -813,13 +829,14 @@ cell(const struct tsrc *s, const struct tree_node *n, int c, char *buf, size_t l
 /* The node's trend: its cumulative series (per-point increases of a
  * counter), and its verdict as a row for table_mark_text. */
 static size_t
-node_trend(const struct tsrc *s, const struct tree_node *n, double *out, size_t max)
+node_trend(const struct tsrc *s, const struct nhist *nh, const struct tree_node *n, double *out,
+           size_t max)
 {
 	int64_t v[HISTORY_LEN];
 
-	if (!s->hist_init)
+	if (!nh->init)
 		return 0;
-	size_t k = history_get(&s->hist, n->id, v, HISTORY_LEN), o = 0;
+	size_t k = history_get(&nh->h, n->id, v, HISTORY_LEN), o = 0;
 	if (!s->cur->vt[s->vi].cumulative) {
 		for (size_t i = 0; i < k && o < max; i++)
 			out[o++] = (double)v[i];
@@ -831,7 +848,7 @@ node_trend(const struct tsrc *s, const struct tree_node *n, double *out, size_t 
 }
 
 static void
-node_row(const struct tsrc *s, const struct tree_node *n, struct row *r)
+node_row(const struct tsrc *s, const struct nhist *nh, const struct tree_node *n, struct row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = n->id;
@@ -840,7 +857,7 @@ node_row(const struct tsrc *s, const struct tree_node *n, struct row *r)
 		r->flags |= DIFF_GONE;
 	else if (n->flags & TREE_NEW)
 		r->flags |= DIFF_NEW;
-	const struct trend_verdict *v = s->hist_init ? history_verdict(&s->hist, n->id) : NULL;
+	const struct trend_verdict *v = nh->init ? history_verdict(&nh->h, n->id) : NULL;
 	if (v != NULL && v->growing && !(n->flags & TREE_GONE)) {
 		r->flags |= ROW_GROWING;
 		r->slope = v->slope;
@@ -879,7 +896,9 @@ layout(const struct ui *ui, const struct pane *p, int w, struct tlayout *L)
 	for (size_t i = pt->top;
 	     i < pt->nrows && i < pt->top + (size_t)(pt->page > 0 ? pt->page : 1); i++) {
 		int role;
-		node_row(&pt->src[pt->rows[i].src], node_of(pt, pt->rows[i]), &r);
+		int si = (int)pt->rows[i].src;
+		node_row(&pt->src[si], &pt->src[si].hist[hist_slot(pt, si)],
+		         node_of(pt, pt->rows[i]), &r);
 		const char *mk = table_mark_text(ui, p, &r, &role, buf, sizeof(buf));
 		int mw = ui_text_width(mk, strlen(mk), ui->utf8);
 		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
@@ -1040,7 +1059,8 @@ tree_draw(struct ui *ui, struct pane *p, int y, int h)
 		const struct tsrc *s = &pt->src[tr.src];
 		const struct tree_node *n = node_of(pt, tr);
 		struct row r;
-		node_row(s, n, &r);
+		const struct nhist *nh = &s->hist[hist_slot(pt, (int)tr.src)];
+		node_row(s, nh, n, &r);
 		bool sel = ri == pt->sel;
 		int base = ui->attr[R_NORMAL];
 		if (n->flags & TREE_GONE)
@@ -1062,7 +1082,7 @@ tree_draw(struct ui *ui, struct pane *p, int y, int h)
 			ui_put(ui, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
 		}
 		if (L.trend_w > 0) {
-			size_t k = node_trend(s, n, tv, HISTORY_LEN);
+			size_t k = node_trend(s, nh, n, tv, HISTORY_LEN);
 			ui_spark(tv, k, L.trend_w, ui->utf8, spark, sizeof(spark));
 			ui_put(ui, ry, L.trend_x, L.trend_w,
 			       (n->flags & TREE_GONE ? base : ui->attr[R_SPARK]) | extra, spark);

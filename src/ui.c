@@ -1144,6 +1144,7 @@ switch_pane(struct ui *ui, enum pane_id p)
 {
 	detail_close(ui);
 	ui->cur = p;
+	tree_sync(ui, &ui->panes[p]);
 }
 
 enum ui_action
@@ -1285,7 +1286,7 @@ ui_report(struct ui *ui, FILE *out)
 	fputc('\n', out);
 	for (int i = 0; i < PANE_COUNT; i++) {
 		table_report(ui, &ui->panes[i], out);
-		if (tree_shown(&ui->panes[i]))
+		if (i == (int)ui->cur && tree_shown(&ui->panes[i]))
 			tree_report(ui, &ui->panes[i], out);
 	}
 	if (ui->detail.active)
