@@ -1563,10 +1563,13 @@ test_tree_heap_contention(void **state)
 	           "      CUM      FLAT      dPOLL      dBASE TREND            FUNCTION  (callees "
 	           "below)");
 	assert_row(6, "  116 MiB   116 MiB          -          0              _   v main.grow");
-	/* the goroutine pane kept its table */
+	/* the goroutine pane kept its table; the heap pane its tree */
 	key('1');
 	draw();
 	assert_true(first_data_row() > 0);
+	key('2');
+	draw();
+	assert_row(6, "  116 MiB   116 MiB          -          0              _   v main.grow");
 	key('3');
 	key('t');
 	draw();
@@ -1590,6 +1593,46 @@ test_tree_heap_contention(void **state)
 	assert_row(6, "M  1.60 min      0 ns          -          0                 v main.contend");
 	assert_row(8, "");
 	stop();
+}
+
+/* A node's cumulative series has its trend and growth verdict, as a
+ * group's has; UTF-8 marks. */
+static void
+test_tree_growing(void **state)
+{
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	start(24, 100, false);
+	for (int i = 1; i <= 20; i++) {
+		struct stk st[] = {
+			{ 10 + i, "main.leaky", "main.serve" },
+			{ 20, "main.steady", "main.serve" },
+			{ 5, "main.idle", "main.run" },
+		};
+		feed_stacks(st, 3);
+		if (i == 1)
+			key('t'); /* the node history starts when the tree is first shown */
+		draw();           /* as the app draws after each poll */
+	}
+	draw();
+	dump("growing tree");
+	/* main.serve grows as main.leaky does, main.run does not */
+	assert_row(5, "    CUM    FLAT   \xce\x94POLL   \xce\x94"
+	              "BASE TREND                    FUNCTION  (callees below)");
+	assert_non_null(
+	    strstr(row(6, (char[4096]){ 0 }, 4096), "     50       0      +1     +19 "));
+	assert_non_null(strstr(row(6, (char[4096]){ 0 }, 4096),
+	                       "\xe2\x96\x88 \xe2\x96\xb2 +30/min \xe2\x96\xbe main.serve"));
+	assert_non_null(strstr(row(7, (char[4096]){ 0 }, 4096),
+	                       "\xe2\x96\x88 \xe2\x96\xb2 +30/min     main.leaky"));
+	assert_non_null(
+	    strstr(row(8, (char[4096]){ 0 }, 4096), "     20      20       0       0 "));
+	assert_null(strstr(row(8, (char[4096]){ 0 }, 4096), "\xe2\x96\xb2"));
+	assert_non_null(
+	    strstr(row(9, (char[4096]){ 0 }, 4096), "           \xe2\x96\xb8 main.run"));
+	assert_true(mvwinch(stdscr, 7, 47) & A_BOLD); /* the mark, after 14 columns of trend */
+	stop();
+	setlocale(LC_ALL, "");
 }
 
 int
@@ -1626,6 +1669,7 @@ main(void)
 		cmocka_unit_test_teardown(test_tree, teardown),
 		cmocka_unit_test_teardown(test_tree_follows_node, teardown),
 		cmocka_unit_test_teardown(test_tree_heap_contention, teardown),
+		cmocka_unit_test_teardown(test_tree_growing, teardown),
 	};
 
 	setlocale(LC_ALL, "");
