@@ -1,5 +1,7 @@
 /* fuzz_diff.c - libFuzzer target: parse two inputs (split at the first
- * "\n====\n") and diff them, then render both report forms to /dev/null. */
+ * "\n====\n") and diff them, then render both report forms to /dev/null,
+ * tables and call trees; build the call trees of the second with the first
+ * as prev and base, every way (inverted, by line, focused). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +11,38 @@
 #include "pproftop/history.h"
 #include "pproftop/parse.h"
 #include "pproftop/report.h"
+#include "pproftop/tree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *sink;
+
+/* Trees of s with prev and base, in every orientation, then focused on
+ * the heaviest path's deepest node and on a gone one. */
+static void
+fuzz_trees(const struct snapshot *s, const struct snapshot *prev)
+{
+	for (int k = 0; k < 4; k++) {
+		struct tree_opts o = { .inverted = k & 1, .by_line = k & 2, .value = k - 1 };
+		struct tree t, f;
+		uint64_t ids[64];
+		size_t gi[8];
+		if (tree_build(&t, s, prev, prev, &o) != 0)
+			continue;
+		size_t n = tree_heaviest_path(&t, ids, 64);
+		for (size_t i = 0; i < n; i++)
+			(void)tree_node_groups(&t, ids[i], gi, 8);
+		o.focus = n > 0 ? ids[n - 1] : 1;
+		for (size_t i = 0; i < t.nnodes; i++)
+			if (t.nodes[i].flags & TREE_GONE) {
+				o.focus = t.nodes[i].id;
+				break;
+			}
+		if (tree_build(&f, s, prev, NULL, &o) == 0)
+			tree_free(&f);
+		tree_free(&t);
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -42,8 +72,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			report_item_init(&it, b, &d);
 			report_table(sink, &it, 0);
 			report_json(sink, &it, 1, 0);
+			it.tree = true;
+			report_table(sink, &it, 2);
+			report_json(sink, &it, 1, 0);
 			diff_free(&d);
 		}
+		fuzz_trees(b, a);
 		struct history h;
 		history_init(&h, 3);
 		history_push(&h, a, 0, 1);

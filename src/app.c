@@ -581,6 +581,8 @@ batch_print(struct app *a)
 	struct report_item items[EP_COUNT];
 	size_t n = report_model_items(&a->model, items, EP_COUNT);
 
+	for (size_t i = 0; i < n; i++)
+		items[i].tree = a->cfg->tree;
 	if (a->cfg->json) {
 		report_json(stdout, items, n, a->cfg->rows);
 		return;

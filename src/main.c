@@ -21,8 +21,8 @@
 
 static const char usage_text[] =
     "usage: pproftop [options] [TARGET]\n"
-    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--fail-on-growth] [TARGET]\n"
-    "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json]\n"
+    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--tree] [--fail-on-growth] [TARGET]\n"
+    "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json] [--tree]\n"
     "\n"
     "TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
     "(default http://localhost:6060, prefix /debug/pprof).\n"
@@ -50,7 +50,11 @@ static const char usage_text[] =
     "      --batch             print the panes as text instead of the dashboard\n"
     "  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
     "      --json              print one JSON document\n"
-    "      --rows N            at most N groups per profile (default: all)\n"
+    "      --rows N            at most N groups per profile (default: all);\n"
+    "                          with --tree, the N heaviest children per node\n"
+    "      --tree              print each profile's top-down call tree: one\n"
+    "                          function a line, its cumulative value first,\n"
+    "                          two spaces per level (with --json: nested \"tree\")\n"
     "      --fail-on-growth    exit 3 when, at the end, a goroutine or heap group\n"
     "                          is growing or proven leaked (listed on stderr)\n"
     "Offline:\n"
@@ -63,7 +67,7 @@ static const char usage_text[] =
 
 struct opts {
 	const char *open, *base, *name;
-	bool batch, json, no_color;
+	bool batch, json, no_color, tree;
 	size_t rows;
 };
 
@@ -102,6 +106,7 @@ run_offline(const struct opts *o)
 	if (now == NULL)
 		return 1;
 	report_item_init(&it, now, NULL);
+	it.tree = o->tree;
 	if (o->base != NULL) {
 		old = load(o->base, o->name ? o->name : now->name);
 		if (old == NULL) {
@@ -245,6 +250,7 @@ main(int argc, char **argv)
 		OPT_WINDOW,
 		OPT_FAIL_ON_GROWTH,
 		OPT_BUDGET,
+		OPT_TREE,
 	};
 	static const struct option longopts[] = {
 		{ "open", required_argument, NULL, OPT_OPEN },
@@ -253,6 +259,7 @@ main(int argc, char **argv)
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "rows", required_argument, NULL, OPT_ROWS },
+		{ "tree", no_argument, NULL, OPT_TREE },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "snapshot-dir", required_argument, NULL, 'o' },
 		{ "header", required_argument, NULL, 'H' },
@@ -297,6 +304,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case OPT_TREE:
+			o.tree = true;
 			break;
 		case OPT_ROWS:
 			if (parse_size(optarg, &o.rows) != 0) {
@@ -412,6 +422,7 @@ main(int argc, char **argv)
 	cfg.nheaders = hdr.n;
 	cfg.json = o.json;
 	cfg.rows = o.rows;
+	cfg.tree = o.tree;
 	const char *nc = getenv("NO_COLOR");
 	cfg.color = !o.no_color && (nc == NULL || nc[0] == '\0');
 

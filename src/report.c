@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pproftop/format.h"
+#include "pproftop/tree.h"
 #include "pproftop/xalloc.h"
 
 static const char *const format_names[] = {
@@ -146,12 +147,13 @@ upper(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
-void
-report_table(FILE *out, const struct report_item *it, size_t max_rows)
+/* The lines above a table or a tree: totals, what was left out, notes. */
+static void
+table_header(FILE *out, const struct report_item *it)
 {
 	const struct snapshot *s = it->s;
 	const struct diff *d = it->d;
-	char b[80], h[48];
+	char b[80];
 	int nv = s->nvalues;
 
 	put_text(out, report_kind_name(s));
@@ -193,6 +195,24 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		if (d->restarted)
 			fputs("; the target restarted (counters dropped): new baseline", out);
 		fputc('\n', out);
+	}
+}
+
+static void tree_text(FILE *out, const struct report_item *it, size_t max_children);
+static void json_tree(FILE *out, const struct report_item *it, size_t max_children);
+
+void
+report_table(FILE *out, const struct report_item *it, size_t max_rows)
+{
+	const struct snapshot *s = it->s;
+	const struct diff *d = it->d;
+	char b[80], h[48];
+	int nv = s->nvalues;
+
+	table_header(out, it);
+	if (it->tree) {
+		tree_text(out, it, max_rows);
+		return;
 	}
 	/* column header */
 	for (int v = 0; v < nv; v++) {
@@ -593,9 +613,185 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 			      out);
 		}
 		free(rows);
-		fputs("      ]}", out);
+		fputs("      ]", out);
+		if (items[k].tree)
+			json_tree(out, &items[k], max_rows);
+		fputc('}', out);
 	}
 	fputs("\n}}\n", out);
+}
+
+/* ---- the call tree (--tree) ---- */
+
+/* The top-down tree of it->s by its primary value; prev is the diff's old
+ * snapshot (Δ, new and gone nodes) unless the target restarted. */
+static void
+item_tree(struct tree *t, const struct report_item *it)
+{
+	struct tree_opts o = { .value = it->s->primary };
+	const struct snapshot *prev = it->d != NULL && !it->d->restarted ? it->d->old : NULL;
+
+	tree_build(t, it->s, prev, NULL, &o);
+}
+
+/* cum[v] - prev_cum, saturating. */
+static int64_t
+cum_delta(const struct tree_node *x, int v)
+{
+	if (x->prev_cum == INT64_MIN)
+		return value_sat_add(value_sat_add(x->cum[v], INT64_MAX), 1);
+	return value_sat_add(x->cum[v], -x->prev_cum);
+}
+
+/* Children of x beyond max (0: all) that are not shown. */
+static size_t
+omitted_children(const struct tree_node *x, size_t max)
+{
+	return max != 0 && x->nchildren > max ? x->nchildren - max : 0;
+}
+
+typedef void tree_visit_fn(FILE *out, const struct tree *t, const struct tree_node *x, bool leave,
+                           size_t nth, size_t max);
+
+/* Visits t's nodes depth first, at most max (0: all) roots and children of
+ * each node, heaviest first: visit(leave = false) before a node's
+ * children, visit(leave = true) after them; nth is the node's rank among
+ * its siblings. Iterative: stacks can be deep. */
+static void
+tree_walk(FILE *out, const struct tree *t, size_t max, tree_visit_fn *visit)
+{
+	uint32_t maxdepth = 0;
+
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].depth > maxdepth)
+			maxdepth = t->nodes[i].depth;
+	size_t *nth = xcalloc((size_t)maxdepth + 2, sizeof(*nth));
+	uint32_t x = t->root;
+	while (x != TREE_NONE) {
+		const struct tree_node *nd = &t->nodes[x];
+		visit(out, t, nd, false, nth[nd->depth], max);
+		if (nd->child != TREE_NONE) {
+			nth[nd->depth + 1] = 0;
+			x = nd->child;
+			continue;
+		}
+		for (;;) {
+			nd = &t->nodes[x];
+			visit(out, t, nd, true, nth[nd->depth], max);
+			if (nd->next != TREE_NONE && (max == 0 || nth[nd->depth] + 1 < max)) {
+				nth[nd->depth]++;
+				x = nd->next;
+				break;
+			}
+			x = nd->parent;
+			if (x == TREE_NONE)
+				break;
+		}
+	}
+	free(nth);
+}
+
+static size_t
+omitted_roots(const struct tree *t, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t x = t->root; x != TREE_NONE; x = t->nodes[x].next)
+		n++;
+	return max != 0 && n > max ? n - max : 0;
+}
+
+static void
+text_node(FILE *out, const struct tree *t, const struct tree_node *x, bool leave, size_t nth,
+          size_t max)
+{
+	const struct value_type *vt = &t->s->vt[t->opts.value];
+	char b[48];
+
+	if (leave) {
+		size_t more = omitted_children(x, max);
+		if (more > 0)
+			fprintf(out, "%*s... %zu more\n", (int)(x->depth + 1) * 2, "", more);
+		return;
+	}
+	fprintf(out, "%*s%s ", (int)x->depth * 2, "",
+	        fmt_unit(b, sizeof(b), (double)x->cum[t->opts.value], vt->unit));
+	put_text(out, x->function);
+	if (t->prev != NULL)
+		fprintf(out, " (%s)",
+		        fmt_signed(b, sizeof(b), (double)cum_delta(x, t->opts.value), vt->unit));
+	if (x->flags & TREE_NEW)
+		fputs(" [new]", out);
+	if (x->flags & TREE_GONE)
+		fputs(" [gone]", out);
+	fputc('\n', out);
+}
+
+/* --tree as text: one node a line, two spaces per level, the cumulative
+ * value before the function; at most max_children children per node. */
+static void
+tree_text(FILE *out, const struct report_item *it, size_t max_children)
+{
+	struct tree t;
+
+	item_tree(&t, it);
+	fprintf(out, "call tree by %s (cumulative, top-down)\n", it->s->vt[t.opts.value].key);
+	tree_walk(out, &t, max_children, text_node);
+	size_t more = omitted_roots(&t, max_children);
+	if (more > 0)
+		fprintf(out, "... %zu more\n", more);
+	tree_free(&t);
+}
+
+static void
+json_node(FILE *out, const struct tree *t, const struct tree_node *x, bool leave, size_t nth,
+          size_t max)
+{
+	const struct snapshot *s = t->s;
+
+	if (leave) {
+		fputs("]}", out);
+		return;
+	}
+	fprintf(out, "%s%*s{\"id\": \"%016" PRIx64 "\", \"function\": ", nth ? ",\n" : "\n",
+	        (int)(x->depth + 4) * 2, "", x->id);
+	report_json_string(out, x->function);
+	fputs(", \"file\": ", out);
+	report_json_string(out, x->file);
+	fprintf(out, ", \"line\": %" PRId64, x->line);
+	for (int v = 0; v < s->nvalues; v++)
+		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, x->cum[v]);
+	for (int v = 0; v < s->nvalues; v++)
+		fprintf(out, ", \"flat_%s\": %" PRId64, s->vt[v].key, x->flat[v]);
+	fprintf(out, ", \"stacks\": %" PRIu64, x->nstacks);
+	if (t->prev != NULL)
+		fprintf(out, ", \"delta_%s\": %" PRId64, s->vt[t->opts.value].key,
+		        cum_delta(x, t->opts.value));
+	if (x->flags & TREE_NEW)
+		fputs(", \"new\": true", out);
+	if (x->flags & TREE_GONE)
+		fputs(", \"gone\": true", out);
+	size_t more = omitted_children(x, max);
+	if (more > 0)
+		fprintf(out, ", \"children_omitted\": %zu", more);
+	fputs(", \"children\": [", out);
+}
+
+/* --json --tree: the tree's nodes nested in "tree" (README, JSON keys). */
+static void
+json_tree(FILE *out, const struct report_item *it, size_t max_children)
+{
+	struct tree t;
+
+	item_tree(&t, it);
+	fprintf(out, ",\n      \"tree_value\": \"%s\"", it->s->vt[t.opts.value].key);
+	size_t more = omitted_roots(&t, max_children);
+	if (more > 0)
+		fprintf(out, ", \"tree_roots_omitted\": %zu", more);
+	fputs(", \"tree\": [", out);
+	tree_walk(out, &t, max_children, json_node);
+	fputs("]", out);
+	tree_free(&t);
 }
 
 /* ---- a live model ---- */

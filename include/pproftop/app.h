@@ -25,6 +25,7 @@ struct app_config {
 	unsigned batch_n;
 	bool json;
 	size_t rows;
+	bool tree; /* --tree: the call tree instead of the groups (JSON: as well) */
 	/* test hook: quit by itself after this many polls (0: never) */
 	unsigned exit_after;
 	/* view a saved snapshot directory instead of a live target */

@@ -28,6 +28,9 @@ struct report_item {
 	const struct snapshot *leak;   /* goroutineleak counts to join by stack */
 	double service_alloc_per_sec;  /* heap: MemStats TotalAlloc rate, < 0 unknown */
 	double service_allocs_per_sec; /* heap: MemStats Mallocs rate, < 0 unknown */
+	/* --tree: report_table prints the top-down call tree instead of the
+	 * groups (max_rows: children per node), report_json adds it as "tree" */
+	bool tree;
 };
 
 /* report_item_init: an item of s with diff d (may be NULL) and nothing

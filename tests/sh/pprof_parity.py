@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """pprof_parity.py - compare `pproftop --open F --batch --json` with
-`go tool pprof -raw F` for every fixture file pprof can read.
+`go tool pprof -raw F` for every fixture file pprof can read, and the
+cumulative values of `pproftop --tree` with `go tool pprof -top`'s cum on
+the goroutine, heap, block and mutex protobufs (check_tree).
 
 usage: pprof_parity.py PPROFTOP_BIN FIXTURES_DIR
 
@@ -507,6 +509,135 @@ def check_threadcreate_text(binary, path, why):
         why, header["total"], len(exp))
 
 
+# ---------------------------------------------------------------- call tree
+
+# (file prefix, pprof -sample_index, pprof -unit, pproftop value key): the
+# captures whose --tree is checked against `go tool pprof -top`
+TREE_CHECKS = {
+    "goroutine": [(None, None, "count")],
+    "heap": [("inuse_space", "B", "inuse_bytes"), ("inuse_objects", None, "inuse_objects")],
+    "block": [("delay", "ns", "delay_ns"), ("contentions", None, "contentions")],
+    "mutex": [("delay", "ns", "delay_ns"), ("contentions", None, "contentions")],
+}
+
+TOP_RE = re.compile(r"^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(.+?)(?: \((?:partial-)?inline\))?\s*$")
+
+
+def top_value(text):
+    """'121586990B', '42169ns', '144', '1.5e+10ns' -> a number."""
+    v = float(re.sub(r"[A-Za-z]+$", "", text))
+    return int(v) if v == int(v) else v
+
+
+def pprof_top_cum(path, sample_index, unit):
+    """function (generics folded) -> cum, from go tool pprof -top."""
+    cmd = ["go", "tool", "pprof", "-top", "-nodecount=1000000", "-nodefraction=0",
+           "-edgefraction=0"]
+    if sample_index:
+        cmd.append("-sample_index=" + sample_index)
+    if unit:
+        cmd.append("-unit=" + unit)
+    r = subprocess.run(cmd + [path], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError((r.stderr.strip().splitlines() or ["no output"])[0])
+    out = {}
+    started = False
+    for ln in r.stdout.splitlines():
+        if ln.strip().startswith("flat"):
+            started = True
+            continue
+        if not started:
+            continue
+        m = TOP_RE.match(ln)
+        if not m:
+            raise RuntimeError("cannot parse pprof -top line %r" % ln)
+        fn = fold_generics(m.group(3))
+        out[fn] = out.get(fn, 0) + top_value(m.group(2))
+    return out
+
+
+def tree_sums(nodes, key):
+    """function -> sum of its nodes' cum[key] over the whole tree."""
+    sums = {}
+    stack = list(nodes)
+    while stack:
+        n = stack.pop()
+        sums[n["function"]] = sums.get(n["function"], 0) + n[key]
+        stack.extend(n["children"])
+    return sums
+
+
+def tree_invariants(nodes, keys, depth=0):
+    """cum == flat + children's cum, children sorted by the tree's value."""
+    for n in nodes:
+        for k in keys:
+            if n[k] != n["flat_" + k] + sum(c[k] for c in n["children"]):
+                return "node %s: %s %d != flat + children" % (n["function"], k, n[k])
+        bad = tree_invariants(n["children"], keys, depth + 1)
+        if bad:
+            return bad
+    return None
+
+
+def check_tree(binary, path):
+    """The cum of a function's node in `pproftop --tree` (summed over its
+    nodes) is `go tool pprof -top`'s cum for that function, for every
+    function that appears at most once in every stack (pprof counts a
+    recursive function once per stack), less what pproftop leaves out as
+    its own (hide_self, applied to pprof -raw's stacks)."""
+    base = os.path.basename(path)
+    kind = base.split("-")[0].split(".")[0]
+    r = subprocess.run([binary, "--open", path, "--batch", "--json", "--tree"],
+                       capture_output=True, timeout=60)
+    if r.returncode != 0:
+        return "FAIL pproftop exit %d" % r.returncode
+    p = next(iter(json.loads(r.stdout)["profiles"].values()))
+    types, samples, locs = pprof_raw(path)
+    keys = [VALUE_KEYS[t] for t in types] if len(types) > 1 else ["count"]
+    trim = kind not in ("block", "mutex")
+    exp = {}
+    for vals, ids in samples:
+        frames = []
+        for i in ids:
+            frames.extend(l for l in locs[i][1] if l[0] != "")
+        st = normalize(frames, trim)
+        acc = exp.setdefault(st, [0] * len(keys))
+        for j, v in enumerate(vals):
+            acc[j] += v
+    exp = {k: tuple(v) for k, v in exp.items()}
+    shown, _, _ = hide_self(exp, len(keys), kind == "goroutine")
+    bad = tree_invariants(p["tree"], keys)
+    if bad:
+        return "FAIL " + bad
+    # functions pproftop's stacks hold more than once somewhere
+    recursive = set()
+    for g in p["groups"]:
+        fns = [f["function"] for f in g["frames"]]
+        recursive.update(f for f in fns if fns.count(f) > 1)
+    checked = 0
+    for sample_index, unit, key in TREE_CHECKS[kind]:
+        j = keys.index(key)
+        top = pprof_top_cum(path, sample_index, unit)
+        have = tree_sums(p["tree"], key)
+        for fn, cum in sorted(top.items()):
+            if fn in recursive or fn == "runtime.goexit" or (trim and is_runtime(fn)):
+                continue
+            hidden = 0
+            for st, v in exp.items():
+                if any(f[0] == fn for f in st):
+                    hidden += v[j] - shown.get(st, (0,) * len(keys))[j]
+            want = cum - hidden
+            if isinstance(want, float) and abs(want - have.get(fn, 0)) <= 1:
+                want = have.get(fn, 0)
+            if want != have.get(fn, 0):
+                return "FAIL %s %s: pprof -top cum %s (less %s not counted), tree %s" % (
+                    fn, key, cum, hidden, have.get(fn, 0))
+            checked += 1
+    if checked == 0:
+        return "FAIL no function compared"
+    return "OK (%d function cums equal pprof -top's)" % checked
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
@@ -530,7 +661,22 @@ def main():
         if res.startswith("FAIL"):
             nfail += 1
         print("%-50s %s" % (rel, res), flush=True)
-    print("%d files, %d failed" % (len(files), nfail))
+    ntree = 0
+    for path in files:
+        base = os.path.basename(path)
+        kind = base.split("-")[0].split(".")[0]
+        if not base.endswith(".pb.gz") or "delta" in base or kind not in TREE_CHECKS:
+            continue
+        rel = os.path.relpath(path, fixtures)
+        try:
+            res = check_tree(binary, path)
+        except Exception as e:
+            res = "FAIL %s: %s" % (type(e).__name__, e)
+        ntree += 1
+        if res.startswith("FAIL"):
+            nfail += 1
+        print("%-50s %s" % ("--tree " + rel, res), flush=True)
+    print("%d files, %d trees, %d failed" % (len(files), ntree, nfail))
     return 1 if nfail else 0
 
 

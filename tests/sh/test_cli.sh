@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_cli.sh - the offline command line: --open FILE --batch [--json]
-# [--base FILE2], --help, --version, and bad input.
+# [--base FILE2] [--tree], --open DIR --tree, --help, --version, and bad input.
 #
 # env: PPROFTOP_BIN (the binary), PPROFTOP_FIXTURES (tests/fixtures).
 # Prints one line per failed check and exits 1 when any failed.
@@ -473,6 +473,102 @@ if len(g["labels"]) != 1 or g["labels"][0]["count"] != 2 or "\ufffd" not in g["l
     print("labels %r" % g.get("labels")); sys.exit(1)
 ' <"$tmp/out" 2>&1); then ok; else fail "hostile labels --json: exit $rc: $msg $err"; fi
 cd "$here" || exit 1
+
+# ---------------------------------------------------------------- --tree
+
+# the call tree: one node a line, two spaces per level, the cumulative value
+# first; --rows N keeps the N heaviest children (and roots)
+run --open "$fx/go1.19/block.pb.gz" --batch --tree --rows 2
+expect='call tree by delay_ns (cumulative, top-down)
+3.37 min main.contend
+  3.37 min sync.(*Mutex).Lock
+1.37 min main.chanBlocker
+  1.37 min runtime.chansend1
+... 1 more'
+tree=$(sed -n '/^call tree/,$p' "$tmp/out")
+[ "$rc" -eq 0 ] && [ "$tree" = "$expect" ] && ok || fail "--tree --rows 2 (block): exit $rc: $tree"
+run --open "$fx/go1.19/goroutine.pb.gz" --batch --tree --rows 1
+expect='call tree by count (cumulative, top-down)
+102 runtime/pprof.Do
+  102 main.leakOne.func1
+... 24 more'
+tree=$(sed -n '/^call tree/,$p' "$tmp/out")
+[ "$rc" -eq 0 ] && [ "$tree" = "$expect" ] && ok || fail "--tree --rows 1 (goroutine): exit $rc: $tree"
+# every node; recursion makes one node per level
+run --open "$fx/go1.19/goroutine.pb.gz" --batch --tree
+if [ "$rc" -eq 0 ] && grep -qx '4 main.contend' "$tmp/out" &&
+	grep -qx '  2 sync.(\*Mutex).Lock' "$tmp/out" && grep -qx '  2 time.Sleep' "$tmp/out" &&
+	[ "$(grep -c "^ *1 main.deep$" "$tmp/out")" -eq 29 ]; then ok; else
+	fail "--tree (goroutine): exit $rc: $(head -n 12 "$tmp/out")"
+fi
+# with --base: the cumulative delta of each node and the new paths
+run --open "$fx/go1.19/goroutine.pb.gz" --base "$fx/go1.19/goroutine-debug1.txt" --tree --rows 3
+if [ "$rc" -eq 0 ] && grep -qx '  2 time.Sleep (+1)' "$tmp/out" &&
+	grep -qx '      1 time.Sleep (+1) \[new\]' "$tmp/out" &&
+	grep -qx '  2 sync.(\*Mutex).Lock (-1)' "$tmp/out"; then ok; else
+	fail "--tree --base: exit $rc: $out"
+fi
+# --json --tree: the groups as before, and the nodes nested in "tree"
+# (tree_json FILE ROWS checks the shape of every profile's tree)
+tree_json() {
+	python3 - "$@" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = int(sys.argv[2])
+for name, p in doc["profiles"].items():
+    if "groups" not in p or "tree" not in p or "tree_value" not in p:
+        print(name, "lacks groups, tree or tree_value"); sys.exit(1)
+    key = p["tree_value"]
+    def walk(nodes):
+        for n in nodes:
+            for k in ("id", "function", "file", "line", key, "flat_" + key, "stacks", "children"):
+                if k not in n:
+                    print(name, "node lacks", k, n); sys.exit(1)
+            if not n.get("children_omitted") and n[key] != n["flat_" + key] + sum(
+                    c[key] for c in n["children"]):
+                print(name, "cum != flat + children", n["function"]); sys.exit(1)
+            if rows and len(n["children"]) > rows:
+                print(name, "more than --rows children"); sys.exit(1)
+            walk(n["children"])
+    walk(p["tree"])
+    if rows == 0 and sum(n[key] for n in p["tree"]) != p["totals"][key]:
+        print(name, "roots do not add up to the total"); sys.exit(1)
+PY
+}
+run --open "$fx/go1.19/heap.pb.gz" --batch --json --tree
+if [ "$rc" -eq 0 ] && msg=$(tree_json "$tmp/out" 0 2>&1) &&
+	msg=$(python3 -c '
+import json, sys
+p = json.load(sys.stdin)["profiles"]["heap"]
+r = p["tree"][0]
+assert p["tree_value"] == "inuse_bytes", p["tree_value"]
+assert r["function"] == "main.grow" and r["inuse_bytes"] == p["groups"][0]["inuse_bytes"], r
+assert len(p["groups"]) == 6, len(p["groups"])
+' <"$tmp/out" 2>&1); then ok; else fail "--json --tree (heap): exit $rc: $msg $err"; fi
+run --open "$fx/go1.19/goroutine.pb.gz" --base "$fx/go1.19/goroutine-debug1.txt" --json --tree --rows 2
+if [ "$rc" -eq 0 ] && msg=$(tree_json "$tmp/out" 2 2>&1) &&
+	msg=$(python3 -c '
+import json, sys
+p = json.load(sys.stdin)["profiles"]["goroutine"]
+assert p["tree_roots_omitted"] == 23, p.get("tree_roots_omitted")
+c = [n for n in p["tree"] if n["function"] == "main.contend"][0]
+assert c["count"] == 4 and c["delta_count"] == 0 and c["stacks"] == 3, c
+assert [x["delta_count"] for x in c["children"]] == [-1, 1], c["children"]
+' <"$tmp/out" 2>&1); then ok; else fail "--json --tree --base --rows 2: exit $rc: $msg $err"; fi
+# --open DIR --batch --tree: every profile of a snapshot directory
+mkdir -p "$tmp/snap"
+cp "$fx"/go1.19/{goroutine,heap,block,mutex}-debug1.txt "$tmp/snap/"
+run --open "$tmp/snap" --batch --tree
+if [ "$rc" -eq 0 ] && [ "$(grep -c '^call tree by ' "$tmp/out")" -eq 5 ] &&
+	grep -qx '3.37 min main.contend' "$tmp/out" && grep -qx '105 MiB main.grow' "$tmp/out"; then
+	ok
+else
+	fail "--open DIR --batch --tree: exit $rc: $(grep '^call tree' "$tmp/out")"
+fi
+run --open "$tmp/snap" --batch --json --tree
+if [ "$rc" -eq 0 ] && msg=$(tree_json "$tmp/out" 0 2>&1); then ok; else
+	fail "--open DIR --json --tree: exit $rc: $msg"
+fi
 
 echo "$nok checks passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -1,8 +1,10 @@
 #!/bin/bash
 # test_pprof_parity.sh - pproftop's totals and per-stack values agree with
 # `go tool pprof -raw` on every fixture pprof can read (*.pb.gz and the
-# debug=1 texts). The comparison logic, and the places where pprof is wrong
-# and the right value is checked instead, are in pprof_parity.py.
+# debug=1 texts), and the cumulative values of `pproftop --tree` agree with
+# `go tool pprof -top`'s cum on the goroutine, heap, block and mutex
+# protobufs. The comparison logic, and the places where pprof is wrong and
+# the right value is checked instead, are in pprof_parity.py.
 #
 # env: PPROFTOP_BIN (the binary), PPROFTOP_FIXTURES (tests/fixtures).
 # Skipped (exit 77) when go or python3 is missing.
