@@ -24,7 +24,10 @@
 #define TREE_SRC_MAX 2
 #define SEL_PATH_MAX 64
 #define TREND_W_MAX 40
-#define INDENT_MAX 24 /* levels indented; deeper ones stay at this depth */
+#define INDENT_MAX 24
+#define HIST_SHARE                                                                                 \
+	512 /* nodes under total / HIST_SHARE start no history */ /* levels indented; deeper ones  \
+	                                                             stay at this depth */
 
 /* A history of node values: cum[vi] per node id. */
 struct nhist {
@@ -256,9 +259,15 @@ feed_history(struct ui *ui, struct pane *p, int i)
 	size_t n = 0;
 	uint64_t *ids = xreallocarray(NULL, s->t.nnodes ? s->t.nnodes : 1, sizeof(*ids));
 	int64_t *v = xreallocarray(NULL, s->t.nnodes ? s->t.nnodes : 1, sizeof(*v));
+	/* memory: a node under 1/512 of the total starts no series (a big
+	 * service has hundreds of thousands of nodes); one already followed is
+	 * followed while it exists */
+	int64_t least = s->t.totals[s->vi] / HIST_SHARE, one;
 	for (size_t k = 0; k < s->t.nnodes; k++) {
 		const struct tree_node *nd = &s->t.nodes[k];
 		if (nd->flags & TREE_GONE)
+			continue;
+		if (nd->cum[s->vi] < least && history_get(&nh->h, nd->id, &one, 1) == 0)
 			continue;
 		ids[n] = nd->id;
 		v[n++] = nd->cum[s->vi];
