@@ -323,8 +323,10 @@ open_heaviest(struct ptree *pt)
 		size_t n = tree_heaviest_path(&pt->src[i].t, ids, sizeof(ids) / sizeof(ids[0]));
 		for (size_t k = 0; k < n; k++)
 			exp_set(pt, i, ids[k], true);
+		/* not before there is a tree (t pressed before the first poll) */
+		if (n > 0)
+			pt->opened = true;
 	}
-	pt->opened = true;
 }
 
 void

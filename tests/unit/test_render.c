@@ -1508,8 +1508,12 @@ test_tree_follows_node(void **state)
 
 	(void)state;
 	start(24, 100, false);
-	feed_stacks(p1, 3);
+	/* t before the first poll: the tree opens along its heaviest path once
+	 * there is one */
 	key('t');
+	draw();
+	assert_row(4, "call tree: no data yet");
+	feed_stacks(p1, 3);
 	draw();
 	dump("synthetic");
 	assert_row(6, "      8       0       -       0                _   v main.serve");
