@@ -60,7 +60,9 @@ struct ptree {
 	uint64_t focus;
 	int focus_src;
 	char focus_fn[128];
-	bool opened; /* expanded along the heaviest path since the last reset */
+	bool opened;  /* expanded along the heaviest path since the last reset */
+	bool touched; /* a key moved or expanded since: until then the tree
+	               * follows the heaviest path of each poll, selection on top */
 	struct tsrc src[TREE_SRC_MAX];
 	int nsrc;
 	/* expanded node keys: open addressing, 0 empty, 1 deleted */
@@ -357,6 +359,12 @@ tree_sync(struct ui *ui, struct pane *p)
 	}
 	if (!shown)
 		return;
+	if (!pt->touched) {
+		exp_clear(pt);
+		pt->opened = false;
+		pt->has_sel = false;
+		pt->sel = pt->top = 0;
+	}
 	if (!pt->opened)
 		open_heaviest(pt);
 	tree_refilter(ui, p);
@@ -375,6 +383,7 @@ reset(struct ui *ui, struct pane *p)
 	}
 	exp_clear(pt);
 	pt->opened = false;
+	pt->touched = false;
 	pt->has_sel = false;
 	pt->sel = pt->top = 0;
 	pt->sel_depth = 0;
@@ -708,6 +717,8 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 	const struct tsrc *s = NULL;
 	const struct tree_node *n = selected(pt, &s);
 
+	if (a != KA_SORT_PREV && a != KA_SORT_NEXT && a != KA_INVERT && a != KA_BY_LINE)
+		pt->touched = true;
 	switch (a) {
 	case KA_UP:
 		if (pt->sel > 0)

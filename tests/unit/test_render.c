@@ -1639,6 +1639,47 @@ test_tree_growing(void **state)
 	setlocale(LC_ALL, "");
 }
 
+/* Until a key moves or expands, the tree follows each poll's heaviest path
+ * with the selection on the top row. */
+static void
+test_tree_untouched(void **state)
+{
+	static const struct stk p1[] = {
+		{ 5, "main.a", "main.serve" },
+		{ 1, "main.c", "main.run" },
+	};
+	static const struct stk p2[] = {
+		{ 5, "main.a", "main.serve" },
+		{ 9, "main.c", "main.run" },
+	};
+
+	(void)state;
+	start(24, 100, false);
+	key('t');
+	feed_stacks(p1, 2);
+	draw();
+	assert_row(6, "      5       0       -       0                _   v main.serve");
+	assert_row(8, "      1       0       -       0                _   > main.run");
+	feed_stacks(p2, 2);
+	draw();
+	dump("untouched, next poll");
+	assert_row(6, "      9       0      +8      +8               .#   v main.run");
+	assert_row(7, "      9       9      +8      +8               .#       main.c");
+	assert_row(8, "      5       0       0       0               __   > main.serve");
+	assert_int_equal(tree_selected(), 6);
+	/* once a key expanded something, the expansions are the user's */
+	key(KEY_DOWN);
+	key(KEY_DOWN);
+	key(KEY_RIGHT);
+	feed_stacks(p1, 2);
+	draw();
+	dump("touched, next poll");
+	assert_row(6, "      5       0       0       0              ___   v main.serve");
+	assert_row(8, "      1       0      -8       0              .#.   v main.run");
+	assert_int_equal(tree_selected(), 6);
+	stop();
+}
+
 int
 main(void)
 {
@@ -1674,6 +1715,7 @@ main(void)
 		cmocka_unit_test_teardown(test_tree_follows_node, teardown),
 		cmocka_unit_test_teardown(test_tree_heap_contention, teardown),
 		cmocka_unit_test_teardown(test_tree_growing, teardown),
+		cmocka_unit_test_teardown(test_tree_untouched, teardown),
 	};
 
 	setlocale(LC_ALL, "");
