@@ -426,6 +426,10 @@ main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR");
 	cfg.color = !o.no_color && (nc == NULL || nc[0] == '\0');
 
+	if (o.tree && !o.batch && !o.json && o.base == NULL) {
+		fputs("pproftop: --tree needs --batch or --json\n", stderr);
+		goto out;
+	}
 	if (o.open != NULL) {
 		if (optind < argc) {
 			fputs("pproftop: --open takes no TARGET\n", stderr);

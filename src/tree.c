@@ -2,7 +2,8 @@
  *
  * Built in three steps, each over flat arrays:
  *   1. a trie per snapshot (s, and prev and base when given): every group's
- *      frames walked from the root end, one hash table lookup per frame,
+ *      frames walked from the root end, at most one hash table lookup per
+ *      frame (none for the outer frames it shares with the group before),
  *      keyed by (parent node, interned function pointer, line when by_line);
  *      the node's id is computed once, when the node is created; the values
  *      are then added along each kept group's path by following parents;
@@ -30,8 +31,21 @@ struct slot {
 	uint32_t node; /* index + 1; 0: empty */
 };
 
+/* A trie's node: small, so that building touches little memory; the
+ * values are in the trie's cum and flat arrays. */
+struct tnode {
+	uint64_t id; /* first: idtab reads it */
+	const struct frame *f;
+	uint32_t parent, depth;
+	uint32_t nstacks;
+	unsigned flags;
+	int64_t prev_cum, base_cum;
+};
+
 struct trie {
-	struct tree_node *nodes;
+	struct tnode *nodes;
+	int64_t *cum, *flat; /* nv per node */
+	int nv;
 	size_t n, cap;
 	struct slot *slots;
 	size_t nslots;  /* a power of two */
@@ -67,6 +81,30 @@ slots_grow(struct trie *tr)
 	tr->nslots = n;
 }
 
+/* Room for cap nodes; new values zeroed. */
+static void
+trie_reserve(struct trie *tr, size_t cap)
+{
+	size_t nv = (size_t)tr->nv;
+
+	if (cap <= tr->cap)
+		return;
+	if (tr->cap == 0) {
+		/* calloc: fresh pages are zero without being touched */
+		tr->nodes = xmalloc(cap * sizeof(*tr->nodes));
+		tr->cum = xcalloc(cap * nv, sizeof(*tr->cum));
+		tr->flat = xcalloc(cap * nv, sizeof(*tr->flat));
+		tr->cap = cap;
+		return;
+	}
+	tr->nodes = xreallocarray(tr->nodes, cap, sizeof(*tr->nodes));
+	tr->cum = xreallocarray(tr->cum, cap * nv, sizeof(*tr->cum));
+	tr->flat = xreallocarray(tr->flat, cap * nv, sizeof(*tr->flat));
+	memset(tr->cum + tr->cap * nv, 0, (cap - tr->cap) * nv * sizeof(*tr->cum));
+	memset(tr->flat + tr->cap * nv, 0, (cap - tr->cap) * nv * sizeof(*tr->flat));
+	tr->cap = cap;
+}
+
 /* The child of parent (TREE_NONE: a root) for frame f, created if new. */
 static uint32_t
 trie_child(struct trie *tr, uint32_t parent, const struct frame *f, bool by_line, uint64_t seed)
@@ -82,32 +120,31 @@ trie_child(struct trie *tr, uint32_t parent, const struct frame *f, bool by_line
 			return sl->node - 1;
 		j = (j + 1) & (tr->nslots - 1);
 	}
-	if (tr->n == tr->cap) {
-		tr->cap = tr->cap ? tr->cap * 2 : 1024;
-		tr->nodes = xreallocarray(tr->nodes, tr->cap, sizeof(*tr->nodes));
-	}
+	if (tr->n == tr->cap)
+		trie_reserve(tr, tr->cap * 2 + 1024);
 	uint32_t idx = (uint32_t)tr->n++;
-	struct tree_node *nd = &tr->nodes[idx];
-	const struct tree_node *p = parent != TREE_NONE ? &tr->nodes[parent] : NULL;
-	uint64_t id = hash_mix((p != NULL ? p->id : seed) ^ hash_str(f->function));
+	uint64_t id = seed;
+	uint32_t depth = 0;
+	if (parent != TREE_NONE) {
+		id = tr->nodes[parent].id;
+		depth = tr->nodes[parent].depth + 1;
+	}
+	id = hash_mix(id ^ hash_str(f->function));
 	if (by_line)
 		id = hash_mix(id ^ (uint64_t)f->line);
-	memset(nd, 0, sizeof(*nd));
-	nd->id = id ? id : 1; /* 0 is "no focus" and an empty idtab slot */
-	nd->function = f->function;
-	nd->file = f->file;
-	nd->line = f->line;
-	nd->parent = parent;
-	nd->child = TREE_NONE;
-	nd->next = TREE_NONE;
-	nd->depth = p != NULL ? p->depth + 1 : 0;
+	tr->nodes[idx] = (struct tnode){
+		.id = id ? id : 1, /* 0 is "no focus" and an empty idtab slot */
+		.f = f,
+		.parent = parent,
+		.depth = depth,
+	};
 	tr->slots[j] = (struct slot){ f->function, line, parent, idx + 1 };
 	return idx;
 }
 
 /* Whether the path ending at node e goes through node f. */
 static bool
-passes(const struct tree_node *nodes, uint32_t e, uint32_t f)
+passes(const struct tnode *nodes, uint32_t e, uint32_t f)
 {
 	while (e != TREE_NONE && nodes[e].depth > nodes[f].depth)
 		e = nodes[e].parent;
@@ -115,31 +152,68 @@ passes(const struct tree_node *nodes, uint32_t e, uint32_t f)
 }
 
 /* The trie of s's groups (handlers left out), values added for the groups
- * through the node with id focus (all when 0). */
+ * through the node with id o->focus (all when 0). */
 static void
 trie_build(struct trie *tr, const struct snapshot *s, const struct tree_opts *o)
 {
 	uint64_t seed = o->inverted ? hash_mix(HASH_SEED ^ 0x696e76) : HASH_SEED;
+	uint32_t maxframes = 0;
+	size_t nframes = 0;
 
 	memset(tr, 0, sizeof(*tr));
+	tr->nv = s->nvalues > 0 ? s->nvalues : 1;
 	tr->ngroups = s->ngroups;
 	tr->ends = xcalloc(s->ngroups + 1, sizeof(*tr->ends));
 	for (size_t g = 0; g < s->ngroups; g++) {
-		const struct group *gr = &s->groups[g];
-		uint32_t at = TREE_NONE;
-		if (!gr->pprof_handler)
-			for (uint32_t k = 0; k < gr->nframes; k++) {
-				uint32_t fi = o->inverted ? k : gr->nframes - 1 - k;
-				at = trie_child(tr, at, &gr->frames[fi], o->by_line, seed);
-			}
-		tr->ends[g] = at;
+		if (s->groups[g].pprof_handler)
+			continue;
+		nframes += s->groups[g].nframes;
+		if (s->groups[g].nframes > maxframes)
+			maxframes = s->groups[g].nframes;
 	}
+	/* about three nodes per stack (a leaf and the frames where it parts
+	 * from the others: 2.7 on the 100k demo), more as needed; the slots
+	 * for twice that, so that they rarely grow */
+	size_t guess = 3 * s->ngroups + 1024 < nframes + 1 ? 3 * s->ngroups + 1024 : nframes + 1;
+	trie_reserve(tr, guess);
+	while (tr->nslots < guess * 2)
+		slots_grow(tr);
+	/* the nodes of the last group's path: the frames it shares with the
+	 * next group from the root end need no lookup (stacks share their
+	 * outer frames: runtime.main, a server's accept and serve loops) */
+	uint32_t *path = xcalloc((size_t)maxframes + 1, sizeof(*path));
+	const struct group *last = NULL;
+	for (size_t g = 0; g < s->ngroups; g++) {
+		const struct group *gr = &s->groups[g];
+		uint32_t at = TREE_NONE, k = 0;
+		if (gr->pprof_handler) {
+			tr->ends[g] = TREE_NONE;
+			continue;
+		}
+		for (; last != NULL && k < gr->nframes && k < last->nframes; k++) {
+			const struct frame *a = &gr->frames[o->inverted ? k : gr->nframes - 1 - k];
+			const struct frame *b =
+			    &last->frames[o->inverted ? k : last->nframes - 1 - k];
+			if (a->function != b->function || (o->by_line && a->line != b->line))
+				break;
+			at = path[k];
+		}
+		for (; k < gr->nframes; k++) {
+			uint32_t fi = o->inverted ? k : gr->nframes - 1 - k;
+			at = trie_child(tr, at, &gr->frames[fi], o->by_line, seed);
+			path[k] = at;
+		}
+		tr->ends[g] = at;
+		last = gr;
+	}
+	free(path);
 	uint32_t focus = TREE_NONE;
 	if (o->focus != 0) {
 		for (size_t i = 0; i < tr->n && focus == TREE_NONE; i++)
 			if (tr->nodes[i].id == o->focus)
 				focus = (uint32_t)i;
 	}
+	size_t nv = (size_t)tr->nv;
 	for (size_t g = 0; g < s->ngroups; g++) {
 		const struct group *gr = &s->groups[g];
 		uint32_t e = tr->ends[g];
@@ -153,12 +227,13 @@ trie_build(struct trie *tr, const struct snapshot *s, const struct tree_opts *o)
 		if (e == TREE_NONE)
 			continue; /* no frames */
 		for (int v = 0; v < s->nvalues; v++)
-			tr->nodes[e].flat[v] = value_sat_add(tr->nodes[e].flat[v], gr->values[v]);
+			tr->flat[e * nv + (size_t)v] =
+			    value_sat_add(tr->flat[e * nv + (size_t)v], gr->values[v]);
 		for (uint32_t x = e; x != TREE_NONE; x = tr->nodes[x].parent) {
-			struct tree_node *nd = &tr->nodes[x];
+			int64_t *cum = &tr->cum[x * nv];
 			for (int v = 0; v < s->nvalues; v++)
-				nd->cum[v] = value_sat_add(nd->cum[v], gr->values[v]);
-			nd->nstacks++;
+				cum[v] = value_sat_add(cum[v], gr->values[v]);
+			tr->nodes[x].nstacks++;
 		}
 	}
 }
@@ -167,19 +242,20 @@ static void
 trie_free(struct trie *tr)
 {
 	free(tr->nodes);
+	free(tr->cum);
+	free(tr->flat);
 	free(tr->slots);
 	free(tr->ends);
 	memset(tr, 0, sizeof(*tr));
 }
 
 static void
-index_nodes(uint32_t **tab, size_t *size, const struct tree_node *nodes, size_t n)
+index_nodes(uint32_t **tab, size_t *size, const void *nodes, size_t stride, size_t n)
 {
-	_Static_assert(offsetof(struct tree_node, id) == 0, "idtab reads the id first");
 	free(*tab);
 	*size = idtab_size(n);
 	*tab = xcalloc(*size, sizeof(**tab));
-	idtab_fill(*tab, *size, nodes, sizeof(*nodes), n);
+	idtab_fill(*tab, *size, nodes, stride, n);
 }
 
 static bool
@@ -198,8 +274,10 @@ merge(struct trie *cur, const struct trie *old, int value, bool is_prev, const u
 {
 	uint32_t *map = xcalloc(old->n + 1, sizeof(*map));
 
+	if (is_prev)
+		trie_reserve(cur, cur->n + old->n + 1);
 	for (size_t i = 0; i < old->n; i++) {
-		const struct tree_node *o = &old->nodes[i];
+		const struct tnode *o = &old->nodes[i];
 		map[i] = TREE_NONE;
 		if (o->nstacks == 0)
 			continue; /* left out by the focus */
@@ -211,31 +289,25 @@ merge(struct trie *cur, const struct trie *old, int value, bool is_prev, const u
 			cur->nodes[c].flags |= TREE_GONE;
 			map[i] = (uint32_t)c;
 		} else if (is_prev) {
-			if (cur->n == cur->cap) {
-				cur->cap = cur->cap ? cur->cap * 2 : 1024;
-				cur->nodes =
-				    xreallocarray(cur->nodes, cur->cap, sizeof(*cur->nodes));
-			}
-			struct tree_node *g = &cur->nodes[cur->n];
-			*g = *o;
-			memset(g->cum, 0, sizeof(g->cum));
-			memset(g->flat, 0, sizeof(g->flat));
-			g->nstacks = 0;
-			g->prev_cum = 0;
-			g->base_cum = 0;
-			g->flags = TREE_GONE;
 			/* parents come first and have at least as many stacks */
-			g->parent = o->parent != TREE_NONE ? map[o->parent] : TREE_NONE;
+			cur->nodes[cur->n] = (struct tnode){
+				.id = o->id,
+				.f = o->f,
+				.parent = o->parent != TREE_NONE ? map[o->parent] : TREE_NONE,
+				.depth = o->depth,
+				.flags = TREE_GONE,
+			};
 			map[i] = (uint32_t)cur->n++;
 		} else {
 			continue; /* only in base: not shown */
 		}
-		struct tree_node *c2 = &cur->nodes[map[i]];
+		struct tnode *m = &cur->nodes[map[i]];
+		int64_t v = old->cum[i * (size_t)old->nv + (size_t)value];
 		if (is_prev) {
-			c2->prev_cum = o->cum[value];
-			c2->flags |= SEEN;
+			m->prev_cum = v;
+			m->flags |= SEEN;
 		} else {
-			c2->base_cum = o->cum[value];
+			m->base_cum = v;
 		}
 	}
 	free(map);
@@ -266,7 +338,7 @@ cmp_keys(const void *pa, const void *pb)
 }
 
 static bool
-kept(const struct tree_node *nd)
+kept(const struct tnode *nd)
 {
 	return nd->nstacks > 0 || (nd->flags & TREE_GONE);
 }
@@ -274,9 +346,9 @@ kept(const struct tree_node *nd)
 /* Lays cur's kept nodes out in t->nodes depth first, children sorted,
  * with child/next/nchildren/parent renumbered; fills t->ends. */
 static void
-layout(struct tree *t, struct trie *cur, int value)
+layout(struct tree *t, const struct trie *cur, int value)
 {
-	size_t n = cur->n;
+	size_t n = cur->n, nv = (size_t)cur->nv;
 	/* children of each parent, contiguous (roots under slot n) */
 	size_t *start = xcalloc(n + 2, sizeof(*start));
 	struct sortkey *keys = xcalloc(n + 1, sizeof(*keys));
@@ -293,12 +365,13 @@ layout(struct tree *t, struct trie *cur, int value)
 	size_t *fill = xcalloc(n + 1, sizeof(*fill));
 	memcpy(fill, start, (n + 1) * sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		const struct tree_node *nd = &cur->nodes[i];
+		const struct tnode *nd = &cur->nodes[i];
 		if (!kept(nd))
 			continue;
 		size_t p = nd->parent == TREE_NONE ? n : nd->parent;
 		keys[fill[p]++] =
-		    (struct sortkey){ nd->cum[value], nd->function, nd->line, nd->id, (uint32_t)i };
+		    (struct sortkey){ cur->cum[i * nv + (size_t)value], nd->f->function,
+			              nd->f->line, nd->id, (uint32_t)i };
 	}
 	free(fill);
 	for (size_t p = 0; p <= n; p++)
@@ -309,30 +382,38 @@ layout(struct tree *t, struct trie *cur, int value)
 	size_t sp = 0, k = 0;
 	for (size_t j = start[n + 1]; j > start[n]; j--)
 		stack[sp++] = keys[j - 1].idx;
-	size_t nkept = start[n + 1];
-	t->nodes = xcalloc(nkept + 1, sizeof(*t->nodes));
+	t->nodes = xcalloc(start[n + 1] + 1, sizeof(*t->nodes));
 	while (sp > 0) {
 		uint32_t x = stack[--sp];
-		newidx[x] = (uint32_t)k;
-		t->nodes[k++] = cur->nodes[x];
+		const struct tnode *c = &cur->nodes[x];
+		struct tree_node *nd = &t->nodes[k];
+		newidx[x] = (uint32_t)k++;
+		nd->id = c->id;
+		nd->function = c->f->function;
+		nd->file = c->f->file;
+		nd->line = c->f->line;
+		nd->parent = c->parent != TREE_NONE ? newidx[c->parent] : TREE_NONE;
+		nd->child = TREE_NONE;
+		nd->next = TREE_NONE;
+		nd->depth = c->depth;
+		nd->flags = c->flags & ~SEEN;
+		memcpy(nd->cum, &cur->cum[x * nv], nv * sizeof(*nd->cum));
+		memcpy(nd->flat, &cur->flat[x * nv], nv * sizeof(*nd->flat));
+		nd->prev_cum = c->prev_cum;
+		nd->base_cum = c->base_cum;
+		nd->nstacks = c->nstacks;
 		for (size_t j = start[x + 1]; j > start[x]; j--)
 			stack[sp++] = keys[j - 1].idx;
 	}
 	t->nnodes = k;
-	for (size_t i = 0; i < k; i++) {
-		struct tree_node *nd = &t->nodes[i];
-		nd->flags &= ~SEEN;
-		if (nd->parent != TREE_NONE)
-			nd->parent = newidx[nd->parent];
-	}
 	/* child, next and nchildren from the sorted runs */
 	for (size_t p = 0; p <= n; p++) {
 		size_t a = start[p], b = start[p + 1];
 		if (a == b)
 			continue;
-		if (p == n)
+		if (p == n) {
 			t->root = newidx[keys[a].idx];
-		else {
+		} else {
 			t->nodes[newidx[p]].child = newidx[keys[a].idx];
 			t->nodes[newidx[p]].nchildren = (uint32_t)(b - a);
 		}
@@ -366,18 +447,18 @@ tree_build(struct tree *t, const struct snapshot *s, const struct snapshot *prev
 	trie_build(&cur, s, &t->opts);
 	memcpy(t->totals, cur.totals, sizeof(t->totals));
 	if (comparable(s, prev, value) || comparable(s, base, value))
-		index_nodes(&t->tab, &t->tabsize, cur.nodes, cur.n);
+		index_nodes(&t->tab, &t->tabsize, cur.nodes, sizeof(*cur.nodes), cur.n);
 	if (comparable(s, prev, value)) {
 		t->prev = prev;
 		trie_build(&old, prev, &t->opts);
 		merge(&cur, &old, value, true, t->tab, t->tabsize);
 		trie_free(&old);
 		for (size_t i = 0; i < cur.n; i++) {
-			struct tree_node *nd = &cur.nodes[i];
+			struct tnode *nd = &cur.nodes[i];
 			if (nd->nstacks > 0 && !(nd->flags & SEEN))
 				nd->flags |= TREE_NEW;
 		}
-		index_nodes(&t->tab, &t->tabsize, cur.nodes, cur.n);
+		index_nodes(&t->tab, &t->tabsize, cur.nodes, sizeof(*cur.nodes), cur.n);
 	}
 	if (comparable(s, base, value)) {
 		t->base = base;
@@ -388,7 +469,9 @@ tree_build(struct tree *t, const struct snapshot *s, const struct snapshot *prev
 	t->ends = xcalloc(s->ngroups + 1, sizeof(*t->ends));
 	layout(t, &cur, value);
 	trie_free(&cur);
-	index_nodes(&t->tab, &t->tabsize, t->nodes, t->nnodes);
+	_Static_assert(offsetof(struct tree_node, id) == 0, "idtab reads the id first");
+	_Static_assert(offsetof(struct tnode, id) == 0, "idtab reads the id first");
+	index_nodes(&t->tab, &t->tabsize, t->nodes, sizeof(*t->nodes), t->nnodes);
 	return 0;
 }
 

@@ -494,6 +494,10 @@ expect='call tree by count (cumulative, top-down)
 ... 24 more'
 tree=$(sed -n '/^call tree/,$p' "$tmp/out")
 [ "$rc" -eq 0 ] && [ "$tree" = "$expect" ] && ok || fail "--tree --rows 1 (goroutine): exit $rc: $tree"
+# --tree is for batch output
+run --open "$fx/go1.19/goroutine.pb.gz" --tree
+[ "$rc" -eq 2 ] && [ "$err" = "pproftop: --tree needs --batch or --json" ] && ok ||
+	fail "--tree without --batch: exit $rc, '$err'"
 # every node; recursion makes one node per level
 run --open "$fx/go1.19/goroutine.pb.gz" --batch --tree
 if [ "$rc" -eq 0 ] && grep -qx '4 main.contend' "$tmp/out" &&
