@@ -1126,6 +1126,14 @@ tree_report(struct ui *ui, struct pane *p, FILE *out)
 
 	fprintf(out, "== %s (call tree, %s%s) ==\n", p->ops->name,
 	        pt->inverted ? "bottom-up" : "top-down", pt->by_line ? ", by line" : "");
+	if (p->ops->has_tag)
+		fputs("K ", out);
+	for (int c = 0; c < TC_NCOLS; c++) {
+		const char *t = tc_title[ui->utf8][c];
+		int pad = col_width(unit_of(pt), c) - ui_text_width(t, strlen(t), ui->utf8);
+		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
+	}
+	fputs(pt->inverted ? "FUNCTION  (callers below)\n" : "FUNCTION  (callees below)\n", out);
 	for (size_t i = 0; i < pt->nrows; i++) {
 		const struct tsrc *s = &pt->src[pt->rows[i].src];
 		const struct tree_node *n = node_of(pt, pt->rows[i]);

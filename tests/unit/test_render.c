@@ -1476,6 +1476,19 @@ test_tree(void **state)
 	           "      1       0       -       0                _   > main.chanBlocker.func1");
 	assert_row(8, "");
 	type("/\x15\r");
+	/* a snapshot's report has the shown tree after the tables */
+	char *rep = NULL;
+	size_t replen = 0;
+	FILE *f = open_memstream(&rep, &replen);
+	assert_non_null(f);
+	ui_report(ui, f);
+	fclose(f);
+	assert_non_null(strstr(rep, "\n== Goroutines (call tree, top-down) ==\n"
+	                            "    CUM    FLAT   dPOLL   dBASE FUNCTION  (callees below)\n"
+	                            "    115       0       -       0 runtime/pprof.Do\n"
+	                            "    115     115       -       0   main.leakOne.func1\n"
+	                            "      4       0       -       0 main.contend\n"));
+	free(rep);
 	/* t: back to the table */
 	key('t');
 	draw();
