@@ -1690,6 +1690,22 @@ test_tree_untouched(void **state)
 	assert_row(6, "      5       0       0       0              ___   v main.serve");
 	assert_row(8, "      1       0      -8       0              .#.   v main.run");
 	assert_int_equal(tree_selected(), 6);
+	/* < > sort the siblings by another column; the selection stays */
+	key('>');
+	key('>');
+	draw();
+	dump("sorted by dPOLL");
+	assert_non_null(strstr(row(3, (char[4096]){ 0 }, 4096), "sort: dPOLL"));
+	assert_row(6, "      5       0       0       0              ___   v main.serve");
+	assert_row(8, "      1       0      -8       0              .#.   v main.run");
+	key('>');
+	key('>');
+	key('>'); /* stays on the last column */
+	draw();
+	assert_non_null(strstr(row(3, (char[4096]){ 0 }, 4096), "sort: FUNCTION"));
+	assert_row(6, "      1       0      -8       0              .#.   v main.run");
+	assert_row(8, "      5       0       0       0              ___   v main.serve");
+	assert_int_equal(tree_selected(), 8);
 	stop();
 }
 
