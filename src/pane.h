@@ -309,6 +309,10 @@ void tree_sync(struct ui *ui, struct pane *p);
 /* tree_refilter: the filter or the sort changed. */
 void tree_refilter(struct ui *ui, struct pane *p);
 
+/* tree_filter_applied: a new filter (not empty): also opens the paths down
+ * to the nodes it matches. */
+void tree_filter_applied(struct ui *ui, struct pane *p);
+
 /* tree_key: a key while the tree is shown; true when handled. */
 bool tree_key(struct ui *ui, struct pane *p, enum km_action a);
 

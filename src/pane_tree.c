@@ -670,6 +670,25 @@ tree_refilter(struct ui *ui, struct pane *p)
 	flatten(ui, p);
 }
 
+void
+tree_filter_applied(struct ui *ui, struct pane *p)
+{
+	struct ptree *pt = p->tree;
+
+	if (pt == NULL || !pt->on || !ui->filter_on)
+		return;
+	/* open the paths down to the matching functions */
+	for (int i = 0; i < pt->nsrc; i++) {
+		struct tsrc *s = &pt->src[i];
+		compute_keep(ui, s);
+		for (size_t k = 0; k < s->nkeep; k++)
+			if (s->keep[k] & 2 && !(s->keep[k] & 1))
+				exp_set(pt, i, s->t.nodes[k].id, true);
+	}
+	pt->touched = true;
+	flatten(ui, p);
+}
+
 /* ---- keys ---- */
 
 static const struct tree_node *

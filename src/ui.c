@@ -1102,6 +1102,7 @@ apply_filter(struct ui *ui)
 	ui->filter_on = true;
 	snprintf(ui->filter, sizeof(ui->filter), "%s", ui->pbuf);
 	refilter_all(ui);
+	tree_filter_applied(ui, &ui->panes[ui->cur]);
 }
 
 static void

@@ -1475,6 +1475,18 @@ test_tree(void **state)
 	assert_row(7,
 	           "      1       0       -       0                _   > main.chanBlocker.func1");
 	assert_row(8, "");
+	/* a match deep in a collapsed subtree: the path down to it opens */
+	type("/\x15SemacquireMutex\r");
+	draw();
+	dump("filter, deep match");
+	assert_row(6, "      4       0       -       0                _   v main.contend");
+	assert_row(7, "      2       0       -       0                _     v sync.(*Mutex).Lock");
+	assert_row(8, "      2       0       -       0                _       v "
+	              "sync.(*Mutex).lockSlow");
+	assert_row(9, "      2       2       -       0                _           "
+	              "sync.runtime_SemacquireMutex");
+	/* and the other stack through it, below */
+	assert_row(10, "      1       0       -       0                _   v main.variety.func6");
 	type("/\x15\r");
 	/* a snapshot's report has the shown tree after the tables */
 	char *rep = NULL;
