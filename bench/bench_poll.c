@@ -1,6 +1,6 @@
 /* bench_poll.c - the cost of one dashboard poll: parse + diff + draw.
  *
- *   bench_poll [-n RUNS] [-s LINESxCOLS] DIR_A DIR_B
+ *   bench_poll [-n RUNS] [-s LINESxCOLS] [-t] DIR_A DIR_B
  *
  * DIR_A and DIR_B hold two captures of the same target taken a few seconds
  * apart, named as in a snapshot directory (see ep_table in src/model.c):
@@ -27,7 +27,12 @@
  *                 app's once-a-second age refresh)
  *   key.2 key.1   ui_key('2') + ui_draw(), then ui_key('1') + ui_draw(): a
  *                 pane switch as the user sees it, minus terminal I/O
- * and prints the best and median of each over the RUNS polls, plus the
+ * With -t the goroutine pane shows its call tree (key t) from the first
+ * warm-up poll on: draw.poll then includes building the tree (once per
+ * poll) and its node history, and key.down (ui_key(KEY_DOWN) + ui_draw())
+ * and key.star (`*` on the top node, then Left to collapse it again, each
+ * drawn) time the tree's keys.
+ * It prints the best and median of each over the RUNS polls, plus the
  * groups per endpoint and the peak RSS. doupdate() writes its escape
  * sequences to /dev/null, so the terminal's own rendering is not counted.
  * Exit status 1 when a capture is missing or does not parse.
@@ -74,6 +79,8 @@ enum {
 	M_DRAW_TICK,
 	M_KEY2,
 	M_KEY1,
+	M_KEY_DOWN,
+	M_KEY_STAR,
 	M_FIXED,
 };
 /* then per endpoint i: ingest, parse, diff at M_FIXED + 3 * i + 0/1/2 */
@@ -237,8 +244,14 @@ main(int argc, char **argv)
 {
 	long runs = 20;
 	int lines = 60, cols = 200, i = 1;
+	bool tree = false;
 
 	while (i + 1 < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "-t") == 0) {
+			tree = true;
+			i++;
+			continue;
+		}
 		if (strcmp(argv[i], "-n") == 0) {
 			runs = parse_long(argv[i + 1], 1, MAX_RUNS);
 		} else if (strcmp(argv[i], "-s") == 0) {
@@ -252,7 +265,7 @@ main(int argc, char **argv)
 		i += 2;
 	}
 	if (runs < 0 || argc - i != 2) {
-		fprintf(stderr, "usage: bench_poll [-n RUNS] [-s LINESxCOLS] DIR_A DIR_B\n");
+		fprintf(stderr, "usage: bench_poll [-n RUNS] [-s LINESxCOLS] [-t] DIR_A DIR_B\n");
 		return 2;
 	}
 
@@ -267,6 +280,8 @@ main(int argc, char **argv)
 	set_name(M_DRAW_TICK, "draw.tick", NULL);
 	set_name(M_KEY2, "key.2", NULL);
 	set_name(M_KEY1, "key.1", NULL);
+	set_name(M_KEY_DOWN, "key.down", NULL);
+	set_name(M_KEY_STAR, "key.star", NULL);
 	for (size_t k = 0; k < NPOLLED; k++) {
 		const char *n = ep_info(polled[k])->name;
 		set_name(M_FIXED + 3 * k, "ingest", n);
@@ -312,7 +327,7 @@ main(int argc, char **argv)
 		clock += 2;
 		status = poll_once(&model, &cap[w], clock, -1);
 		st.now = clock;
-		timed_draw(ui, &st, 0, true);
+		timed_draw(ui, &st, w == 0 && tree ? 't' : 0, true);
 	}
 	for (long r = 0; r < runs && status == 0; r++) {
 		clock += 2;
@@ -324,6 +339,12 @@ main(int argc, char **argv)
 		metrics[M_DRAW_TICK].t[r] = timed_draw(ui, &st, 0, true);
 		metrics[M_KEY2].t[r] = timed_draw(ui, &st, '2', false);
 		metrics[M_KEY1].t[r] = timed_draw(ui, &st, '1', false);
+		if (tree) {
+			metrics[M_KEY_DOWN].t[r] = timed_draw(ui, &st, KEY_DOWN, false);
+			timed_draw(ui, &st, KEY_HOME, false);
+			metrics[M_KEY_STAR].t[r] =
+			    timed_draw(ui, &st, '*', false) + timed_draw(ui, &st, KEY_LEFT, false);
+		}
 	}
 
 	if (status == 0) {
@@ -340,6 +361,8 @@ main(int argc, char **argv)
 		for (size_t k = 0; k < NMETRICS; k++) {
 			size_t ep = k >= M_FIXED ? (k - M_FIXED) / 3 : 0;
 			if (k >= M_FIXED && cap[0].body[ep] == NULL)
+				continue;
+			if (!tree && (k == M_KEY_DOWN || k == M_KEY_STAR))
 				continue;
 			qsort(metrics[k].t, (size_t)runs, sizeof(double), cmp_double);
 			printf("%-18s best %9.3f ms  median %9.3f ms\n", metrics[k].name,

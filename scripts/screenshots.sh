@@ -8,8 +8,8 @@
 # views with tmux send-keys. Each view is captured with
 # `tmux capture-pane -e` (text plus colours and attributes), turned into an
 # HTML page by a small converter (below) and photographed by headless
-# Chromium. Output: screenshots/{goroutines,heap,contention,detail,help,endpoints,
-# paused}.png.
+# Chromium. Output: screenshots/{tree,goroutines,heap,contention,detail,help,
+# endpoints,paused}.png.
 #
 # Installs what it needs with apt-get when missing (idempotent).
 # Environment:
@@ -122,7 +122,15 @@ shot() {
 	say "captured $1"
 }
 
+# the call tree first: its node histories start when it is first shown, so
+# it fills in (and judges the leak) while the script waits
+keys t
+wait_for 'tree top-down' 5
 sleep "$wait_s"
+wait_for '▲ \+[0-9]+/min +main\.leakOne\.func1$' 60
+shot tree
+keys t
+wait_for 'FUNCTION  FILE:LINE' 5
 wait_for '1 group growing: main\.leakOne\.func1' 60
 wait_for '▲ \+[0-9]+/min main\.leakOne\.func1' 10
 keys g # select the first row: the leak, the biggest group
@@ -414,7 +422,7 @@ W=$((cols * cw + 2 * pad))
 H=$((rows * lh + 2 * pad))
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-for name in goroutines heap contention detail help endpoints paused; do
+for name in tree goroutines heap contention detail help endpoints paused; do
 	python3 "$tmp/ansi2html.py" "$tmp/$name.ans" "$tmp/$name.html" $cols $rows $fs $cw $lh $pad
 	profile=$(mktemp -d -p "$tmp" chrome.XXXXXX)
 	if ! timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \

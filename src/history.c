@@ -125,45 +125,54 @@ judge(const struct history *h, const struct history_entry *e, double now, bool w
 	trend_judge(t, v, n, now, h->window, h->cover, want_slope, out);
 }
 
-void
-history_push(struct history *h, const struct snapshot *s, int vi, double t)
+/* The point a push at time t writes: a new one, or the newest one again
+ * when this push is too close to it. */
+static uint64_t
+push_begin(struct history *h, double t)
 {
-	/* a new point, or the newest one again when this push is too close */
 	if (h->npoints == 0 || t - h->slot_start >= h->window / HISTORY_LEN) {
 		h->npoints++;
 		h->slot_start = t;
 	}
 	uint64_t k = h->npoints - 1;
-	size_t slot = k % HISTORY_LEN;
-	h->t[slot] = t;
+	h->t[k % HISTORY_LEN] = t;
 	h->gen++;
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct group *g = &s->groups[i];
-		struct history_entry *e = lookup(h, g->id);
-		if (e == NULL) {
-			if (h->n == h->cap) {
-				h->cap = h->cap ? h->cap * 2 : 256;
-				h->e = xreallocarray(h->e, h->cap, sizeof(*h->e));
-			}
-			e = &h->e[h->n++];
-			memset(e, 0, sizeof(*e));
-			e->id = g->id;
-			e->first = k;
-			if ((h->n + 1) * 2 > h->tabsize) {
-				rebuild(h);
-			} else {
-				size_t j = g->id & (h->tabsize - 1);
-				while (h->tab[j] != 0)
-					j = (j + 1) & (h->tabsize - 1);
-				h->tab[j] = (uint32_t)h->n;
-			}
+	return k;
+}
+
+/* The value of id at point k (a repeated id keeps its first value). */
+static void
+push_value(struct history *h, uint64_t k, uint64_t id, int64_t v)
+{
+	struct history_entry *e = lookup(h, id);
+	if (e == NULL) {
+		if (h->n == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 256;
+			h->e = xreallocarray(h->e, h->cap, sizeof(*h->e));
 		}
-		if (e->last_seen == h->gen)
-			continue; /* duplicate id in one snapshot: keep the first */
-		e->last_seen = h->gen;
-		set_value(e, k, vi >= 0 && vi < s->nvalues ? g->values[vi] : 0);
+		e = &h->e[h->n++];
+		memset(e, 0, sizeof(*e));
+		e->id = id;
+		e->first = k;
+		if ((h->n + 1) * 2 > h->tabsize) {
+			rebuild(h);
+		} else {
+			size_t j = id & (h->tabsize - 1);
+			while (h->tab[j] != 0)
+				j = (j + 1) & (h->tabsize - 1);
+			h->tab[j] = (uint32_t)h->n;
+		}
 	}
-	/* absent groups: record a zero, evict the long gone; judge the rest */
+	if (e->last_seen == h->gen)
+		return; /* duplicate id in one push: keep the first */
+	e->last_seen = h->gen;
+	set_value(e, k, v);
+}
+
+/* Absent ids: record a zero, evict the long gone; judge the rest. */
+static void
+push_end(struct history *h, uint64_t k, double t)
+{
 	size_t w = 0;
 	bool evicted = false;
 	for (size_t i = 0; i < h->n; i++) {
@@ -184,6 +193,28 @@ history_push(struct history *h, const struct snapshot *s, int vi, double t)
 	h->n = w;
 	if (evicted)
 		rebuild(h);
+}
+
+void
+history_push(struct history *h, const struct snapshot *s, int vi, double t)
+{
+	uint64_t k = push_begin(h, t);
+
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct group *g = &s->groups[i];
+		push_value(h, k, g->id, vi >= 0 && vi < s->nvalues ? g->values[vi] : 0);
+	}
+	push_end(h, k, t);
+}
+
+void
+history_push_ids(struct history *h, const uint64_t *ids, const int64_t *values, size_t n, double t)
+{
+	uint64_t k = push_begin(h, t);
+
+	for (size_t i = 0; i < n; i++)
+		push_value(h, k, ids[i], values[i]);
+	push_end(h, k, t);
 }
 
 size_t

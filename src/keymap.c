@@ -31,6 +31,7 @@ static const struct km_binding bindings[] = {
 	{ KM_BACKSPACE, KA_BACK, "Backspace" },
 	{ 127, KA_BACK, NULL },
 	{ 8, KA_BACK, NULL },
+	{ 't', KA_TREE, "t" },
 	{ 'p', KA_PAUSE, "p" },
 	{ ' ', KA_PAUSE, "Space" },
 	{ 's', KA_SNAPSHOT, "s" },
@@ -50,7 +51,16 @@ static const struct km_binding bindings[] = {
 	{ 'q', KA_QUIT, "q" },
 };
 
+/* Only while a call tree is shown; they shadow the table above. */
+static const struct km_binding tree_bindings[] = {
+	{ KM_RIGHT, KA_EXPAND, "Right" }, { KM_LEFT, KA_COLLAPSE, "Left" },
+	{ '*', KA_EXPAND_ALL, "*" },      { 'i', KA_INVERT, "i" },
+	{ 'l', KA_BY_LINE, "l" },         { 'f', KA_FOCUS, "f" },
+	{ 'd', KA_DETAIL, "d" },
+};
+
 #define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
+#define NTREE (sizeof(tree_bindings) / sizeof(tree_bindings[0]))
 
 static const char *const help[KA_COUNT] = { [KA_NONE] = "",
 #define KM_HELP(name, text) [KA_##name] = text, // NOLINT(bugprone-macro-parentheses)
@@ -71,6 +81,22 @@ keymap_lookup(int key)
 		if (bindings[i].key == key)
 			return bindings[i].action;
 	return KA_NONE;
+}
+
+enum km_action
+keymap_lookup_tree(int key)
+{
+	for (size_t i = 0; i < NTREE; i++)
+		if (tree_bindings[i].key == key)
+			return tree_bindings[i].action;
+	return keymap_lookup(key);
+}
+
+const struct km_binding *
+keymap_tree_bindings(size_t *n)
+{
+	*n = NTREE;
+	return tree_bindings;
 }
 
 const struct km_binding *
@@ -100,10 +126,12 @@ keymap_keys(enum km_action a, const char *sep, char *buf, size_t len)
 	if (len == 0)
 		return 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < NBINDINGS; i++) {
-		if (bindings[i].action != a || bindings[i].name == NULL)
+	for (size_t i = 0; i < NBINDINGS + NTREE; i++) {
+		const struct km_binding *b =
+		    i < NBINDINGS ? &bindings[i] : &tree_bindings[i - NBINDINGS];
+		if (b->action != a || b->name == NULL)
 			continue;
-		size_t n = strlen(bindings[i].name);
+		size_t n = strlen(b->name);
 		if (o > 0) {
 			if (o + seplen >= len)
 				break;
@@ -112,7 +140,7 @@ keymap_keys(enum km_action a, const char *sep, char *buf, size_t len)
 		}
 		if (o + n >= len)
 			n = len - 1 - o;
-		memcpy(buf + o, bindings[i].name, n);
+		memcpy(buf + o, b->name, n);
 		o += n;
 		buf[o] = '\0';
 	}

@@ -103,7 +103,22 @@ struct pane_ops {
 	/* the series for the trend column, oldest first; returns how many */
 	size_t (*trend)(const struct ui *ui, const struct row *r, double *out, size_t max);
 	const char *slope_unit; /* rows carry growth verdicts in this unit (NULL: none) */
+	/* the call tree (pane_tree.c): of these endpoints' profiles (tagged
+	 * with tree_tags[i] when has_tag), showing the value tree_value, and
+	 * for each table column the tree column (enum tree_col) sorting alike */
+	const enum ep_id *tree_eps;
+	int ntree_eps;
+	const char *tree_tags;
+	const char *tree_value;
+	const int *tree_sort;
 };
+
+/* The call tree's columns: the value of ops->tree_value cumulative, flat,
+ * and its change since the last poll and since the baseline; TC_NCOLS sorts
+ * by function. */
+enum tree_col { TC_CUM, TC_FLAT, TC_DPOLL, TC_DBASE, TC_NCOLS };
+
+struct ptree; /* pane_tree.c */
 
 struct pane {
 	const struct pane_ops *ops;
@@ -124,6 +139,7 @@ struct pane {
 	char info[PANE_MAX_INFO][512];
 	int ninfo;
 	int info_role[PANE_MAX_INFO];
+	struct ptree *tree; /* the call tree, NULL until first shown */
 };
 
 /* The detail of one group (Enter on a row). */
@@ -137,7 +153,11 @@ struct detail {
 	bool gone;
 	double gone_since; /* poll clock of the first poll without it */
 	int top;           /* scroll offset in lines */
-	int nlines;        /* lines of the last layout (for scrolling) */
+	/* the stacks under a call tree node (detail_open_groups), else 0 */
+	uint64_t *ids;
+	size_t nids;
+	char title[256];
+	int nlines; /* lines of the last layout (for scrolling) */
 };
 
 struct ui {
@@ -253,6 +273,11 @@ size_t table_trend_history(const struct ui *ui, const struct row *r, double *out
  * ROW_LEAKED on r from the view's history of r->ep and the model. */
 void table_mark_verdict(const struct ui *ui, struct row *r);
 
+/* table_mark_text: the mark of a row (▲ +slope, ✖, + new, - gone) and its
+ * role; buf holds the text when it is not a constant. */
+const char *table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r,
+                            int *role, char *buf, size_t len);
+
 /* helpers for the pane files */
 void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -270,8 +295,49 @@ extern const struct pane_ops pane_goroutines_ops;
 extern const struct pane_ops pane_heap_ops;
 extern const struct pane_ops pane_contention_ops;
 
+/* ---- pane_tree.c: the call tree of a table pane ---- */
+
+/* tree_shown: p shows its call tree instead of its table. */
+bool tree_shown(const struct pane *p);
+
+/* tree_toggle: table <-> call tree (built from the view when needed). */
+void tree_toggle(struct ui *ui, struct pane *p);
+
+/* tree_sync: the view changed, or p became the current pane: rebuilds the
+ * trees whose snapshots changed (only while shown: in tree mode in the
+ * current pane; a hidden tree is dropped instead) and feeds the node
+ * histories a new point. Called by table_rebuild and on a pane switch. */
+void tree_sync(struct ui *ui, struct pane *p);
+
+/* tree_refilter: the filter or the sort changed. */
+void tree_refilter(struct ui *ui, struct pane *p);
+
+/* tree_filter_applied: a new filter (not empty): also opens the paths down
+ * to the nodes it matches. */
+void tree_filter_applied(struct ui *ui, struct pane *p);
+
+/* tree_key: a key while the tree is shown; true when handled. */
+bool tree_key(struct ui *ui, struct pane *p, enum km_action a);
+
+/* tree_draw: the tree into rows [y, y + h). */
+void tree_draw(struct ui *ui, struct pane *p, int y, int h);
+
+/* tree_header: "tree top-down  sort: CUM  focus: main.f" for the tab bar. */
+void tree_header(const struct ui *ui, const struct pane *p, char *buf, size_t len);
+
+/* tree_report: the shown tree's visible rows as text (p must be the
+ * current pane). */
+void tree_report(struct ui *ui, struct pane *p, FILE *out);
+
+/* tree_release: frees p's tree. */
+void tree_release(struct pane *p);
+
 /* pane_detail.c */
 void detail_open(struct ui *ui, enum pane_id from, const struct row *r);
+/* detail_open_groups: the detail of the stacks groups[0..n) of s (indexes,
+ * heaviest first) under a call tree node named title. */
+void detail_open_groups(struct ui *ui, enum pane_id from, enum ep_id ep, const struct snapshot *s,
+                        const size_t *groups, size_t n, const char *title);
 void detail_close(struct ui *ui);
 /* detail_refresh: re-find the group in the (new) view. */
 void detail_refresh(struct ui *ui);

@@ -151,6 +151,15 @@ trend(const struct ui *ui, const struct row *r, double *out, size_t max)
 	return k;
 }
 
+static const enum ep_id tree_eps[] = { EP_BLOCK, EP_MUTEX };
+/* the tree has no rates: a rate reads as the change since the last poll */
+static const int tree_sort[NCOLS] = {
+	[C_DELAYS] = TC_DPOLL,
+	[C_CONTS] = TC_DPOLL,
+	[C_DELAY] = TC_CUM,
+	[C_CONT] = TC_CUM,
+};
+
 const struct pane_ops pane_contention_ops = {
 	.name = "Contention",
 	.id = PANE_CONTENTION,
@@ -162,4 +171,9 @@ const struct pane_ops pane_contention_ops = {
 	.rows = rows,
 	.info = info,
 	.trend = trend,
+	.tree_eps = tree_eps,
+	.ntree_eps = 2,
+	.tree_tags = "BM",
+	.tree_value = "delay_ns",
+	.tree_sort = tree_sort,
 };

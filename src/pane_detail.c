@@ -11,6 +11,7 @@
 
 #include "pane.h"
 #include "pproftop/format.h"
+#include "pproftop/xalloc.h"
 
 /* Lines go either to the screen (scrolled into [y, y + h)) or to a file. */
 struct out {
@@ -320,6 +321,54 @@ emit_dump_deeper(struct out *o, const struct snapshot *dump, const struct group 
 		emit(o, ui->attr[R_DIM], "  ... and %zu more stacks", groups - nm);
 }
 
+#define NODE_STACKS_MAX 50
+
+/* The stacks under a call tree node: each one's values and frames,
+ * heaviest first. */
+static void
+emit_groups(struct out *o)
+{
+	struct ui *ui = o->ui;
+	const struct detail *d = &ui->detail;
+	const struct snapshot *s = d->snap;
+	char a[32];
+	size_t shown = 0, gone = 0;
+	int64_t total = 0;
+
+	for (size_t i = 0; i < d->nids; i++) {
+		const struct group *g = snapshot_find(s, d->ids[i]);
+		if (g == NULL)
+			gone++;
+		else
+			total += g->values[s->primary];
+	}
+	emit(o, ui->attr[R_TITLE], "%s %s %s: %zu stacks under this call tree node, %s %s",
+	     pane_name(d), ui->utf8 ? "\xe2\x80\xba" : ">", d->title, d->nids - gone,
+	     s->vt[s->primary].key, fmt_unit(a, sizeof(a), (double)total, s->vt[s->primary].unit));
+	if (gone > 0)
+		emit(o, ui->attr[R_WARN], "%zu of them gone since the node was opened", gone);
+	for (size_t i = 0; i < d->nids && shown < NODE_STACKS_MAX; i++) {
+		const struct group *g = snapshot_find(s, d->ids[i]);
+		if (g == NULL)
+			continue;
+		shown++;
+		o->fncol = 0;
+		for (uint32_t k = 0; k < g->nframes; k++) {
+			int fw = ui_text_width(g->frames[k].function, strlen(g->frames[k].function),
+			                       ui->utf8);
+			o->fncol = fw > o->fncol ? fw : o->fncol;
+		}
+		emit(o, ui->attr[R_TITLE], "stack %zu: %s %s, %u frame%s, leaf first", shown,
+		     s->vt[s->primary].key,
+		     fmt_unit(a, sizeof(a), (double)g->values[s->primary], s->vt[s->primary].unit),
+		     g->nframes, g->nframes == 1 ? "" : "s");
+		for (uint32_t k = 0; k < g->nframes; k++)
+			emit_frame(o, " ", ui->attr[R_NORMAL], &g->frames[k]);
+	}
+	if (d->nids - gone > shown)
+		emit(o, ui->attr[R_DIM], "... and %zu more stacks", d->nids - gone - shown);
+}
+
 static void
 emit_all(struct out *o)
 {
@@ -327,6 +376,11 @@ emit_all(struct out *o)
 	const struct detail *d = &ui->detail;
 	const struct group *g = d->g;
 	char a[32];
+
+	if (d->nids > 1) {
+		emit_groups(o);
+		return;
+	}
 
 	emit(o, ui->attr[R_TITLE], "%s %s %s", pane_name(d), ui->utf8 ? "\xe2\x80\xba" : ">",
 	     ui_label_fn(g));
@@ -420,10 +474,31 @@ detail_open(struct ui *ui, enum pane_id from, const struct row *r)
 }
 
 void
+detail_open_groups(struct ui *ui, enum pane_id from, enum ep_id ep, const struct snapshot *s,
+                   const size_t *groups, size_t n, const char *title)
+{
+	struct detail *d = &ui->detail;
+
+	if (n == 0)
+		return;
+	const struct group *g = &s->groups[groups[0]];
+	struct row r = { .id = g->id, .g = g, .snap = s, .ep = ep };
+	detail_open(ui, from, &r);
+	if (n == 1)
+		return;
+	d->ids = xreallocarray(NULL, n, sizeof(*d->ids));
+	for (size_t i = 0; i < n; i++)
+		d->ids[i] = s->groups[groups[i]].id;
+	d->nids = n;
+	snprintf(d->title, sizeof(d->title), "%s", title);
+}
+
+void
 detail_close(struct ui *ui)
 {
 	struct detail *d = &ui->detail;
 
+	free(d->ids);
 	snapshot_free(d->snap);
 	memset(d, 0, sizeof(*d));
 }
@@ -436,6 +511,14 @@ detail_refresh(struct ui *ui)
 	if (!d->active)
 		return;
 	const struct snapshot *s = ui->view.ep[d->ep].cur;
+	if (d->nids > 1) {
+		/* the node's stacks are found again in the newest snapshot */
+		if (s != NULL && s != d->snap) {
+			snapshot_free(d->snap);
+			d->snap = snapshot_ref((struct snapshot *)s);
+		}
+		return;
+	}
 	const struct group *g = s ? snapshot_find(s, d->id) : NULL;
 	if (g != NULL) {
 		struct snapshot *old = d->snap;

@@ -101,6 +101,14 @@ info(struct ui *ui, struct pane *p)
 	pane_add_verdicts(ui, p, EP_GOROUTINE, "count");
 }
 
+static const enum ep_id tree_eps[] = { EP_GOROUTINE };
+static const int tree_sort[NCOLS] = {
+	[C_COUNT] = TC_CUM,
+	[C_DPOLL] = TC_DPOLL,
+	[C_DBASE] = TC_DBASE,
+	[C_LEAKED] = TC_CUM,
+};
+
 const struct pane_ops pane_goroutines_ops = {
 	.name = "Goroutines",
 	.id = PANE_GOROUTINES,
@@ -112,4 +120,8 @@ const struct pane_ops pane_goroutines_ops = {
 	.info = info,
 	.trend = table_trend_history,
 	.slope_unit = "count",
+	.tree_eps = tree_eps,
+	.ntree_eps = 1,
+	.tree_value = "count",
+	.tree_sort = tree_sort,
 };

@@ -169,6 +169,13 @@ info(struct ui *ui, struct pane *p)
 	pane_add_verdicts(ui, p, EP_HEAP, "bytes");
 }
 
+static const enum ep_id tree_eps[] = { EP_HEAP };
+/* the tree has no rates: growth reads as the change since the last poll */
+static const int tree_sort[NCOLS] = {
+	[C_INUSE] = TC_CUM,    [C_OBJS] = TC_CUM,  [C_DBASE] = TC_DBASE,
+	[C_GROWTH] = TC_DPOLL, [C_ALLOC] = TC_CUM,
+};
+
 const struct pane_ops pane_heap_ops = {
 	.name = "Heap",
 	.id = PANE_HEAP,
@@ -180,4 +187,8 @@ const struct pane_ops pane_heap_ops = {
 	.info = info,
 	.trend = table_trend_history,
 	.slope_unit = "bytes",
+	.tree_eps = tree_eps,
+	.ntree_eps = 1,
+	.tree_value = "inuse_bytes",
+	.tree_sort = tree_sort,
 };

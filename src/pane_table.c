@@ -281,6 +281,7 @@ table_rebuild(struct ui *ui, struct pane *p)
 		p->ops->info(ui, p);
 	}
 	table_refilter(ui, p);
+	tree_sync(ui, p);
 }
 
 const struct row *
@@ -374,9 +375,9 @@ cell_text(const struct column *c, const struct row *r, int i, char *buf, size_t 
 /* The mark of a row: ▲ and the slope per minute on growing rows (▲▲ when
  * it grows in both the goroutine and the heap pane), ✖ on proven leaks,
  * + new, - gone. buf holds the text when it is not a constant. */
-static const char *
-mark_text(const struct ui *ui, const struct pane *p, const struct row *r, int *role, char *buf,
-          size_t len)
+const char *
+table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r, int *role,
+                char *buf, size_t len)
 {
 	const char *up = ui->utf8 ? "\xe2\x96\xb2" : "^"; /* ▲ */
 
@@ -436,7 +437,7 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 	for (size_t i = 0; i < p->nvis; i++) {
 		const struct row *r = &p->rows[p->vis[i]];
 		int role;
-		const char *mk = mark_text(ui, p, r, &role, buf, sizeof(buf));
+		const char *mk = table_mark_text(ui, p, r, &role, buf, sizeof(buf));
 		int mw = ui_text_width(mk, strlen(mk), ui->utf8);
 		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
 	}
@@ -561,7 +562,7 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 		}
 		int mrole;
 		char mbuf[MARK_MAX];
-		const char *mk = mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
+		const char *mk = table_mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
 		ui_put(ui, ry, L.mark_x, L.mark_w, ui->attr[mrole] | extra, mk);
 		ui_put_label(ui, ry, L.name_x, L.name_w, base | extra,
 		             ((r->flags & DIFF_GONE) ? base : ui->attr[R_DIM]) | extra, r->g);
@@ -607,7 +608,7 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 		ui_spark(tv, n, 16, ui->utf8, spark, sizeof(spark));
 		int mrole;
 		char mbuf[MARK_MAX];
-		const char *mk = mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
+		const char *mk = table_mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
 		fprintf(out, "%s %s ", spark, mk);
 		ui_text_write(out, r->g->nframes ? ui_label_fn(r->g) : "(no stack)", ui->utf8);
 		if (r->g->nframes > 0) {
@@ -626,6 +627,7 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 void
 table_free(struct pane *p)
 {
+	tree_release(p);
 	free(p->rows);
 	free(p->vis);
 	p->rows = NULL;

@@ -772,9 +772,13 @@ draw_tabs(struct ui *ui)
 		x += ui_put(ui, y, x, ui->cols - x, A_NORMAL, " ");
 	}
 	const struct pane *p = &ui->panes[ui->cur];
-	size_t o = (size_t)snprintf(buf, sizeof(buf), "sort: %s", table_sort_name(ui, p));
-	if (ui->filter_on && o < sizeof(buf))
-		snprintf(buf + o, sizeof(buf) - o, "  filter: /%s/", ui->filter);
+	if (tree_shown(p) && !ui->detail.active) {
+		tree_header(ui, p, buf, sizeof(buf));
+	} else {
+		size_t o = (size_t)snprintf(buf, sizeof(buf), "sort: %s", table_sort_name(ui, p));
+		if (ui->filter_on && o < sizeof(buf))
+			snprintf(buf + o, sizeof(buf) - o, "  filter: /%s/", ui->filter);
+	}
 	int bw = ui_text_width(buf, strlen(buf), ui->utf8);
 	int rx = ui->cols - bw - 1;
 	if (rx < x + 1)
@@ -813,8 +817,11 @@ draw_status(struct ui *ui, const struct ui_status *st)
 	ui_put(ui, y, 0, ui->cols, ui->attr[R_DIM],
 	       ui->help            ? "Esc ? q close the help  Up/Down PgUp/PgDn scroll"
 	       : ui->detail.active ? "Esc back  Up/Down scroll  p pause  s snapshot  ? help  q quit"
-	                           : "? help  q quit  Enter details  / filter  </> sort  p pause  "
-	                             "s snapshot  b baseline  +/- interval");
+	       : tree_shown(&ui->panes[ui->cur])
+	           ? "? help  t table  Right/Left expand/collapse  * all  f focus  i invert  "
+	             "l by line  d details  / filter  </> sort"
+	           : "? help  q quit  Enter details  t tree  / filter  </> sort  p pause  "
+	             "s snapshot  b baseline  +/- interval");
 }
 
 /* ---- help overlay ---- */
@@ -1026,6 +1033,8 @@ ui_draw(struct ui *ui, const struct ui_status *st)
 			draw_help(ui);
 		else if (ui->detail.active)
 			detail_draw(ui, ui->body_y, ui->body_h);
+		else if (tree_shown(&ui->panes[ui->cur]))
+			tree_draw(ui, &ui->panes[ui->cur], ui->body_y, ui->body_h);
 		else
 			table_draw(ui, &ui->panes[ui->cur], ui->body_y, ui->body_h);
 		draw_status(ui, st);
@@ -1073,8 +1082,10 @@ translate(int ch)
 static void
 refilter_all(struct ui *ui)
 {
-	for (int i = 0; i < PANE_COUNT; i++)
+	for (int i = 0; i < PANE_COUNT; i++) {
 		table_refilter(ui, &ui->panes[i]);
+		tree_refilter(ui, &ui->panes[i]);
+	}
 }
 
 static void
@@ -1111,6 +1122,7 @@ apply_filter(struct ui *ui)
 	ui->filter_on = true;
 	snprintf(ui->filter, sizeof(ui->filter), "%s", ui->pbuf);
 	refilter_all(ui);
+	tree_filter_applied(ui, &ui->panes[ui->cur]);
 }
 
 static void
@@ -1153,6 +1165,7 @@ switch_pane(struct ui *ui, enum pane_id p)
 {
 	detail_close(ui);
 	ui->cur = p;
+	tree_sync(ui, &ui->panes[p]);
 }
 
 enum ui_action
@@ -1170,7 +1183,8 @@ ui_key(struct ui *ui, int ch)
 		return UI_REDRAW;
 	}
 	int k = translate(ch);
-	enum km_action a = k < 0 ? KA_NONE : keymap_lookup(k);
+	bool tree = !ui->help && !ui->detail.active && tree_shown(&ui->panes[ui->cur]);
+	enum km_action a = k < 0 ? KA_NONE : tree ? keymap_lookup_tree(k) : keymap_lookup(k);
 
 	if (ui->help) {
 		switch (a) {
@@ -1251,6 +1265,14 @@ ui_key(struct ui *ui, int ch)
 		return UI_REDRAW;
 	}
 	struct pane *p = &ui->panes[ui->cur];
+	if (a == KA_TREE) {
+		tree_toggle(ui, p);
+		return UI_REDRAW;
+	}
+	if (tree) {
+		tree_key(ui, p, a);
+		return UI_REDRAW;
+	}
 	if (a == KA_ENTER) {
 		const struct row *r = table_selected(p);
 		if (r != NULL)
@@ -1283,8 +1305,11 @@ ui_report(struct ui *ui, FILE *out)
 		fprintf(out, "%-10s %10s  %s\n", meters[i].label, val, spark);
 	}
 	fputc('\n', out);
-	for (int i = 0; i < PANE_COUNT; i++)
+	for (int i = 0; i < PANE_COUNT; i++) {
 		table_report(ui, &ui->panes[i], out);
+		if (i == (int)ui->cur && tree_shown(&ui->panes[i]))
+			tree_report(ui, &ui->panes[i], out);
+	}
 	if (ui->detail.active)
 		detail_report(ui, out);
 }

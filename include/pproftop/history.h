@@ -73,6 +73,11 @@ void history_set_judged(struct history *h, bool judged);
  * t (without the O(n^2) slope for groups that fail the O(n) tests). */
 void history_push(struct history *h, const struct snapshot *s, int vi, double t);
 
+/* history_push_ids: history_push for series that are not a snapshot's
+ * groups (the nodes of a call tree): the value of ids[i] is values[i]. */
+void history_push_ids(struct history *h, const uint64_t *ids, const int64_t *values, size_t n,
+                      double t);
+
 /* history_get: copies up to max values of id into out, oldest first; returns
  * how many (0 for an unknown id). */
 size_t history_get(const struct history *h, uint64_t id, int64_t *out, size_t max);

@@ -39,13 +39,21 @@ enum km_key {
 	_(PGDN, "one page down")                                                                   \
 	_(HOME, "first row")                                                                       \
 	_(END, "last row")                                                                         \
-	_(NEXT_PANE, "next pane")                                                                  \
-	_(PREV_PANE, "previous pane")                                                              \
+	_(NEXT_PANE, "next pane (Right: in a table)")                                              \
+	_(PREV_PANE, "previous pane (Left: in a table)")                                           \
 	_(PANE_GOROUTINES, "Goroutines pane")                                                      \
 	_(PANE_HEAP, "Heap pane")                                                                  \
 	_(PANE_CONTENTION, "Contention pane (block + mutex)")                                      \
-	_(ENTER, "details of the selected group")                                                  \
-	_(BACK, "back from details / close")                                                       \
+	_(ENTER, "details of the selected group; in the tree: expand, or details on a leaf")       \
+	_(BACK, "back from details / close; in the tree: clear the focus")                         \
+	_(TREE, "switch the pane between its table and a live call tree")                          \
+	_(EXPAND, "tree: expand the node")                                                         \
+	_(COLLAPSE, "tree: collapse the node, or go to its parent")                                \
+	_(EXPAND_ALL, "tree: expand the whole subtree")                                            \
+	_(INVERT, "tree: invert it (bottom-up: leaves first, children are callers)")               \
+	_(BY_LINE, "tree: a node is a function (or a function and a line)")                        \
+	_(FOCUS, "tree: focus on the node (only the stacks through it; Esc clears)")               \
+	_(DETAIL, "tree: details of the stacks under the node")                                    \
 	_(PAUSE, "pause the view (polling goes on)")                                               \
 	_(SNAPSHOT, "save a snapshot (raw profiles + report)")                                     \
 	_(BASELINE, "set the baseline to now")                                                     \
@@ -78,6 +86,13 @@ struct km_binding {
 /* keymap_lookup: the action bound to key, KA_NONE when unbound. */
 enum km_action keymap_lookup(int key);
 
+/* keymap_lookup_tree: the action bound to key while a call tree is shown:
+ * the tree's own bindings first (Left, Right, i, f, ...), then the others. */
+enum km_action keymap_lookup_tree(int key);
+
+/* keymap_tree_bindings: the tree's own table (*n entries). */
+const struct km_binding *keymap_tree_bindings(size_t *n);
+
 /* keymap_bindings: the whole table (*n entries), grouped by action in
  * KM_ACTIONS order. */
 const struct km_binding *keymap_bindings(size_t *n);
@@ -88,7 +103,8 @@ const char *keymap_help(enum km_action a);
 /* keymap_action_name: "UP", "PGDN", ... ("NONE" for KA_NONE). */
 const char *keymap_action_name(enum km_action a);
 
-/* keymap_keys: the names of every key bound to a, joined by sep, into buf
+/* keymap_keys: the names of every key bound to a (the tree's table after
+ * the other), joined by sep, into buf
  * (truncated to len, always NUL-terminated). Returns the length written. */
 size_t keymap_keys(enum km_action a, const char *sep, char *buf, size_t len);
 

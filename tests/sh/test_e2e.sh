@@ -387,6 +387,36 @@ T send-keys -t main / C-u Enter
 wait_not main 'filter: /' 2000 && wait_for main 'main\.blockedSender' 2000 ||
 	fail "could not leave the detail and clear the filter"
 
+# 3a. t: the same data as a call tree, opened along its heaviest path (the
+# leak): main.leakOne.func1 one level under its caller
+T send-keys -t main t
+if wait_for main 'tree top-down' 2000 && wait_for main ' main\.leakOne\.func1$' 3000; then
+	caller=$(python3 -c '
+import re, sys
+lines = sys.stdin.read().splitlines()
+h = next(i for i, l in enumerate(lines) if "FUNCTION  (callees below)" in l)
+x = lines[h].index("FUNCTION")
+def node(l):  # (column of the function, function) of a tree row
+    m = re.match(r"( *)([v>] )?(\S+)$", l[x:].rstrip().replace("\u25be", "v").replace("\u25b8", ">"))
+    return (len(m.group(1)) + len(m.group(2) or ""), m.group(3)) if m else None
+rows = [node(l) for l in lines[h + 1:-1]]
+rows = [r for r in rows if r]
+i = next(i for i, r in enumerate(rows) if r[1] == "main.leakOne.func1")
+for j in range(i - 1, -1, -1):
+    if rows[j][0] == rows[i][0] - 2:
+        print(rows[j][1]); break
+' <<<"$screen" 2>/dev/null)
+	if [ -n "$caller" ]; then
+		pass "t: a call tree, main.leakOne.func1 under its caller $caller"
+	else
+		fail "t: main.leakOne.func1 is not one level under a caller"
+	fi
+else
+	fail "t: no call tree with main.leakOne.func1"
+fi
+T send-keys -t main t
+wait_for main 'FUNCTION  FILE:LINE' 2000 || fail "t again: not back to the table"
+
 # 3b. the heap pane's growth rate is measured between GC cycles: steady
 # and right in every poll, with or without a GC since the one before (it
 # used to read 0/s in most polls and then three times too much). The

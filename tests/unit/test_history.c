@@ -305,6 +305,41 @@ test_series_ring(void **state)
 	assert_true(out[0] == 199);
 }
 
+/* history_push_ids: series that are not a snapshot's groups (call tree
+ * nodes), with the same absent, duplicate and verdict rules. */
+static void
+test_push_ids(void **state)
+{
+	(void)state;
+	struct history h;
+	int64_t out[HISTORY_LEN];
+	const uint64_t ids[] = { 11, 22, 11 };
+	const int64_t v1[] = { 5, 7, 99 };
+
+	history_init(&h, 2);
+	history_set_judged(&h, true);
+	history_push_ids(&h, ids, v1, 3, tick());
+	assert_int_equal(h.n, 2);
+	assert_int_equal(history_get(&h, 11, out, HISTORY_LEN), 1);
+	assert_int_equal(out[0], 5); /* a repeated id keeps its first value */
+	/* 22 absent: a zero, then forgotten after evict_after pushes */
+	const int64_t v2[] = { 6 };
+	history_push_ids(&h, ids, v2, 1, tick());
+	assert_int_equal(history_get(&h, 22, out, HISTORY_LEN), 2);
+	assert_int_equal(out[1], 0);
+	history_push_ids(&h, ids, v2, 1, tick());
+	assert_int_equal(history_get(&h, 22, out, HISTORY_LEN), 0);
+	/* a rising series is judged growing, as a group's is */
+	for (int i = 0; i < 40; i++) {
+		const int64_t v[] = { 10 + i };
+		history_push_ids(&h, ids, v, 1, tick());
+	}
+	assert_true(history_growing(&h, 11));
+	assert_int_equal(history_get(&h, 11, out, HISTORY_LEN), 43);
+	assert_int_equal(out[42], 49);
+	history_free(&h);
+}
+
 int
 main(void)
 {
@@ -315,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_value_index),
 		cmocka_unit_test(test_points_and_verdict),
 		cmocka_unit_test(test_series_ring),
+		cmocka_unit_test(test_push_ids),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
 }

@@ -318,8 +318,8 @@ test_goroutines_first_poll(void **state)
 	assert_int_equal(find_row("net/http/pprof"), -1);
 	assert_int_equal(find_row("backgroundRead"), -1);
 	assert_int_equal(selected_row(), 7);
-	assert_row(23, "? help  q quit  Enter details  / filter  </> sort  p pause  s snapshot  "
-	               "b bas...");
+	assert_row(23, "? help  q quit  Enter details  t tree  / filter  </> sort  p pause  s "
+	               "snapsho...");
 	stop();
 }
 
@@ -1285,6 +1285,20 @@ test_keymap(void **state)
 		for (size_t j = i + 1; j < n; j++)
 			assert_int_not_equal(b[i].key, b[j].key);
 	}
+	/* the tree's own table: unique keys too, shadowing the other */
+	size_t nt;
+	const struct km_binding *tb = keymap_tree_bindings(&nt);
+	for (size_t i = 0; i < nt; i++) {
+		if (tb[i].name != NULL)
+			named[tb[i].action] = true;
+		for (size_t j = i + 1; j < nt; j++)
+			assert_int_not_equal(tb[i].key, tb[j].key);
+		assert_int_equal(keymap_lookup_tree(tb[i].key), tb[i].action);
+	}
+	assert_int_equal(keymap_lookup_tree(KM_RIGHT), KA_EXPAND);
+	assert_int_equal(keymap_lookup(KM_RIGHT), KA_NEXT_PANE);
+	assert_int_equal(keymap_lookup_tree('q'), KA_QUIT);
+	assert_int_equal(keymap_lookup('i'), KA_NONE);
 	for (int a = 1; a < KA_COUNT; a++) {
 		assert_true(named[a]);
 		assert_true(keymap_help((enum km_action)a)[0] != '\0');
@@ -1294,6 +1308,438 @@ test_keymap(void **state)
 	assert_string_equal(keys, "Up k");
 	assert_int_equal(keymap_keys(KA_BACK, " ", keys, sizeof(keys)), 7);
 	assert_string_equal(keys, "Esc Bac");
+}
+
+/* ---- the call tree ---- */
+
+/* The tree's first row (below its column titles), or -1. */
+static int
+tree_first_row(void)
+{
+	int y = find_row("FUNCTION  (calle");
+
+	if (y < 0)
+		y = find_row("FUNCTION  (calle");
+	if (y < 0)
+		y = find_row("FUNCTION  (callers below)");
+	return y < 0 ? -1 : y + 1;
+}
+
+/* The tree row drawn in reverse video (the selection), or -1. */
+static int
+tree_selected(void)
+{
+	int y0 = tree_first_row();
+
+	assert_true(y0 > 0);
+	for (int y = y0; y < getmaxy(stdscr) - 1; y++)
+		if (mvwinch(stdscr, y, 0) & A_REVERSE)
+			return y;
+	return -1;
+}
+
+/* A goroutine debug=1 body of two-frame stacks: count, leaf, caller. */
+struct stk {
+	int count;
+	const char *leaf, *caller;
+};
+
+static void
+feed_stacks(const struct stk *st, size_t n)
+{
+	char *body = malloc(1 << 16);
+	size_t o = 0;
+	int total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += st[i].count;
+	o += (size_t)snprintf(body + o, (1 << 16) - o, "goroutine profile: total %d\n", total);
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(body + o, (1 << 16) - o,
+		                      "%d @ 0x%zx 0x%zx\n#\t0x%zx\t%s+0x1\t/src/app/main.go:%zu\n"
+		                      "#\t0x%zx\t%s+0x1\t/src/app/main.go:%zu\n\n",
+		                      st[i].count, 2 * i + 1, 2 * i + 2, 2 * i + 1, st[i].leaf,
+		                      10 * (i + 1), 2 * i + 2, st[i].caller, 10 * (i + 1) + 5);
+	clock_now += 2;
+	if (model_ingest(&model, EP_GOROUTINE, (unsigned char *)body, o, clock_now, 0.01) != 0)
+		fail_msg("synthetic body: %s", model.ep[EP_GOROUTINE].err);
+	ui_model_changed(ui);
+}
+
+/* t on the goroutine pane of go1.21: the tree opens along its heaviest
+ * path (115 leaked goroutines in main.leakOne.func1 under runtime/pprof.Do),
+ * then every key of the tree. */
+static void
+test_tree(void **state)
+{
+	(void)state;
+	start(30, 100, false);
+	poll_all("go1.21");
+	key('t');
+	draw();
+	dump("tree");
+	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                         "
+	              "tree top-down  sort: CUM");
+	assert_row(4, "call tree of count (top-down, by function): 98 nodes, 25 shown; total 141");
+	assert_row(5,
+	           "    CUM    FLAT   dPOLL   dBASE TREND              FUNCTION  (callees below)");
+	assert_row(6, "    115       0       -       0                _   v runtime/pprof.Do");
+	assert_row(7, "    115     115       -       0                _       main.leakOne.func1");
+	assert_row(8, "      4       0       -       0                _   > main.contend");
+	assert_row(10, "      1       1       -       0                _     main.chanBlocker");
+	assert_int_equal(tree_selected(), 6);
+	assert_int_equal(find_row("net/http/pprof"), -1); /* our own request is left out */
+
+	/* Right expands, * expands the whole subtree */
+	key(KEY_DOWN);
+	key(KEY_DOWN);
+	key(KEY_RIGHT);
+	draw();
+	dump("contend expanded");
+	assert_int_equal(tree_selected(), 8);
+	assert_row(8, "      4       0       -       0                _   v main.contend");
+	assert_row(9, "      2       0       -       0                _     > sync.(*Mutex).Lock");
+	assert_row(10, "      2       2       -       0                _       time.Sleep");
+	assert_row(11, "      1       0       -       0                _   > main.burnCPU");
+	key('*');
+	draw();
+	dump("contend all");
+	assert_row(9, "      2       0       -       0                _     v sync.(*Mutex).Lock");
+	assert_row(10, "      2       0       -       0                _       v "
+	               "sync.(*Mutex).lockSlow");
+	assert_row(11, "      2       2       -       0                _           "
+	               "sync.runtime_SemacquireMutex");
+	assert_row(12, "      2       2       -       0                _       time.Sleep");
+	/* Left collapses an expanded node, then goes to the parent */
+	key(KEY_DOWN);
+	key(KEY_LEFT);
+	draw();
+	assert_int_equal(tree_selected(), 9);
+	assert_row(9, "      2       0       -       0                _     > sync.(*Mutex).Lock");
+	assert_row(10, "      2       2       -       0                _       time.Sleep");
+	key(KEY_LEFT);
+	draw();
+	assert_int_equal(tree_selected(), 8);
+
+	/* f: only the stacks through main.contend, said on the tab bar */
+	key('f');
+	draw();
+	dump("focus contend");
+	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)    tree top-down  sort: "
+	              "CUM  focus: main.contend");
+	assert_row(4, "call tree of count (top-down, by function): 5 nodes, 3 shown; total 4; "
+	              "focus: main.contend (Esc c...");
+	assert_row(6, "      4       0       -       0                _   v main.contend");
+	assert_row(7, "      2       0       -       0                _     > sync.(*Mutex).Lock");
+	assert_row(8, "      2       2       -       0                _       time.Sleep");
+	assert_row(9, "");
+	assert_int_equal(tree_selected(), 6);
+
+	/* d: the detail of the node's three stacks; Esc comes back to the tree */
+	key('d');
+	draw();
+	dump("detail contend");
+	assert_row(4, "Goroutines > main.contend: 3 stacks under this call tree node, count 4");
+	assert_row(5, "stack 1: count 2, 4 frames, leaf first");
+	assert_row(6, "    sync.runtime_SemacquireMutex  /usr/lib/go-1.21/src/runtime/sema.go:77");
+	assert_row(9, "    main.contend                  /home/gopher/demo/main.go:89");
+	assert_row(10, "stack 2: count 1, 2 frames, leaf first");
+	assert_row(13, "stack 3: count 1, 2 frames, leaf first");
+	key(27);
+	draw();
+	assert_row(6, "      4       0       -       0                _   v main.contend");
+	/* Esc clears the focus; the selection stays on the node */
+	key(27);
+	draw();
+	dump("focus cleared");
+	assert_row(4, "call tree of count (top-down, by function): 98 nodes, 27 shown; total 141");
+	assert_row(8, "      4       0       -       0                _   v main.contend");
+	assert_int_equal(tree_selected(), 8);
+
+	/* i: bottom-up, opened along its own heaviest path */
+	key('i');
+	draw();
+	dump("inverted");
+	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                        "
+	              "tree bottom-up  sort: CUM");
+	assert_row(5,
+	           "    CUM    FLAT   dPOLL   dBASE TREND              FUNCTION  (callers below)");
+	assert_row(6, "    115       0       -       0                _   v main.leakOne.func1");
+	assert_row(7, "    115     115       -       0                _       runtime/pprof.Do");
+	assert_row(8, "     11       0       -       0                _   > time.Sleep");
+	assert_row(9, "      3       0       -       0                _   > "
+	              "sync.runtime_SemacquireMutex");
+	/* l: a node per function and line (main.contend's three lines apart) */
+	key('i');
+	key('l');
+	draw();
+	dump("by line");
+	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                 tree "
+	              "top-down by line  sort: CUM");
+	assert_row(6, "    115       0       -       0                _   v runtime/pprof.Do "
+	              "runtime.go:51");
+	assert_row(7, "    115     115       -       0                _       main.leakOne.func1 "
+	              "main.go:64");
+	assert_row(8,
+	           "      2       0       -       0                _   > main.contend main.go:89");
+	assert_row(12,
+	           "      1       0       -       0                _   > main.contend main.go:91");
+	key('l');
+	/* / filters as in the table: the nodes on a stack through a match */
+	type("/chanBlocker\r");
+	draw();
+	dump("filter");
+	assert_row(3,
+	           " 1 Goroutines (2)   2 Heap (0)   3 Contention (1)   tree top-down  sort: CUM  "
+	           "filter: /chanBlocker/");
+	assert_row(6, "      1       1       -       0                _     main.chanBlocker");
+	assert_row(7,
+	           "      1       0       -       0                _   > main.chanBlocker.func1");
+	assert_row(8, "");
+	/* a match deep in a collapsed subtree: the path down to it opens */
+	type("/\x15SemacquireMutex\r");
+	draw();
+	dump("filter, deep match");
+	assert_row(6, "      4       0       -       0                _   v main.contend");
+	assert_row(7, "      2       0       -       0                _     v sync.(*Mutex).Lock");
+	assert_row(8, "      2       0       -       0                _       v "
+	              "sync.(*Mutex).lockSlow");
+	assert_row(9, "      2       2       -       0                _           "
+	              "sync.runtime_SemacquireMutex");
+	/* and the other stack through it, below */
+	assert_row(10, "      1       0       -       0                _   v main.variety.func6");
+	type("/\x15\r");
+	/* a snapshot's report has the shown tree after the tables */
+	char *rep = NULL;
+	size_t replen = 0;
+	FILE *f = open_memstream(&rep, &replen);
+	assert_non_null(f);
+	ui_report(ui, f);
+	fclose(f);
+	assert_non_null(strstr(rep, "\n== Goroutines (call tree, top-down) ==\n"
+	                            "    CUM    FLAT   dPOLL   dBASE FUNCTION  (callees below)\n"
+	                            "    115       0       -       0 runtime/pprof.Do\n"
+	                            "    115     115       -       0   main.leakOne.func1\n"
+	                            "      4       0       -       0 main.contend\n"));
+	free(rep);
+	/* t: back to the table */
+	key('t');
+	draw();
+	assert_row(6, "  COUNT   dPOLL   dBASE TREND                      FUNCTION  FILE:LINE");
+	assert_row(7, "    115       -       0                        _   main.leakOne.func1 "
+	              "main.go:64");
+	stop();
+}
+
+/* The selection is a node: it stays on it while rows move across polls; a
+ * vanished path is dimmed for one poll, then the selection goes to its
+ * parent. */
+static void
+test_tree_follows_node(void **state)
+{
+	static const struct stk p1[] = {
+		{ 5, "main.a", "main.serve" },
+		{ 3, "main.b", "main.serve" },
+		{ 1, "main.c", "main.run" },
+	};
+	static const struct stk p2[] = {
+		{ 7, "main.a", "main.serve" },
+		{ 3, "main.b", "main.serve" },
+		{ 20, "main.c", "main.run" },
+	};
+	static const struct stk p3[] = {
+		{ 7, "main.a", "main.serve" },
+		{ 20, "main.c", "main.run" },
+	};
+
+	(void)state;
+	start(24, 100, false);
+	/* t before the first poll: the tree opens along its heaviest path once
+	 * there is one */
+	key('t');
+	draw();
+	assert_row(4, "call tree: no data yet");
+	feed_stacks(p1, 3);
+	draw();
+	dump("synthetic");
+	assert_row(6, "      8       0       -       0                _   v main.serve");
+	assert_row(7, "      5       5       -       0                _       main.a");
+	assert_row(8, "      3       3       -       0                _       main.b");
+	assert_row(9, "      1       0       -       0                _   > main.run");
+	key(KEY_DOWN);
+	key(KEY_DOWN);
+	draw();
+	assert_int_equal(tree_selected(), 8);
+	/* main.run overtakes main.serve: main.b moves down a row */
+	feed_stacks(p2, 3);
+	draw();
+	dump("synthetic, rows moved");
+	assert_row(6, "     20       0     +19     +19               _#   > main.run");
+	assert_row(7, "     10       0      +2      +2               *#   v main.serve");
+	assert_row(8, "      7       7      +2      +2               +#       main.a");
+	assert_row(9, "      3       3       0       0               __       main.b");
+	assert_int_equal(tree_selected(), 9);
+	/* main.b's stack is gone: its node is dimmed for a poll */
+	feed_stacks(p3, 2);
+	draw();
+	dump("synthetic, b gone");
+	assert_row(9, "      0       0      -3      -3              ##_ -     main.b");
+	assert_int_equal(tree_selected(), 9);
+	assert_true(mvwinch(stdscr, 9, 30) & A_DIM);
+	feed_stacks(p3, 2);
+	draw();
+	dump("synthetic, b forgotten");
+	assert_int_equal(find_row("main.b"), -1);
+	assert_int_equal(tree_selected(), 7);
+	assert_row(7, "      7       0       0      -1             *#++   v main.serve");
+	stop();
+}
+
+/* The heap and contention panes have their tree too (block and mutex
+ * tagged B and M). */
+static void
+test_tree_heap_contention(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	poll_all("go1.21");
+	key('2');
+	key('t');
+	draw();
+	dump("heap tree");
+	assert_row(4, "call tree of inuse_bytes (top-down, by function): 12 nodes, 5 shown; total "
+	              "116 MiB");
+	assert_row(5,
+	           "      CUM      FLAT      dPOLL      dBASE TREND            FUNCTION  (callees "
+	           "below)");
+	assert_row(6, "  116 MiB   116 MiB          -          0              _   v main.grow");
+	/* the goroutine pane kept its table; the heap pane its tree */
+	key('1');
+	draw();
+	assert_true(first_data_row() > 0);
+	key('2');
+	draw();
+	assert_row(6, "  116 MiB   116 MiB          -          0              _   v main.grow");
+	key('3');
+	key('t');
+	draw();
+	dump("contention tree");
+	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                       "
+	              "tree top-down  sort: dPOLL");
+	assert_row(5, "K       CUM      FLAT      dPOLL      dBASE TREND           FUNCTION  "
+	              "(callees below)");
+	assert_row(6, "B  3.93 min      0 ns          -          0                 v main.contend");
+	assert_row(7, "B  3.93 min  3.93 min          -          0                     "
+	              "sync.(*Mutex).Lock");
+	assert_row(8, "M  1.60 min      0 ns          -          0                 v main.contend");
+	assert_row(9, "M  1.60 min  1.60 min          -          0                     "
+	              "sync.(*Mutex).Unlock");
+	/* focus on the mutex node: the block tree is not shown meanwhile */
+	key(KEY_DOWN);
+	key(KEY_DOWN);
+	key('f');
+	draw();
+	dump("contention focus");
+	assert_row(6, "M  1.60 min      0 ns          -          0                 v main.contend");
+	assert_row(8, "");
+	stop();
+}
+
+/* A node's cumulative series has its trend and growth verdict, as a
+ * group's has; UTF-8 marks. */
+static void
+test_tree_growing(void **state)
+{
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	start(24, 100, false);
+	for (int i = 1; i <= 20; i++) {
+		struct stk st[] = {
+			{ 10 + i, "main.leaky", "main.serve" },
+			{ 20, "main.steady", "main.serve" },
+			{ 5, "main.idle", "main.run" },
+		};
+		feed_stacks(st, 3);
+		if (i == 1)
+			key('t'); /* the node history starts when the tree is first shown */
+		draw();           /* as the app draws after each poll */
+	}
+	draw();
+	dump("growing tree");
+	/* main.serve grows as main.leaky does, main.run does not */
+	assert_row(5, "    CUM    FLAT   \xce\x94POLL   \xce\x94"
+	              "BASE TREND                    FUNCTION  (callees below)");
+	assert_non_null(
+	    strstr(row(6, (char[4096]){ 0 }, 4096), "     50       0      +1     +19 "));
+	assert_non_null(strstr(row(6, (char[4096]){ 0 }, 4096),
+	                       "\xe2\x96\x88 \xe2\x96\xb2 +30/min \xe2\x96\xbe main.serve"));
+	assert_non_null(strstr(row(7, (char[4096]){ 0 }, 4096),
+	                       "\xe2\x96\x88 \xe2\x96\xb2 +30/min     main.leaky"));
+	assert_non_null(
+	    strstr(row(8, (char[4096]){ 0 }, 4096), "     20      20       0       0 "));
+	assert_null(strstr(row(8, (char[4096]){ 0 }, 4096), "\xe2\x96\xb2"));
+	assert_non_null(
+	    strstr(row(9, (char[4096]){ 0 }, 4096), "           \xe2\x96\xb8 main.run"));
+	assert_true(mvwinch(stdscr, 7, 47) & A_BOLD); /* the mark, after 14 columns of trend */
+	stop();
+	setlocale(LC_ALL, "");
+}
+
+/* Until a key moves or expands, the tree follows each poll's heaviest path
+ * with the selection on the top row. */
+static void
+test_tree_untouched(void **state)
+{
+	static const struct stk p1[] = {
+		{ 5, "main.a", "main.serve" },
+		{ 1, "main.c", "main.run" },
+	};
+	static const struct stk p2[] = {
+		{ 5, "main.a", "main.serve" },
+		{ 9, "main.c", "main.run" },
+	};
+
+	(void)state;
+	start(24, 100, false);
+	key('t');
+	feed_stacks(p1, 2);
+	draw();
+	assert_row(6, "      5       0       -       0                _   v main.serve");
+	assert_row(8, "      1       0       -       0                _   > main.run");
+	feed_stacks(p2, 2);
+	draw();
+	dump("untouched, next poll");
+	assert_row(6, "      9       0      +8      +8               .#   v main.run");
+	assert_row(7, "      9       9      +8      +8               .#       main.c");
+	assert_row(8, "      5       0       0       0               __   > main.serve");
+	assert_int_equal(tree_selected(), 6);
+	/* once a key expanded something, the expansions are the user's */
+	key(KEY_DOWN);
+	key(KEY_DOWN);
+	key(KEY_RIGHT);
+	feed_stacks(p1, 2);
+	draw();
+	dump("touched, next poll");
+	assert_row(6, "      5       0       0       0              ___   v main.serve");
+	assert_row(8, "      1       0      -8       0              .#.   v main.run");
+	assert_int_equal(tree_selected(), 6);
+	/* < > sort the siblings by another column; the selection stays */
+	key('>');
+	key('>');
+	draw();
+	dump("sorted by dPOLL");
+	assert_non_null(strstr(row(3, (char[4096]){ 0 }, 4096), "sort: dPOLL"));
+	assert_row(6, "      5       0       0       0              ___   v main.serve");
+	assert_row(8, "      1       0      -8       0              .#.   v main.run");
+	key('>');
+	key('>');
+	key('>'); /* stays on the last column */
+	draw();
+	assert_non_null(strstr(row(3, (char[4096]){ 0 }, 4096), "sort: FUNCTION"));
+	assert_row(6, "      1       0      -8       0              .#.   v main.run");
+	assert_row(8, "      5       0       0       0              ___   v main.serve");
+	assert_int_equal(tree_selected(), 8);
+	stop();
 }
 
 int
@@ -1327,6 +1773,11 @@ main(void)
 		cmocka_unit_test_teardown(test_restart, teardown),
 		cmocka_unit_test_teardown(test_help_endpoints, teardown),
 		cmocka_unit_test_teardown(test_keymap, teardown),
+		cmocka_unit_test_teardown(test_tree, teardown),
+		cmocka_unit_test_teardown(test_tree_follows_node, teardown),
+		cmocka_unit_test_teardown(test_tree_heap_contention, teardown),
+		cmocka_unit_test_teardown(test_tree_growing, teardown),
+		cmocka_unit_test_teardown(test_tree_untouched, teardown),
 	};
 
 	setlocale(LC_ALL, "");
