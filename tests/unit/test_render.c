@@ -1378,7 +1378,7 @@ test_tree(void **state)
 	key('t');
 	draw();
 	dump("tree");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                         "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                         "
 	              "tree top-down  sort: CUM");
 	assert_row(4, "call tree of count (top-down, by function): 98 nodes, 25 shown; total 141");
 	assert_row(5,
@@ -1425,7 +1425,7 @@ test_tree(void **state)
 	key('f');
 	draw();
 	dump("focus contend");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)    tree top-down  sort: "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)    tree top-down  sort: "
 	              "CUM  focus: main.contend");
 	assert_row(4, "call tree of count (top-down, by function): 5 nodes, 3 shown; total 4; "
 	              "focus: main.contend (Esc c...");
@@ -1460,7 +1460,7 @@ test_tree(void **state)
 	key('i');
 	draw();
 	dump("inverted");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                        "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                        "
 	              "tree bottom-up  sort: CUM");
 	assert_row(5,
 	           "    CUM    FLAT   dPOLL   dBASE TREND              FUNCTION  (callers below)");
@@ -1474,7 +1474,7 @@ test_tree(void **state)
 	key('l');
 	draw();
 	dump("by line");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                 tree "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                 tree "
 	              "top-down by line  sort: CUM");
 	assert_row(6, "    115       0       -       0                _   v runtime/pprof.Do "
 	              "runtime.go:51");
@@ -1624,7 +1624,7 @@ test_tree_heap_contention(void **state)
 	key('t');
 	draw();
 	dump("contention tree");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (5)   3 Contention (5)                       "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                       "
 	              "tree top-down  sort: dPOLL");
 	assert_row(5, "K       CUM      FLAT      dPOLL      dBASE TREND           FUNCTION  "
 	              "(callees below)");
