@@ -131,6 +131,8 @@ struct pane {
 	unsigned known_cols; /* union of the rows' known bits */
 	int sort;            /* column index, ops->ncols = name */
 	bool has_sel;
+	bool moved; /* the user moved the selection: it follows its group; until
+	             * then (and after Home) it stays on the top row */
 	uint64_t sel_id;
 	enum ep_id sel_ep;
 	size_t sel; /* index into vis */

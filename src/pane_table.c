@@ -263,9 +263,10 @@ table_refilter(struct ui *ui, struct pane *p)
 		p->vis[p->nvis++] = i;
 		p->nlive += !(r->flags & DIFF_GONE);
 	}
-	/* the selection follows its group; when the group left the table the
-	 * row that took its place is selected */
-	select_vis(p, found != NO_INDEX ? found : p->sel);
+	/* the selection stays on the top row until the user moves it; then it
+	 * follows its group, and when the group left the table the row that
+	 * took its place is selected */
+	select_vis(p, !p->moved ? 0 : found != NO_INDEX ? found : p->sel);
 	if (p->top > p->sel)
 		p->top = p->sel;
 }
@@ -304,6 +305,12 @@ table_key(struct ui *ui, struct pane *p, enum km_action a)
 {
 	size_t page = p->page > 1 ? (size_t)p->page - 1 : 1;
 
+	/* moving makes the selection follow its group; Home goes back to
+	 * following the top row */
+	if (a == KA_UP || a == KA_DOWN || a == KA_PGUP || a == KA_PGDN || a == KA_END)
+		p->moved = true;
+	else if (a == KA_HOME)
+		p->moved = false;
 	switch (a) {
 	case KA_UP:
 		if (p->sel > 0)
