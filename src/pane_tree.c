@@ -526,6 +526,12 @@ push_row(struct ptree *pt, struct trow r)
 static bool
 kept(const struct ui *ui, const struct tsrc *s, uint32_t node)
 {
+	const struct tree_node *n = &s->t.nodes[node];
+
+	/* what holds nothing now, at the last poll and at the baseline is not
+	 * listed (the heap's empty stacks; go tool pprof drops them too) */
+	if (n->cum[s->vi] == 0 && n->prev_cum == 0 && n->base_cum == 0 && !(n->flags & TREE_GONE))
+		return false;
 	return !ui->filter_on || s->keep == NULL || node >= s->nkeep || s->keep[node] != 0;
 }
 
