@@ -130,10 +130,13 @@ info(struct ui *ui, struct pane *p)
 			    p, R_INFO, "%s: %zu stacks, total %s delay (rates after the next poll)",
 			    kinds[k].name, s->ngroups, fmt_ns(c, sizeof(c), (double)s->totals[di]));
 	}
+	/* two short lines: one long one was cut at 150 columns */
 	pane_add_info(p, R_DIM,
 	              "K: B block (time goroutines waited), M mutex (time an Unlock kept others "
-	              "waiting); a wait is recorded when it ends: goroutines still stuck show in "
-	              "the Goroutines pane");
+	              "waiting)");
+	pane_add_info(p, R_DIM,
+	              "a wait is recorded when it ends: goroutines still stuck are in the "
+	              "Goroutines pane");
 }
 
 /* Per-poll increase of the cumulative delay. */

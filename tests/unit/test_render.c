@@ -996,12 +996,18 @@ test_contention_pane(void **state)
 	    4, "block: 3 stacks, 0/s delay, 0/s contentions over the last 2.0s; total 5.53 min");
 	assert_row(
 	    5, "mutex: 2 stacks, 0/s delay, 0/s contentions over the last 2.0s; total 1.60 min");
-	assert_row(7, "K     DELAY/s    CONT/s     DELAY    CONT TREND                FUNCTION  "
+	/* the legend in two lines that fit 100 columns */
+	assert_row(6, "K: B block (time goroutines waited), M mutex (time an Unlock kept others "
+	              "waiting)");
+	assert_row(7, "a wait is recorded when it ends: goroutines still stuck are in the "
+	              "Goroutines pane");
+	assert_row(8, "K     DELAY/s    CONT/s     DELAY    CONT TREND                FUNCTION  "
 	              "FILE:LINE");
-	assert_row(8, "B         0/s       0/s  3.93 min   37.9k                  _   main.contend "
+	assert_row(9, "B         0/s       0/s  3.93 min   37.9k                  _   main.contend "
 	              "main.go:89");
-	assert_row(9, "M         0/s       0/s  1.60 min   38.0k                  _   main.contend "
-	              "main.go:92");
+	assert_row(10,
+	           "M         0/s       0/s  1.60 min   38.0k                  _   main.contend "
+	           "main.go:92");
 	stop();
 
 	/* profiling not enabled in the target: say how to enable it */
