@@ -33,11 +33,15 @@ label_text(const struct group *g, uint32_t apart, bool utf8, char *out, size_t c
 		return out;
 	}
 	const char *fn = label_short(g->frames[g->label_frame].function);
-	if (apart == LABEL_NONE || apart >= g->nframes)
+	if (apart == LABEL_NONE || LABEL_FRAME(apart) >= g->nframes) {
 		snprintf(out, cap, "%s", fn);
-	else
-		snprintf(out, cap, "%s %s %s", fn, utf8 ? "\xe2\x86\x90" : "<-",
-		         label_short(g->frames[apart].function));
+		return out;
+	}
+	const struct frame *f = &g->frames[LABEL_FRAME(apart)];
+	int n = snprintf(out, cap, "%s %s %s", fn, utf8 ? "\xe2\x86\x90" : "<-",
+	                 label_short(f->function));
+	if ((apart & LABEL_LINE) && n >= 0 && (size_t)n < cap)
+		snprintf(out + n, cap - (size_t)n, ":%lld", (long long)f->line);
 	return out;
 }
 
@@ -116,6 +120,23 @@ cmp_apart(const void *pa, const void *pb)
 	return c;
 }
 
+/* Whether it[k]'s d-th compared frame has the function of the same frame
+ * of the neighbour(s) it shares d frames with (so only the line differs). */
+static bool
+same_function_at(const struct apart_item *it, size_t m, size_t k, uint32_t d, bool with_prev,
+                 bool with_next)
+{
+	const char *fn = it[k].g->frames[seq_frame(it[k].g, d)].function;
+
+	if (with_prev && k > 0 && d < it[k - 1].g->nframes - 1 &&
+	    strcmp(fn, it[k - 1].g->frames[seq_frame(it[k - 1].g, d)].function) == 0)
+		return true;
+	if (with_next && k + 1 < m && d < it[k + 1].g->nframes - 1 &&
+	    strcmp(fn, it[k + 1].g->frames[seq_frame(it[k + 1].g, d)].function) == 0)
+		return true;
+	return false;
+}
+
 void
 label_apart(const struct group *const *g, size_t n, uint32_t *apart)
 {
@@ -140,7 +161,12 @@ label_apart(const struct group *const *g, size_t n, uint32_t *apart)
 		if (prev_same || next_same) {
 			uint32_t d = prev > next ? prev : next;
 			if (d < it[k].g->nframes - 1)
-				apart[it[k].i] = seq_frame(it[k].g, d);
+				apart[it[k].i] =
+				    seq_frame(it[k].g, d) |
+				    (same_function_at(it, m, k, d, prev_same && prev == d,
+				                      next_same && next == d)
+				         ? LABEL_LINE
+				         : 0);
 		}
 		prev = next;
 		prev_same = next_same;

@@ -10,8 +10,13 @@
 
 #include "pproftop/profile.h"
 
-/* LABEL_NONE: no frame (label_apart: the label alone tells the row apart). */
+/* LABEL_NONE: no frame (label_apart: the label alone tells the row apart).
+ * LABEL_LINE: or'ed into a frame index when that frame's function is the
+ * same as in the other rows and only its line differs (label_text then
+ * writes the line). LABEL_FRAME(a): the frame index of a. */
 #define LABEL_NONE UINT32_MAX
+#define LABEL_LINE 0x80000000u
+#define LABEL_FRAME(a) ((a) & ~LABEL_LINE)
 
 /* label_short: fn without its import path, so that the package and the
  * function show: "github.com/prometheus/prometheus/scrape.(*scrapeLoop).run"
@@ -31,8 +36,9 @@ void label_apart(const struct group *const *g, size_t n, uint32_t *apart);
 /* label_text: the row label written to out (cap bytes, NUL included):
  * label_short of the label frame's function, and with apart (from
  * label_apart) not LABEL_NONE, " <- " (" \u2190 " when utf8) and
- * label_short of that frame's function: "main.parked <- main.depth3".
- * "(no stack)" for a group without frames. Returns out. */
+ * label_short of that frame's function: "main.parked <- main.depth3", with
+ * LABEL_LINE its line too: "main.main <- runtime.main:250". "(no stack)"
+ * for a group without frames. Returns out. */
 char *label_text(const struct group *g, uint32_t apart, bool utf8, char *out, size_t cap);
 
 /* label_state: why the goroutines of a goroutine-profile group wait, from

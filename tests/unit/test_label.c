@@ -152,6 +152,16 @@ test_apart_edges(void **state)
 	                    "main.f \xe2\x86\x90 main.h");
 	assert_string_equal(label_text(&gc, apart[2], false, t, sizeof(t)), "main.f <- main.k");
 	assert_string_equal(label_text(&gc, apart[2], false, t, 8), "main.f ");
+
+	/* the same caller at another line: the line tells them apart */
+	struct frame e[] = { { "main.f", "m.go", 1 }, { "main.g", "m.go", 7 } };
+	struct group ge = { .nframes = 2, .frames = e };
+	const struct group *g2[] = { &ga, &ge };
+	label_apart(g2, 2, apart);
+	assert_int_equal(apart[0], 1 | LABEL_LINE);
+	assert_int_equal(apart[1], 1 | LABEL_LINE);
+	assert_string_equal(label_text(&ga, apart[0], false, t, sizeof(t)), "main.f <- main.g:2");
+	assert_string_equal(label_text(&ge, apart[1], false, t, sizeof(t)), "main.f <- main.g:7");
 }
 
 /* A dump's state in label_state's words. */
