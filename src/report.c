@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pproftop/format.h"
+#include "pproftop/label.h"
 #include "pproftop/xalloc.h"
 
 static const char *const format_names[] = {
@@ -235,7 +236,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		} else {
 			const struct frame *f = &g->frames[g->label_frame];
 			fputc(' ', out);
-			put_text(out, f->function);
+			put_text(out, label_short(f->function));
 			fputs(" (", out);
 			put_text(out, basename_of(f->file));
 			fprintf(out, ":%" PRId64 ")", f->line);
@@ -507,10 +508,21 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		fputs(", \"created_by\": ", out);
 		json_frame(out, g->created_by);
 	}
+	if (s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK) {
+		const char *st = label_state(g, s->format);
+		fputs(", \"state\": ", out);
+		if (st[0] != '\0')
+			report_json_string(out, st);
+		else
+			fputs("null", out);
+	}
+	/* the whole stack, leaf first: the runtime frames left out of the
+	 * group's identity too */
 	fputs(", \"frames\": [", out);
-	for (uint32_t i = 0; i < g->nframes; i++) {
+	const struct frame *fr = g->frames - g->nhidden;
+	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
 		fputs(i ? ", " : "", out);
-		json_frame(out, &g->frames[i]);
+		json_frame(out, &fr[i]);
 	}
 	fputs("]}", out);
 }
