@@ -147,6 +147,21 @@ upper(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
+/* label_apart over the rows printed (the first max_rows, 0: all). */
+static uint32_t *
+rows_apart(const struct row *rows, size_t n, size_t max_rows)
+{
+	size_t m = max_rows != 0 && max_rows < n ? max_rows : n;
+	const struct group **g = xcalloc(m + 1, sizeof(*g));
+	uint32_t *apart = xcalloc(m + 1, sizeof(*apart));
+
+	for (size_t i = 0; i < m; i++)
+		g[i] = rows[i].g;
+	label_apart(g, m, apart);
+	free(g);
+	return apart;
+}
+
 void
 report_table(FILE *out, const struct report_item *it, size_t max_rows)
 {
@@ -208,10 +223,14 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fprintf(out, "%12s ", b);
 		}
 	}
+	bool states = s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK;
+	if (states)
+		fprintf(out, " %-14s", "STATE");
 	fputs(" FUNCTION (LOCATION)\n", out);
 
 	size_t n;
 	struct row *rows = make_rows(it, &n);
+	uint32_t *apart = rows_apart(rows, n, max_rows);
 	for (size_t i = 0; i < n && (max_rows == 0 || i < max_rows); i++) {
 		const struct group *g = rows[i].g;
 		const struct diff_row *r = rows[i].r;
@@ -231,12 +250,17 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 				fprintf(out, "%12s ", b);
 			}
 		}
+		if (states) {
+			const char *st = label_state(g, s->format);
+			fprintf(out, " %-14s", st[0] ? st : "-");
+		}
 		if (g->nframes == 0) {
 			fputs(" (no stack)", out);
 		} else {
 			const struct frame *f = &g->frames[g->label_frame];
+			char text[1200];
 			fputc(' ', out);
-			put_text(out, label_short(f->function));
+			put_text(out, label_text(g, apart[i], false, text, sizeof(text)));
 			fputs(" (", out);
 			put_text(out, basename_of(f->file));
 			fprintf(out, ":%" PRId64 ")", f->line);
@@ -256,6 +280,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 	}
 	if (max_rows != 0 && n > max_rows)
 		fprintf(out, "... %zu more groups\n", n - max_rows);
+	free(apart);
 	free(rows);
 }
 
