@@ -345,9 +345,8 @@ emit_stack(struct out *o, const struct group *g)
 	emit(o, ui->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s", n,
 	     n == 1 ? "" : "s", lmark, g->elided ? " (elided)" : "");
 	if (apart)
-		emit(o, ui->attr[R_DIM],
-		     "  %s marks where it differs from the other rows labelled %s: \"%s\"", amark,
-		     ui_label_fn(g), label_text(g, d->apart, ui->utf8, text, sizeof(text)));
+		emit(o, ui->attr[R_DIM], "  %s where it differs from the other rows: %s", amark,
+		     label_text(g, d->apart, ui->utf8, text, sizeof(text)));
 	if (g->nhidden > 0)
 		emit(o, ui->attr[R_DIM],
 		     "  the first %u (runtime) frame%s not part of the group's identity",

@@ -546,6 +546,62 @@ test_detail_created_by_and_states(void **state)
 	stop();
 }
 
+/* The demo's churn stacks (debug=1 text): main.parked at one line under
+ * different callers reads apart; the detail marks the frame that does it. */
+static void
+test_labels_apart(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	clock_now += 2;
+	feed(EP_GOROUTINE, "local/goroutine-debug1.txt");
+	ui_model_changed(ui);
+	key('/');
+	for (const char *c = "stackF[13]$"; *c; c++)
+		key(*c);
+	key('\r');
+	draw();
+	dump("main.parked, told apart");
+	assert_row(6, "  COUNT   dPOLL   dBASE TREND       FUNCTION  FILE:LINE");
+	assert_row(7,
+	           "      2       -       0         _   main.parked <- main.stackF3 stacks.go:117");
+	assert_row(8,
+	           "      2       -       0         _   main.parked <- main.stackF1 stacks.go:117");
+	key('j');
+	key('\r');
+	draw();
+	dump("main.parked <- main.stackF1, detail");
+	assert_row(4, "Goroutines > main.parked");
+	assert_row(10, "stack (29 frames, leaf first; > marks the label frame)");
+	assert_row(11, "  < where it differs from the other rows: main.parked <- main.stackF1");
+	assert_row(12, " >  main.parked    /work/main/examples/demo/stacks.go:117");
+	assert_row(13, " <  main.stackF1   /work/main/examples/demo/stacks.go:81");
+	assert_true(attr_of("main.stackF1   /work") & A_BOLD);
+	stop();
+}
+
+/* A protobuf keeps the runtime frames: the detail shows them, and why the
+ * goroutines wait. */
+static void
+test_detail_runtime_frames(void **state)
+{
+	(void)state;
+	start(30, 100, false);
+	poll_all("go1.21");
+	key('\r');
+	draw();
+	dump("detail, runtime frames");
+	assert_row(14, "state: chan receive (from the stack's runtime frames)");
+	assert_row(15, "stack (5 frames, leaf first; > marks the label frame)");
+	assert_row(16, "  the first 3 (runtime) frames are not part of the group's identity");
+	assert_row(17, "    runtime.gopark      /usr/lib/go-1.21/src/runtime/proc.go:398");
+	assert_row(18, "    runtime.chanrecv    /usr/lib/go-1.21/src/runtime/chan.go:583");
+	assert_row(19, "    runtime.chanrecv1   /usr/lib/go-1.21/src/runtime/chan.go:442");
+	assert_row(20, " >  main.leakOne.func1  /home/gopher/demo/main.go:64");
+	assert_true(attr_of("runtime.gopark") & A_DIM);
+	stop();
+}
+
 static void
 test_pause(void **state)
 {
@@ -1297,6 +1353,8 @@ main(void)
 		cmocka_unit_test_teardown(test_sort_keys, teardown),
 		cmocka_unit_test_teardown(test_detail, teardown),
 		cmocka_unit_test_teardown(test_detail_created_by_and_states, teardown),
+		cmocka_unit_test_teardown(test_labels_apart, teardown),
+		cmocka_unit_test_teardown(test_detail_runtime_frames, teardown),
 		cmocka_unit_test_teardown(test_pause, teardown),
 		cmocka_unit_test_teardown(test_filter, teardown),
 		cmocka_unit_test_teardown(test_too_small, teardown),
