@@ -273,7 +273,8 @@ table_refilter(struct ui *ui, struct pane *p)
 static void
 mark_labels(struct pane *p)
 {
-	const struct group **g = xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(*g));
+	const struct group **g =
+	    xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(const struct group *));
 	uint32_t *apart = xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(*apart));
 
 	for (size_t i = 0; i < p->nrows; i++)

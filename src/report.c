@@ -152,7 +152,7 @@ static uint32_t *
 rows_apart(const struct row *rows, size_t n, size_t max_rows)
 {
 	size_t m = max_rows != 0 && max_rows < n ? max_rows : n;
-	const struct group **g = xcalloc(m + 1, sizeof(*g));
+	const struct group **g = xcalloc(m + 1, sizeof(const struct group *));
 	uint32_t *apart = xcalloc(m + 1, sizeof(*apart));
 
 	for (size_t i = 0; i < m; i++)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -43,7 +44,7 @@ test_short(void **state)
 static char **
 labels_of(const struct snapshot *s)
 {
-	const struct group **g = calloc(s->ngroups + 1, sizeof(*g));
+	const struct group **g = calloc(s->ngroups + 1, sizeof(const struct group *));
 	uint32_t *apart = calloc(s->ngroups + 1, sizeof(*apart));
 	char **out = calloc(s->ngroups + 1, sizeof(*out));
 	char text[600];
@@ -164,6 +165,39 @@ test_apart_edges(void **state)
 	assert_string_equal(label_text(&ge, apart[1], false, t, sizeof(t)), "main.f <- main.g:7");
 }
 
+/* 20,000 groups under one label, told apart at their 6th frame: one sort
+ * and neighbours compared, well under a second (pairwise would take
+ * minutes). */
+static void
+test_apart_20000(void **state)
+{
+	(void)state;
+	enum { N = 20000, DEPTH = 8 };
+	static struct frame fr[N][DEPTH];
+	static struct group grp[N];
+	static const struct group *g[N];
+	static uint32_t apart[N];
+	static char names[N][16];
+
+	for (size_t i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "main.c%zu", i);
+		for (size_t k = 0; k < DEPTH; k++)
+			fr[i][k] =
+			    (struct frame){ k == 5 ? names[i] : "main.f", "m.go", (int64_t)k };
+		grp[i] = (struct group){ .nframes = DEPTH, .frames = fr[i] };
+		g[i] = &grp[i];
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	label_apart(g, N, apart);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	printf("# label_apart: %d groups with one label in %.1f ms\n", N, ms);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(apart[i], 5);
+	assert_true(ms < 1000);
+}
+
 /* A dump's state in label_state's words. */
 static const char *
 dump_state(const char *st)
@@ -252,9 +286,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_short),       cmocka_unit_test(test_apart_demo),
-		cmocka_unit_test(test_apart_edges), cmocka_unit_test(test_state_vs_dump),
-		cmocka_unit_test(test_state_text),
+		cmocka_unit_test(test_short),         cmocka_unit_test(test_apart_demo),
+		cmocka_unit_test(test_apart_edges),   cmocka_unit_test(test_apart_20000),
+		cmocka_unit_test(test_state_vs_dump), cmocka_unit_test(test_state_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
