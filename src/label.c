@@ -230,9 +230,43 @@ state_of(const char *fn, const char *caller)
 	return NULL;
 }
 
+/* A dump's state ("sync.Mutex.Lock", "chan receive (nil chan)") in the
+ * words of the frames' (label.h); others as the runtime wrote them. */
+static const char *
+dump_word(const char *st)
+{
+	static const struct {
+		const char *dump, *ours;
+	} map[] = {
+		{ "chan receive (nil chan)", "chan receive" },
+		{ "chan send (nil chan)", "chan send" },
+		{ "select (no cases)", "select" },
+		{ "sync.Cond.Wait", "sync.Cond" },
+		{ "sync.Mutex.Lock", "sync.Mutex" },
+		{ "sync.RWMutex.RLock", "sync.RWMutex" },
+		{ "sync.RWMutex.Lock", "sync.RWMutex" },
+		{ "sync.WaitGroup.Wait", "sync.WaitGroup" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].dump, st) == 0)
+			return map[i].ours;
+	return st;
+}
+
 const char *
 label_state(const struct group *g, enum prof_format fmt)
 {
+	/* a dump says it itself: the state of most of the group's goroutines */
+	if (g->states != NULL) {
+		const struct gstate *best = g->states;
+		for (const struct gstate *st = g->states; st != NULL; st = st->next)
+			if (st->count > best->count)
+				best = st;
+		return dump_word(best->state);
+	}
+	if (fmt == FMT_DUMP)
+		fmt = FMT_TEXT; /* its traceback hides the runtime frames too */
 	const struct frame *f = g->frames - g->nhidden;
 	size_t n = (size_t)g->nhidden + g->nframes;
 

@@ -541,13 +541,21 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		else
 			fputs("null", out);
 	}
-	/* the whole stack, leaf first: the runtime frames left out of the
-	 * group's identity too */
+	/* leaf first; the leaf-side runtime frames that are not part of the
+	 * group's identity (so that the same stack is the same group in text
+	 * and protobuf) in runtime_frames, leaf first, before frames[0] */
+	if (g->nhidden > 0) {
+		fputs(", \"runtime_frames\": [", out);
+		for (uint32_t i = 0; i < g->nhidden; i++) {
+			fputs(i ? ", " : "", out);
+			json_frame(out, &g->frames[(int64_t)i - g->nhidden]);
+		}
+		fputc(']', out);
+	}
 	fputs(", \"frames\": [", out);
-	const struct frame *fr = g->frames - g->nhidden;
-	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
+	for (uint32_t i = 0; i < g->nframes; i++) {
 		fputs(i ? ", " : "", out);
-		json_frame(out, &fr[i]);
+		json_frame(out, &g->frames[i]);
 	}
 	fputs("]}", out);
 }

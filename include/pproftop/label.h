@@ -49,7 +49,9 @@ char *label_text(const struct group *g, uint32_t apart, bool utf8, char *out, si
  * or preempted), "running" (no runtime frame at the leaf: it was on a CPU or
  * about to be), "waiting" (parked where no known primitive says why), or ""
  * when the frames cannot tell: fmt FMT_TEXT, whose writer hides leading
- * runtime frames, so a goroutine blocked on a channel looks running. */
+ * runtime frames, so a goroutine blocked on a channel looks running. A
+ * group from a goroutine dump has the runtime's own word (g->states, most
+ * goroutines first; "sync.Mutex.Lock" as "sync.Mutex"). */
 const char *label_state(const struct group *g, enum prof_format fmt);
 
 #endif
