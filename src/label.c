@@ -53,21 +53,23 @@ base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
+/* A group and its label as shown (computed once, compared often). */
 struct apart_item {
 	const struct group *g;
 	size_t i;
+	const char *fn, *file; /* label_short of the label frame's function; basename */
+	int64_t line;
 };
 
 static int
-cmp_label(const struct group *a, const struct group *b)
+cmp_label(const struct apart_item *a, const struct apart_item *b)
 {
-	const struct frame *fa = &a->frames[a->label_frame], *fb = &b->frames[b->label_frame];
-	int c = strcmp(label_short(fa->function), label_short(fb->function));
+	int c = strcmp(a->fn, b->fn);
 
 	if (c == 0)
-		c = strcmp(base_name(fa->file), base_name(fb->file));
-	if (c == 0 && fa->line != fb->line)
-		c = fa->line < fb->line ? -1 : 1;
+		c = strcmp(a->file, b->file);
+	if (c == 0 && a->line != b->line)
+		c = a->line < b->line ? -1 : 1;
 	return c;
 }
 
@@ -111,7 +113,7 @@ static int
 cmp_apart(const void *pa, const void *pb)
 {
 	const struct apart_item *a = pa, *b = pb;
-	int c = cmp_label(a->g, b->g);
+	int c = cmp_label(a, b);
 
 	if (c == 0)
 		common_prefix(a->g, b->g, &c);
@@ -145,8 +147,11 @@ label_apart(const struct group *const *g, size_t n, uint32_t *apart)
 
 	for (size_t i = 0; i < n; i++) {
 		apart[i] = LABEL_NONE;
-		if (g[i] != NULL && g[i]->nframes > 0)
-			it[m++] = (struct apart_item){ g[i], i };
+		if (g[i] == NULL || g[i]->nframes == 0)
+			continue;
+		const struct frame *f = &g[i]->frames[g[i]->label_frame];
+		it[m++] = (struct apart_item){ g[i], i, label_short(f->function),
+			                       base_name(f->file), f->line };
 	}
 	qsort(it, m, sizeof(*it), cmp_apart);
 	/* lcp[k]: frames shared by it[k] and it[k+1] when their labels are
@@ -156,7 +161,7 @@ label_apart(const struct group *const *g, size_t n, uint32_t *apart)
 	bool prev_same = false;
 	for (size_t k = 0; k < m; k++) {
 		int c;
-		bool next_same = k + 1 < m && cmp_label(it[k].g, it[k + 1].g) == 0;
+		bool next_same = k + 1 < m && cmp_label(&it[k], &it[k + 1]) == 0;
 		uint32_t next = next_same ? common_prefix(it[k].g, it[k + 1].g, &c) : 0;
 		if (prev_same || next_same) {
 			uint32_t d = prev > next ? prev : next;

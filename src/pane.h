@@ -61,7 +61,9 @@ struct row {
 	double slope;      /* growth per second when ROW_GROWING (the verdict's unit) */
 	uint32_t apart;    /* label_apart: the frame that tells it from a same-label row */
 	const char *state; /* has_state panes: label_state ("" unknown) */
-	int64_t leaked;    /* goroutines proven leaked (ROW_LEAKED) */
+	int label_w;       /* columns of label_text, and with " file:line" */
+	int label_loc_w;
+	int64_t leaked; /* goroutines proven leaked (ROW_LEAKED) */
 };
 
 /* Text attributes by role; filled by ui.c for color or monochrome. */

@@ -269,10 +269,13 @@ table_refilter(struct ui *ui, struct pane *p)
 }
 
 /* Rows that would read alike get the frame that tells them apart
- * (label_apart), and goroutine rows their wait state. */
+ * (label_apart), goroutine rows their wait state, and every row the width
+ * of its label (for the layout of every draw). */
 static void
-mark_labels(struct pane *p)
+mark_labels(const struct ui *ui, struct pane *p)
 {
+	char text[600];
+
 	const struct group **g =
 	    xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(const struct group *));
 	uint32_t *apart = xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(*apart));
@@ -283,6 +286,13 @@ mark_labels(struct pane *p)
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct row *r = &p->rows[i];
 		r->apart = apart[i];
+		label_text(r->g, r->apart, ui->utf8, text, sizeof(text));
+		r->label_w = ui_text_width(text, strlen(text), ui->utf8);
+		r->label_loc_w = r->label_w;
+		if (r->g->nframes > 0) {
+			const struct frame *f = &r->g->frames[r->g->label_frame];
+			r->label_loc_w += 1 + (int)strlen(ui_basename(f->file)) + 1 + 6;
+		}
 		if (p->ops->has_state)
 			r->state = label_state(r->g, r->snap != NULL ? r->snap->format : FMT_TEXT);
 	}
@@ -299,7 +309,7 @@ table_rebuild(struct ui *ui, struct pane *p)
 		p->ops->rows(ui, p);
 		p->ops->info(ui, p);
 	}
-	mark_labels(p);
+	mark_labels(ui, p);
 	table_refilter(ui, p);
 }
 
@@ -460,24 +470,17 @@ state_width(const struct pane *p)
  * apart) in *need_out, with its file:line in *need_loc_out; labels wider
  * than limit, cut whatever the other columns do, do not count. */
 static void
-label_need(const struct ui *ui, const struct pane *p, int limit, int *need_out, int *need_loc_out)
+label_need(const struct pane *p, int limit, int *need_out, int *need_loc_out)
 {
 	int need = 0, need_loc = 0;
-	char text[600];
 
 	for (size_t i = 0; i < p->nvis; i++) {
 		const struct row *r = &p->rows[p->vis[i]];
-		label_text(r->g, r->apart, ui->utf8, text, sizeof(text));
-		int n = ui_text_width(text, strlen(text), ui->utf8);
-		if (n > limit)
+		if (r->label_w > limit)
 			continue;
-		need = n > need ? n : need;
-		if (r->g->nframes > 0) {
-			const struct frame *f = &r->g->frames[r->g->label_frame];
-			n += 1 + (int)strlen(ui_basename(f->file)) + 1 + 6;
-		}
-		if (n <= limit)
-			need_loc = n > need_loc ? n : need_loc;
+		need = r->label_w > need ? r->label_w : need;
+		if (r->label_loc_w <= limit)
+			need_loc = r->label_loc_w > need_loc ? r->label_loc_w : need_loc;
 	}
 	*need_out = need;
 	*need_loc_out = need_loc;
@@ -541,7 +544,7 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 		x += o->cols[c].width + 1;
 	}
 	int need = 0, need_loc = 0;
-	label_need(ui, p, w - x - L->mark_w - 1, &need, &need_loc);
+	label_need(p, w - x - L->mark_w - 1, &need, &need_loc);
 	/* the state goes before a function name is cut */
 	L->state_w = state_width(p);
 	if (L->state_w > 0 && w - x - L->state_w - 1 - L->mark_w - 1 < need)
