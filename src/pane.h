@@ -214,8 +214,9 @@ const char *ui_basename(const char *path);
 
 /* ui_put_label: label_text (apart: label_apart's frame, or LABEL_NONE) and
  * "basename:line" of g's label frame at (y, x) in at most width columns;
- * the location (in locattr) only when both fit: the label comes first.
- * Returns the columns used. */
+ * the location (in locattr) only when both fit (the label comes first),
+ * or when the label is cut anyway and the location is short. Returns the
+ * columns used. */
 int ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
                  const struct group *g, uint32_t apart);
 

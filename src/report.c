@@ -462,7 +462,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	report_json_string(out, g->nframes ? g->frames[g->label_frame].function : "");
 	for (int v = 0; v < s->nvalues; v++)
 		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
-	if (d != NULL)
+	if (d != NULL && r != NULL) /* with a diff every row has its diff row */
 		for (int v = 0; v < s->nvalues; v++)
 			fprintf(out, ", \"delta_%s\": %" PRId64, s->vt[v].key, r->delta[v]);
 	if (rates_known(it) || it->windowed) {
@@ -500,7 +500,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	int64_t lk = leaked_of(it, g);
 	if (lk >= 0)
 		fprintf(out, ", \"leaked\": %" PRId64, lk);
-	if (d != NULL) {
+	if (d != NULL && r != NULL) {
 		if (r->flags & DIFF_NEW)
 			fputs(", \"new\": true", out);
 		if (r->flags & DIFF_GONE)

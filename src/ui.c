@@ -305,8 +305,11 @@ ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr
 		snprintf(tmp, sizeof(tmp), "%s:%lld", b, (long long)f->line);
 		int fw = ui_text_width(text, strlen(text), ui->utf8);
 		int lw = ui_text_width(tmp, strlen(tmp), ui->utf8);
-		/* the label comes first: the location only when both fit */
-		if (fw + 1 + lw <= width)
+		/* the label comes first: the location when both fit; a label
+		 * cut anyway keeps the location when it takes at most a third
+		 * of a wide column */
+		int lmax = width >= 36 ? width / 3 : 0;
+		if (fw + 1 + lw <= width || (fw > width && lw <= lmax))
 			locw = ui_text(tmp, strlen(tmp), lw, true, ui->utf8, loc, sizeof(loc));
 	}
 	int fnw = width - (locw ? locw + 1 : 0);

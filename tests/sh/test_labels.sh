@@ -91,6 +91,12 @@ if [ -z "$prom_pid" ]; then
 	exit 1
 fi
 ok "prometheus ready at $url, pid $prom_pid"
+# its first self-scrape: the kept-alive connection's goroutines
+# (http.(*conn).serve, http.(*persistConn).readLoop) exist from then on
+for ((i = 0; i < 150; i++)); do
+	curl -sf --max-time 2 "$url/api/v1/targets" 2>/dev/null | grep -q '"health":"up"' && break
+	sleep 0.1
+done
 
 # check_page FILE WHAT: the goroutine rows of a captured 80x24 screen (below
 # the column titles, above the status line): labels unique and uncut, each

@@ -737,7 +737,7 @@ test_escaping_and_truncation(void **state)
 	assert_row(
 	    7, "      3       -       0              _   main.bad\\x07name\\xff\\xfe main.go:10");
 	assert_row(
-	    8, "      2       -       0              _   main.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...");
+	    8, "      2       -       0              _   main.AAAAAAAAAAAAAAAAAAAA... main.go:20");
 	/* not a UTF-8 terminal: the code point is escaped */
 	assert_row(9, "      1       -       0              _   main.caf\\u00e9 main.go:30");
 	key('j');
@@ -756,7 +756,7 @@ test_escaping_and_truncation(void **state)
 	assert_row(7, "      3       -       0              \xe2\x96\x81   "
 	              "main.bad\\x07name\\xff\\xfe main.go:10");
 	assert_row(8, "      2       -       0              \xe2\x96\x81   "
-	              "main.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xe2\x80\xa6");
+	              "main.AAAAAAAAAAAAAAAAAAAAAA\xe2\x80\xa6 main.go:20");
 	assert_row(9, "      1       -       0              \xe2\x96\x81   "
 	              "main.caf\xc3\xa9 main.go:30");
 	stop();
