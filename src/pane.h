@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "pproftop/keymap.h"
+#include "pproftop/label.h"
 #include "pproftop/model.h"
 #include "pproftop/ui.h"
 
@@ -56,8 +57,12 @@ struct row {
 	unsigned flags; /* DIFF_NEW, DIFF_GONE, ROW_* */
 	char tag;       /* 'B' / 'M' in the contention pane, else 0 */
 	double v[PANE_MAX_COLS];
-	unsigned known; /* bit c: v[c] is known (else shown as "-") */
-	double slope;   /* growth per second when ROW_GROWING (the verdict's unit) */
+	unsigned known;    /* bit c: v[c] is known (else shown as "-") */
+	double slope;      /* growth per second when ROW_GROWING (the verdict's unit) */
+	uint32_t apart;    /* label_apart: the frame that tells it from a same-label row */
+	const char *state; /* has_state panes: label_state ("" unknown) */
+	int label_w;       /* columns of label_text, and with " file:line" */
+	int label_loc_w;
 	int64_t leaked; /* goroutines proven leaked (ROW_LEAKED) */
 };
 
@@ -96,6 +101,7 @@ struct pane_ops {
 	int default_sort; /* column index; ncols = by name */
 	int tiebreak;     /* column that orders equal rows before the name */
 	bool has_tag;     /* a one-letter kind column (B/M) */
+	bool has_state;   /* a STATE column: row->state (why goroutines wait) */
 	/* rebuild p->rows from ui->view (p->nrows reset by the caller) */
 	void (*rows)(struct ui *ui, struct pane *p);
 	/* fill p->info with up to PANE_MAX_INFO lines (may be empty) */
@@ -154,6 +160,7 @@ struct detail {
 	const struct group *g; /* last known state */
 	bool gone;
 	double gone_since; /* poll clock of the first poll without it */
+	uint32_t apart;    /* the row's label_apart frame (LABEL_NONE: none) */
 	int top;           /* scroll offset in lines */
 	/* the stacks under a call tree node (detail_open_groups), else 0 */
 	uint64_t *ids;
@@ -230,13 +237,16 @@ void ui_fill(const struct ui *ui, int y, int x, int w, int attr);
 /* ui_basename: the part of path after the last '/'. */
 const char *ui_basename(const char *path);
 
-/* ui_put_label: "function basename:line" of g's label frame at (y, x) in at
- * most width columns; the location (in locattr) is kept and the function
- * truncated first. Returns the columns used. */
+/* ui_put_label: label_text (apart: label_apart's frame, or LABEL_NONE) and
+ * "basename:line" of g's label frame at (y, x) in at most width columns;
+ * the location (in locattr) only when both fit (the label comes first),
+ * or when the label is cut anyway and the location is short. Returns the
+ * columns used. */
 int ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
-                 const struct group *g);
+                 const struct group *g, uint32_t apart);
 
-/* ui_label_fn: the label frame's function ("" without frames). */
+/* ui_label_fn: the label frame's function without its import path
+ * (label_short; "" without frames). */
 const char *ui_label_fn(const struct group *g);
 
 /* ---- pane_table.c ---- */

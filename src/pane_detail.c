@@ -369,6 +369,49 @@ emit_groups(struct out *o)
 		emit(o, ui->attr[R_DIM], "... and %zu more stacks", d->nids - gone - shown);
 }
 
+/* The whole stack, leaf first: the runtime frames that are not part of the
+ * group's identity too; the label frame and the frame that tells the row
+ * apart from rows with the same label are marked. */
+static void
+emit_stack(struct out *o, const struct group *g)
+{
+	struct ui *ui = o->ui;
+	const struct detail *d = &ui->detail;
+	const char *lmark = ui->utf8 ? "\xe2\x96\xb6" : ">";
+	const char *amark = ui->utf8 ? "\xe2\x86\x90" : "<";
+	uint32_t n = g->nhidden + g->nframes;
+	uint32_t af_i = d->apart != LABEL_NONE ? LABEL_FRAME(d->apart) : UINT32_MAX;
+	bool apart = af_i < g->nframes;
+	char text[600];
+
+	if (d->ep == EP_GOROUTINE) {
+		const struct snapshot *s = d->snap;
+		const char *st = label_state(g, s != NULL ? s->format : FMT_TEXT);
+		if (st[0] != '\0')
+			emit(o, ui->attr[R_TITLE], "state: %s (from the stack's runtime frames)",
+			     st);
+	}
+	emit(o, ui->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s", n,
+	     n == 1 ? "" : "s", lmark, g->elided ? " (elided)" : "");
+	if (apart)
+		emit(o, ui->attr[R_DIM], "  %s where it differs from the other rows: %s", amark,
+		     label_text(g, d->apart, ui->utf8, text, sizeof(text)));
+	if (g->nhidden > 0)
+		emit(o, ui->attr[R_DIM],
+		     "  the first %u (runtime) frame%s not part of the group's identity",
+		     g->nhidden, g->nhidden == 1 ? " is" : "s are");
+	for (uint32_t k = 0; k < n; k++) {
+		const struct frame *f = &(g->frames - g->nhidden)[k];
+		bool own = k >= g->nhidden;
+		uint32_t i = k - g->nhidden;
+		bool lf = own && i == g->label_frame, af = own && apart && i == af_i;
+		emit_frame(o, lf ? lmark : (af ? amark : " "),
+		           lf || af ? ui->attr[R_LABEL_FRAME]
+		                    : (own ? ui->attr[R_NORMAL] : ui->attr[R_DIM]),
+		           f);
+	}
+}
+
 static void
 emit_all(struct out *o)
 {
@@ -428,8 +471,8 @@ emit_all(struct out *o)
 	}
 	/* functions in one column, locations aligned after the longest */
 	o->fncol = 0;
-	for (uint32_t i = 0; i < g->nframes; i++) {
-		const char *fn = g->frames[i].function;
+	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
+		const char *fn = (g->frames - g->nhidden)[i].function;
 		int fw = ui_text_width(fn, strlen(fn), ui->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;
@@ -444,14 +487,7 @@ emit_all(struct out *o)
 		emit(o, ui->attr[R_TITLE], "created by");
 		emit_frame(o, " ", A_NORMAL, g->created_by);
 	}
-	emit(o, ui->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s",
-	     g->nframes, g->nframes == 1 ? "" : "s", ui->utf8 ? "\xe2\x96\xb6" : ">",
-	     g->elided ? " (elided)" : "");
-	for (uint32_t i = 0; i < g->nframes; i++) {
-		bool lf = i == g->label_frame;
-		emit_frame(o, lf ? (ui->utf8 ? "\xe2\x96\xb6" : ">") : " ",
-		           lf ? ui->attr[R_LABEL_FRAME] : ui->attr[R_NORMAL], &g->frames[i]);
-	}
+	emit_stack(o, g);
 }
 
 void
@@ -470,6 +506,7 @@ detail_open(struct ui *ui, enum pane_id from, const struct row *r)
 	d->g = r->g;
 	d->gone = (r->flags & DIFF_GONE) != 0;
 	d->gone_since = ui->m ? ui->m->ep[r->ep].t_cur : 0;
+	d->apart = r->apart;
 	d->top = 0;
 }
 

@@ -116,6 +116,7 @@ const struct pane_ops pane_goroutines_ops = {
 	.ncols = NCOLS,
 	.default_sort = C_COUNT,
 	.tiebreak = C_COUNT,
+	.has_state = true,
 	.rows = rows,
 	.info = info,
 	.trend = table_trend_history,

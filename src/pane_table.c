@@ -271,6 +271,38 @@ table_refilter(struct ui *ui, struct pane *p)
 		p->top = p->sel;
 }
 
+/* Rows that would read alike get the frame that tells them apart
+ * (label_apart), goroutine rows their wait state, and every row the width
+ * of its label (for the layout of every draw). */
+static void
+mark_labels(const struct ui *ui, struct pane *p)
+{
+	char text[600];
+
+	const struct group **g =
+	    xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(const struct group *));
+	uint32_t *apart = xreallocarray(NULL, p->nrows ? p->nrows : 1, sizeof(*apart));
+
+	for (size_t i = 0; i < p->nrows; i++)
+		g[i] = p->rows[i].g;
+	label_apart(g, p->nrows, apart);
+	for (size_t i = 0; i < p->nrows; i++) {
+		struct row *r = &p->rows[i];
+		r->apart = apart[i];
+		label_text(r->g, r->apart, ui->utf8, text, sizeof(text));
+		r->label_w = ui_text_width(text, strlen(text), ui->utf8);
+		r->label_loc_w = r->label_w;
+		if (r->g->nframes > 0) {
+			const struct frame *f = &r->g->frames[r->g->label_frame];
+			r->label_loc_w += 1 + (int)strlen(ui_basename(f->file)) + 1 + 6;
+		}
+		if (p->ops->has_state)
+			r->state = label_state(r->g, r->snap != NULL ? r->snap->format : FMT_TEXT);
+	}
+	free(g);
+	free(apart);
+}
+
 void
 table_rebuild(struct ui *ui, struct pane *p)
 {
@@ -281,6 +313,7 @@ table_rebuild(struct ui *ui, struct pane *p)
 		p->ops->rows(ui, p);
 		p->ops->info(ui, p);
 	}
+	mark_labels(ui, p);
 	table_refilter(ui, p);
 	tree_sync(ui, p);
 }
@@ -421,11 +454,72 @@ row_trend(const struct ui *ui, const struct pane *p, const struct row *r, double
 	return p->ops->trend(ui, r, v, max);
 }
 
+#define STATE_MAX 14
+#define TREND_MIN 6
+
+/* The STATE column: as wide as its widest text among the shown rows; none
+ * when no row knows its state. */
+static int
+state_width(const struct pane *p)
+{
+	int w = 0;
+
+	if (!p->ops->has_state)
+		return 0;
+	for (size_t i = 0; i < p->nvis; i++) {
+		const char *st = p->rows[p->vis[i]].state;
+		int n = st != NULL ? (int)strlen(st) : 0;
+		w = n > w ? n : w;
+	}
+	if (w == 0)
+		return 0;
+	w = w < 5 ? 5 : w; /* "STATE" */
+	return w > STATE_MAX ? STATE_MAX : w;
+}
+
+/* The widest shown label: its function (and the frame that tells it
+ * apart) in *need_out, with its file:line in *need_loc_out; labels wider
+ * than limit, cut whatever the other columns do, do not count. */
+static void
+label_need(const struct pane *p, int limit, int *need_out, int *need_loc_out)
+{
+	int need = 0, need_loc = 0;
+
+	for (size_t i = 0; i < p->nvis; i++) {
+		const struct row *r = &p->rows[p->vis[i]];
+		if (r->label_w > limit)
+			continue;
+		need = r->label_w > need ? r->label_w : need;
+		if (r->label_loc_w <= limit)
+			need_loc = r->label_loc_w > need_loc ? r->label_loc_w : need_loc;
+	}
+	*need_out = need;
+	*need_loc_out = need_loc;
+}
+
+/* Labels come first: the trend takes a third of what is left, at most what
+ * the longest shown label leaves free (with its file:line, or else its
+ * function and the frame that tells it apart: need_loc, need); narrower
+ * than TREND_MIN, it is hidden. */
+static int
+trend_width(int need, int need_loc, int avail)
+{
+	int tw = avail / 3;
+	if (tw > TREND_MAX)
+		tw = TREND_MAX;
+	if (tw > avail - 1 - need_loc)
+		tw = avail - 1 - need_loc;
+	if (tw < TREND_MIN)
+		tw = avail - 1 - need < TREND_MIN ? 0 : TREND_MIN;
+	return tw;
+}
+
 /* Column x positions for a table of total width w. */
 struct table_layout {
 	int tag_x;
 	int col_x[PANE_MAX_COLS];
 	int trend_x, trend_w;
+	int state_x, state_w;
 	int mark_x, mark_w;
 	int name_x, name_w;
 };
@@ -460,13 +554,19 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 		L->col_x[c] = x;
 		x += o->cols[c].width + 1;
 	}
+	int need = 0, need_loc = 0;
+	label_need(p, w - x - L->mark_w - 1, &need, &need_loc);
+	/* the state goes before a function name is cut */
+	L->state_w = state_width(p);
+	if (L->state_w > 0 && w - x - L->state_w - 1 - L->mark_w - 1 < need)
+		L->state_w = 0;
+	L->state_x = x;
+	if (L->state_w > 0)
+		x += L->state_w + 1;
 	int avail = w - x - 1 - L->mark_w;
 	L->trend_w = 0;
-	if (o->trend != NULL && avail >= 36) {
-		L->trend_w = avail / 3;
-		if (L->trend_w > TREND_MAX)
-			L->trend_w = TREND_MAX;
-	}
+	if (o->trend != NULL && avail >= 36)
+		L->trend_w = trend_width(need, need_loc, avail);
 	L->trend_x = x;
 	if (L->trend_w > 0)
 		x += L->trend_w + 1;
@@ -510,6 +610,8 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 		int at = c == p->sort ? ui->attr[R_SORTED] : hdr;
 		ui_put(ui, y, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, at, t);
 	}
+	if (L.state_w > 0)
+		ui_put(ui, y, L.state_x, L.state_w, hdr, "STATE");
 	if (L.trend_w > 0)
 		ui_put(ui, y, L.trend_x, L.trend_w, hdr, "TREND");
 	ui_put(ui, y, L.name_x, L.name_w, p->sort >= o->ncols ? ui->attr[R_SORTED] : hdr,
@@ -561,6 +663,9 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 			int cw = o->cols[c].width, tw = (int)strlen(buf);
 			ui_put(ui, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
 		}
+		if (L.state_w > 0)
+			ui_put(ui, ry, L.state_x, L.state_w, base | extra,
+			       r->state != NULL && r->state[0] ? r->state : "-");
 		if (L.trend_w > 0) {
 			size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
 			ui_spark(tv, n, L.trend_w, ui->utf8, spark, sizeof(spark));
@@ -572,7 +677,8 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 		const char *mk = table_mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
 		ui_put(ui, ry, L.mark_x, L.mark_w, ui->attr[mrole] | extra, mk);
 		ui_put_label(ui, ry, L.name_x, L.name_w, base | extra,
-		             ((r->flags & DIFF_GONE) ? base : ui->attr[R_DIM]) | extra, r->g);
+		             ((r->flags & DIFF_GONE) ? base : ui->attr[R_DIM]) | extra, r->g,
+		             r->apart);
 	}
 }
 
@@ -600,6 +706,8 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 		int pad = o->cols[c].width - ui_text_width(t, strlen(t), ui->utf8);
 		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
 	}
+	if (o->has_state)
+		fprintf(out, "%-*s ", STATE_MAX, "STATE");
 	fprintf(out, "%-16s   FUNCTION  FILE:LINE\n", "TREND");
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct row *r = &p->rows[i];
@@ -611,13 +719,18 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 			cell_text(&o->cols[c], r, c, buf, sizeof(buf));
 			fprintf(out, "%*s ", o->cols[c].width, buf);
 		}
+		if (o->has_state)
+			fprintf(out, "%-*s ", STATE_MAX,
+			        r->state != NULL && r->state[0] ? r->state : "-");
 		size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
 		ui_spark(tv, n, 16, ui->utf8, spark, sizeof(spark));
 		int mrole;
 		char mbuf[MARK_MAX];
 		const char *mk = table_mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
 		fprintf(out, "%s %s ", spark, mk);
-		ui_text_write(out, r->g->nframes ? ui_label_fn(r->g) : "(no stack)", ui->utf8);
+		char text[1200];
+		ui_text_write(out, label_text(r->g, r->apart, ui->utf8, text, sizeof(text)),
+		              ui->utf8);
 		if (r->g->nframes > 0) {
 			const struct frame *f = &r->g->frames[r->g->label_frame];
 			fputc(' ', out);

@@ -18,6 +18,7 @@
 
 #include "pane.h"
 #include "pproftop/format.h"
+#include "pproftop/label.h"
 #include "pproftop/tree.h"
 #include "pproftop/xalloc.h"
 
@@ -1006,11 +1007,14 @@ put_name(const struct ui *ui, const struct ptree *pt, int y, const struct tlayou
 	loc[0] = '\0';
 	if (pt->by_line && n->file[0] != '\0')
 		snprintf(loc, sizeof(loc), "%s:%lld", ui_basename(n->file), (long long)n->line);
+	/* the package and function, as the tables' labels (label.h); the
+	 * detail has the whole import path */
+	const char *fn = label_short(n->function);
 	int lw = ui_text_width(loc, strlen(loc), ui->utf8);
-	int fw = ui_text_width(n->function, strlen(n->function), ui->utf8);
+	int fw = ui_text_width(fn, strlen(fn), ui->utf8);
 	if (lw > 0 && fw + 1 + lw > w)
 		lw = lw <= w / 3 ? lw : 0;
-	int used = ui_put(ui, y, x, lw > 0 ? w - lw - 1 : w, attr, n->function);
+	int used = ui_put(ui, y, x, lw > 0 ? w - lw - 1 : w, attr, fn);
 	if (lw > 0)
 		ui_put(ui, y, x + used + 1, lw, dim, loc);
 }

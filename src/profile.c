@@ -296,14 +296,12 @@ pick_label_frame(const struct frame *f, uint32_t n)
 	for (uint32_t i = 0; i < n; i++)
 		if (!frame_is_plumbing(f[i].function))
 			return i;
-	/* all standard library: the first frame outside the runtime/sync core */
-	for (uint32_t i = 0; i < n; i++) {
-		const char *fn = f[i].function;
-		if (!is_runtime_fn(fn) && strncmp(fn, "runtime/", 8) != 0 &&
-		    strncmp(fn, "internal/", 9) != 0 && strncmp(fn, "sync.", 5) != 0 &&
-		    strncmp(fn, "syscall.", 8) != 0)
+	/* all standard library: the entry function, the outermost frame
+	 * outside the runtime (net/http.(*persistConn).readLoop, not the
+	 * net.(*netFD).Read it waits in) */
+	for (uint32_t i = n; i-- > 0;)
+		if (!is_runtime_fn(f[i].function))
 			return i;
-	}
 	return 0;
 }
 
@@ -418,14 +416,14 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		if (strcmp(f[i].function, "runtime.goexit") != 0)
 			f[w++] = f[i];
 	n = w;
+	size_t hidden = 0;
 	if (b->trim_runtime) {
-		size_t k = 0;
-		while (k < n && is_runtime_fn(f[k].function))
-			k++;
-		if (k < n) {
-			f += k;
-			n -= k;
-		}
+		while (hidden < n && is_runtime_fn(f[hidden].function))
+			hidden++;
+		if (hidden == n)
+			hidden = 0;
+		f += hidden;
+		n -= hidden;
 	}
 
 	uint64_t id = stack_hash(b, f, n);
@@ -457,10 +455,13 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		memset(g, 0, sizeof(*g));
 		g->id = id;
 		g->nframes = (uint32_t)n;
-		struct frame *copy = arena_alloc(&s->arena, n * sizeof(*copy));
-		if (n > 0)
-			memcpy(copy, f, n * sizeof(*copy));
+		/* the hidden runtime frames are kept before the group's own */
+		struct frame *copy = arena_alloc(&s->arena, (hidden + n) * sizeof(*copy));
+		if (hidden + n > 0)
+			memcpy(copy, f - hidden, (hidden + n) * sizeof(*copy));
+		copy += hidden;
 		g->frames = copy;
+		g->nhidden = (uint32_t)hidden;
 		g->label_frame = pick_label_frame(copy, (uint32_t)n);
 		g->pprof_handler = is_pprof_handler(copy, n);
 		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pproftop/format.h"
+#include "pproftop/label.h"
 #include "pproftop/tree.h"
 #include "pproftop/xalloc.h"
 
@@ -147,6 +148,21 @@ upper(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
+/* label_apart over the rows printed (the first max_rows, 0: all). */
+static uint32_t *
+rows_apart(const struct row *rows, size_t n, size_t max_rows)
+{
+	size_t m = max_rows != 0 && max_rows < n ? max_rows : n;
+	const struct group **g = xcalloc(m + 1, sizeof(const struct group *));
+	uint32_t *apart = xcalloc(m + 1, sizeof(*apart));
+
+	for (size_t i = 0; i < m; i++)
+		g[i] = rows[i].g;
+	label_apart(g, m, apart);
+	free(g);
+	return apart;
+}
+
 /* The lines above a table or a tree: totals, what was left out, notes. */
 static void
 table_header(FILE *out, const struct report_item *it)
@@ -227,10 +243,14 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fprintf(out, "%12s ", b);
 		}
 	}
+	bool states = s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK;
+	if (states)
+		fprintf(out, " %-14s", "STATE");
 	fputs(" FUNCTION (LOCATION)\n", out);
 
 	size_t n;
 	struct row *rows = make_rows(it, &n);
+	uint32_t *apart = rows_apart(rows, n, max_rows);
 	for (size_t i = 0; i < n && (max_rows == 0 || i < max_rows); i++) {
 		const struct group *g = rows[i].g;
 		const struct diff_row *r = rows[i].r;
@@ -250,12 +270,17 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 				fprintf(out, "%12s ", b);
 			}
 		}
+		if (states) {
+			const char *st = label_state(g, s->format);
+			fprintf(out, " %-14s", st[0] ? st : "-");
+		}
 		if (g->nframes == 0) {
 			fputs(" (no stack)", out);
 		} else {
 			const struct frame *f = &g->frames[g->label_frame];
+			char text[1200];
 			fputc(' ', out);
-			put_text(out, f->function);
+			put_text(out, label_text(g, apart[i], false, text, sizeof(text)));
 			fputs(" (", out);
 			put_text(out, basename_of(f->file));
 			fprintf(out, ":%" PRId64 ")", f->line);
@@ -275,6 +300,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 	}
 	if (max_rows != 0 && n > max_rows)
 		fprintf(out, "... %zu more groups\n", n - max_rows);
+	free(apart);
 	free(rows);
 }
 
@@ -456,7 +482,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	report_json_string(out, g->nframes ? g->frames[g->label_frame].function : "");
 	for (int v = 0; v < s->nvalues; v++)
 		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
-	if (d != NULL)
+	if (d != NULL && r != NULL) /* with a diff every row has its diff row */
 		for (int v = 0; v < s->nvalues; v++)
 			fprintf(out, ", \"delta_%s\": %" PRId64, s->vt[v].key, r->delta[v]);
 	if (rates_known(it) || it->windowed) {
@@ -494,7 +520,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	int64_t lk = leaked_of(it, g);
 	if (lk >= 0)
 		fprintf(out, ", \"leaked\": %" PRId64, lk);
-	if (d != NULL) {
+	if (d != NULL && r != NULL) {
 		if (r->flags & DIFF_NEW)
 			fputs(", \"new\": true", out);
 		if (r->flags & DIFF_GONE)
@@ -526,6 +552,25 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	if (g->created_by != NULL) {
 		fputs(", \"created_by\": ", out);
 		json_frame(out, g->created_by);
+	}
+	if (s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK) {
+		const char *st = label_state(g, s->format);
+		fputs(", \"state\": ", out);
+		if (st[0] != '\0')
+			report_json_string(out, st);
+		else
+			fputs("null", out);
+	}
+	/* leaf first; the leaf-side runtime frames that are not part of the
+	 * group's identity (so that the same stack is the same group in text
+	 * and protobuf) in runtime_frames, leaf first, before frames[0] */
+	if (g->nhidden > 0) {
+		fputs(", \"runtime_frames\": [", out);
+		for (uint32_t i = 0; i < g->nhidden; i++) {
+			fputs(i ? ", " : "", out);
+			json_frame(out, &g->frames[(int64_t)i - g->nhidden]);
+		}
+		fputc(']', out);
 	}
 	fputs(", \"frames\": [", out);
 	for (uint32_t i = 0; i < g->nframes; i++) {

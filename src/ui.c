@@ -286,14 +286,14 @@ ui_basename(const char *path)
 const char *
 ui_label_fn(const struct group *g)
 {
-	return g->nframes > 0 ? g->frames[g->label_frame].function : "";
+	return g->nframes > 0 ? label_short(g->frames[g->label_frame].function) : "";
 }
 
 int
 ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
-             const struct group *g)
+             const struct group *g, uint32_t apart)
 {
-	char loc[4 * 600 + 8], fn[4 * 512 + 8], tmp[600];
+	char loc[4 * 600 + 8], fn[4 * 512 + 8], tmp[600], text[1200];
 	int locw = 0;
 
 	if (width <= 0)
@@ -301,21 +301,23 @@ ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr
 	if (g->nframes == 0)
 		return ui_put(ui, y, x, width, locattr, "(no stack)");
 	const struct frame *f = &g->frames[g->label_frame];
+	label_text(g, apart, ui->utf8, text, sizeof(text));
 	if (f->file[0] != '\0') {
 		const char *b = ui_basename(f->file);
 		snprintf(tmp, sizeof(tmp), "%s:%lld", b, (long long)f->line);
-		int fw = ui_text_width(f->function, strlen(f->function), ui->utf8);
+		int fw = ui_text_width(text, strlen(text), ui->utf8);
 		int lw = ui_text_width(tmp, strlen(tmp), ui->utf8);
-		/* the whole location when everything fits or when it takes at
-		 * most a third of a wide column; else the function only */
+		/* the label comes first: the location when both fit; a label
+		 * cut anyway keeps the location when it takes at most a third
+		 * of a wide column */
 		int lmax = width >= 36 ? width / 3 : 0;
-		if (fw + 1 + lw <= width || lw <= lmax)
+		if (fw + 1 + lw <= width || (fw > width && lw <= lmax))
 			locw = ui_text(tmp, strlen(tmp), lw, true, ui->utf8, loc, sizeof(loc));
 	}
 	int fnw = width - (locw ? locw + 1 : 0);
 	if (fnw > 512)
 		fnw = 512;
-	int used = ui_text(f->function, strlen(f->function), fnw, false, ui->utf8, fn, sizeof(fn));
+	int used = ui_text(text, strlen(text), fnw, false, ui->utf8, fn, sizeof(fn));
 	attrset(attr);
 	mvaddstr(y, x, fn);
 	if (locw) {

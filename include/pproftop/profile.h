@@ -67,8 +67,12 @@ struct gstate {
 struct group {
 	uint64_t id;                /* stable hash of the normalized frames */
 	uint32_t nframes;           /* may be 0 (threadcreate records without a stack) */
-	uint32_t label_frame;       /* index of the first non-plumbing frame */
+	uint32_t label_frame;       /* the first non-plumbing frame; else the outermost */
 	const struct frame *frames; /* leaf first */
+	/* leaf-side runtime frames left out of frames (and of the id) in
+	 * goroutine, heap and custom profiles: frames[-nhidden..-1], when
+	 * the input had them (protobuf, dump; the debug=1 text omits them) */
+	uint32_t nhidden;
 	int64_t values[PROF_MAX_VALUES];
 	int64_t nsamples;        /* records/samples/goroutines merged into this group */
 	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */

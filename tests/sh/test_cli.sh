@@ -110,7 +110,7 @@ table() {
 
 # protobuf
 table go1.21/goroutine.pb.gz 'goroutine: protobuf, 26 groups, count 141; not counted: 2 groups serving /debug/pprof (pproftop'\''s own), count 2' \
-	'115 main.leakOne.func1 (main.go:64)' '2 main.contend (main.go:89)'
+	'115 chan receive main.leakOne.func1 (main.go:64)' '2 sync.Mutex main.contend (main.go:89)'
 table go1.22/allocs.pb.gz \
 	'allocs: protobuf, 5 groups, inuse_bytes 119 MiB, inuse_objects 2025, alloc_bytes 211 MiB, alloc_objects 411k; not counted: 6 groups serving /debug/pprof (pproftop'\''s own), alloc_bytes 4.62 MiB, alloc_objects 10.9k' \
 	'119 MiB 1897 119 MiB 1897 main.grow (main.go:71)' \
@@ -123,9 +123,10 @@ table go1.19/profile-cpu-3s.pb.gz 'cpu: protobuf, 3 groups, cpu_ns 350 ms, sampl
 	'200 ms 20 main.burnCPU.func1 (main.go:117)' '140 ms 14 main.burnCPU.func1 (main.go:116)'
 table go1.24/threadcreate.pb.gz 'threadcreate: protobuf, 2 groups, count 9' \
 	'8 (no stack)' '1 runtime.allocm (proc.go:2238)'
-# debug=1 text
+# debug=1 text (Go's writer leaves out the leading runtime frames: a channel
+# receive's STATE reads "-", a mutex shows in sync.runtime_SemacquireMutex)
 table go1.19/goroutine-debug1.txt 'goroutine: text (debug=1), 26 groups, count 129; not counted: 2 groups serving /debug/pprof (pproftop'\''s own), count 2' \
-	'102 main.leakOne.func1 (main.go:64)' '3 main.contend (main.go:89)'
+	'102 - main.leakOne.func1 (main.go:64)' '3 sync.Mutex main.contend (main.go:89)'
 table go1.19/heap-debug1.txt \
 	'heap: text (debug=1), 6 groups, inuse_bytes 106 MiB, inuse_objects 3448, alloc_bytes 170 MiB, alloc_objects 297k; not counted: 4 groups serving /debug/pprof (pproftop'\''s own)' \
 	'105 MiB 1676 105 MiB 1676 main.grow (main.go:71)'
@@ -134,12 +135,12 @@ table go1.24/block-debug1.txt 'block: text (debug=1), 5 groups, contentions 54.8
 table go1.19/threadcreate-debug1.txt 'threadcreate: text (debug=1), 2 groups, count 9' \
 	'8 (no stack)' '1 runtime.allocm (proc.go:1761)'
 table go1.27/goroutineleak-debug1.txt 'goroutineleak: text (debug=1), 6 groups, count 123' \
-	'118 main.leakOne.func1 (main.go:64)'
-# goroutine dump
+	'118 - main.leakOne.func1 (main.go:64)'
+# goroutine dump (STATE: the runtime's own word)
 table go1.27/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 26 groups, count 144; not counted: 1 group serving /debug/pprof (pproftop'\''s own), count 1' \
-	'117 main.leakOne.func1 (main.go:64)' '3 main.contend (main.go:89)'
+	'117 chan receive main.leakOne.func1 (main.go:64)' '3 sync.Mutex main.contend (main.go:89)'
 table go1.19/goroutine-debug2.txt 'goroutine: goroutine dump (debug=2), 28 groups, count 130; not counted: 1 group serving /debug/pprof (pproftop'\''s own), count 1' \
-	'102 main.leakOne.func1 (main.go:64)'
+	'102 chan receive main.leakOne.func1 (main.go:64)'
 
 # a disabled mutex profile says so
 run --open "$fx/variants/go1.19-mutex-debug1-rate-not-set.txt" --batch
@@ -150,7 +151,7 @@ fi
 # --rows
 run --open "$fx/go1.21/goroutine.pb.gz" --batch --rows 2
 rows=$(sed -n '/FUNCTION (LOCATION)$/,$p' "$tmp/out" | tail -n +2 | squeeze)
-expect=$'115 main.leakOne.func1 (main.go:64)\n2 main.contend (main.go:89)\n... 24 more groups'
+expect=$'115 chan receive main.leakOne.func1 (main.go:64)\n2 sync.Mutex main.contend (main.go:89)\n... 24 more groups'
 [ "$rc" -eq 0 ] && [ "$rows" = "$expect" ] && ok || fail "--rows 2: exit $rc: $rows"
 
 # ---------------------------------------------------------------- JSON
@@ -476,6 +477,33 @@ if g["frames"][0]["function"] != "main.\u20ac" or g["frames"][0]["file"] != "/\U
 if len(g["labels"]) != 1 or g["labels"][0]["count"] != 2 or "\ufffd" not in g["labels"][0]["set"]:
     print("labels %r" % g.get("labels")); sys.exit(1)
 ' <"$tmp/out" 2>&1); then ok; else fail "hostile labels --json: exit $rc: $msg $err"; fi
+
+# --json: a goroutine group's wait state, and the runtime frames left out of
+# its identity, from the protobuf (the text form has no runtime frames)
+run --open "$fx/go1.21/goroutine.pb.gz" --batch --json
+if [ "$rc" -eq 0 ] && msg=$(python3 -c '
+import json, sys
+gs = json.load(sys.stdin)["profiles"]["goroutine"]["groups"]
+g = next(g for g in gs if g["label"] == "main.leakOne.func1")
+if g["state"] != "chan receive":
+    print("state %r" % g["state"]); sys.exit(1)
+rf = [f["function"] for f in g["runtime_frames"]]
+if rf != ["runtime.gopark", "runtime.chanrecv", "runtime.chanrecv1"]:
+    print("runtime_frames %r" % rf); sys.exit(1)
+if g["frames"][0]["function"] != "main.leakOne.func1":
+    print("frames %r" % g["frames"][0]); sys.exit(1)
+' <"$tmp/out" 2>&1); then ok; else fail "--json state and runtime_frames: exit $rc: $msg $err"; fi
+run --open "$fx/go1.19/goroutine-debug1.txt" --batch --json
+if [ "$rc" -eq 0 ] && msg=$(python3 -c '
+import json, sys
+gs = json.load(sys.stdin)["profiles"]["goroutine"]["groups"]
+st = [(g["label"], g["state"], next(f["line"] for f in g["frames"] if f["function"] == g["label"]))
+      for g in gs if g["frames"]]
+if ("main.leakOne.func1", None, 64) not in st or ("main.contend", "sync.Mutex", 89) not in st:
+    print("states %r" % st); sys.exit(1)
+if any("runtime_frames" in g for g in gs):
+    print("runtime_frames in a text profile"); sys.exit(1)
+' <"$tmp/out" 2>&1); then ok; else fail "--json state from text: exit $rc: $msg $err"; fi
 cd "$here" || exit 1
 
 # ---------------------------------------------------------------- --tree

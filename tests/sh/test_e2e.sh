@@ -670,9 +670,11 @@ if [ -n "$snap" ] && [ -d "$snap" ]; then
 	screen=
 	"$bin" --open "$snap" --batch >"$tmp/open-batch.out" 2>"$tmp/open-batch.err"
 	rc=$?
-	# "COUNT  FUNCTION (FILE:LINE)" or "COUNT  (no stack)" -> "COUNT FUNCTION FILE:LINE"
+	# "COUNT  STATE  FUNCTION (FILE:LINE)" or "COUNT  STATE  (no stack)" ->
+	# "COUNT FUNCTION FILE:LINE" (the label starts under the FUNCTION title)
 	awk '/^goroutine:/ { on = 1; next } on && /^$/ { exit }
-	     on && $1 ~ /^[0-9]+$/ { r = $0; sub(/^ *[0-9]+ +/, "", r)
+	     on && /FUNCTION \(LOCATION\)$/ { fpos = index($0, "FUNCTION"); next }
+	     on && fpos && $1 ~ /^[0-9]+$/ { r = substr($0, fpos)
 		if (r != "(no stack)") { sub(/ \(/, " ", r); sub(/\)$/, "", r) }
 		print $1, r }' \
 		"$tmp/open-batch.out" | sort >"$tmp/open-batch.rows"

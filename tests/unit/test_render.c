@@ -310,10 +310,11 @@ test_goroutines_first_poll(void **state)
 	    4, "141 goroutines in 26 groups, 0 since the baseline (0.0s); not counted: pproft...");
 	/* what the growth verdict needs before it can judge */
 	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 1 over 0 s so far");
-	assert_row(6, "  COUNT   dPOLL   dBASE TREND                FUNCTION  FILE:LINE");
+	assert_row(6, "  COUNT   dPOLL   dBASE STATE          TREND    FUNCTION  FILE:LINE");
 	/* the three labelled leakOne stacks are one group: 39 + 38 + 38 */
-	assert_row(7, "    115       -       0                  _   main.leakOne.func1 main.go:64");
-	assert_row(8, "      2       -       0                  _   main.contend main.go:89");
+	assert_row(7,
+	           "    115       -       0 chan receive        _   main.leakOne.func1 main.go:64");
+	assert_row(8, "      2       -       0 sync.Mutex          _   main.contend main.go:89");
 	/* the pprof handler's own goroutine is not shown */
 	assert_int_equal(find_row("net/http/pprof"), -1);
 	assert_int_equal(find_row("backgroundRead"), -1);
@@ -361,8 +362,9 @@ test_same_body_twice(void **state)
 	assert_row(4, "141 goroutines in 26 groups, 0 since the last poll, 0 since the baseline "
 	              "(2.0...");
 	assert_row(5, "growth: judged after 8 points over 30 s (60 s window); 2 over 2 s so far");
-	assert_row(7, "    115       0       0                 __   main.leakOne.func1 main.go:64");
-	assert_row(8, "      2       0       0                 __   main.contend main.go:89");
+	assert_row(7,
+	           "    115       0       0 chan receive       __   main.leakOne.func1 main.go:64");
+	assert_row(8, "      2       0       0 sync.Mutex         __   main.contend main.go:89");
 	assert_int_equal(find_row(" + "), -1);
 	assert_int_equal(find_row(" - "), -1);
 	stop();
@@ -382,14 +384,17 @@ test_new_and_gone(void **state)
 	assert_row(4, "142 goroutines in 25 groups, +1 since the last poll, +1 since the baseline "
 	              "(2...");
 	/* go1.22's leakOne stack differs (runtime/pprof.Do moved): new group */
-	assert_row(7, "    116    +116    +116                  _ + main.leakOne.func1 main.go:64");
+	assert_row(7, "    116    +116    +116 + main.leakOne.func1 main.go:64");
 	assert_true(attr_of("+116") & A_BOLD);
 	/* the go1.21 group is shown, dimmed, for this poll */
 	key('G');
 	draw();
 	dump("go1.21 -> go1.22, end");
-	assert_row_with("-115", "      0    -115    -115                 #_ - main.leakOne.func1 "
-	                        "main.go:64");
+	/* the gone and the new groups differ in frames under runtime.main and
+	 * so tell themselves apart: the trend gives way to their labels */
+	assert_row_with("-115", "      0    -115    -115 - main.leakOne.func1 main.go:64");
+	assert_row_with("-1 - main.main", "      0      -1      -1 - main.main <- runtime.main:267 "
+	                                  "main.go:253");
 	assert_true(attr_of("-115") & A_DIM);
 	/* and disappears at the next poll */
 	poll_goroutines("go1.22");
@@ -480,8 +485,7 @@ test_sort_keys(void **state)
 	poll_goroutines("go1.22");
 	draw();
 	int y0 = first_data_row();
-	assert_row(y0, "    116    +116    +116                        _ + "
-	               "main.leakOne.func1 main.go:64");
+	assert_row(y0, "    116    +116    +116 chan receive   + main.leakOne.func1 main.go:64");
 	/* by name: ascending function names */
 	key('>');
 	key('>');
@@ -509,8 +513,8 @@ test_sort_keys(void **state)
 	assert_non_null(strstr(row(y0, buf, sizeof(buf)), "+116"));
 	key(KEY_END);
 	draw();
-	assert_row(getmaxy(stdscr) - 2, "      0    -115    -115                       #_ - "
-	                                "main.leakOne.func1 main.go:64");
+	assert_row(getmaxy(stdscr) - 2,
+	           "      0    -115    -115 chan receive   - main.leakOne.func1 main.go:64");
 	stop();
 }
 
@@ -575,6 +579,62 @@ test_detail_created_by_and_states(void **state)
 	stop();
 }
 
+/* The demo's churn stacks (debug=1 text): main.parked at one line under
+ * different callers reads apart; the detail marks the frame that does it. */
+static void
+test_labels_apart(void **state)
+{
+	(void)state;
+	start(24, 80, false);
+	clock_now += 2;
+	feed(EP_GOROUTINE, "local/goroutine-debug1.txt");
+	ui_model_changed(ui);
+	key('/');
+	for (const char *c = "stackF[13]$"; *c; c++)
+		key(*c);
+	key('\r');
+	draw();
+	dump("main.parked, told apart");
+	assert_row(6, "  COUNT   dPOLL   dBASE TREND       FUNCTION  FILE:LINE");
+	assert_row(7,
+	           "      2       -       0         _   main.parked <- main.stackF3 stacks.go:117");
+	assert_row(8,
+	           "      2       -       0         _   main.parked <- main.stackF1 stacks.go:117");
+	key('j');
+	key('\r');
+	draw();
+	dump("main.parked <- main.stackF1, detail");
+	assert_row(4, "Goroutines > main.parked");
+	assert_row(10, "stack (29 frames, leaf first; > marks the label frame)");
+	assert_row(11, "  < where it differs from the other rows: main.parked <- main.stackF1");
+	assert_row(12, " >  main.parked    /work/main/examples/demo/stacks.go:117");
+	assert_row(13, " <  main.stackF1   /work/main/examples/demo/stacks.go:81");
+	assert_true(attr_of("main.stackF1   /work") & A_BOLD);
+	stop();
+}
+
+/* A protobuf keeps the runtime frames: the detail shows them, and why the
+ * goroutines wait. */
+static void
+test_detail_runtime_frames(void **state)
+{
+	(void)state;
+	start(30, 100, false);
+	poll_all("go1.21");
+	key('\r');
+	draw();
+	dump("detail, runtime frames");
+	assert_row(14, "state: chan receive (from the stack's runtime frames)");
+	assert_row(15, "stack (5 frames, leaf first; > marks the label frame)");
+	assert_row(16, "  the first 3 (runtime) frames are not part of the group's identity");
+	assert_row(17, "    runtime.gopark      /usr/lib/go-1.21/src/runtime/proc.go:398");
+	assert_row(18, "    runtime.chanrecv    /usr/lib/go-1.21/src/runtime/chan.go:583");
+	assert_row(19, "    runtime.chanrecv1   /usr/lib/go-1.21/src/runtime/chan.go:442");
+	assert_row(20, " >  main.leakOne.func1  /home/gopher/demo/main.go:64");
+	assert_true(attr_of("runtime.gopark") & A_DIM);
+	stop();
+}
+
 static void
 test_pause(void **state)
 {
@@ -594,7 +654,8 @@ test_pause(void **state)
 	              "PAUSED");
 	assert_row(1,
 	           "goroutines      141     _ HeapAlloc   122 MiB     _ HeapInuse   123 MiB     _");
-	assert_row(7, "    115       -       0                  _   main.leakOne.func1 main.go:64");
+	assert_row(7,
+	           "    115       -       0 chan receive        _   main.leakOne.func1 main.go:64");
 	assert_int_equal(find_row("+116"), -1);
 	/* the detail of a frozen group stays frozen too */
 	key('\n');
@@ -607,7 +668,8 @@ test_pause(void **state)
 	draw();
 	dump("resumed");
 	assert_int_equal(find_row("PAUSED"), -1);
-	assert_row(7, "    116       0    +116                 __   main.leakOne.func1 main.go:64");
+	assert_row(7,
+	           "    116       0    +116 chan receive       __   main.leakOne.func1 main.go:64");
 	stop();
 }
 
@@ -626,12 +688,11 @@ test_filter(void **state)
 	dump("filter chan");
 	assert_row(3, " 1 Goroutines (2)   2 Heap (0)   3 Contention (1)   sort: COUNT  filter: "
 	              "/chan/");
-	assert_row(8, "      1       -       0                  _   main.chanBlocker.func1 "
-	              "main.go:102");
+	assert_row(8,
+	           "      1       -       0 sleep          _   main.chanBlocker.func1 main.go:102");
 	assert_row(9, "");
-	assert_row_with(
-	    "main.chanBlocker main",
-	    "      1       -       0                  _   main.chanBlocker main.go:107");
+	assert_row_with("main.chanBlocker main",
+	                "      1       -       0 chan send      _   main.chanBlocker main.go:107");
 	assert_int_equal(find_row("main.leakOne.func1"), -1);
 
 	/* an invalid regex keeps the old filter and says why */
@@ -707,12 +768,12 @@ test_escaping_and_truncation(void **state)
 	feed_goroutines(counts, fns, 3);
 	draw();
 	dump("escaping");
-	assert_row(7, "      3       -       0                  _   main.bad\\x07name\\xff\\xfe "
-	              "main.go:10");
 	assert_row(
-	    8, "      2       -       0                  _   main.AAAAAAAAAAAAAAAAAAAAAAAAAAA...");
+	    7, "      3       -       0              _   main.bad\\x07name\\xff\\xfe main.go:10");
+	assert_row(
+	    8, "      2       -       0              _   main.AAAAAAAAAAAAAAAAAAAA... main.go:20");
 	/* not a UTF-8 terminal: the code point is escaped */
-	assert_row(9, "      1       -       0                  _   main.caf\\u00e9 main.go:30");
+	assert_row(9, "      1       -       0              _   main.caf\\u00e9 main.go:30");
 	key('j');
 	key('\n');
 	draw();
@@ -726,11 +787,11 @@ test_escaping_and_truncation(void **state)
 	feed_goroutines(counts, fns, 3);
 	draw();
 	dump("escaping, UTF-8");
-	assert_row(7, "      3       -       0                  \xe2\x96\x81   "
+	assert_row(7, "      3       -       0              \xe2\x96\x81   "
 	              "main.bad\\x07name\\xff\\xfe main.go:10");
-	assert_row(8, "      2       -       0                  \xe2\x96\x81   "
-	              "main.AAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xe2\x80\xa6");
-	assert_row(9, "      1       -       0                  \xe2\x96\x81   "
+	assert_row(8, "      2       -       0              \xe2\x96\x81   "
+	              "main.AAAAAAAAAAAAAAAAAAAAAA\xe2\x80\xa6 main.go:20");
+	assert_row(9, "      1       -       0              \xe2\x96\x81   "
 	              "main.caf\xc3\xa9 main.go:30");
 	stop();
 	setlocale(LC_ALL, "");
@@ -824,7 +885,7 @@ test_heap_pane(void **state)
 	draw();
 	dump("heap 80x24");
 	assert_row(8,
-	           "    INUSE OBJECTS    GROWTH/s     ALLOC/s TREND          FUNCTION  FILE:LINE");
+	           "    INUSE OBJECTS    GROWTH/s     ALLOC/s TREND         FUNCTION  FILE:LINE");
 	stop();
 }
 
@@ -916,10 +977,8 @@ test_leaked_column(void **state)
 	dump("leaked");
 	assert_true(find_row("LEAKED") > 0);
 	/* captured a moment apart: 117 in the goroutine profile, 118 proven */
-	assert_row_with(
-	    "main.leakOne.func1 ",
-	    "    117       -       0    118                      _ x main.leakOne.func1 "
-	    "main.go:64");
+	assert_row_with("main.leakOne.func1 ", "    117       -       0    118 chan receive        "
+	                                       "        _ x main.leakOne.func1 main.go:64");
 	assert_row_with("proven leaked",
 	                "x 123 goroutines in 6 groups proven leaked by the runtime "
 	                "(goroutineleak, 0.5s ago): blocked wher...");
@@ -1059,8 +1118,8 @@ test_stale_header(void **state)
 	assert_true(attr_of("STALE") & A_REVERSE);
 	assert_row(23, "snapshot saved: /tmp/x");
 	/* the data is kept */
-	assert_row_with("main.leakOne", "    115       -       0                        _   "
-	                                "main.leakOne.func1 main.go:64");
+	assert_row_with("main.leakOne", "    115       -       0 chan receive                     "
+	                                "_   main.leakOne.func1 main.go:64");
 	stop();
 }
 
@@ -1184,11 +1243,10 @@ test_wide(void **state)
 	/* a 40-column trend, the names get the rest */
 	/* two captures of different processes: a restart, deltas zero */
 	assert_row(5, "the target restarted: baseline reset");
-	assert_row(6,
-	           "  COUNT   dPOLL   dBASE TREND                                      FUNCTION  "
-	           "FILE:LINE");
-	assert_row(7, "    116       0       0                                        _   "
-	              "main.leakOne.func1 main.go:64");
+	assert_row(6, "  COUNT   dPOLL   dBASE STATE          TREND                                "
+	              "      FUNCTION  FILE:LINE");
+	assert_row(7, "    116       0       0 chan receive                                        "
+	              "  _   main.leakOne.func1 main.go:64");
 	stop();
 }
 
@@ -1211,8 +1269,17 @@ test_report(void **state)
 	assert_non_null(strstr(buf, "== Goroutines ==\n"));
 	assert_non_null(strstr(buf, "== Heap ==\n"));
 	assert_non_null(strstr(buf, "== Contention ==\n"));
-	assert_non_null(strstr(buf, "    116    +116    +116                _ + main.leakOne.func1 "
-	                            "main.go:64\n"));
+	assert_non_null(strstr(buf, "  COUNT   dPOLL   dBASE STATE          TREND              "
+	                            "FUNCTION  FILE:LINE\n"));
+	assert_non_null(strstr(buf, "    116    +116    +116 chan receive                  _ + "
+	                            "main.leakOne.func1 main.go:64\n"));
+	/* why each goroutine waits, from the protobuf's runtime frames */
+	assert_non_null(strstr(buf, "      1      +1      +1 sync.WaitGroup                _ + "
+	                            "main.variety.func8 main.go:171\n"));
+	/* the go1.21 group, gone, and its go1.22 successor differ in a frame
+	 * of the runtime only at its line: the line tells them apart */
+	assert_non_null(strstr(buf, "      1      +1      +1 IO wait                       _ + "
+	                            "main.main <- runtime.main:271 main.go:253\n"));
 	/* no goroutineleak profile: no LEAKED column */
 	assert_null(strstr(buf, "LEAKED"));
 	/* pproftop's own goroutines are not in it, and it says so */
@@ -1250,9 +1317,8 @@ test_restart(void **state)
 	assert_row_with("restarted", "the target restarted: baseline reset");
 	/* the old process's groups are not listed as gone, nor the new
 	 * one's as new */
-	assert_row_with("leakOne",
-	                "    116       0       0                        _   main.leakOne.func1 "
-	                "main.go:64");
+	assert_row_with("leakOne", "    116       0       0 chan receive                     _   "
+	                           "main.leakOne.func1 main.go:64");
 	assert_int_equal(find_row(" - "), -1);
 	assert_int_equal(find_row(" + "), -1);
 	/* a long address is cut for the flag, not the flag for the address */
@@ -1418,7 +1484,7 @@ test_tree(void **state)
 	assert_row(4, "call tree of count (top-down, by function): 98 nodes, 25 shown; total 141");
 	assert_row(5,
 	           "    CUM    FLAT   dPOLL   dBASE TREND              FUNCTION  (callees below)");
-	assert_row(6, "    115       0       -       0                _   v runtime/pprof.Do");
+	assert_row(6, "    115       0       -       0                _   v pprof.Do");
 	assert_row(7, "    115     115       -       0                _       main.leakOne.func1");
 	assert_row(8, "      4       0       -       0                _   > main.contend");
 	assert_row(10, "      1       1       -       0                _     main.chanBlocker");
@@ -1500,7 +1566,7 @@ test_tree(void **state)
 	assert_row(5,
 	           "    CUM    FLAT   dPOLL   dBASE TREND              FUNCTION  (callers below)");
 	assert_row(6, "    115       0       -       0                _   v main.leakOne.func1");
-	assert_row(7, "    115     115       -       0                _       runtime/pprof.Do");
+	assert_row(7, "    115     115       -       0                _       pprof.Do");
 	assert_row(8, "     11       0       -       0                _   > time.Sleep");
 	assert_row(9, "      3       0       -       0                _   > "
 	              "sync.runtime_SemacquireMutex");
@@ -1511,7 +1577,7 @@ test_tree(void **state)
 	dump("by line");
 	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                 tree "
 	              "top-down by line  sort: CUM");
-	assert_row(6, "    115       0       -       0                _   v runtime/pprof.Do "
+	assert_row(6, "    115       0       -       0                _   v pprof.Do "
 	              "runtime.go:51");
 	assert_row(7, "    115     115       -       0                _       main.leakOne.func1 "
 	              "main.go:64");
@@ -1560,9 +1626,10 @@ test_tree(void **state)
 	/* t: back to the table */
 	key('t');
 	draw();
-	assert_row(6, "  COUNT   dPOLL   dBASE TREND                      FUNCTION  FILE:LINE");
-	assert_row(7, "    115       -       0                        _   main.leakOne.func1 "
-	              "main.go:64");
+	assert_row(
+	    6, "  COUNT   dPOLL   dBASE STATE          TREND                 FUNCTION  FILE:LINE");
+	assert_row(7, "    115       -       0 chan receive                     _   "
+	              "main.leakOne.func1 main.go:64");
 	stop();
 }
 
@@ -1791,6 +1858,8 @@ main(void)
 		cmocka_unit_test_teardown(test_sort_keys, teardown),
 		cmocka_unit_test_teardown(test_detail, teardown),
 		cmocka_unit_test_teardown(test_detail_created_by_and_states, teardown),
+		cmocka_unit_test_teardown(test_labels_apart, teardown),
+		cmocka_unit_test_teardown(test_detail_runtime_frames, teardown),
 		cmocka_unit_test_teardown(test_pause, teardown),
 		cmocka_unit_test_teardown(test_filter, teardown),
 		cmocka_unit_test_teardown(test_too_small, teardown),
