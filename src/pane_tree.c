@@ -527,6 +527,8 @@ push_row(struct ptree *pt, struct trow r)
 static bool
 kept(const struct ui *ui, const struct tsrc *s, uint32_t node)
 {
+	if (s->t.nodes == NULL || node >= s->t.nnodes)
+		return false;
 	const struct tree_node *n = &s->t.nodes[node];
 
 	/* what holds nothing now, at the last poll and at the baseline is not

@@ -682,7 +682,7 @@ draw_header(struct ui *ui, const struct ui_status *st)
 			x += ui_put(ui, 0, x, w - x - right, ui->attr[R_STALE], buf);
 			if (reason != NULL) {
 				snprintf(buf, sizeof(buf), " %s", reason);
-				x += ui_put(ui, 0, x, w - x - right, hattr, buf);
+				ui_put(ui, 0, x, w - x - right, hattr, buf);
 			}
 		} else if (st->mode != NULL) {
 			/* a saved snapshot: its poll clock is not ours */
@@ -697,11 +697,11 @@ draw_header(struct ui *ui, const struct ui_status *st)
 			snprintf(buf, sizeof(buf), "%s polled %s ago (%s), every %gs", c,
 			         fmt_age(a, sizeof(a), st->now - last),
 			         fmt_ns(b, sizeof(b), lat * 1e9), st->interval);
-			x += ui_put(ui, 0, x, w - x - right, hattr, buf);
+			ui_put(ui, 0, x, w - x - right, hattr, buf);
 		} else {
 			snprintf(buf, sizeof(buf), "  %s",
 			         st->polling ? "polling..." : "no data yet");
-			x += ui_put(ui, 0, x, w - x - right, hattr, buf);
+			ui_put(ui, 0, x, w - x - right, hattr, buf);
 		}
 	}
 	/* the texts stop before the flags, which are never cut for them */
