@@ -52,39 +52,7 @@ lib_name=labels
 # shellcheck source=tests/sh/tui-lib.sh
 . "$here/tui-lib.sh"
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-prom_pid=
-url=
-for _ in 1 2 3; do
-	port=$(free_port) || break
-	cat >"$tmp/prometheus.yml" <<EOF
-global:
-  scrape_interval: 5s
-  scrape_timeout: 4s
-scrape_configs:
-  - job_name: self
-    static_configs:
-      - targets: ['127.0.0.1:$port']
-EOF
-	rm -rf "$tmp/tsdb"
-	(cd "$tmp" && exec env -u GOGC -u GOMEMLIMIT -u GODEBUG -u GOMAXPROCS "$prom" \
-		--config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
-		--web.listen-address="127.0.0.1:$port" --log.level=warn) >"$tmp/prometheus.log" 2>&1 &
-	prom_pid=$!
-	bg_pids+=("$prom_pid")
-	url=http://127.0.0.1:$port
-	for ((i = 0; i < 600; i++)); do
-		curl -sf --max-time 2 "$url/-/ready" >/dev/null 2>&1 && break 2
-		kill -0 "$prom_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$prom_pid" 2>/dev/null
-	wait "$prom_pid" 2>/dev/null
-	grep -q 'address already in use' "$tmp/prometheus.log" || break
-	prom_pid=
-done
+start_prometheus "$prom" warn
 if [ -z "$prom_pid" ]; then
 	notok "prometheus did not become ready ($prom)"
 	diag <"$tmp/prometheus.log"

@@ -99,3 +99,50 @@ wait_for() { # NAME ERE [SECONDS]
 	done
 	return 1
 }
+
+# free_port: a TCP port on 127.0.0.1 that nobody listens on (bound, released).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_prometheus BIN LOGLEVEL: Prometheus on a free 127.0.0.1 port,
+# scraping itself every 5 s, its data in $tmp; waits for /-/ready (another
+# port only when the first was taken in between). Sets prom_pid (empty when
+# it did not become ready; its log is $tmp/prometheus.log) and url, and
+# adds the pid to bg_pids.
+start_prometheus() {
+	local prom=$1 level=$2 port i
+	prom_pid=
+	url=
+	for _ in 1 2 3; do
+		port=$(free_port) || break
+		cat >"$tmp/prometheus.yml" <<EOF
+global:
+  scrape_interval: 5s
+  scrape_timeout: 4s
+scrape_configs:
+  - job_name: self
+    static_configs:
+      - targets: ['127.0.0.1:$port']
+EOF
+		rm -rf "$tmp/tsdb"
+		(cd "$tmp" && exec env -u GOGC -u GOMEMLIMIT -u GODEBUG -u GOMAXPROCS "$prom" \
+			--config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
+			--web.listen-address="127.0.0.1:$port" --log.level="$level") >"$tmp/prometheus.log" 2>&1 &
+		prom_pid=$!
+		bg_pids+=("$prom_pid")
+		url=http://127.0.0.1:$port
+		for ((i = 0; i < 600; i++)); do
+			curl -sf --max-time 2 "$url/-/ready" >/dev/null 2>&1 && return 0
+			kill -0 "$prom_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$prom_pid" 2>/dev/null
+		wait "$prom_pid" 2>/dev/null
+		# only a port taken in between is worth another try
+		grep -q 'address already in use' "$tmp/prometheus.log" || break
+		prom_pid=
+	done
+	prom_pid=
+	return 1
+}
