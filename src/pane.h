@@ -290,6 +290,11 @@ void table_mark_verdict(const struct ui *ui, struct row *r);
 const char *table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r,
                             int *role, char *buf, size_t len);
 
+/* pane_nav: where movement key a takes the selection sel among n rows, a
+ * page being page rows (*to may be past the end: the caller clamps); false
+ * when a is not a movement key. */
+bool pane_nav(enum km_action a, size_t sel, size_t n, size_t page, size_t *to);
+
 /* helpers for the pane files */
 void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -334,36 +334,47 @@ col_hidden(const struct pane *p, int c)
 }
 
 bool
+pane_nav(enum km_action a, size_t sel, size_t n, size_t page, size_t *to)
+{
+	switch (a) {
+	case KA_UP:
+		*to = sel > 0 ? sel - 1 : 0;
+		return true;
+	case KA_DOWN:
+		*to = sel + 1;
+		return true;
+	case KA_PGUP:
+		*to = sel > page ? sel - page : 0;
+		return true;
+	case KA_PGDN:
+		*to = sel + page;
+		return true;
+	case KA_HOME:
+		*to = 0;
+		return true;
+	case KA_END:
+		*to = n ? n - 1 : 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool
 table_key(struct ui *ui, struct pane *p, enum km_action a)
 {
 	size_t page = p->page > 1 ? (size_t)p->page - 1 : 1;
 
-	/* moving makes the selection follow its group; Home goes back to
-	 * following the top row */
-	if (a == KA_UP || a == KA_DOWN || a == KA_PGUP || a == KA_PGDN || a == KA_END)
-		p->moved = true;
-	else if (a == KA_HOME)
-		p->moved = false;
+	size_t to;
+
+	if (pane_nav(a, p->sel, p->nvis, page, &to)) {
+		/* moving makes the selection follow its group; Home goes back
+		 * to following the top row */
+		p->moved = a != KA_HOME;
+		select_vis(p, to);
+		return true;
+	}
 	switch (a) {
-	case KA_UP:
-		if (p->sel > 0)
-			select_vis(p, p->sel - 1);
-		return true;
-	case KA_DOWN:
-		select_vis(p, p->sel + 1);
-		return true;
-	case KA_PGUP:
-		select_vis(p, p->sel > page ? p->sel - page : 0);
-		return true;
-	case KA_PGDN:
-		select_vis(p, p->sel + page);
-		return true;
-	case KA_HOME:
-		select_vis(p, 0);
-		return true;
-	case KA_END:
-		select_vis(p, p->nvis ? p->nvis - 1 : 0);
-		return true;
 	case KA_SORT_PREV:
 		do
 			p->sort -= p->sort > 0;

@@ -747,26 +747,12 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 
 	if (a != KA_SORT_PREV && a != KA_SORT_NEXT && a != KA_INVERT && a != KA_BY_LINE)
 		pt->touched = true;
+	size_t to;
+	if (pane_nav(a, pt->sel, pt->nrows, page, &to)) {
+		select_row(pt, to);
+		return true;
+	}
 	switch (a) {
-	case KA_UP:
-		if (pt->sel > 0)
-			select_row(pt, pt->sel - 1);
-		return true;
-	case KA_DOWN:
-		select_row(pt, pt->sel + 1);
-		return true;
-	case KA_PGUP:
-		select_row(pt, pt->sel > page ? pt->sel - page : 0);
-		return true;
-	case KA_PGDN:
-		select_row(pt, pt->sel + page);
-		return true;
-	case KA_HOME:
-		select_row(pt, 0);
-		return true;
-	case KA_END:
-		select_row(pt, pt->nrows ? pt->nrows - 1 : 0);
-		return true;
 	case KA_SORT_PREV:
 		pt->sort -= pt->sort > 0;
 		flatten(ui, p);
