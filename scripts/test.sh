@@ -99,7 +99,7 @@ if [ "$fuzz_secs" != 0 ] && command -v clang >/dev/null; then
 			-Db_lundef=false >/dev/null
 	fi
 	if ninja -C build-fuzz fuzzers >build-fuzz.ninja.log 2>&1; then
-		for t in parse parse_proto parse_text parse_dump diff; do
+		for t in parse parse_proto parse_text parse_dump diff symbol; do
 			scratch=$(mktemp -d)
 			if build-fuzz/fuzz/fuzz_$t -max_total_time="$fuzz_secs" -rss_limit_mb=2048 \
 				-timeout=10 "$scratch" "$root/fuzz/corpus/$t" >"$scratch.log" 2>&1; then

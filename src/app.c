@@ -43,6 +43,7 @@ struct app {
 	struct sched sched; /* what to fetch, in what order, and when */
 	struct ui *ui;      /* NULL in batch mode */
 	bool no_pprof;      /* the goroutine profile's last fetch was a 404 */
+	bool symbols_asked; /* this poll asked /debug/pprof/symbol already */
 	ev_timer poll_timer, tick;
 	ev_io input;
 	ev_signal sigwinch, sigint, sigterm;
@@ -272,8 +273,26 @@ on_fetched(struct fetch_result *res, void *ud)
 	fetch_next(a);
 }
 
+/* The answer of /debug/pprof/symbol: names for the goroutine text's hidden
+ * runtime frames (why its goroutines wait). A target without it, or a bad
+ * answer, only leaves those states unknown: the PCs are not asked again. */
+static void
+on_symbols(struct fetch_result *res, void *ud)
+{
+	struct app *a = ud;
+	char err[200];
+
+	a->inflight = NULL;
+	if (res->status == FETCH_OK &&
+	    model_ingest_symbols(&a->model, res->body, res->len, err, sizeof(err)) > 0 && a->ui)
+		ui_model_changed(a->ui);
+	fetch_next(a);
+}
+
 /* Starts the next fetch the scheduler plans for this poll (re-planned after
- * every fetch: the index may have just said what exists), or ends the poll. */
+ * every fetch: the index may have just said what exists), or ends the poll:
+ * after the plan, one small request names the goroutine text's new hidden
+ * PCs (each PC is asked once for the process). */
 static void
 fetch_next(struct app *a)
 {
@@ -295,6 +314,16 @@ fetch_next(struct app *a)
 		asked_failed(a, e, sched_asked(&a->sched, e), "could not start the request");
 		sched_fetched(&a->sched, e, a->fetch_t0, -1, SCHED_BAD, note, sizeof(note));
 	}
+	char q[SYMTAB_QUERY_PCS * 20 + 1];
+	if (!a->symbols_asked && !a->sched.failed && model_symbol_query(&a->model, q, sizeof(q))) {
+		a->symbols_asked = true;
+		snprintf(url, sizeof(url), "%ssymbol?%s", a->cfg->url, q);
+		a->fetch_t0 = ev_now(a->loop);
+		a->inflight = fetch_start(a->fetcher, url, on_symbols, a);
+		if (a->inflight != NULL)
+			return;
+	}
+	a->symbols_asked = false;
 	poll_done(a);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/symtab.h"
 #include "pproftop/xalloc.h"
 
 const char *
@@ -259,6 +260,8 @@ dump_word(const char *st)
 	return st;
 }
 
+static const char *state_of_fns(const char *const *fns, size_t n, enum prof_format fmt);
+
 const char *
 label_state(const struct group *g, enum prof_format fmt)
 {
@@ -272,12 +275,36 @@ label_state(const struct group *g, enum prof_format fmt)
 	}
 	if (fmt == FMT_DUMP)
 		fmt = FMT_TEXT; /* its traceback hides the runtime frames too */
-	const struct frame *f = g->frames - g->nhidden;
-	size_t n = (size_t)g->nhidden + g->nframes;
+	const char *fns[LABEL_STATE_FRAMES];
+	size_t n = 0;
+	for (uint32_t k = 0; k < g->nhidden + g->nframes && n < LABEL_STATE_FRAMES; k++)
+		fns[n++] = (g->frames - g->nhidden)[k].function;
+	return state_of_fns(fns, n, fmt);
+}
 
+const char *
+label_state_named(const struct group *g, enum prof_format fmt, const struct symtab *st)
+{
+	const char *fns[LABEL_STATE_FRAMES];
+	size_t n;
+
+	if (g->states != NULL || g->nhpcs == 0 || st == NULL ||
+	    (n = symtab_hidden(st, g, fns, LABEL_STATE_FRAMES)) == 0)
+		return label_state(g, fmt);
+	/* the hidden frames named: the whole leaf side is known */
+	for (uint32_t k = 0; k < g->nframes && n < LABEL_STATE_FRAMES; k++)
+		fns[n++] = g->frames[k].function;
+	return state_of_fns(fns, n, FMT_PROTO);
+}
+
+/* The state from the function names of a stack, leaf first (fmt: whether
+ * leading runtime frames may be missing, FMT_TEXT). */
+static const char *
+state_of_fns(const char *const *fns, size_t n, enum prof_format fmt)
+{
 	for (size_t i = 0; i < n; i++) {
-		const char *fn = f[i].function;
-		const char *st = state_of(fn, i + 1 < n ? f[i + 1].function : NULL);
+		const char *fn = fns[i];
+		const char *st = state_of(fn, i + 1 < n ? fns[i + 1] : NULL);
 		if (st != NULL)
 			return st;
 		if (strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "internal/runtime/", 17) == 0)

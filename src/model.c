@@ -87,6 +87,7 @@ void
 model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
+	symtab_init(&m->syms);
 	m->evict_after = 30;
 	m->window = HISTORY_WINDOW_DEFAULT;
 	m->rate_window = MODEL_RATE_WINDOW;
@@ -287,6 +288,7 @@ model_free(struct model *m)
 {
 	for (int e = 0; e < EP_COUNT; e++)
 		ep_free(&m->ep[e]);
+	symtab_free(&m->syms);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -456,6 +458,7 @@ model_restarted(struct model *m, double now)
 		return; /* already handled in this poll */
 	m->restarts++;
 	m->restart_at = now;
+	symtab_clear(&m->syms); /* another binary: its PCs mean other functions */
 	for (int e = 0; e < EP_COUNT; e++) {
 		struct endpoint *ep = &m->ep[e];
 		if (ep->cur == NULL)
@@ -633,6 +636,25 @@ model_ingest_timed(struct model *m, enum ep_id e, unsigned char *body, size_t le
 {
 	m->ep[e].service_s = cost_service_s(total_s, pretransfer_s, handshake_s, &m->rtt_s);
 	return model_ingest(m, e, body, len, now, total_s);
+}
+
+bool
+model_symbol_query(struct model *m, char *out, size_t cap)
+{
+	const struct snapshot *s = m->ep[EP_GOROUTINE].cur;
+
+	return s != NULL && s->format == FMT_TEXT && symtab_query(&m->syms, s, out, cap) > 0;
+}
+
+int
+model_ingest_symbols(struct model *m, const unsigned char *body, size_t len, char *err,
+                     size_t errlen)
+{
+	int n = symtab_ingest(&m->syms, body, len, err, errlen);
+
+	if (n > 0)
+		m->syms_gen++;
+	return n;
 }
 
 const char *

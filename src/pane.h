@@ -182,6 +182,7 @@ struct ui {
 	bool need_rebuild;
 	bool dirty;
 	uint64_t links_gen; /* the model's links_gen the panes were built with */
+	uint64_t syms_gen;  /* and its syms_gen */
 	struct pane panes[PANE_COUNT];
 	enum pane_id cur;
 	struct detail detail;

@@ -11,6 +11,7 @@
 
 #include "pane.h"
 #include "pproftop/format.h"
+#include "pproftop/symtab.h"
 #include "pproftop/xalloc.h"
 
 /* Lines go either to the screen (scrolled into [y, y + h)) or to a file. */
@@ -386,10 +387,24 @@ emit_stack(struct out *o, const struct group *g)
 
 	if (d->ep == EP_GOROUTINE) {
 		const struct snapshot *s = d->snap;
-		const char *st = label_state(g, s != NULL ? s->format : FMT_TEXT);
+		const char *st = label_state_named(g, s != NULL ? s->format : FMT_TEXT,
+		                                   ui->view.m != NULL ? &ui->view.m->syms : NULL);
 		if (st[0] != '\0')
 			emit(o, ui->attr[R_TITLE], "state: %s (from the stack's runtime frames)",
 			     st);
+	}
+	/* the debug=1 text's hidden runtime frames, named by the target's
+	 * /debug/pprof/symbol (no file or line) */
+	const char *hn[BUILDER_HPCS_MAX];
+	size_t nhn = g->nhpcs > 0 && ui->view.m != NULL
+	                 ? symtab_hidden(&ui->view.m->syms, g, hn, BUILDER_HPCS_MAX)
+	                 : 0;
+	if (nhn > 0) {
+		emit(o, ui->attr[R_DIM],
+		     "  %zu runtime frame%s the text leaves out, named by /debug/pprof/symbol:",
+		     nhn, nhn == 1 ? "" : "s");
+		for (size_t k = 0; k < nhn; k++)
+			emit(o, ui->attr[R_DIM], "    %s", hn[k]);
 	}
 	emit(o, ui->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s", n,
 	     n == 1 ? "" : "s", lmark, g->elided ? " (elided)" : "");

@@ -297,7 +297,9 @@ mark_labels(const struct ui *ui, struct pane *p)
 			r->label_loc_w += 1 + (int)strlen(ui_basename(f->file)) + 1 + 6;
 		}
 		if (p->ops->has_state)
-			r->state = label_state(r->g, r->snap != NULL ? r->snap->format : FMT_TEXT);
+			r->state =
+			    label_state_named(r->g, r->snap != NULL ? r->snap->format : FMT_TEXT,
+			                      ui->m != NULL ? &ui->m->syms : NULL);
 	}
 	free(g);
 	free(apart);

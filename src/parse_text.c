@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/hexdigit.h"
 #include "pproftop/parse.h"
 
 enum tfmt {
@@ -68,6 +69,10 @@ struct tp {
 	uint64_t absum[PROF_MAX_VALUES];
 	size_t nrecords;
 	bool truncated;
+	/* the record line's first PCs: the leaf-side ones before the first
+	 * frame line are the runtime frames the text hides */
+	uint64_t pcs[BUILDER_HPCS_MAX + 1];
+	size_t npcs;
 };
 
 static size_t
@@ -185,10 +190,12 @@ num_err(struct tp *t, int rc, const char *what)
 	return parse_err_set(t->err, t->lineno, line_off(t), "expected a number for %s", what);
 }
 
-/* parse_pcs: "( 0x<hex>)*" up to e (trailing spaces allowed). */
+/* parse_pcs: "( 0x<hex>)*" up to e (trailing spaces allowed); the first max
+ * values go to pcs, their number to *npcs. */
 static bool
-parse_pcs(const char *p, const char *e)
+parse_pcs(const char *p, const char *e, uint64_t *pcs, size_t max, size_t *npcs)
 {
+	*npcs = 0;
 	while (p < e) {
 		if (*p != ' ')
 			return false;
@@ -199,10 +206,13 @@ parse_pcs(const char *p, const char *e)
 			return false;
 		p += 2;
 		const char *h = p;
+		uint64_t v = 0;
 		while (p < e && is_xdigit(*p))
-			p++;
+			v = v << 4 | (uint64_t)hex_digit((unsigned char)*p++);
 		if (p == h || p - h > 16)
 			return false;
+		if (*npcs < max)
+			pcs[(*npcs)++] = v;
 	}
 	return true;
 }
@@ -325,7 +335,7 @@ record_line(struct tp *t)
 	if (p >= e || *p != '@')
 		return parse_err_set(t->err, t->lineno, line_off(t),
 		                     "malformed record line: expected '@' and the stack PCs");
-	if (!parse_pcs(p + 1, e))
+	if (!parse_pcs(p + 1, e, t->pcs, sizeof(t->pcs) / sizeof(t->pcs[0]), &t->npcs))
 		return parse_err_set(t->err, t->lineno, line_off(t),
 		                     "malformed record line: bad PC list after '@'");
 	return 0;
@@ -347,9 +357,24 @@ frame_line(struct tp *t)
 	const char *pce = tab != NULL ? tab : e;
 	if (pce - pc < 3 || pc[0] != '0' || pc[1] != 'x')
 		goto bad;
-	for (const char *q = pc + 2; q < pce; q++)
+	uint64_t pcv = 0;
+	if (pce - pc > 18)
+		goto bad;
+	for (const char *q = pc + 2; q < pce; q++) {
 		if (!is_xdigit(*q))
 			goto bad;
+		pcv = pcv << 4 | (uint64_t)hex_digit((unsigned char)*q);
+	}
+	/* the first frame printed is the record's first PC outside the
+	 * runtime (its call site: the PC less one); the PCs before it are the
+	 * runtime frames the goroutine text hides */
+	if (t->fmt == T_COUNT && t->nframelines == 0)
+		for (size_t k = 0; k < t->npcs && k <= BUILDER_HPCS_MAX; k++)
+			if (t->pcs[k] == pcv || t->pcs[k] == pcv + 1) {
+				if (k > 0)
+					builder_hidden_pcs(t->b, t->pcs, k);
+				break;
+			}
 	if (tab == NULL)
 		return 0;
 	/* function+0xoff */

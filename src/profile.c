@@ -44,6 +44,9 @@ struct builder {
 	struct memstat *ms;
 	size_t nms, cap_ms;
 	bool trim_runtime;
+	/* the pending stack's hidden PCs (builder_hidden_pcs) */
+	uint64_t hpcs[BUILDER_HPCS_MAX];
+	size_t nhpcs;
 	/* interned string -> its content hash, so that stack_hash hashes each
 	 * distinct string once per snapshot (pointer-keyed, open addressing) */
 	struct str_hash {
@@ -241,6 +244,14 @@ void
 builder_clear_frames(struct builder *b)
 {
 	b->npending = 0;
+	b->nhpcs = 0;
+}
+
+void
+builder_hidden_pcs(struct builder *b, const uint64_t *pcs, size_t n)
+{
+	b->nhpcs = n < BUILDER_HPCS_MAX ? n : BUILDER_HPCS_MAX;
+	memcpy(b->hpcs, pcs, b->nhpcs * sizeof(*pcs));
 }
 
 static bool
@@ -462,6 +473,12 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		copy += hidden;
 		g->frames = copy;
 		g->nhidden = (uint32_t)hidden;
+		if (hidden == 0 && b->nhpcs > 0) {
+			uint64_t *h = arena_alloc(&s->arena, b->nhpcs * sizeof(*h));
+			memcpy(h, b->hpcs, b->nhpcs * sizeof(*h));
+			g->hpcs = h;
+			g->nhpcs = (uint32_t)b->nhpcs;
+		}
 		g->label_frame = pick_label_frame(copy, (uint32_t)n);
 		g->pprof_handler = is_pprof_handler(copy, n);
 		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,
@@ -474,6 +491,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 	g->nsamples++;
 	s->nsamples++;
 	b->npending = 0;
+	b->nhpcs = 0;
 
 	if (labels != NULL && labelslen > 0) {
 		const char *t = arena_intern(&s->arena, labels, labelslen);

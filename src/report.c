@@ -271,7 +271,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			}
 		}
 		if (states) {
-			const char *st = label_state(g, s->format);
+			const char *st = label_state_named(g, s->format, it->syms);
 			fprintf(out, " %-14s", st[0] ? st : "-");
 		}
 		if (g->nframes == 0) {
@@ -554,7 +554,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		json_frame(out, g->created_by);
 	}
 	if (s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK) {
-		const char *st = label_state(g, s->format);
+		const char *st = label_state_named(g, s->format, it->syms);
 		fputs(", \"state\": ", out);
 		if (st[0] != '\0')
 			report_json_string(out, st);
@@ -862,8 +862,10 @@ report_model_items(const struct model *m, struct report_item *items, size_t max)
 			it->hist = &ep->hist;
 			it->point_name = e == EP_HEAP ? "GC cycles" : "points";
 		}
-		if (e == EP_GOROUTINE)
+		if (e == EP_GOROUTINE) {
 			it->leak = m->ep[EP_GOROUTINELEAK].cur;
+			it->syms = &m->syms;
+		}
 		if (e == EP_HEAP) {
 			it->memstats = m->ep[EP_MEMSTATS].cur;
 			if (model_memstat_rate(m, "TotalAlloc", &rate, &over))

@@ -492,8 +492,12 @@ rebuild(struct ui *ui)
 	/* the goroutine and heap panes mark the groups linked to each other */
 	bool links = ui->links_gen != ui->m->links_gen;
 	ui->links_gen = ui->m->links_gen;
+	/* names for the goroutine text's hidden frames: its STATE column */
+	bool syms = ui->syms_gen != ui->m->syms_gen;
+	ui->syms_gen = ui->m->syms_gen;
 	for (int i = 0; i < PANE_COUNT; i++) {
-		bool changed = ui->panes[i].nrows == 0 || (links && i != PANE_CONTENTION);
+		bool changed = ui->panes[i].nrows == 0 || (links && i != PANE_CONTENTION) ||
+		               (syms && i == PANE_GOROUTINES);
 		for (int j = 0; j < 3 && !changed; j++)
 			for (int k = 0; k < 3; k++)
 				if (old[pane_eps[i][j]][k] != ui->held[pane_eps[i][j]][k])
@@ -539,6 +543,8 @@ ui_model_changed(struct ui *ui)
 		for (int k = 0; k < 3; k++)
 			if (shown(ui, e, k) != ui->held[e][k])
 				ui->need_rebuild = true;
+	if (ui->syms_gen != ui->m->syms_gen)
+		ui->need_rebuild = true; /* the goroutine text's states named */
 }
 
 bool

@@ -54,4 +54,10 @@ char *label_text(const struct group *g, uint32_t apart, bool utf8, char *out, si
  * goroutines first; "sync.Mutex.Lock" as "sync.Mutex"). */
 const char *label_state(const struct group *g, enum prof_format fmt);
 
+/* label_state_named: label_state, with the debug=1 text's hidden runtime
+ * frames (g->hpcs) named by st when it knows them all (st may be NULL). */
+struct symtab;
+#define LABEL_STATE_FRAMES 64 /* leaf-side frames looked at */
+const char *label_state_named(const struct group *g, enum prof_format fmt, const struct symtab *st);
+
 #endif

@@ -17,6 +17,7 @@
 #include "pproftop/diff.h"
 #include "pproftop/history.h"
 #include "pproftop/profile.h"
+#include "pproftop/symtab.h"
 
 /* What a poll fetches, cheapest first. The table in model.c gives each its
  * path and query. */
@@ -113,6 +114,8 @@ enum meter_id {
 
 struct model {
 	struct endpoint ep[EP_COUNT];
+	struct symtab syms; /* names of the goroutine text's hidden PCs (symtab.h) */
+	uint64_t syms_gen;  /* bumped when syms learns names */
 	struct series meter[METER_COUNT];
 	double meter_now[METER_COUNT];
 	bool meter_known[METER_COUNT];
@@ -161,6 +164,17 @@ int model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len,
  * handshake, when the fetch connected). */
 int model_ingest_timed(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
                        double total_s, double pretransfer_s, double handshake_s);
+
+/* model_symbol_query: the /debug/pprof/symbol query (after "symbol?") for
+ * the hidden PCs of the goroutine text that were never asked for, written
+ * to out (cap bytes); false when there is nothing to ask. */
+bool model_symbol_query(struct model *m, char *out, size_t cap);
+
+/* model_ingest_symbols: a /debug/pprof/symbol answer (body not owned):
+ * the names learned say why the goroutines of the text wait. Returns the
+ * number learned, or -1 (err set, one line) for a body that is no answer. */
+int model_ingest_symbols(struct model *m, const unsigned char *body, size_t len, char *err,
+                         size_t errlen);
 
 /* model_query: what the next fetch of e asks for, relative to the prefix:
  * the form cost.h chose. */

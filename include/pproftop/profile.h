@@ -73,6 +73,10 @@ struct group {
 	 * goroutine, heap and custom profiles: frames[-nhidden..-1], when
 	 * the input had them (protobuf, dump; the debug=1 text omits them) */
 	uint32_t nhidden;
+	/* debug=1 goroutine text: the PCs of the leaf-side runtime frames it
+	 * does not print, leaf first (symtab.h names them); NULL otherwise */
+	const uint64_t *hpcs;
+	uint32_t nhpcs;
 	int64_t values[PROF_MAX_VALUES];
 	int64_t nsamples;        /* records/samples/goroutines merged into this group */
 	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */
@@ -212,6 +216,12 @@ void builder_frame_interned(struct builder *b, const char *fn, const char *file,
 
 /* builder_clear_frames: drop the frames appended since the last commit. */
 void builder_clear_frames(struct builder *b);
+
+/* builder_hidden_pcs: the pending stack's leaf-side PCs that have no frame
+ * (the debug=1 text's hidden runtime frames), leaf first; at most
+ * BUILDER_HPCS_MAX kept. Kept by the group the next commit creates. */
+#define BUILDER_HPCS_MAX 16
+void builder_hidden_pcs(struct builder *b, const uint64_t *pcs, size_t n);
 
 /* builder_commit: normalizes the pending frames, finds or creates their
  * group and adds values[0..nvalues) to it; labels (may be NULL) is the

@@ -26,6 +26,7 @@ struct report_item {
 	const struct history *hist;    /* growth verdicts of the groups */
 	const char *point_name;        /* what a history point is: "points", "GC cycles" */
 	const struct snapshot *leak;   /* goroutineleak counts to join by stack */
+	const struct symtab *syms;     /* names of the text's hidden PCs (goroutine) */
 	double service_alloc_per_sec;  /* heap: MemStats TotalAlloc rate, < 0 unknown */
 	double service_allocs_per_sec; /* heap: MemStats Mallocs rate, < 0 unknown */
 	/* --tree: report_table prints the top-down call tree instead of the

@@ -341,6 +341,17 @@ if wait_for main 'main\.leakOne\.func1' 5000 && wait_for main 'main\.blockedSend
 	done
 	[ -z "$missing" ]
 	check $? "rows for the demo's functions (leakOne.func1, contend, blockedSender, ...)${missing:+; missing:$missing}"
+	# why they wait: the goroutine text hides the runtime frames that say
+	# it; /debug/pprof/symbol names them (what each behaviour blocks in)
+	bad=
+	for fs in "main.leakOne.func1:chan receive" "main.blockedSender:chan send" \
+		"main.selectForever:select" "main.condWaiter:sync.Cond" \
+		"main.waitGroupWaiter:sync.WaitGroup" "main.sleeper:sleep"; do
+		f=${fs%%:*} want=${fs#*:}
+		wait_for main "^ +[0-9]+ .* ${want//./\\.} .* ${f//./\\.} " 3000 || bad="$bad $f (want '$want')"
+	done
+	[ -z "$bad" ]
+	check $? "STATE: leakOne.func1 chan receive, blockedSender chan send, selectForever select, condWaiter sync.Cond, ...${bad:+; wrong:$bad}"
 else
 	fail "no main.leakOne.func1 / main.blockedSender row after 7 s"
 fi

@@ -457,7 +457,7 @@ tm send-keys -t ascii Escape
 tui_quit ascii
 
 tui_start ascii2 120 30 C "$bin" -i 0.2 --budget 0 "$demo" || notok "ascii2: no start"
-wait_for ascii2 'main\.' || notok "ascii2: no data"
+wait_for ascii2 'main\.' 20 || notok "ascii2: no data"
 for k in 1 2 3; do
 	tm send-keys -t ascii2 "$k"
 	sleep 0.5

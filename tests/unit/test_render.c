@@ -474,6 +474,44 @@ test_selection_stays_on_top(void **state)
 	stop();
 }
 
+/* The goroutine text hides the runtime frames that say why goroutines
+ * wait: named by the target's /debug/pprof/symbol, STATE and the detail
+ * have them. */
+static void
+test_text_states_named(void **state)
+{
+	char err[200];
+	static const char ans[] = "num_symbols: 1\n0x43bc4e runtime.gopark\n"
+	                          "0x4081ed runtime.chanrecv\n0x407e12 runtime.chanrecv1\n";
+
+	(void)state;
+	start(24, 100, false);
+	clock_now += 2;
+	feed(EP_GOROUTINE, "go1.21/goroutine-debug1.txt");
+	ui_model_changed(ui);
+	draw();
+	assert_row_with("leakOne", "    115       -       0 -                                _   "
+	                           "main.leakOne.func1 main.go:64");
+	char q[2048];
+	assert_true(model_symbol_query(&model, q, sizeof(q)));
+	assert_int_equal(
+	    model_ingest_symbols(&model, (const unsigned char *)ans, strlen(ans), err, sizeof(err)),
+	    3);
+	ui_model_changed(ui);
+	draw();
+	dump("text states named");
+	assert_row_with("leakOne", "    115       -       0 chan receive                     _   "
+	                           "main.leakOne.func1 main.go:64");
+	key('\n');
+	draw();
+	dump("text states named, detail");
+	assert_true(find_row("state: chan receive (from the stack's runtime frames)") >= 0);
+	assert_true(
+	    find_row("3 runtime frames the text leaves out, named by /debug/pprof/symbol:") >= 0);
+	assert_true(find_row("    runtime.chanrecv1") >= 0);
+	stop();
+}
+
 static void
 test_sort_keys(void **state)
 {
@@ -1855,6 +1893,7 @@ main(void)
 		cmocka_unit_test_teardown(test_new_and_gone, teardown),
 		cmocka_unit_test_teardown(test_selection_follows_group, teardown),
 		cmocka_unit_test_teardown(test_selection_stays_on_top, teardown),
+		cmocka_unit_test_teardown(test_text_states_named, teardown),
 		cmocka_unit_test_teardown(test_sort_keys, teardown),
 		cmocka_unit_test_teardown(test_detail, teardown),
 		cmocka_unit_test_teardown(test_detail_created_by_and_states, teardown),
