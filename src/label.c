@@ -46,8 +46,8 @@ label_text(const struct group *g, uint32_t apart, bool utf8, char *out, size_t c
 	return out;
 }
 
-static const char *
-base_name(const char *path)
+const char *
+label_file(const char *path)
 {
 	const char *b = strrchr(path, '/');
 
@@ -152,7 +152,7 @@ label_apart(const struct group *const *g, size_t n, uint32_t *apart)
 			continue;
 		const struct frame *f = &g[i]->frames[g[i]->label_frame];
 		it[m++] = (struct apart_item){ g[i], i, label_short(f->function),
-			                       base_name(f->file), f->line };
+			                       label_file(f->file), f->line };
 	}
 	qsort(it, m, sizeof(*it), cmp_apart);
 	/* lcp[k]: frames shared by it[k] and it[k+1] when their labels are

@@ -235,8 +235,6 @@ int ui_put(const struct ui *ui, int y, int x, int maxw, int attr, const char *s)
 /* ui_fill: blanks columns [x, x + w) of row y with attr. */
 void ui_fill(const struct ui *ui, int y, int x, int w, int attr);
 
-/* ui_basename: the part of path after the last '/'. */
-const char *ui_basename(const char *path);
 
 /* ui_put_label: label_text (apart: label_apart's frame, or LABEL_NONE) and
  * "basename:line" of g's label frame at (y, x) in at most width columns;

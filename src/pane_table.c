@@ -294,7 +294,7 @@ mark_labels(const struct ui *ui, struct pane *p)
 		r->label_loc_w = r->label_w;
 		if (r->g->nframes > 0) {
 			const struct frame *f = &r->g->frames[r->g->label_frame];
-			r->label_loc_w += 1 + (int)strlen(ui_basename(f->file)) + 1 + 6;
+			r->label_loc_w += 1 + (int)strlen(label_file(f->file)) + 1 + 6;
 		}
 		if (p->ops->has_state)
 			r->state =
@@ -747,7 +747,7 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 		if (r->g->nframes > 0) {
 			const struct frame *f = &r->g->frames[r->g->label_frame];
 			fputc(' ', out);
-			ui_text_write(out, ui_basename(f->file), ui->utf8);
+			ui_text_write(out, label_file(f->file), ui->utf8);
 			fprintf(out, ":%lld", (long long)f->line);
 		}
 		fputc('\n', out);

@@ -994,7 +994,7 @@ put_name(const struct ui *ui, const struct ptree *pt, int y, const struct tlayou
 	w -= 2;
 	loc[0] = '\0';
 	if (pt->by_line && n->file[0] != '\0')
-		snprintf(loc, sizeof(loc), "%s:%lld", ui_basename(n->file), (long long)n->line);
+		snprintf(loc, sizeof(loc), "%s:%lld", label_file(n->file), (long long)n->line);
 	/* the package and function, as the tables' labels (label.h); the
 	 * detail has the whole import path */
 	const char *fn = label_short(n->function);
@@ -1164,7 +1164,7 @@ tree_report(struct ui *ui, struct pane *p, FILE *out)
 		ui_text_write(out, n->function, ui->utf8);
 		if (pt->by_line && n->file[0] != '\0') {
 			fputc(' ', out);
-			ui_text_write(out, ui_basename(n->file), ui->utf8);
+			ui_text_write(out, label_file(n->file), ui->utf8);
 			fprintf(out, ":%lld", (long long)n->line);
 		}
 		fputc('\n', out);

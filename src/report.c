@@ -24,14 +24,6 @@ report_kind_name(const struct snapshot *s)
 	return s->kind == PROF_CPU ? "cpu" : s->name;
 }
 
-static const char *
-basename_of(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
-}
-
 static int utf8_len(const unsigned char *p);
 
 /* Text from the target (function and file names) for a terminal: printable
@@ -282,7 +274,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fputc(' ', out);
 			put_text(out, label_text(g, apart[i], false, text, sizeof(text)));
 			fputs(" (", out);
-			put_text(out, basename_of(f->file));
+			put_text(out, label_file(f->file));
 			fprintf(out, ":%" PRId64 ")", f->line);
 		}
 		if (r && (r->flags & DIFF_NEW))

@@ -276,14 +276,6 @@ ui_fill(const struct ui *ui, int y, int x, int w, int attr)
 }
 
 const char *
-ui_basename(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
-}
-
-const char *
 ui_label_fn(const struct group *g)
 {
 	return g->nframes > 0 ? label_short(g->frames[g->label_frame].function) : "";
@@ -303,7 +295,7 @@ ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr
 	const struct frame *f = &g->frames[g->label_frame];
 	label_text(g, apart, ui->utf8, text, sizeof(text));
 	if (f->file[0] != '\0') {
-		const char *b = ui_basename(f->file);
+		const char *b = label_file(f->file);
 		snprintf(tmp, sizeof(tmp), "%s:%lld", b, (long long)f->line);
 		int fw = ui_text_width(text, strlen(text), ui->utf8);
 		int lw = ui_text_width(tmp, strlen(tmp), ui->utf8);

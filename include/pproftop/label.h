@@ -24,6 +24,11 @@
  * "http.(*conn).serve". A pointer into fn (nothing copied). */
 const char *label_short(const char *fn);
 
+/* label_file: a frame's file as labels show it, its base name:
+ * "/usr/lib/go/src/net/http/server.go" -> "server.go" (a pointer into
+ * path). */
+const char *label_file(const char *path);
+
 /* label_apart: for n groups shown together, fills apart[i] with the index
  * (in g[i]->frames) of the first frame where g[i]'s stack differs from
  * every other group whose label (label frame's function, file and line) is

@@ -53,22 +53,6 @@ for tool in tmux curl python3 awk; do
 		exit 77
 	fi
 done
-prom=${PROMETHEUS:-$(command -v prometheus || echo /usr/bin/prometheus)}
-if [ ! -x "$prom" ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "SKIP: prometheus is not installed (and installing it needs root: apt-get install prometheus)"
-		exit 77
-	fi
-	echo "# installing prometheus with apt-get"
-	export DEBIAN_FRONTEND=noninteractive
-	apt_install() { apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; }
-	apt_install || { apt-get update -qq >/dev/null 2>&1 && apt_install; }
-	prom=$(command -v prometheus || echo /usr/bin/prometheus)
-	if [ ! -x "$prom" ]; then
-		echo "SKIP: apt-get install prometheus failed"
-		exit 77
-	fi
-fi
 tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
 if [ $((nphases % 2)) -ne 1 ] || [ "$nphases" -lt 3 ]; then
 	echo "GENTLE_PHASES must be odd and at least 3 (off on off ...)" >&2
@@ -78,6 +62,7 @@ fi
 lib_name=gentle
 # shellcheck source=tests/sh/tui-lib.sh
 . "$here/tui-lib.sh"
+find_prometheus
 
 # ---------------------------------------------------------------- Prometheus
 

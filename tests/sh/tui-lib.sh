@@ -146,3 +146,25 @@ EOF
 	prom_pid=
 	return 1
 }
+
+# find_prometheus: Debian's prometheus in $prom ($PROMETHEUS, else the one
+# on PATH), installed with apt-get when missing and root; exits 77 (skip)
+# when there is none.
+find_prometheus() {
+	prom=${PROMETHEUS:-$(command -v prometheus || echo /usr/bin/prometheus)}
+	if [ ! -x "$prom" ]; then
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "SKIP: prometheus is not installed (and installing it needs root: apt-get install prometheus)"
+			exit 77
+		fi
+		echo "# installing prometheus with apt-get"
+		export DEBIAN_FRONTEND=noninteractive
+		apt_install() { apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; }
+		apt_install || { apt-get update -qq >/dev/null 2>&1 && apt_install; }
+		prom=$(command -v prometheus || echo /usr/bin/prometheus)
+		if [ ! -x "$prom" ]; then
+			echo "SKIP: apt-get install prometheus failed"
+			exit 77
+		fi
+	fi
+}
