@@ -260,7 +260,8 @@ dump_word(const char *st)
 	return st;
 }
 
-static const char *state_of_fns(const char *const *fns, size_t n, enum prof_format fmt);
+static const char *state_of_fns(const char *const *fns, size_t n, size_t nruntime,
+                                enum prof_format fmt);
 
 const char *
 label_state(const struct group *g, enum prof_format fmt)
@@ -279,7 +280,7 @@ label_state(const struct group *g, enum prof_format fmt)
 	size_t n = 0;
 	for (uint32_t k = 0; k < g->nhidden + g->nframes && n < LABEL_STATE_FRAMES; k++)
 		fns[n++] = (g->frames - g->nhidden)[k].function;
-	return state_of_fns(fns, n, fmt);
+	return state_of_fns(fns, n, g->nhidden, fmt);
 }
 
 const char *
@@ -292,22 +293,29 @@ label_state_named(const struct group *g, enum prof_format fmt, const struct symt
 	    (n = symtab_hidden(st, g, fns, LABEL_STATE_FRAMES)) == 0)
 		return label_state(g, fmt);
 	/* the hidden frames named: the whole leaf side is known */
+	size_t nruntime = n;
 	for (uint32_t k = 0; k < g->nframes && n < LABEL_STATE_FRAMES; k++)
 		fns[n++] = g->frames[k].function;
-	return state_of_fns(fns, n, FMT_PROTO);
+	return state_of_fns(fns, n, nruntime, FMT_PROTO);
 }
 
 /* The state from the function names of a stack, leaf first (fmt: whether
  * leading runtime frames may be missing, FMT_TEXT). */
 static const char *
-state_of_fns(const char *const *fns, size_t n, enum prof_format fmt)
+state_of_fns(const char *const *fns, size_t n, size_t nruntime, enum prof_format fmt)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *fn = fns[i];
 		const char *st = state_of(fn, i + 1 < n ? fns[i + 1] : NULL);
 		if (st != NULL)
 			return st;
-		if (strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "internal/runtime/", 17) == 0)
+		/* the first nruntime are runtime frames whatever their name says
+		 * (/debug/pprof/symbol names a PC by the innermost function
+		 * inlined there: runtime/internal/atomic.(*Uintptr).Swap inside
+		 * runtime.netpollblock) */
+		if (i < nruntime || strncmp(fn, "runtime.", 8) == 0 ||
+		    strncmp(fn, "internal/runtime/", 17) == 0 ||
+		    strncmp(fn, "runtime/internal/", 17) == 0)
 			continue;
 		/* the first frame outside the runtime: it called no blocking
 		 * primitive we know */

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "pproftop/label.h"
+#include "pproftop/parse.h"
 #include "pproftop/symtab.h"
 #include "testutil.h"
 
@@ -95,6 +96,38 @@ test_query_and_answer(void **state)
 	snapshot_free(s);
 }
 
+/* /debug/pprof/symbol names a PC by the innermost function inlined there
+ * (Prometheus: runtime/internal/atomic.(*Uintptr).Swap inside
+ * runtime.netpollblock): a hidden frame is a runtime frame whatever its
+ * name, and the goroutine waits on IO, as its first printed frame says. */
+static void
+test_inlined_names(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "goroutine profile: total 1\n"
+	    "1 @ 0x43ef76 0x4379f7 0x46a909 0x4e0432 0x470541\n"
+	    "#\t0x46a908\tinternal/poll.runtime_pollWait+0x88\truntime/netpoll.go:305\n"
+	    "#\t0x4e0431\tnet/http.(*conn).serve+0x31\tnet/http/server.go:1991\n\n";
+	struct snapshot *s = NULL;
+	struct parse_err perr;
+	struct symtab st;
+	char q[256];
+
+	assert_int_equal(profile_parse(text, strlen(text), "goroutine", &s, &perr), 0);
+	const struct group *g = &s->groups[0];
+	assert_int_equal(g->nhpcs, 2);
+	symtab_init(&st);
+	assert_int_equal(symtab_query(&st, s, q, sizeof(q)), 2);
+	assert_string_equal(q, "0x43ef76+0x4379f7");
+	assert_int_equal(ingest(&st, "num_symbols: 1\n0x43ef76 runtime.gopark\n"
+	                             "0x4379f7 runtime/internal/atomic.(*Uintptr).Swap\n"),
+	                 2);
+	assert_string_equal(label_state_named(g, s->format, &st), "IO wait");
+	symtab_free(&st);
+	snapshot_free(s);
+}
+
 /* Each capture's text, its hidden PCs named as the protobuf of the same
  * capture names those frames (same group id, same number of frames): the
  * text's wait states are the protobuf's, group for group. */
@@ -161,6 +194,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hidden_pcs),
 		cmocka_unit_test(test_query_and_answer),
+		cmocka_unit_test(test_inlined_names),
 		cmocka_unit_test(test_states_match_protobuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
