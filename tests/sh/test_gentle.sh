@@ -23,7 +23,7 @@
 # That pproftop really polled: Prometheus's own count of requests to
 # /debug/*subpath (prometheus_http_requests_total) rises during every
 # with-phase and stays flat in every without-phase, and the dashboard shows
-# Prometheus's goroutines (github.com/prometheus/...) at the end of each
+# Prometheus's goroutines (scrape.(*scrapeLoop).run, ...) at the end of each
 # with-phase, not STALE.
 #
 # Prometheus (/usr/bin/prometheus, or $PROMETHEUS) is installed with apt-get
@@ -165,10 +165,13 @@ for ((k = 1; k <= nphases; k++)); do
 		fi
 		tm kill-session -t "$name" 2>/dev/null
 		s=$tmp/$name.screen
-		if grep -q 'github\.com/prometheus/prometheus' "$s" &&
+		# rows of Prometheus's own packages (labels without their
+		# import path: scrape.(*scrapeLoop).run, tsdb.(*DB).run, ...)
+		own=' (scrape|tsdb|rules|notifier|web|remote)\.'
+		if grep -Eq "$own" "$s" &&
 			grep -Eq '^[1-9][0-9]* goroutines in [1-9][0-9]* groups' "$s" &&
 			! grep -q 'STALE' "$s"; then
-			ok "with-phase $k: the dashboard shows Prometheus's goroutines ($(grep -Eo '^[0-9]+ goroutines in [0-9]+ groups' "$s"), $(grep -c 'github\.com/prometheus/' "$s") github.com/prometheus rows)"
+			ok "with-phase $k: the dashboard shows Prometheus's goroutines ($(grep -Eo '^[0-9]+ goroutines in [0-9]+ groups' "$s"), $(grep -Ec "$own" "$s") rows of its scrape, tsdb, rules, notifier, web, remote packages)"
 		else
 			notok "with-phase $k: the dashboard does not show Prometheus's goroutines"
 			diag <"$s"
