@@ -433,8 +433,10 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			hidden++;
 		if (hidden == n)
 			hidden = 0;
-		f += hidden;
-		n -= hidden;
+		if (hidden > 0) { /* f is NULL for an empty stack: no offset on it */
+			f += hidden;
+			n -= hidden;
+		}
 	}
 
 	uint64_t id = stack_hash(b, f, n);
@@ -470,7 +472,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		struct frame *copy = arena_alloc(&s->arena, (hidden + n) * sizeof(*copy));
 		if (hidden + n > 0)
 			memcpy(copy, f - hidden, (hidden + n) * sizeof(*copy));
-		copy += hidden;
+		if (hidden > 0)
+			copy += hidden;
 		g->frames = copy;
 		g->nhidden = (uint32_t)hidden;
 		if (hidden == 0 && b->nhpcs > 0) {
