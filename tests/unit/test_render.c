@@ -220,15 +220,19 @@ first_data_row(void)
 /* The screen row drawn in reverse video below the column titles (the
  * selection), or -1. */
 static int
-selected_row(void)
+reverse_row_from(int y0)
 {
-	int y0 = first_data_row();
-
 	assert_true(y0 > 0);
 	for (int y = y0; y < getmaxy(stdscr) - 1; y++)
 		if (mvwinch(stdscr, y, 0) & A_REVERSE)
 			return y;
 	return -1;
+}
+
+static int
+selected_row(void)
+{
+	return reverse_row_from(first_data_row());
 }
 
 /* The attributes of the first cell of needle on the screen. */
@@ -1468,13 +1472,7 @@ tree_first_row(void)
 static int
 tree_selected(void)
 {
-	int y0 = tree_first_row();
-
-	assert_true(y0 > 0);
-	for (int y = y0; y < getmaxy(stdscr) - 1; y++)
-		if (mvwinch(stdscr, y, 0) & A_REVERSE)
-			return y;
-	return -1;
+	return reverse_row_from(tree_first_row());
 }
 
 /* A goroutine debug=1 body of two-frame stacks: count, leaf, caller. */
