@@ -63,14 +63,14 @@ scripts/build-demo.sh >/dev/null || { echo "demo build failed"; failed=$((failed
 echo "== plain build"
 run_suite build
 
-echo "== lint: clang-format and clang-tidy on src/, include/, tests/unit/, fuzz/, bench/"
+echo "== lint: clang-format and clang-tidy on src/*/, include/, tests/unit/, fuzz/, bench/"
 if command -v clang-format >/dev/null && [ -f build/compile_commands.json ]; then
 	bad=0
-	for f in src/*.[ch] include/pproftop/*.h tests/unit/*.[ch] fuzz/*.c bench/*.c; do
+	for f in src/*/*.[ch] include/pproftop/*.h tests/unit/*.[ch] fuzz/*.c bench/*.c; do
 		clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || { echo "not clang-formatted: $f"; bad=1; }
 	done
 	if command -v clang-tidy >/dev/null; then
-		if ! clang-tidy -p build --quiet --extra-arg=-Wno-unknown-warning-option src/*.c \
+		if ! clang-tidy -p build --quiet --extra-arg=-Wno-unknown-warning-option src/*/*.c \
 			>build/clang-tidy.log 2>&1; then
 			grep -E "(error|warning):" build/clang-tidy.log | sort -u | head -40
 			bad=1
