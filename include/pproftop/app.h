@@ -1,14 +1,29 @@
-/* app.h - the live dashboard and batch mode: loop, timers, wiring. */
+/* app.h - the live dashboard: the loop, one poller per target, the UI.
+ *
+ * The configuration is shared with batch mode (batch.h), which runs the
+ * same pollers without a screen. */
 #ifndef PPROFTOP_APP_H
 #define PPROFTOP_APP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-struct app_config {
+#define APP_MAX_TARGETS 100
+
+struct app_target {
 	char url[1024];  /* base URL with trailing slash (target_parse) */
 	char shown[512]; /* the target as displayed (no credentials) */
-	double interval; /* seconds between polls */
+};
+
+struct ev_loop;
+struct fetcher;
+struct sched_config;
+
+struct app_config {
+	struct app_target *targets; /* as given, in order; at least one unless open_dir */
+	size_t ntargets;
+	unsigned max_inflight; /* short requests in flight across targets; 0: the default */
+	double interval;       /* seconds between polls */
 	const char *snapshot_dir;
 	const char *const *headers; /* "Name: value" */
 	size_t nheaders;
@@ -36,10 +51,12 @@ struct app_config {
  * terminal on every path. Returns the process exit status. */
 int app_run(const struct app_config *cfg);
 
-/* app_batch: polls batch_n times, interval apart, prints the panes as text or
- * JSON on stdout. Exit status 0, or 1 with the reasons on stderr when the
- * last poll of an endpoint failed; with fail_on_growth, 3 when a goroutine
- * or heap group is growing or proven leaked at the end (listed on stderr). */
-int app_batch(const struct app_config *cfg);
+/* app_fetcher_new: the fetcher every target's requests go through, with
+ * cfg's TLS, headers, caps and timeout (by default 0.9 x the interval, at
+ * least 5 s). NULL when libcurl can't be initialised. */
+struct fetcher *app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg);
+
+/* app_sched_config: the scheduler configuration of each target's poller. */
+void app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *out);
 
 #endif

@@ -1,20 +1,16 @@
-/* app.c - the live dashboard and batch mode (see app.h).
+/* app.c - the live dashboard (see app.h).
  *
- * One libev loop. What each poll fetches, in what order, and when the next
- * one starts is the scheduler's (sched.h); this file only runs it: one
- * one-shot ev_timer, set for the next poll, starts each poll, and the poll
- * fetches what the scheduler plans one after another, so the target never
- * sees two of our requests at once and never two for the same endpoint. Each body goes
- * to the model (parse, diff, history); the UI is marked dirty and redrawn
- * once per loop pass from an ev_prepare watcher. stdin is an ev_io drained on
- * every wake-up; SIGWINCH, SIGINT and SIGTERM are ev_signals installed before
- * initscr so ncurses leaves them to us. The screen never waits on the
- * network: every transfer is asynchronous and bounded by a timeout.
+ * One libev loop and one poller per target (poller.h), sharing one fetcher
+ * and one gate; this file owns them and wires them to the UI, and does
+ * nothing else. Each poller's news marks the UI dirty; the UI is redrawn
+ * once per loop pass from an ev_prepare watcher. stdin is an ev_io drained
+ * on every wake-up; SIGWINCH, SIGINT and SIGTERM are ev_signals installed
+ * before initscr so ncurses leaves them to us. The screen never waits on
+ * the network: every transfer is asynchronous and bounded by a timeout.
  */
 #include "pproftop/app.h"
 
 #define EV_COMPAT3 0
-#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,9 +23,8 @@
 #include <ev.h>
 
 #include "pproftop/fetch.h"
-#include "pproftop/format.h"
 #include "pproftop/model.h"
-#include "pproftop/report.h"
+#include "pproftop/poller.h"
 #include "pproftop/savedir.h"
 #include "pproftop/sched.h"
 #include "pproftop/ui.h"
@@ -39,302 +34,110 @@ struct app {
 	struct ev_loop *loop;
 	const struct app_config *cfg;
 	struct fetcher *fetcher;
-	struct model model;
-	struct sched sched; /* what to fetch, in what order, and when */
-	struct ui *ui;      /* NULL in batch mode */
-	bool no_pprof;      /* the goroutine profile's last fetch was a 404 */
-	bool symbols_asked; /* this poll asked /debug/pprof/symbol already */
-	ev_timer poll_timer, tick;
+	struct poller_gate gate;
+	struct poller **pollers; /* one per target, in the order given */
+	size_t npollers;
+	struct model offline; /* --open DIR: the saved snapshot, no pollers */
+	struct ui *ui;
+	ev_timer tick;
 	ev_io input;
 	ev_signal sigwinch, sigint, sigterm;
 	ev_prepare prepare;
-	/* the poll in progress: what is left of the scheduler's plan, the
-	 * first entry in flight */
-	enum ep_id order[EP_COUNT];
-	size_t norder;
-	struct fetch *inflight;
-	double fetch_t0;
 	char message[256];
-	int rc;
 };
+
+struct fetcher *
+app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
+{
+	struct fetch_opts fo = {
+		.timeout_ms = cfg->timeout_ms,
+		.max_body = cfg->max_body,
+		.headers = cfg->headers,
+		.nheaders = cfg->nheaders,
+		.insecure = cfg->insecure,
+		.cacert = cfg->cacert,
+		.cert = cfg->cert,
+		.key = cfg->key,
+	};
+	if (fo.timeout_ms <= 0) {
+		/* below the interval but long enough for a big goroutine profile */
+		double t = (cfg->interval > 0 ? cfg->interval : 2) * 1000 * 0.9;
+		fo.timeout_ms = t < 5000 ? 5000 : (long)t;
+	}
+	return fetcher_new(loop, &fo);
+}
+
+void
+app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->interval = cfg->interval;
+	out->batch = batch;
+	out->batch_n = cfg->batch_n;
+	out->share = !cfg->budget_set ? 0 : cfg->budget > 0 ? cfg->budget / 100 : -1;
+}
+
+/* The poller whose model the UI shows (the first target's). */
+static struct poller *
+shown_poller(const struct app *a)
+{
+	return a->npollers > 0 ? a->pollers[0] : NULL;
+}
+
+static const struct model *
+shown_model(const struct app *a)
+{
+	const struct poller *p = shown_poller(a);
+
+	return p != NULL ? &p->model : &a->offline;
+}
 
 static void
 set_message(struct app *a, const char *msg)
 {
 	snprintf(a->message, sizeof(a->message), "%s", msg);
-	if (a->ui)
-		ui_model_changed(a->ui);
+	ui_model_changed(a->ui);
 }
 
 static void
-endpoint_states(const struct app *a, struct sched_ep_state *st)
+on_changed(void *ud, struct poller *p)
 {
-	for (int e = 0; e < EP_COUNT; e++) {
-		st[e].missing = a->model.ep[e].missing;
-		st[e].fetched = a->model.ep[e].polls > 0;
-		st[e].no_records = a->model.ep[e].no_records;
-	}
-}
+	struct app *a = ud;
 
-/* The one poll timer, one-shot, set for when the scheduler wants the next
- * poll (never while one is in progress). */
-static void
-arm_poll_timer(struct app *a)
-{
-	double after;
-
-	if (a->cfg->open_dir != NULL)
-		return; /* a saved snapshot: no polling */
-	after = sched_next_poll(&a->sched, ev_now(a->loop));
-	ev_timer_stop(a->loop, &a->poll_timer);
-	if (isfinite(after)) {
-		ev_timer_set(&a->poll_timer, after, 0.);
-		ev_timer_start(a->loop, &a->poll_timer);
-	}
+	ui_model_changed(a->ui);
 }
 
 static void
-poll_done(struct app *a)
+on_message(void *ud, struct poller *p, const char *msg)
 {
-	double self, all, over;
-	char note[300];
+	struct app *a = ud;
+	char line[sizeof(a->message)];
 
-	a->inflight = NULL;
-	a->norder = 0;
-	if (a->ui != NULL && model_self_rate(&a->model, &self, &all, &over) &&
-	    sched_alloc_budget(&a->sched, self, all, a->model.ep[EP_ALLOCS].t_pt - over,
-	                       a->model.ep[EP_ALLOCS].t_pt, note, sizeof(note)))
-		set_message(a, note);
-	sched_poll_done(&a->sched, ev_now(a->loop));
-	if (a->ui)
-		ui_model_changed(a->ui);
-	if (a->cfg->exit_after && a->sched.npolls >= a->cfg->exit_after && a->ui) {
-		ev_break(a->loop, EVBREAK_ALL);
-		return;
-	}
-	if (sched_finished(&a->sched)) {
-		/* batch: the polls asked for, or given up after 3 failed ones */
-		ev_break(a->loop, EVBREAK_ALL);
-		return;
-	}
-	arm_poll_timer(a);
-}
-
-static void
-dump_done(struct app *a, bool ok, size_t len, double latency)
-{
-	char msg[300];
-	const struct snapshot *s = a->model.ep[EP_DUMP].cur;
-
-	if (!ok || s == NULL) {
-		snprintf(msg, sizeof(msg), "goroutine dump: %s", a->model.ep[EP_DUMP].err);
-	} else {
-		char b[32], t[32];
-		snprintf(msg, sizeof(msg),
-		         "goroutine dump: %lld goroutines in %zu groups, %s in %s%s; "
-		         "Enter on a goroutine row shows their states",
-		         (long long)s->ngoroutines, s->ngroups,
-		         fmt_bytes(b, sizeof(b), (double)len), fmt_ns(t, sizeof(t), latency * 1e9),
-		         s->truncated ? " (cut at the server's 64 MiB cap)" : "");
-	}
-	set_message(a, msg);
-}
-
-/* The end of a leak check asked for with L (the periodic ones say nothing). */
-static void
-leakcheck_done(struct app *a, bool ok, double latency)
-{
-	char msg[300];
-	const struct endpoint *ep = &a->model.ep[EP_GOROUTINELEAK];
-	const struct snapshot *s = ep->cur;
-
-	if (!ok || s == NULL)
-		snprintf(msg, sizeof(msg), "goroutine leak check: %s", ep->err);
-	else if (s->totals[s->primary] == 0)
-		snprintf(msg, sizeof(msg), "goroutine leak check: no proven leaks (%.2f s)",
-		         latency);
+	if (a->npollers > 1)
+		snprintf(line, sizeof(line), "%s: %s", p->shown, msg);
 	else
-		snprintf(
-		    msg, sizeof(msg),
-		    "goroutine leak check: %lld goroutines proven leaked in %zu groups (%.2f s)",
-		    (long long)s->totals[s->primary], s->ngroups, latency);
-	set_message(a, msg);
+		snprintf(line, sizeof(line), "%s", msg);
+	set_message(a, line);
 }
 
 static void
-request_dump(struct app *a)
-{
-	char msg[300];
-	bool known = a->model.meter_known[METER_GOROUTINES];
-
-	if (a->cfg->open_dir != NULL) {
-		set_message(a, "the goroutine dump needs a live target");
-		return;
-	}
-	sched_request_dump(&a->sched, ev_now(a->loop),
-	                   known ? a->model.meter_now[METER_GOROUTINES] : -1, msg, sizeof(msg));
-	set_message(a, msg);
-	arm_poll_timer(a);
-}
-
-static void
-request_leakcheck(struct app *a)
-{
-	char msg[300];
-	struct sched_ep_state st[EP_COUNT];
-
-	if (a->cfg->open_dir != NULL) {
-		set_message(a, "the goroutine leak check needs a live target");
-		return;
-	}
-	endpoint_states(a, st);
-	sched_request_leakcheck(&a->sched, ev_now(a->loop), st, msg, sizeof(msg));
-	set_message(a, msg);
-	arm_poll_timer(a);
-}
-
-/* A fetch asked for with D or L failed: say so (a timed one says nothing
- * beyond the header and the help's endpoint table). */
-static void
-asked_failed(struct app *a, enum ep_id e, bool asked, const char *err)
-{
-	char msg[300];
-
-	if (e != EP_DUMP && !(asked && e == EP_GOROUTINELEAK))
-		return;
-	snprintf(msg, sizeof(msg), "%s failed: %s",
-	         e == EP_DUMP ? "goroutine dump" : "goroutine leak check", err);
-	set_message(a, msg);
-}
-
-static void fetch_next(struct app *a);
-
-static void
-on_fetched(struct fetch_result *res, void *ud)
+on_poll_done(void *ud, struct poller *p)
 {
 	struct app *a = ud;
-	enum ep_id e = a->order[0];
-	double now = ev_now(a->loop);
-	double latency = res->total_s > 0 ? res->total_s : now - a->fetch_t0;
-	bool asked = sched_asked(&a->sched, e);
-	enum sched_outcome outcome;
-	char note[256];
 
-	a->inflight = NULL;
-	if (res->status == FETCH_OK && e == EP_GOROUTINE)
-		a->no_pprof = false;
-	if (res->status == FETCH_OK) {
-		size_t len = res->len;
-		unsigned char *body = fetch_result_take_body(res);
-		uint64_t points = a->model.ep[e].npoints;
-		outcome = model_ingest_timed(&a->model, e, body, len, now, latency,
-		                             res->pretransfer_s, res->handshake_s) == 0
-		              ? SCHED_OK
-		              : SCHED_BAD;
-		/* the heap brings something new only with a new GC cycle */
-		if (outcome == SCHED_OK && e == EP_HEAP)
-			sched_changed(&a->sched, e, a->model.ep[e].npoints != points);
-		if (e == EP_DUMP)
-			dump_done(a, outcome == SCHED_OK, len, latency);
-		else if (asked && e == EP_GOROUTINELEAK)
-			leakcheck_done(a, outcome == SCHED_OK, latency);
-	} else {
-		char why[sizeof(res->err) + 1200];
-		/* every pprof serves the goroutine profile: a 404 there is the
-		 * wrong port or the wrong prefix, and the user needs to know which
-		 * URL was tried */
-		if (e == EP_GOROUTINE)
-			a->no_pprof = res->http_code == 404;
-		if (e == EP_GOROUTINE && a->no_pprof)
-			snprintf(why, sizeof(why),
-			         "%s at %s%s: no pprof on this port under this prefix? (another "
-			         "prefix: pproftop http://HOST:PORT/PREFIX)",
-			         res->err, a->cfg->url, model_query(&a->model, e));
-		else
-			snprintf(why, sizeof(why), "%s", res->err);
-		model_fail(&a->model, e, why, now, latency);
-		outcome = res->status == FETCH_NET_ERROR || res->status == FETCH_TIMEOUT
-		              ? SCHED_UNREACHABLE
-		              : SCHED_BAD;
-		asked_failed(a, e, asked, res->err);
-	}
-	/* the scheduler's note: an endpoint spaced out or back to every poll */
-	sched_fetched(&a->sched, e, now, outcome == SCHED_OK ? a->model.ep[e].service_s : -1,
-	              outcome, note, sizeof(note));
-	if (note[0] != '\0')
-		set_message(a, note);
-	if (outcome == SCHED_UNREACHABLE) {
-		/* the scheduler called the poll off: the rest of it failed too */
-		for (size_t i = 1; i < a->norder; i++)
-			model_fail(&a->model, a->order[i], res->err, now, 0);
-	}
-	if (a->ui)
-		ui_model_changed(a->ui);
-	fetch_next(a);
-}
-
-/* The answer of /debug/pprof/symbol: names for the goroutine text's hidden
- * runtime frames (why its goroutines wait). A target without it, or a bad
- * answer, only leaves those states unknown: the PCs are not asked again. */
-static void
-on_symbols(struct fetch_result *res, void *ud)
-{
-	struct app *a = ud;
-	char err[200];
-
-	a->inflight = NULL;
-	if (res->status == FETCH_OK &&
-	    model_ingest_symbols(&a->model, res->body, res->len, err, sizeof(err)) > 0 && a->ui)
-		ui_model_changed(a->ui);
-	fetch_next(a);
-}
-
-/* Starts the next fetch the scheduler plans for this poll (re-planned after
- * every fetch: the index may have just said what exists), or ends the poll:
- * after the plan, one small request names the goroutine text's new hidden
- * PCs (each PC is asked once for the process). */
-static void
-fetch_next(struct app *a)
-{
-	char url[2048], note[256];
-	struct sched_ep_state st[EP_COUNT];
-
-	for (;;) {
-		endpoint_states(a, st);
-		a->norder = sched_plan(&a->sched, st, a->order, EP_COUNT);
-		if (a->norder == 0)
-			break;
-		enum ep_id e = a->order[0];
-		snprintf(url, sizeof(url), "%s%s", a->cfg->url, model_query(&a->model, e));
-		a->fetch_t0 = ev_now(a->loop);
-		a->inflight = fetch_start(a->fetcher, url, on_fetched, a);
-		if (a->inflight != NULL)
+	if (a->cfg->exit_after == 0)
+		return;
+	for (size_t i = 0; i < a->npollers; i++)
+		if (a->pollers[i]->sched.npolls < a->cfg->exit_after)
 			return;
-		model_fail(&a->model, e, "could not start the request", a->fetch_t0, 0);
-		asked_failed(a, e, sched_asked(&a->sched, e), "could not start the request");
-		sched_fetched(&a->sched, e, a->fetch_t0, -1, SCHED_BAD, note, sizeof(note));
-	}
-	char q[SYMTAB_QUERY_PCS * 20 + 1];
-	if (!a->symbols_asked && !a->sched.failed && model_symbol_query(&a->model, q, sizeof(q))) {
-		a->symbols_asked = true;
-		snprintf(url, sizeof(url), "%ssymbol?%s", a->cfg->url, q);
-		a->fetch_t0 = ev_now(a->loop);
-		a->inflight = fetch_start(a->fetcher, url, on_symbols, a);
-		if (a->inflight != NULL)
-			return;
-	}
-	a->symbols_asked = false;
-	poll_done(a);
+	ev_break(a->loop, EVBREAK_ALL);
 }
 
-static void
-poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct app *a = w->data;
-
-	if (sched_poll_start(&a->sched, ev_now(loop)))
-		fetch_next(a);
-}
+static const struct poller_hooks hooks = {
+	.changed = on_changed,
+	.message = on_message,
+	.poll_done = on_poll_done,
+};
 
 static void
 tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -342,19 +145,7 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct app *a = w->data;
 
 	/* ages in the header move even when nothing arrives */
-	if (a->ui)
-		ui_model_changed(a->ui);
-}
-
-static void
-change_interval(struct app *a, int dir)
-{
-	char msg[64];
-
-	snprintf(msg, sizeof(msg), "interval %.1f s",
-	         sched_change_interval(&a->sched, ev_now(a->loop), dir));
-	set_message(a, msg);
-	arm_poll_timer(a);
+	ui_model_changed(a->ui);
 }
 
 static void
@@ -370,12 +161,56 @@ take_snapshot(struct app *a)
 {
 	char path[4096], err[512], msg[4200];
 	const char *dir = a->cfg->snapshot_dir ? a->cfg->snapshot_dir : ".";
+	const struct poller *p = shown_poller(a);
+	const char *shown = p != NULL ? p->shown : a->cfg->open_dir;
 
-	if (savedir_write(dir, &a->model, a->cfg->shown, report_cb, a, path, sizeof(path), err,
+	if (savedir_write(dir, shown_model(a), shown, report_cb, a, path, sizeof(path), err,
 	                  sizeof(err)) == 0)
 		snprintf(msg, sizeof(msg), "snapshot saved: %s", path);
 	else
 		snprintf(msg, sizeof(msg), "snapshot failed: %s", err);
+	set_message(a, msg);
+}
+
+static void
+change_interval(struct app *a, int dir)
+{
+	char msg[64];
+	double v = 0;
+
+	for (size_t i = 0; i < a->npollers; i++)
+		v = poller_change_interval(a->pollers[i], dir);
+	snprintf(msg, sizeof(msg), "interval %.1f s", v);
+	set_message(a, msg);
+}
+
+static void
+poll_now(struct app *a)
+{
+	size_t started = 0;
+
+	for (size_t i = 0; i < a->npollers; i++)
+		started += poller_poll_now(a->pollers[i]);
+	if (started == 0)
+		set_message(a, "a poll is already running");
+}
+
+/* D and L: of the target shown. */
+static void
+request(struct app *a, enum ui_action act)
+{
+	char msg[300];
+	struct poller *p = shown_poller(a);
+
+	if (p == NULL) {
+		set_message(a, act == UI_DUMP ? "the goroutine dump needs a live target"
+		                              : "the goroutine leak check needs a live target");
+		return;
+	}
+	if (act == UI_DUMP)
+		poller_request_dump(p, msg, sizeof(msg));
+	else
+		poller_request_leakcheck(p, msg, sizeof(msg));
 	set_message(a, msg);
 }
 
@@ -387,20 +222,17 @@ handle_action(struct app *a, enum ui_action act)
 		ev_break(a->loop, EVBREAK_ALL);
 		break;
 	case UI_POLL_NOW:
-		if (a->cfg->open_dir == NULL) {
-			if (sched_poll_now(&a->sched, ev_now(a->loop)))
-				arm_poll_timer(a);
-			else
-				set_message(a, "a poll is already running");
-		}
+		poll_now(a);
 		break;
 	case UI_SNAPSHOT:
 		take_snapshot(a);
 		break;
 	case UI_BASELINE:
-		model_set_baseline(&a->model);
+		for (size_t i = 0; i < a->npollers; i++)
+			model_set_baseline(&a->pollers[i]->model);
+		if (a->npollers == 0)
+			model_set_baseline(&a->offline);
 		set_message(a, "baseline set: \"since baseline\" columns count from now");
-		ui_model_changed(a->ui);
 		break;
 	case UI_FASTER:
 		change_interval(a, +1);
@@ -409,10 +241,8 @@ handle_action(struct app *a, enum ui_action act)
 		change_interval(a, -1);
 		break;
 	case UI_DUMP:
-		request_dump(a);
-		break;
 	case UI_LEAKCHECK:
-		request_leakcheck(a);
+		request(a, act);
 		break;
 	case UI_NONE:
 	case UI_REDRAW:
@@ -463,30 +293,33 @@ static void
 prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct app *a = w->data;
+	const struct poller *p = shown_poller(a);
 
-	if (a->ui == NULL || !ui_dirty(a->ui))
+	if (!ui_dirty(a->ui))
 		return;
 	const char *msg = a->message[0] ? a->message : NULL;
-	if (msg == NULL && a->cfg->open_dir != NULL)
+	if (msg == NULL && p == NULL)
 		msg = "viewing a saved snapshot (no polling)";
 	unsigned every[EP_COUNT];
-	for (int e = 0; e < EP_COUNT; e++)
-		every[e] = sched_every(&a->sched, (enum ep_id)e);
+	for (int e = 0; p != NULL && e < EP_COUNT; e++)
+		every[e] = sched_every(&p->sched, (enum ep_id)e);
 	struct ui_status st = {
-		.target = a->cfg->shown,
+		.target = p != NULL ? p->shown : a->cfg->open_dir,
 		.now = ev_now(loop),
-		.interval = a->sched.interval,
 		.message = msg,
 		.insecure = a->cfg->insecure,
 		.mode = a->cfg->open_dir,
-		.poll_latency = a->sched.latency,
-		.polling = a->sched.polling,
-		.failures = a->sched.failures,
-		.every = every,
-		.stretch = a->sched.stretch,
-		.share = a->sched.cfg.share,
-		.cpu_load = sched_cpu_load(&a->sched),
 	};
+	if (p != NULL) {
+		st.interval = p->sched.interval;
+		st.poll_latency = p->sched.latency;
+		st.polling = p->sched.polling;
+		st.failures = p->sched.failures;
+		st.every = every;
+		st.stretch = p->sched.stretch;
+		st.share = p->sched.cfg.share;
+		st.cpu_load = sched_cpu_load(&p->sched);
+	}
 	ui_draw(a->ui, &st);
 }
 
@@ -499,64 +332,58 @@ oom_restore_terminal(void)
 		endwin();
 }
 
-static int
-app_init(struct app *a, const struct app_config *cfg, bool batch)
+static void
+app_fini(struct app *a)
 {
-	struct sched_config sc = {
-		.interval = cfg->interval,
-		.batch = batch,
-		.batch_n = cfg->batch_n,
-		.share = !cfg->budget_set  ? 0
-		         : cfg->budget > 0 ? cfg->budget / 100
-		                           : -1,
-	};
+	for (size_t i = 0; i < a->npollers; i++)
+		poller_free(a->pollers[i]);
+	free(a->pollers);
+	poller_gate_free(&a->gate);
+	fetcher_free(a->fetcher);
+	model_free(&a->offline);
+	ev_loop_destroy(a->loop);
+}
 
+static int
+app_init(struct app *a, const struct app_config *cfg)
+{
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
-	sched_init(&a->sched, &sc);
 	a->loop = ev_default_loop(EVFLAG_AUTO);
 	if (a->loop == NULL) {
 		fputs("pproftop: cannot initialise the event loop\n", stderr);
 		return -1;
 	}
-	model_init(&a->model);
-	if (cfg->window > 0)
-		model_set_window(&a->model, cfg->window);
-	/* first poll at once; arm_poll_timer sets it for each next one */
-	ev_timer_init(&a->poll_timer, poll_cb, 0., 0.);
-	a->poll_timer.data = a;
-	if (cfg->open_dir != NULL)
+	model_init(&a->offline);
+	poller_gate_init(&a->gate, cfg->max_inflight);
+	if (cfg->open_dir != NULL) {
+		char err[512];
+		if (savedir_load(cfg->open_dir, &a->offline, err, sizeof(err)) == 0) {
+			fprintf(stderr, "pproftop: %s\n", err);
+			app_fini(a);
+			return -1;
+		}
 		return 0;
-	struct fetch_opts fo = {
-		.timeout_ms = cfg->timeout_ms,
-		.max_body = cfg->max_body,
-		.headers = cfg->headers,
-		.nheaders = cfg->nheaders,
-		.insecure = cfg->insecure,
-		.cacert = cfg->cacert,
-		.cert = cfg->cert,
-		.key = cfg->key,
-	};
-	if (fo.timeout_ms <= 0) {
-		/* below the interval but long enough for a big goroutine profile */
-		double t = a->sched.interval * 1000 * 0.9;
-		fo.timeout_ms = t < 5000 ? 5000 : (long)t;
 	}
-	a->fetcher = fetcher_new(a->loop, &fo);
+	a->fetcher = app_fetcher_new(a->loop, cfg);
 	if (a->fetcher == NULL) {
 		fputs("pproftop: cannot initialise libcurl\n", stderr);
-		model_free(&a->model);
+		app_fini(a);
 		return -1;
 	}
+	a->pollers = xcalloc(cfg->ntargets, sizeof(struct poller *));
+	for (size_t i = 0; i < cfg->ntargets; i++) {
+		struct poller_config pc = {
+			.url = cfg->targets[i].url,
+			.shown = cfg->targets[i].shown,
+			.window = cfg->window,
+			.hooks = &hooks,
+			.ud = a,
+		};
+		app_sched_config(cfg, false, &pc.sched);
+		a->pollers[a->npollers++] = poller_new(a->loop, a->fetcher, &a->gate, &pc);
+	}
 	return 0;
-}
-
-static void
-app_fini(struct app *a)
-{
-	fetcher_free(a->fetcher);
-	model_free(&a->model);
-	ev_loop_destroy(a->loop);
 }
 
 int
@@ -565,16 +392,8 @@ app_run(const struct app_config *cfg)
 	struct app a;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (app_init(&a, cfg, false) != 0)
+	if (app_init(&a, cfg) != 0)
 		return 1;
-	if (cfg->open_dir != NULL) {
-		char err[512];
-		if (savedir_load(cfg->open_dir, &a.model, err, sizeof(err)) == 0) {
-			fprintf(stderr, "pproftop: %s\n", err);
-			app_fini(&a);
-			return 1;
-		}
-	}
 	/* signals before initscr, so ncurses leaves them to the loop */
 	ev_signal_init(&a.sigwinch, winch_cb, SIGWINCH);
 	ev_signal_init(&a.sigint, quit_cb, SIGINT);
@@ -592,7 +411,7 @@ app_run(const struct app_config *cfg)
 	}
 	ui_for_fail_hook = a.ui;
 	xalloc_set_fail_hook(oom_restore_terminal);
-	ui_set_model(a.ui, &a.model);
+	ui_set_model(a.ui, shown_model(&a));
 
 	ev_io_init(&a.input, input_cb, STDIN_FILENO, EV_READ);
 	a.input.data = &a;
@@ -603,12 +422,12 @@ app_run(const struct app_config *cfg)
 	ev_timer_init(&a.tick, tick_cb, 1., 1.);
 	a.tick.data = &a;
 	ev_timer_start(a.loop, &a.tick);
-	arm_poll_timer(&a); /* not for a saved snapshot */
+	for (size_t i = 0; i < a.npollers; i++)
+		poller_start(a.pollers[i]);
 
 	drain_input(&a);
 	ev_run(a.loop, 0);
 
-	ev_timer_stop(a.loop, &a.poll_timer);
 	ev_timer_stop(a.loop, &a.tick);
 	ev_io_stop(a.loop, &a.input);
 	ev_prepare_stop(a.loop, &a.prepare);
@@ -621,96 +440,4 @@ app_run(const struct app_config *cfg)
 	ev_signal_stop(a.loop, &a.sigterm);
 	app_fini(&a);
 	return 0;
-}
-
-static void
-batch_print(struct app *a)
-{
-	struct report_item items[EP_COUNT];
-	size_t n = report_model_items(&a->model, items, EP_COUNT);
-
-	for (size_t i = 0; i < n; i++)
-		items[i].tree = a->cfg->tree;
-	if (a->cfg->json) {
-		report_json(stdout, items, n, a->cfg->rows);
-		return;
-	}
-	const struct snapshot *ms = a->model.ep[EP_MEMSTATS].cur;
-	double v;
-	if (a->cfg->open_dir != NULL) /* a saved snapshot: no polls of ours */
-		printf("snapshot %s\n", a->cfg->open_dir);
-	else
-		printf("target %s, %llu polls\n", a->cfg->shown,
-		       (unsigned long long)a->sched.npolls);
-	if (ms != NULL && snapshot_memstat(ms, "HeapAlloc", &v)) {
-		double inuse = 0, sys = 0, gc = 0;
-		snapshot_memstat(ms, "HeapInuse", &inuse);
-		snapshot_memstat(ms, "Sys", &sys);
-		snapshot_memstat(ms, "NumGC", &gc);
-		printf("memstats: HeapAlloc %.0f, HeapInuse %.0f, Sys %.0f, NumGC %.0f\n", v, inuse,
-		       sys, gc);
-	}
-	for (size_t i = 0; i < n; i++) {
-		putchar('\n');
-		report_table(stdout, &items[i], a->cfg->rows);
-	}
-}
-
-int
-app_batch(const struct app_config *cfg)
-{
-	struct app a;
-	int rc = 0;
-
-	signal(SIGPIPE, SIG_IGN);
-	if (app_init(&a, cfg, true) != 0)
-		return 1;
-	if (cfg->open_dir != NULL) {
-		char err[512];
-		if (savedir_load(cfg->open_dir, &a.model, err, sizeof(err)) == 0) {
-			fprintf(stderr, "pproftop: %s\n", err);
-			app_fini(&a);
-			return 1;
-		}
-	} else {
-		ev_signal_init(&a.sigint, quit_cb, SIGINT);
-		ev_signal_init(&a.sigterm, quit_cb, SIGTERM);
-		ev_signal_start(a.loop, &a.sigint);
-		ev_signal_start(a.loop, &a.sigterm);
-		arm_poll_timer(&a);
-		ev_run(a.loop, 0);
-		ev_timer_stop(a.loop, &a.poll_timer);
-		ev_signal_stop(a.loop, &a.sigint);
-		ev_signal_stop(a.loop, &a.sigterm);
-	}
-	for (int e = 0; a.sched.failures > 0 && e < EP_COUNT; e++) {
-		/* unreachable: every endpoint has the same error; say it once */
-		if (a.model.ep[e].err[0] != '\0') {
-			fprintf(stderr, "pproftop: %s: %s\n", cfg->shown, a.model.ep[e].err);
-			rc = 1;
-			break;
-		}
-	}
-	if (a.sched.failures == 0 && a.no_pprof) {
-		/* no pprof there: one line, not one per endpoint */
-		fprintf(stderr, "pproftop: %s: %s\n", cfg->shown, a.model.ep[EP_GOROUTINE].err);
-		rc = 1;
-	}
-	for (int e = 0; a.sched.failures == 0 && !a.no_pprof && e < EP_COUNT; e++) {
-		const struct endpoint *ep = &a.model.ep[e];
-		if (ep->err[0] != '\0' && e != EP_INDEX) { /* the index is optional */
-			fprintf(stderr, "pproftop: %s: %s\n", ep_info(e)->name, ep->err);
-			rc = 1;
-		}
-	}
-	if (a.model.ep[EP_GOROUTINE].cur != NULL || cfg->open_dir != NULL)
-		batch_print(&a);
-	else
-		rc = 1;
-	if (fflush(stdout) != 0)
-		rc = 1;
-	if (rc == 0 && cfg->fail_on_growth && report_growth(stderr, &a.model) > 0)
-		rc = 3;
-	app_fini(&a);
-	return rc;
 }

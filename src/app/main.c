@@ -1,4 +1,5 @@
-/* main.c - command line: options, offline mode (--open), live dashboard. */
+/* main.c - the command line: options and targets, then the dashboard
+ * (app.h), batch mode or saved files (batch.h). */
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -9,26 +10,26 @@
 #include <sys/stat.h>
 
 #include "pproftop/app.h"
-#include "pproftop/diff.h"
-#include "pproftop/parse.h"
+#include "pproftop/batch.h"
 #include "pproftop/readfile.h"
-#include "pproftop/report.h"
 #include "pproftop/target.h"
 #include "pproftop/xalloc.h"
 
-#define MAX_FILE ((size_t)1 << 30)
 #define MAX_HEADERS 64
 
 static const char usage_text[] =
-    "usage: pproftop [options] [TARGET]\n"
-    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--tree] [--fail-on-growth] [TARGET]\n"
+    "usage: pproftop [options] [TARGET...]\n"
+    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--tree] [--fail-on-growth] [TARGET...]\n"
     "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json] [--tree]\n"
     "\n"
     "TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
-    "(default http://localhost:6060, prefix /debug/pprof).\n"
+    "(default http://localhost:6060, prefix /debug/pprof). Several TARGETs, or\n"
+    "--targets FILE, watch replicas together (at most 100).\n"
     "\n"
     "Live:\n"
     "  -i, --interval SECONDS  time between polls (default 2; fractions allowed)\n"
+    "      --targets FILE      more TARGETs, one a line (# comments, blank lines)\n"
+    "      --max-inflight N    requests in flight across all targets (default 8)\n"
     "  -o, --snapshot-dir DIR  where 's' saves snapshots (default .)\n"
     "  -H, --header 'N: v'     extra request header, repeatable (auth);\n"
     "                          -H @FILE reads one header per line from FILE;\n"
@@ -66,72 +67,77 @@ static const char usage_text[] =
     "  -V, --version           print the version\n";
 
 struct opts {
-	const char *open, *base, *name;
+	const char *open, *base, *name, *targets;
 	bool batch, json, no_color, tree;
 	size_t rows;
 };
 
-static struct snapshot *
-load(const char *path, const char *name)
-{
-	char err[512];
-	size_t len;
-	char *buf = readfile(path, MAX_FILE, &len, err, sizeof(err));
+struct targets {
+	struct app_target *v;
+	size_t n;
+};
 
-	if (buf == NULL) {
-		fprintf(stderr, "pproftop: %s\n", err);
-		return NULL;
+/* One TARGET (from is where it came from, for the error). */
+static int
+add_target(struct targets *t, const char *s, const char *from)
+{
+	char why[1200];
+
+	if (t->n == APP_MAX_TARGETS) {
+		fprintf(stderr, "pproftop: too many targets (at most %d)\n", APP_MAX_TARGETS);
+		return -1;
 	}
-	struct snapshot *s = NULL;
-	struct parse_err pe;
-	if (profile_parse(buf, len, name, &s, &pe) != 0) {
-		parse_err_format(&pe, path, err, sizeof(err));
-		fprintf(stderr, "pproftop: %s\n", err);
+	struct app_target *at = &t->v[t->n];
+	if (target_parse(s, at->url, sizeof(at->url), at->shown, sizeof(at->shown)) != 0) {
+		snprintf(why, sizeof(why), "%s", at->url);
+		if (from != NULL)
+			fprintf(stderr, "pproftop: %s: %s\n", from, why);
+		else
+			fprintf(stderr, "pproftop: %s\n", why);
+		return -1;
 	}
-	free(buf);
-	/* as live: the request that captured it is not the service */
-	if (s != NULL)
-		snapshot_hide_self(s);
-	return s;
+	t->n++;
+	return 0;
 }
 
+/* --targets FILE: one TARGET a line; blank lines and # comments skipped. */
 static int
-run_offline(const struct opts *o)
+add_targets_file(struct targets *t, const char *path)
 {
-	struct snapshot *now = load(o->open, o->name), *old = NULL;
-	struct diff d;
-	struct report_item it;
-	int rc = 0;
+	char err[512], where[600], line[2048];
+	size_t len;
+	char *text = readfile(path, 1 << 20, &len, err, sizeof(err));
 
-	if (now == NULL)
-		return 1;
-	report_item_init(&it, now, NULL);
-	it.tree = o->tree;
-	if (o->base != NULL) {
-		old = load(o->base, o->name ? o->name : now->name);
-		if (old == NULL) {
-			snapshot_free(now);
-			return 1;
-		}
-		if (diff_compute(&d, old, now, 0) != 0) {
-			fprintf(stderr, "pproftop: %s and %s are different profiles (%s, %s)\n",
-			        o->open, o->base, now->name, old->name);
-			snapshot_free(now);
-			snapshot_free(old);
-			return 1;
-		}
-		it.d = &d;
+	if (text == NULL) {
+		fprintf(stderr, "pproftop: --targets %s\n", err);
+		return -1;
 	}
-	if (o->json)
-		report_json(stdout, &it, 1, o->rows);
-	else
-		report_table(stdout, &it, o->rows);
-	if (fflush(stdout) != 0)
-		rc = 1;
-	if (it.d)
-		diff_free(&d);
-	snapshot_free(now);
-	snapshot_free(old);
+	const char *p = text, *end = text + len;
+	int rc = 0;
+	for (unsigned lineno = 1; rc == 0 && p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *q = p;
+		p += n + 1;
+		while (n > 0 && (*q == ' ' || *q == '\t')) {
+			q++;
+			n--;
+		}
+		while (n > 0 && (q[n - 1] == ' ' || q[n - 1] == '\t' || q[n - 1] == '\r'))
+			n--;
+		if (n == 0 || q[0] == '#')
+			continue;
+		if (n >= sizeof(line)) {
+			fprintf(stderr, "pproftop: %s:%u: line too long\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		memcpy(line, q, n);
+		line[n] = '\0';
+		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		rc = add_target(t, line, where);
+	}
+	free(text);
 	return rc;
 }
 
@@ -251,6 +257,8 @@ main(int argc, char **argv)
 		OPT_FAIL_ON_GROWTH,
 		OPT_BUDGET,
 		OPT_TREE,
+		OPT_TARGETS,
+		OPT_MAX_INFLIGHT,
 	};
 	static const struct option longopts[] = {
 		{ "open", required_argument, NULL, OPT_OPEN },
@@ -260,6 +268,8 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "rows", required_argument, NULL, OPT_ROWS },
 		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "targets", required_argument, NULL, OPT_TARGETS },
+		{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "snapshot-dir", required_argument, NULL, 'o' },
 		{ "header", required_argument, NULL, 'H' },
@@ -282,6 +292,7 @@ main(int argc, char **argv)
 	struct opts o = { 0 };
 	struct app_config cfg = { 0 };
 	struct headers hdr = { { 0 }, 0 };
+	struct targets tg = { xcalloc(APP_MAX_TARGETS, sizeof(struct app_target)), 0 };
 	double secs;
 	size_t num;
 	int c, rc = 2;
@@ -307,6 +318,19 @@ main(int argc, char **argv)
 			break;
 		case OPT_TREE:
 			o.tree = true;
+			break;
+		case OPT_TARGETS:
+			o.targets = optarg;
+			break;
+		case OPT_MAX_INFLIGHT:
+			if (parse_size(optarg, &num) != 0 || num < 1 || num > 1000) {
+				fprintf(stderr,
+				        "pproftop: --max-inflight: want a number from 1 to 1000, "
+				        "got '%s'\n",
+				        optarg);
+				goto out;
+			}
+			cfg.max_inflight = (unsigned)num;
 			break;
 		case OPT_ROWS:
 			if (parse_size(optarg, &o.rows) != 0) {
@@ -410,11 +434,6 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc - 1) {
-		fprintf(stderr, "pproftop: one TARGET at most (got '%s' and '%s')\n", argv[optind],
-		        argv[optind + 1]);
-		goto out;
-	}
 	const char *env = getenv("PPROFTOP_HEADERS");
 	if (env != NULL && add_header_lines(&hdr, env, strlen(env), "PPROFTOP_HEADERS") != 0)
 		goto out;
@@ -431,20 +450,27 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o.open != NULL) {
-		if (optind < argc) {
+		if (optind < argc || o.targets != NULL) {
 			fputs("pproftop: --open takes no TARGET\n", stderr);
 			goto out;
 		}
 		if (o.base != NULL || ((o.batch || o.json) && !is_dir(o.open))) {
 			if (o.base != NULL && !o.batch && !o.json)
 				o.batch = true;
-			rc = run_offline(&o);
+			struct batch_files bf = {
+				.open = o.open,
+				.base = o.base,
+				.name = o.name,
+				.json = o.json,
+				.tree = o.tree,
+				.rows = o.rows,
+			};
+			rc = batch_files(&bf);
 			goto out;
 		}
 		cfg.open_dir = o.open;
-		snprintf(cfg.shown, sizeof(cfg.shown), "%s", o.open);
 		setlocale(LC_ALL, "");
-		rc = (o.batch || o.json) ? app_batch(&cfg) : app_run(&cfg);
+		rc = (o.batch || o.json) ? batch_run(&cfg) : app_run(&cfg);
 		goto out;
 	}
 	if (o.base != NULL) {
@@ -455,15 +481,21 @@ main(int argc, char **argv)
 		fputs("pproftop: --fail-on-growth needs --batch\n", stderr);
 		goto out;
 	}
-	const char *target = optind < argc ? argv[optind] : "http://localhost:6060";
-	char why[1024];
-	if (target_parse(target, cfg.url, sizeof(cfg.url), cfg.shown, sizeof(cfg.shown)) != 0) {
-		snprintf(why, sizeof(why), "%s", cfg.url);
-		fprintf(stderr, "pproftop: %s\n", why);
+	for (int i = optind; i < argc; i++)
+		if (add_target(&tg, argv[i], NULL) != 0)
+			goto out;
+	if (o.targets != NULL && add_targets_file(&tg, o.targets) != 0)
+		goto out;
+	if (tg.n == 0 && o.targets != NULL) {
+		fprintf(stderr, "pproftop: --targets %s: no targets in it\n", o.targets);
 		goto out;
 	}
+	if (tg.n == 0 && add_target(&tg, "http://localhost:6060", NULL) != 0)
+		goto out;
+	cfg.targets = tg.v;
+	cfg.ntargets = tg.n;
 	if (o.batch || o.json) {
-		rc = app_batch(&cfg);
+		rc = batch_run(&cfg);
 	} else {
 		setlocale(LC_ALL, "");
 		rc = app_run(&cfg);
@@ -471,5 +503,6 @@ main(int argc, char **argv)
 out:
 	for (size_t i = 0; i < hdr.n; i++)
 		free(hdr.v[i]);
+	free(tg.v);
 	return rc;
 }
