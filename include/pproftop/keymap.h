@@ -41,9 +41,7 @@ enum km_key {
 	_(END, "last row")                                                                         \
 	_(NEXT_PANE, "next pane (Right: in a table)")                                              \
 	_(PREV_PANE, "previous pane (Left: in a table)")                                           \
-	_(PANE_GOROUTINES, "Goroutines pane")                                                      \
-	_(PANE_HEAP, "Heap pane")                                                                  \
-	_(PANE_CONTENTION, "Contention pane (block + mutex)")                                      \
+	_(PANE, "the pane of that number on the tab bar")                                          \
 	_(ENTER, "details of the selected group; in the tree: expand, or details on a leaf")       \
 	_(BACK, "back from details / close; in the tree: clear the focus")                         \
 	_(TREE, "switch the pane between its table and a live call tree")                          \

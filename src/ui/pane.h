@@ -23,7 +23,13 @@
 #define PANE_MAX_COLS 6
 #define PANE_MAX_INFO 5
 
-enum pane_id { PANE_GOROUTINES, PANE_HEAP, PANE_CONTENTION, PANE_COUNT };
+#define PANE_MAX 9 /* tabs 1..9 */
+
+/* What else makes a pane rebuild its rows (pane_ops.rebuild_on). */
+enum {
+	PANE_ON_LINKS = 1, /* the model's growth links changed (model_link_of) */
+	PANE_ON_SYMS = 2,  /* the model learned symbol names (the STATE column) */
+};
 
 /* row flags besides DIFF_NEW / DIFF_GONE */
 enum {
@@ -91,10 +97,43 @@ enum ui_role {
 
 struct ui;
 struct pane;
+struct detail;
 
+/* What a pane sees of the UI: the data, how to draw, and the little it may
+ * change (the detail it opens). ui.c owns it and keeps it current; panes
+ * never see struct ui. */
+struct pane_ctx {
+	const struct model *m;   /* NULL before ui_set_model */
+	const struct view *view; /* what is shown: live, or frozen while paused */
+	const int *attr;         /* text attributes by enum ui_role */
+	bool utf8;               /* the terminal shows UTF-8 */
+	double now;              /* poll clock at the last draw */
+	int lines, cols;         /* the screen */
+	int body_h;              /* rows of the pane's area */
+	const regex_t *re;       /* the filter, NULL when none */
+	const char *filter;      /* its text ("" when none) */
+	int cur;                 /* index of the current pane */
+	/* the scheduler at the last draw (ui_status): the help's endpoint
+	 * table and the panes' "fetched every k polls" notes */
+	const unsigned *every; /* EP_COUNT entries */
+	double stretch, share, interval, cpu_load;
+	struct detail *detail; /* the detail view's state: Enter opens it */
+};
+
+/* A pane: a row of the registry (panes.c). A table pane gives its columns
+ * and the rows, info and trend callbacks, and pane_table.c does the rest;
+ * a pane with a draw callback draws itself. */
 struct pane_ops {
 	const char *name; /* tab title */
-	enum pane_id id;
+	/* the endpoints its rows come from: it is rebuilt when one of their
+	 * snapshots changes (and on rebuild_on's events) */
+	const enum ep_id *eps;
+	int neps;
+	unsigned rebuild_on; /* PANE_ON_* */
+	/* optional: draws the pane into rows [y, y + h) instead of the table */
+	void (*draw)(const struct pane_ctx *cx, struct pane *p, int y, int h);
+	/* optional: a key, before the table's; true when handled */
+	bool (*key)(const struct pane_ctx *cx, struct pane *p, enum km_action a);
 	/* table panes */
 	const struct column *cols;
 	int ncols;
@@ -103,11 +142,11 @@ struct pane_ops {
 	bool has_tag;     /* a one-letter kind column (B/M) */
 	bool has_state;   /* a STATE column: row->state (why goroutines wait) */
 	/* rebuild p->rows from ui->view (p->nrows reset by the caller) */
-	void (*rows)(struct ui *ui, struct pane *p);
+	void (*rows)(const struct pane_ctx *cx, struct pane *p);
 	/* fill p->info with up to PANE_MAX_INFO lines (may be empty) */
-	void (*info)(struct ui *ui, struct pane *p);
+	void (*info)(const struct pane_ctx *cx, struct pane *p);
 	/* the series for the trend column, oldest first; returns how many */
-	size_t (*trend)(const struct ui *ui, const struct row *r, double *out, size_t max);
+	size_t (*trend)(const struct pane_ctx *cx, const struct row *r, double *out, size_t max);
 	const char *slope_unit; /* rows carry growth verdicts in this unit (NULL: none) */
 	/* the call tree (pane_tree.c): of these endpoints' profiles (tagged
 	 * with tree_tags[i] when has_tag), showing the value tree_value, and
@@ -128,6 +167,7 @@ struct ptree; /* pane_tree.c */
 
 struct pane {
 	const struct pane_ops *ops;
+	int index;        /* in the registry: its tab is index + 1 */
 	struct row *rows; /* every row, sorted */
 	size_t nrows, caprows;
 	size_t *vis; /* indices of the shown rows (the filter) in order */
@@ -153,7 +193,7 @@ struct pane {
 /* The detail of one group (Enter on a row). */
 struct detail {
 	bool active;
-	enum pane_id from;
+	int from; /* the pane it was opened from */
 	enum ep_id ep;
 	uint64_t id;
 	struct snapshot *snap; /* reference that keeps g alive */
@@ -170,6 +210,7 @@ struct detail {
 };
 
 struct ui {
+	struct pane_ctx ctx; /* what the panes see (kept current by ui.c) */
 	const struct model *m;
 	struct view view;
 	bool paused;
@@ -183,8 +224,9 @@ struct ui {
 	bool dirty;
 	uint64_t links_gen; /* the model's links_gen the panes were built with */
 	uint64_t syms_gen;  /* and its syms_gen */
-	struct pane panes[PANE_COUNT];
-	enum pane_id cur;
+	struct pane panes[PANE_MAX];
+	int npanes; /* the registry's */
+	int cur;
 	struct detail detail;
 	bool help;
 	int help_top;
@@ -230,10 +272,10 @@ void ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t
 
 /* ui_put: writes s at (y, x) with attributes attr, escaped (ui_text) and
  * fitted to maxw columns and to the screen; returns the columns written. */
-int ui_put(const struct ui *ui, int y, int x, int maxw, int attr, const char *s);
+int ui_put(const struct pane_ctx *cx, int y, int x, int maxw, int attr, const char *s);
 
 /* ui_fill: blanks columns [x, x + w) of row y with attr. */
-void ui_fill(const struct ui *ui, int y, int x, int w, int attr);
+void ui_fill(const struct pane_ctx *cx, int y, int x, int w, int attr);
 
 
 /* ui_put_label: label_text (apart: label_apart's frame, or LABEL_NONE) and
@@ -241,7 +283,7 @@ void ui_fill(const struct ui *ui, int y, int x, int w, int attr);
  * the location (in locattr) only when both fit (the label comes first),
  * or when the label is cut anyway and the location is short. Returns the
  * columns used. */
-int ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
+int ui_put_label(const struct pane_ctx *cx, int y, int x, int width, int attr, int locattr,
                  const struct group *g, uint32_t apart);
 
 /* ui_label_fn: the label frame's function without its import path
@@ -254,39 +296,39 @@ const char *ui_label_fn(const struct group *g);
 struct row *table_add(struct pane *p);
 
 /* table_rebuild: rows via ops->rows, then sort, filter and reselect. */
-void table_rebuild(struct ui *ui, struct pane *p);
+void table_rebuild(const struct pane_ctx *cx, struct pane *p);
 
 /* table_refilter: sort + filter + reselect without rebuilding rows. */
-void table_refilter(struct ui *ui, struct pane *p);
+void table_refilter(const struct pane_ctx *cx, struct pane *p);
 
 /* table_selected: the selected row, or NULL. */
 const struct row *table_selected(const struct pane *p);
 
 /* table_key: navigation and sort keys; returns true when handled. */
-bool table_key(struct ui *ui, struct pane *p, enum km_action a);
+bool table_key(const struct pane_ctx *cx, struct pane *p, enum km_action a);
 
 /* table_draw: the pane into rows [y, y + h) of the screen. */
-void table_draw(struct ui *ui, struct pane *p, int y, int h);
+void table_draw(const struct pane_ctx *cx, struct pane *p, int y, int h);
 
 /* table_report: all rows as text. */
-void table_report(struct ui *ui, struct pane *p, FILE *out);
+void table_report(const struct pane_ctx *cx, struct pane *p, FILE *out);
 
 /* table_sort_name: title of the sort column. */
-const char *table_sort_name(const struct ui *ui, const struct pane *p);
+const char *table_sort_name(const struct pane_ctx *cx, const struct pane *p);
 
 void table_free(struct pane *p);
 
 /* table_trend_history: the trend column from the row's endpoint history
  * (ops->trend of the table panes). */
-size_t table_trend_history(const struct ui *ui, const struct row *r, double *out, size_t max);
+size_t table_trend_history(const struct pane_ctx *cx, const struct row *r, double *out, size_t max);
 
 /* table_mark_verdict: sets ROW_GROWING (with r->slope), ROW_LINKED and
  * ROW_LEAKED on r from the view's history of r->ep and the model. */
-void table_mark_verdict(const struct ui *ui, struct row *r);
+void table_mark_verdict(const struct pane_ctx *cx, struct row *r);
 
 /* table_mark_text: the mark of a row (▲ +slope, ✖, + new, - gone) and its
  * role; buf holds the text when it is not a constant. */
-const char *table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r,
+const char *table_mark_text(const struct pane_ctx *cx, const struct pane *p, const struct row *r,
                             int *role, char *buf, size_t len);
 
 /* pane_nav: where movement key a takes the selection sel among n rows, a
@@ -300,16 +342,20 @@ void pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
 /* pane_add_verdicts: info lines on the growth verdicts of p's rows (of
  * endpoint e, slopes in unit), proven leaks, growth links, and a restart
  * of the target (rows still the old process's, or the baseline reset). */
-void pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit);
+void pane_add_verdicts(const struct pane_ctx *cx, struct pane *p, enum ep_id e, const char *unit);
 /* pane_no_data: info lines for an endpoint without data; true when there
  * is nothing to show. */
-bool pane_no_data(struct ui *ui, struct pane *p, enum ep_id e, const char *what);
+bool pane_no_data(const struct pane_ctx *cx, struct pane *p, enum ep_id e, const char *what);
 
-/* ---- the panes ---- */
+/* ---- the panes (panes.c: the registry) ---- */
 
 extern const struct pane_ops pane_goroutines_ops;
 extern const struct pane_ops pane_heap_ops;
 extern const struct pane_ops pane_contention_ops;
+
+/* pane_registry: the tabs in order (tab i + 1 is entry i), *n of them
+ * (at most PANE_MAX). */
+const struct pane_ops *const *pane_registry(int *n);
 
 /* ---- pane_tree.c: the call tree of a table pane ---- */
 
@@ -317,49 +363,50 @@ extern const struct pane_ops pane_contention_ops;
 bool tree_shown(const struct pane *p);
 
 /* tree_toggle: table <-> call tree (built from the view when needed). */
-void tree_toggle(struct ui *ui, struct pane *p);
+void tree_toggle(const struct pane_ctx *cx, struct pane *p);
 
 /* tree_sync: the view changed, or p became the current pane: rebuilds the
  * trees whose snapshots changed (only while shown: in tree mode in the
  * current pane; a hidden tree is dropped instead) and feeds the node
  * histories a new point. Called by table_rebuild and on a pane switch. */
-void tree_sync(struct ui *ui, struct pane *p);
+void tree_sync(const struct pane_ctx *cx, struct pane *p);
 
 /* tree_refilter: the filter or the sort changed. */
-void tree_refilter(struct ui *ui, struct pane *p);
+void tree_refilter(const struct pane_ctx *cx, struct pane *p);
 
 /* tree_filter_applied: a new filter (not empty): also opens the paths down
  * to the nodes it matches. */
-void tree_filter_applied(struct ui *ui, struct pane *p);
+void tree_filter_applied(const struct pane_ctx *cx, struct pane *p);
 
 /* tree_key: a key while the tree is shown; true when handled. */
-bool tree_key(struct ui *ui, struct pane *p, enum km_action a);
+bool tree_key(const struct pane_ctx *cx, struct pane *p, enum km_action a);
 
 /* tree_draw: the tree into rows [y, y + h). */
-void tree_draw(struct ui *ui, struct pane *p, int y, int h);
+void tree_draw(const struct pane_ctx *cx, struct pane *p, int y, int h);
 
 /* tree_header: "tree top-down  sort: CUM  focus: main.f" for the tab bar. */
-void tree_header(const struct ui *ui, const struct pane *p, char *buf, size_t len);
+void tree_header(const struct pane_ctx *cx, const struct pane *p, char *buf, size_t len);
 
 /* tree_report: the shown tree's visible rows as text (p must be the
  * current pane). */
-void tree_report(struct ui *ui, struct pane *p, FILE *out);
+void tree_report(const struct pane_ctx *cx, struct pane *p, FILE *out);
 
 /* tree_release: frees p's tree. */
 void tree_release(struct pane *p);
 
 /* pane_detail.c */
-void detail_open(struct ui *ui, enum pane_id from, const struct row *r);
+void detail_open(const struct pane_ctx *cx, int from, const struct row *r);
 /* detail_open_groups: the detail of the stacks groups[0..n) of s (indexes,
  * heaviest first) under a call tree node named title. */
-void detail_open_groups(struct ui *ui, enum pane_id from, enum ep_id ep, const struct snapshot *s,
-                        const size_t *groups, size_t n, const char *title);
-void detail_close(struct ui *ui);
+void detail_open_groups(const struct pane_ctx *cx, int from, enum ep_id ep,
+                        const struct snapshot *s, const size_t *groups, size_t n,
+                        const char *title);
+void detail_close(const struct pane_ctx *cx);
 /* detail_refresh: re-find the group in the (new) view. */
-void detail_refresh(struct ui *ui);
-void detail_draw(struct ui *ui, int y, int h);
+void detail_refresh(const struct pane_ctx *cx);
+void detail_draw(const struct pane_ctx *cx, int y, int h);
 /* detail_key: true when handled. */
-bool detail_key(struct ui *ui, enum km_action a);
-void detail_report(struct ui *ui, FILE *out);
+bool detail_key(const struct pane_ctx *cx, enum km_action a);
+void detail_report(const struct pane_ctx *cx, FILE *out);
 
 #endif

@@ -35,9 +35,9 @@ empty(const struct snapshot *s)
 }
 
 static void
-add_kind(struct ui *ui, struct pane *p, int k)
+add_kind(const struct pane_ctx *cx, struct pane *p, int k)
 {
-	const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
+	const struct view_ep *ve = &cx->view->ep[kinds[k].ep];
 	if (ve->cur == NULL)
 		return;
 	int ci = snapshot_value_index(ve->cur, "contentions");
@@ -79,20 +79,20 @@ add_kind(struct ui *ui, struct pane *p, int k)
 }
 
 static void
-rows(struct ui *ui, struct pane *p)
+rows(const struct pane_ctx *cx, struct pane *p)
 {
-	add_kind(ui, p, 0);
-	add_kind(ui, p, 1);
+	add_kind(cx, p, 0);
+	add_kind(cx, p, 1);
 }
 
 static void
-info(struct ui *ui, struct pane *p)
+info(const struct pane_ctx *cx, struct pane *p)
 {
 	char a[32], b[32], c[32], d[32];
 
 	for (int k = 0; k < 2; k++) {
-		const struct view_ep *ve = &ui->view.ep[kinds[k].ep];
-		if (ui->m->ep[kinds[k].ep].no_records && ve->cur == NULL) {
+		const struct view_ep *ve = &cx->view->ep[kinds[k].ep];
+		if (cx->m->ep[kinds[k].ep].no_records && ve->cur == NULL) {
 			pane_add_info(
 			    p, R_WARN,
 			    "%s: not fetched while the index counts no records: profiling "
@@ -101,7 +101,7 @@ info(struct ui *ui, struct pane *p)
 			    kinds[k].name, kinds[k].enable, SCHED_INDEX_EVERY);
 			continue;
 		}
-		if (pane_no_data(ui, p, kinds[k].ep, kinds[k].name))
+		if (pane_no_data(cx, p, kinds[k].ep, kinds[k].name))
 			continue;
 		const struct snapshot *s = ve->cur;
 		if (empty(s)) {
@@ -141,10 +141,10 @@ info(struct ui *ui, struct pane *p)
 
 /* Per-poll increase of the cumulative delay. */
 static size_t
-trend(const struct ui *ui, const struct row *r, double *out, size_t max)
+trend(const struct pane_ctx *cx, const struct row *r, double *out, size_t max)
 {
 	int64_t v[HISTORY_LEN];
-	size_t n = history_get(ui->view.ep[r->ep].hist, r->id, v, HISTORY_LEN);
+	size_t n = history_get(cx->view->ep[r->ep].hist, r->id, v, HISTORY_LEN);
 
 	if (n < 2)
 		return 0;
@@ -163,9 +163,12 @@ static const int tree_sort[NCOLS] = {
 	[C_CONT] = TC_CUM,
 };
 
+static const enum ep_id deps[] = { EP_BLOCK, EP_MUTEX };
+
 const struct pane_ops pane_contention_ops = {
 	.name = "Contention",
-	.id = PANE_CONTENTION,
+	.eps = deps,
+	.neps = sizeof(deps) / sizeof(deps[0]),
 	.cols = cols,
 	.ncols = NCOLS,
 	.default_sort = C_DELAYS,

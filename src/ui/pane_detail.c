@@ -16,7 +16,7 @@
 
 /* Lines go either to the screen (scrolled into [y, y + h)) or to a file. */
 struct out {
-	struct ui *ui;
+	const struct pane_ctx *cx;
 	FILE *f;
 	int y, h, top;
 	int line;  /* lines emitted so far */
@@ -36,12 +36,12 @@ emit(struct out *o, int attr, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
 	if (o->f != NULL) {
-		ui_text_write(o->f, buf, o->ui->utf8);
+		ui_text_write(o->f, buf, o->cx->utf8);
 		fputc('\n', o->f);
 	} else {
 		int row = o->line - o->top;
 		if (row >= 0 && row < o->h)
-			ui_put(o->ui, o->y + row, 0, o->ui->cols, attr, buf);
+			ui_put(o->cx, o->y + row, 0, o->cx->cols, attr, buf);
 	}
 	o->line++;
 }
@@ -58,9 +58,9 @@ emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
 		loc[0] = '\0';
 	if (o->f != NULL) {
 		fprintf(o->f, "%s ", mark);
-		ui_text_write(o->f, f->function, o->ui->utf8);
+		ui_text_write(o->f, f->function, o->cx->utf8);
 		fputs("  ", o->f);
-		ui_text_write(o->f, loc, o->ui->utf8);
+		ui_text_write(o->f, loc, o->cx->utf8);
 		fputc('\n', o->f);
 		o->line++;
 		return;
@@ -69,22 +69,22 @@ emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
 	o->line++;
 	if (row < 0 || row >= o->h)
 		return;
-	struct ui *ui = o->ui;
-	int y = o->y + row, w = ui->cols;
+	const struct pane_ctx *cx = o->cx;
+	int y = o->y + row, w = cx->cols;
 	/* functions in a column as wide as the longest (but the location keeps
 	 * at least a third of the screen); locations after it */
-	int locw = ui_text_width(loc, strlen(loc), ui->utf8);
+	int locw = ui_text_width(loc, strlen(loc), cx->utf8);
 	int fnw = w - 4 - 2 - w / 3;
 	if (o->fncol > 0 && o->fncol < fnw)
 		fnw = o->fncol;
 	if (locw > w - 4 - fnw - 2)
 		locw = w - 4 - fnw - 2;
 	char fit[4 * 512 + 8];
-	ui_put(ui, y, 1, 2, attr, mark);
-	ui_put(ui, y, 4, fnw, attr, f->function);
+	ui_put(cx, y, 1, 2, attr, mark);
+	ui_put(cx, y, 4, fnw, attr, f->function);
 	if (locw) {
-		ui_text(loc, strlen(loc), locw, true, ui->utf8, fit, sizeof(fit));
-		ui_put(ui, y, 4 + fnw + 2, locw, ui->attr[R_DIM], fit);
+		ui_text(loc, strlen(loc), locw, true, cx->utf8, fit, sizeof(fit));
+		ui_put(cx, y, 4 + fnw + 2, locw, cx->attr[R_DIM], fit);
 	}
 }
 
@@ -108,10 +108,10 @@ pane_name(const struct detail *d)
 /* The history of the group's primary value; cumulative ones as per-poll
  * increases. */
 static size_t
-history_series(const struct ui *ui, const struct detail *d, bool *cumulative, int64_t *raw,
+history_series(const struct pane_ctx *cx, const struct detail *d, bool *cumulative, int64_t *raw,
                size_t *nraw, double *out)
 {
-	const struct history *h = ui->view.ep[d->ep].hist;
+	const struct history *h = cx->view->ep[d->ep].hist;
 	const struct snapshot *s = d->snap;
 	size_t n = h ? history_get(h, d->id, raw, HISTORY_LEN) : 0;
 
@@ -131,8 +131,8 @@ history_series(const struct ui *ui, const struct detail *d, bool *cumulative, in
 static void
 emit_values(struct out *o, const struct detail *d)
 {
-	struct ui *ui = o->ui;
-	const struct view_ep *ve = &ui->view.ep[d->ep];
+	const struct pane_ctx *cx = o->cx;
+	const struct view_ep *ve = &cx->view->ep[d->ep];
 	const struct snapshot *s = d->snap;
 	const struct diff_row *dr = ve->d ? diff_find(ve->d, d->id) : NULL;
 	const struct diff_row *br = ve->dbase ? diff_find(ve->dbase, d->id) : NULL;
@@ -155,10 +155,10 @@ emit_values(struct out *o, const struct detail *d)
 			snprintf(e, sizeof(e), "  rate %s",
 			         fmt_rate(r, sizeof(r), dr->per_sec[v], vt->unit));
 		emit(o, A_NORMAL, "  %-14s %10s   %s poll %-10s %s base %-10s%s", vt->key, a,
-		     ui->utf8 ? "\xce\x94" : "d", b, ui->utf8 ? "\xce\x94" : "d", c, e);
+		     cx->utf8 ? "\xce\x94" : "d", b, cx->utf8 ? "\xce\x94" : "d", c, e);
 	}
 	if (d->ep == EP_HEAP) {
-		const struct diff *ad = ui->view.ep[EP_ALLOCS].d;
+		const struct diff *ad = cx->view->ep[EP_ALLOCS].d;
 		int ab = ad ? snapshot_value_index(ad->now, "alloc_bytes") : -1;
 		const struct diff_row *ar = ab >= 0 ? diff_find(ad, d->id) : NULL;
 		if (ar != NULL && ad->dt > 0)
@@ -166,7 +166,7 @@ emit_values(struct out *o, const struct detail *d)
 			     fmt_rate(a, sizeof(a), ar->per_sec[ab], "bytes"));
 	}
 	if (d->gone)
-		emit(o, ui->attr[R_DIM], "  (last known: %s %s)", s->vt[s->primary].key,
+		emit(o, cx->attr[R_DIM], "  (last known: %s %s)", s->vt[s->primary].key,
 		     fmt_unit(a, sizeof(a), (double)d->g->values[s->primary],
 		              s->vt[s->primary].unit));
 }
@@ -174,20 +174,20 @@ emit_values(struct out *o, const struct detail *d)
 static void
 emit_history(struct out *o, const struct detail *d)
 {
-	struct ui *ui = o->ui;
+	const struct pane_ctx *cx = o->cx;
 	const struct snapshot *s = d->snap;
 	int64_t raw[HISTORY_LEN];
 	double v[HISTORY_LEN];
 	size_t nraw;
 	bool cum;
-	size_t n = history_series(ui, d, &cum, raw, &nraw, v);
+	size_t n = history_series(cx, d, &cum, raw, &nraw, v);
 	char spark[3 * 40 + 1], line[600], a[32];
 
 	if (n == 0) {
-		emit(o, ui->attr[R_DIM], "  no history yet");
+		emit(o, cx->attr[R_DIM], "  no history yet");
 		return;
 	}
-	ui_spark(v, n, n < 40 ? (int)n : 40, ui->utf8, spark, sizeof(spark));
+	ui_spark(v, n, n < 40 ? (int)n : 40, cx->utf8, spark, sizeof(spark));
 	emit(o, A_NORMAL, "  %s%s over %zu %s: %s", s->vt[s->primary].key, cum ? " per poll" : "",
 	     n, d->ep == EP_HEAP ? "GC cycles" : "points", spark);
 	size_t first = n > 8 ? n - 8 : 0, l = 0;
@@ -198,39 +198,39 @@ emit_history(struct out *o, const struct detail *d)
 	emit(o, A_NORMAL, "%s", line);
 	if (cum)
 		return;
-	const struct history *h = ui->view.ep[d->ep].hist;
+	const struct history *h = cx->view->ep[d->ep].hist;
 	struct trend_verdict full;
 	const struct trend_verdict *tv = h && history_judge(h, d->id, &full) ? &full : NULL;
 	if (tv != NULL) {
 		trend_explain(line, sizeof(line), tv, h->window,
 		              d->ep == EP_HEAP ? "GC cycles" : "points", s->vt[s->primary].unit);
-		emit(o, tv->growing ? ui->attr[R_GROWING] : (int)A_NORMAL, "  %s%s",
-		     tv->growing        ? (ui->utf8 ? "\xe2\x96\xb2 " : "^ ")
+		emit(o, tv->growing ? cx->attr[R_GROWING] : (int)A_NORMAL, "  %s%s",
+		     tv->growing        ? (cx->utf8 ? "\xe2\x96\xb2 " : "^ ")
 		     : trend_judged(tv) ? ""
 		                        : "growth: ",
 		     line);
 	}
-	if (d->ep == EP_GOROUTINE && ui->view.ep[EP_GOROUTINELEAK].cur != NULL) {
-		const struct group *lg = snapshot_find(ui->view.ep[EP_GOROUTINELEAK].cur, d->id);
+	if (d->ep == EP_GOROUTINE && cx->view->ep[EP_GOROUTINELEAK].cur != NULL) {
+		const struct group *lg = snapshot_find(cx->view->ep[EP_GOROUTINELEAK].cur, d->id);
 		if (lg != NULL && lg->values[0] > 0)
-			emit(o, ui->attr[R_GROWING],
+			emit(o, cx->attr[R_GROWING],
 			     "  %s %lld leaked: blocked where nothing else can reach "
 			     "(goroutineleak)",
-			     ui->utf8 ? "\xe2\x9c\x96" : "x", (long long)lg->values[0]);
+			     cx->utf8 ? "\xe2\x9c\x96" : "x", (long long)lg->values[0]);
 		else
 			emit(o, A_NORMAL, "  none proven leaked by the last goroutineleak check");
 	}
-	if (ui->m == NULL || (d->ep != EP_GOROUTINE && d->ep != EP_HEAP))
+	if (cx->m == NULL || (d->ep != EP_GOROUTINE && d->ep != EP_HEAP))
 		return;
 	bool heap = d->ep == EP_HEAP;
-	for (size_t i = 0; i < ui->m->nlinks; i++) {
-		const struct growth_link *gl = &ui->m->links[i];
+	for (size_t i = 0; i < cx->m->nlinks; i++) {
+		const struct growth_link *gl = &cx->m->links[i];
 		if ((heap ? gl->hid : gl->gid) != d->id)
 			continue;
-		const struct history *oh = ui->view.ep[heap ? EP_GOROUTINE : EP_HEAP].hist;
+		const struct history *oh = cx->view->ep[heap ? EP_GOROUTINE : EP_HEAP].hist;
 		const struct trend_verdict *ov =
 		    oh ? history_verdict(oh, heap ? gl->gid : gl->hid) : NULL;
-		emit(o, ui->attr[R_GROWING], "  also growing in the %s: %s through %s",
+		emit(o, cx->attr[R_GROWING], "  also growing in the %s: %s through %s",
 		     heap ? "goroutines" : "heap",
 		     ov ? fmt_per_min(a, sizeof(a), ov->slope, heap ? "count" : "bytes") : "?",
 		     gl->function);
@@ -243,13 +243,13 @@ emit_history(struct out *o, const struct detail *d)
 static void
 emit_states(struct out *o, const struct group *g)
 {
-	struct ui *ui = o->ui;
+	const struct pane_ctx *cx = o->cx;
 	char line[600];
 	size_t l = (size_t)snprintf(line, sizeof(line), "  states:");
 
 	for (const struct gstate *st = g->states; st != NULL && l < sizeof(line); st = st->next)
 		l += (size_t)snprintf(line + l, sizeof(line) - l, " %s %s%lld;", st->state,
-		                      ui->utf8 ? "\xc3\x97" : "x", (long long)st->count);
+		                      cx->utf8 ? "\xc3\x97" : "x", (long long)st->count);
 	if (g->max_wait_minutes > 0 && l < sizeof(line))
 		l += (size_t)snprintf(line + l, sizeof(line) - l, " longest wait %lld min;",
 		                      (long long)g->max_wait_minutes);
@@ -294,7 +294,7 @@ frames_prefix(const struct group *deep, const struct group *g)
 static void
 emit_dump_deeper(struct out *o, const struct snapshot *dump, const struct group *g)
 {
-	struct ui *ui = o->ui;
+	const struct pane_ctx *cx = o->cx;
 	const struct group *m[4];
 	size_t nm = 0, groups = 0;
 	long long n = 0;
@@ -311,15 +311,15 @@ emit_dump_deeper(struct out *o, const struct snapshot *dump, const struct group 
 	}
 	if (groups == 0)
 		return;
-	emit(o, ui->attr[R_TITLE],
+	emit(o, cx->attr[R_TITLE],
 	     "from the goroutine dump (D) taken %s ago: %lld goroutines in %zu deeper stack%s "
 	     "(the profile cut this one at its depth limit)",
-	     fmt_age(a, sizeof(a), ui->now - ui->view.m->ep[EP_DUMP].last_ok), n, groups,
+	     fmt_age(a, sizeof(a), cx->now - cx->view->m->ep[EP_DUMP].last_ok), n, groups,
 	     groups == 1 ? "" : "s");
 	for (size_t i = 0; i < nm; i++)
 		emit_states(o, m[i]);
 	if (groups > nm)
-		emit(o, ui->attr[R_DIM], "  ... and %zu more stacks", groups - nm);
+		emit(o, cx->attr[R_DIM], "  ... and %zu more stacks", groups - nm);
 }
 
 #define NODE_STACKS_MAX 50
@@ -329,8 +329,8 @@ emit_dump_deeper(struct out *o, const struct snapshot *dump, const struct group 
 static void
 emit_groups(struct out *o)
 {
-	struct ui *ui = o->ui;
-	const struct detail *d = &ui->detail;
+	const struct pane_ctx *cx = o->cx;
+	const struct detail *d = cx->detail;
 	const struct snapshot *s = d->snap;
 	char a[32];
 	size_t shown = 0, gone = 0;
@@ -343,11 +343,11 @@ emit_groups(struct out *o)
 		else
 			total += g->values[s->primary];
 	}
-	emit(o, ui->attr[R_TITLE], "%s %s %s: %zu stacks under this call tree node, %s %s",
-	     pane_name(d), ui->utf8 ? "\xe2\x80\xba" : ">", d->title, d->nids - gone,
+	emit(o, cx->attr[R_TITLE], "%s %s %s: %zu stacks under this call tree node, %s %s",
+	     pane_name(d), cx->utf8 ? "\xe2\x80\xba" : ">", d->title, d->nids - gone,
 	     s->vt[s->primary].key, fmt_unit(a, sizeof(a), (double)total, s->vt[s->primary].unit));
 	if (gone > 0)
-		emit(o, ui->attr[R_WARN], "%zu of them gone since the node was opened", gone);
+		emit(o, cx->attr[R_WARN], "%zu of them gone since the node was opened", gone);
 	for (size_t i = 0; i < d->nids && shown < NODE_STACKS_MAX; i++) {
 		const struct group *g = snapshot_find(s, d->ids[i]);
 		if (g == NULL)
@@ -356,18 +356,18 @@ emit_groups(struct out *o)
 		o->fncol = 0;
 		for (uint32_t k = 0; k < g->nframes; k++) {
 			int fw = ui_text_width(g->frames[k].function, strlen(g->frames[k].function),
-			                       ui->utf8);
+			                       cx->utf8);
 			o->fncol = fw > o->fncol ? fw : o->fncol;
 		}
-		emit(o, ui->attr[R_TITLE], "stack %zu: %s %s, %u frame%s, leaf first", shown,
+		emit(o, cx->attr[R_TITLE], "stack %zu: %s %s, %u frame%s, leaf first", shown,
 		     s->vt[s->primary].key,
 		     fmt_unit(a, sizeof(a), (double)g->values[s->primary], s->vt[s->primary].unit),
 		     g->nframes, g->nframes == 1 ? "" : "s");
 		for (uint32_t k = 0; k < g->nframes; k++)
-			emit_frame(o, " ", ui->attr[R_NORMAL], &g->frames[k]);
+			emit_frame(o, " ", cx->attr[R_NORMAL], &g->frames[k]);
 	}
 	if (d->nids - gone > shown)
-		emit(o, ui->attr[R_DIM], "... and %zu more stacks", d->nids - gone - shown);
+		emit(o, cx->attr[R_DIM], "... and %zu more stacks", d->nids - gone - shown);
 }
 
 /* The whole stack, leaf first: the runtime frames that are not part of the
@@ -376,10 +376,10 @@ emit_groups(struct out *o)
 static void
 emit_stack(struct out *o, const struct group *g)
 {
-	struct ui *ui = o->ui;
-	const struct detail *d = &ui->detail;
-	const char *lmark = ui->utf8 ? "\xe2\x96\xb6" : ">";
-	const char *amark = ui->utf8 ? "\xe2\x86\x90" : "<";
+	const struct pane_ctx *cx = o->cx;
+	const struct detail *d = cx->detail;
+	const char *lmark = cx->utf8 ? "\xe2\x96\xb6" : ">";
+	const char *amark = cx->utf8 ? "\xe2\x86\x90" : "<";
 	uint32_t n = g->nhidden + g->nframes;
 	uint32_t af_i = d->apart != LABEL_NONE ? LABEL_FRAME(d->apart) : UINT32_MAX;
 	bool apart = af_i < g->nframes;
@@ -388,31 +388,31 @@ emit_stack(struct out *o, const struct group *g)
 	if (d->ep == EP_GOROUTINE) {
 		const struct snapshot *s = d->snap;
 		const char *st = label_state_named(g, s != NULL ? s->format : FMT_TEXT,
-		                                   ui->view.m != NULL ? &ui->view.m->syms : NULL);
+		                                   cx->view->m != NULL ? &cx->view->m->syms : NULL);
 		if (st[0] != '\0')
-			emit(o, ui->attr[R_TITLE], "state: %s (from the stack's runtime frames)",
+			emit(o, cx->attr[R_TITLE], "state: %s (from the stack's runtime frames)",
 			     st);
 	}
 	/* the debug=1 text's hidden runtime frames, named by the target's
 	 * /debug/pprof/symbol (no file or line) */
 	const char *hn[BUILDER_HPCS_MAX];
-	size_t nhn = g->nhpcs > 0 && ui->view.m != NULL
-	                 ? symtab_hidden(&ui->view.m->syms, g, hn, BUILDER_HPCS_MAX)
+	size_t nhn = g->nhpcs > 0 && cx->view->m != NULL
+	                 ? symtab_hidden(&cx->view->m->syms, g, hn, BUILDER_HPCS_MAX)
 	                 : 0;
 	if (nhn > 0) {
-		emit(o, ui->attr[R_DIM],
+		emit(o, cx->attr[R_DIM],
 		     "  %zu runtime frame%s the text leaves out, named by /debug/pprof/symbol:",
 		     nhn, nhn == 1 ? "" : "s");
 		for (size_t k = 0; k < nhn; k++)
-			emit(o, ui->attr[R_DIM], "    %s", hn[k]);
+			emit(o, cx->attr[R_DIM], "    %s", hn[k]);
 	}
-	emit(o, ui->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s", n,
+	emit(o, cx->attr[R_TITLE], "stack (%u frame%s, leaf first; %s marks the label frame)%s", n,
 	     n == 1 ? "" : "s", lmark, g->elided ? " (elided)" : "");
 	if (apart)
-		emit(o, ui->attr[R_DIM], "  %s where it differs from the other rows: %s", amark,
-		     label_text(g, d->apart, ui->utf8, text, sizeof(text)));
+		emit(o, cx->attr[R_DIM], "  %s where it differs from the other rows: %s", amark,
+		     label_text(g, d->apart, cx->utf8, text, sizeof(text)));
 	if (g->nhidden > 0)
-		emit(o, ui->attr[R_DIM],
+		emit(o, cx->attr[R_DIM],
 		     "  the first %u (runtime) frame%s not part of the group's identity",
 		     g->nhidden, g->nhidden == 1 ? " is" : "s are");
 	for (uint32_t k = 0; k < n; k++) {
@@ -421,8 +421,8 @@ emit_stack(struct out *o, const struct group *g)
 		uint32_t i = k - g->nhidden;
 		bool lf = own && i == g->label_frame, af = own && apart && i == af_i;
 		emit_frame(o, lf ? lmark : (af ? amark : " "),
-		           lf || af ? ui->attr[R_LABEL_FRAME]
-		                    : (own ? ui->attr[R_NORMAL] : ui->attr[R_DIM]),
+		           lf || af ? cx->attr[R_LABEL_FRAME]
+		                    : (own ? cx->attr[R_NORMAL] : cx->attr[R_DIM]),
 		           f);
 	}
 }
@@ -430,8 +430,8 @@ emit_stack(struct out *o, const struct group *g)
 static void
 emit_all(struct out *o)
 {
-	struct ui *ui = o->ui;
-	const struct detail *d = &ui->detail;
+	const struct pane_ctx *cx = o->cx;
+	const struct detail *d = cx->detail;
 	const struct group *g = d->g;
 	char a[32];
 
@@ -440,12 +440,12 @@ emit_all(struct out *o)
 		return;
 	}
 
-	emit(o, ui->attr[R_TITLE], "%s %s %s", pane_name(d), ui->utf8 ? "\xe2\x80\xba" : ">",
+	emit(o, cx->attr[R_TITLE], "%s %s %s", pane_name(d), cx->utf8 ? "\xe2\x80\xba" : ">",
 	     ui_label_fn(g));
 	if (d->gone)
-		emit(o, ui->attr[R_WARN], "group gone since %s ago; showing its last known stack",
-		     fmt_age(a, sizeof(a), ui->now - d->gone_since));
-	emit(o, ui->attr[R_TITLE], "values");
+		emit(o, cx->attr[R_WARN], "group gone since %s ago; showing its last known stack",
+		     fmt_age(a, sizeof(a), cx->now - d->gone_since));
+	emit(o, cx->attr[R_TITLE], "values");
 	emit_values(o, d);
 	emit_history(o, d);
 	if (g->labels != NULL) {
@@ -455,23 +455,23 @@ emit_all(struct out *o)
 		     l = l->next)
 			ls[n++] = l;
 		qsort(ls, n, sizeof(const struct labelset *), cmp_labelsets);
-		emit(o, ui->attr[R_TITLE], "labels");
+		emit(o, cx->attr[R_TITLE], "labels");
 		for (size_t i = 0; i < n; i++)
-			emit(o, A_NORMAL, "  %s %s%lld", ls[i]->text, ui->utf8 ? "\xc3\x97" : "x",
+			emit(o, A_NORMAL, "  %s %s%lld", ls[i]->text, cx->utf8 ? "\xc3\x97" : "x",
 			     (long long)ls[i]->count);
 	}
 	if (g->states != NULL)
 		emit_states(o, g);
 	/* a goroutine dump fetched on demand (D) tells states, waits and creator */
-	const struct snapshot *dump = ui->view.ep[EP_DUMP].cur;
+	const struct snapshot *dump = cx->view->ep[EP_DUMP].cur;
 	const struct group *dg = NULL;
 	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find(dump, d->id)) == NULL)
 		emit_dump_deeper(o, dump, g);
 	if (d->ep == EP_GOROUTINE && dump != NULL && dg != NULL) {
-		const struct endpoint *de = &ui->view.m->ep[EP_DUMP];
-		emit(o, ui->attr[R_TITLE],
+		const struct endpoint *de = &cx->view->m->ep[EP_DUMP];
+		emit(o, cx->attr[R_TITLE],
 		     "from the goroutine dump (D) taken %s ago: %lld goroutines",
-		     fmt_age(a, sizeof(a), ui->now - de->last_ok), (long long)dg->ngoids);
+		     fmt_age(a, sizeof(a), cx->now - de->last_ok), (long long)dg->ngoids);
 		emit_states(o, dg);
 		char ids[300];
 		size_t l = (size_t)snprintf(ids, sizeof(ids), "  goroutine ids:");
@@ -488,29 +488,29 @@ emit_all(struct out *o)
 	o->fncol = 0;
 	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
 		const char *fn = (g->frames - g->nhidden)[i].function;
-		int fw = ui_text_width(fn, strlen(fn), ui->utf8);
+		int fw = ui_text_width(fn, strlen(fn), cx->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;
 	}
 	if (g->created_by != NULL) {
 		const char *fn = g->created_by->function;
-		int fw = ui_text_width(fn, strlen(fn), ui->utf8);
+		int fw = ui_text_width(fn, strlen(fn), cx->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;
 	}
 	if (g->created_by != NULL) {
-		emit(o, ui->attr[R_TITLE], "created by");
+		emit(o, cx->attr[R_TITLE], "created by");
 		emit_frame(o, " ", A_NORMAL, g->created_by);
 	}
 	emit_stack(o, g);
 }
 
 void
-detail_open(struct ui *ui, enum pane_id from, const struct row *r)
+detail_open(const struct pane_ctx *cx, int from, const struct row *r)
 {
-	struct detail *d = &ui->detail;
+	struct detail *d = cx->detail;
 
-	detail_close(ui);
+	detail_close(cx);
 	d->active = true;
 	d->from = from;
 	d->ep = r->ep;
@@ -520,22 +520,22 @@ detail_open(struct ui *ui, enum pane_id from, const struct row *r)
 	d->snap = snapshot_ref((struct snapshot *)r->snap);
 	d->g = r->g;
 	d->gone = (r->flags & DIFF_GONE) != 0;
-	d->gone_since = ui->m ? ui->m->ep[r->ep].t_cur : 0;
+	d->gone_since = cx->m ? cx->m->ep[r->ep].t_cur : 0;
 	d->apart = r->apart;
 	d->top = 0;
 }
 
 void
-detail_open_groups(struct ui *ui, enum pane_id from, enum ep_id ep, const struct snapshot *s,
+detail_open_groups(const struct pane_ctx *cx, int from, enum ep_id ep, const struct snapshot *s,
                    const size_t *groups, size_t n, const char *title)
 {
-	struct detail *d = &ui->detail;
+	struct detail *d = cx->detail;
 
 	if (n == 0)
 		return;
 	const struct group *g = &s->groups[groups[0]];
 	struct row r = { .id = g->id, .g = g, .snap = s, .ep = ep };
-	detail_open(ui, from, &r);
+	detail_open(cx, from, &r);
 	if (n == 1)
 		return;
 	d->ids = xreallocarray(NULL, n, sizeof(*d->ids));
@@ -546,9 +546,9 @@ detail_open_groups(struct ui *ui, enum pane_id from, enum ep_id ep, const struct
 }
 
 void
-detail_close(struct ui *ui)
+detail_close(const struct pane_ctx *cx)
 {
-	struct detail *d = &ui->detail;
+	struct detail *d = cx->detail;
 
 	free(d->ids);
 	snapshot_free(d->snap);
@@ -556,13 +556,13 @@ detail_close(struct ui *ui)
 }
 
 void
-detail_refresh(struct ui *ui)
+detail_refresh(const struct pane_ctx *cx)
 {
-	struct detail *d = &ui->detail;
+	struct detail *d = cx->detail;
 
 	if (!d->active)
 		return;
-	const struct snapshot *s = ui->view.ep[d->ep].cur;
+	const struct snapshot *s = cx->view->ep[d->ep].cur;
 	if (d->nids > 1) {
 		/* the node's stacks are found again in the newest snapshot */
 		if (s != NULL && s != d->snap) {
@@ -580,15 +580,15 @@ detail_refresh(struct ui *ui)
 		snapshot_free(old);
 	} else if (!d->gone) {
 		d->gone = true;
-		d->gone_since = ui->m->ep[d->ep].t_cur;
+		d->gone_since = cx->m->ep[d->ep].t_cur;
 	}
 }
 
 void
-detail_draw(struct ui *ui, int y, int h)
+detail_draw(const struct pane_ctx *cx, int y, int h)
 {
-	struct detail *d = &ui->detail;
-	struct out o = { .ui = ui, .y = y, .h = h, .top = d->top };
+	struct detail *d = cx->detail;
+	struct out o = { .cx = cx, .y = y, .h = h, .top = d->top };
 
 	emit_all(&o);
 	d->nlines = o.line;
@@ -596,23 +596,22 @@ detail_draw(struct ui *ui, int y, int h)
 		/* scrolled past the end (the content shrank): redraw clamped */
 		d->top = d->nlines - h > 0 ? d->nlines - h : 0;
 		for (int i = 0; i < h; i++)
-			ui_fill(ui, y + i, 0, ui->cols, A_NORMAL);
-		o = (struct out){ .ui = ui, .y = y, .h = h, .top = d->top };
+			ui_fill(cx, y + i, 0, cx->cols, A_NORMAL);
+		o = (struct out){ .cx = cx, .y = y, .h = h, .top = d->top };
 		emit_all(&o);
 	}
 }
 
 bool
-detail_key(struct ui *ui, enum km_action a)
+detail_key(const struct pane_ctx *cx, enum km_action a)
 {
-	struct detail *d = &ui->detail;
-	int page = ui->body_h > 2 ? ui->body_h - 1 : 1;
-	int max = d->nlines - ui->body_h > 0 ? d->nlines - ui->body_h : 0;
+	struct detail *d = cx->detail;
+	int page = cx->body_h > 2 ? cx->body_h - 1 : 1;
+	int max = d->nlines - cx->body_h > 0 ? d->nlines - cx->body_h : 0;
 
 	switch (a) {
-	case KA_BACK:
-		ui->cur = d->from;
-		detail_close(ui);
+	case KA_BACK: /* back to the pane it came from (ui.c) */
+		detail_close(cx);
 		return true;
 	case KA_UP:
 		d->top--;
@@ -643,9 +642,9 @@ detail_key(struct ui *ui, enum km_action a)
 }
 
 void
-detail_report(struct ui *ui, FILE *out)
+detail_report(const struct pane_ctx *cx, FILE *out)
 {
-	struct out o = { .ui = ui, .f = out };
+	struct out o = { .cx = cx, .f = out };
 
 	fputs("== Detail ==\n", out);
 	emit_all(&o);

@@ -19,10 +19,10 @@ static const struct column cols[NCOLS] = {
 };
 
 static void
-rows(struct ui *ui, struct pane *p)
+rows(const struct pane_ctx *cx, struct pane *p)
 {
-	const struct view_ep *ve = &ui->view.ep[EP_GOROUTINE];
-	const struct snapshot *leak = ui->view.ep[EP_GOROUTINELEAK].cur;
+	const struct view_ep *ve = &cx->view->ep[EP_GOROUTINE];
+	const struct snapshot *leak = cx->view->ep[EP_GOROUTINELEAK].cur;
 	if (ve->cur == NULL)
 		return;
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
@@ -60,19 +60,19 @@ rows(struct ui *ui, struct pane *p)
 			if (r->leaked > 0)
 				r->flags |= ROW_LEAKED;
 		}
-		table_mark_verdict(ui, r);
+		table_mark_verdict(cx, r);
 	}
 }
 
 static void
-info(struct ui *ui, struct pane *p)
+info(const struct pane_ctx *cx, struct pane *p)
 {
-	const struct view_ep *ve = &ui->view.ep[EP_GOROUTINE];
-	const struct endpoint *ep = &ui->m->ep[EP_GOROUTINE];
+	const struct view_ep *ve = &cx->view->ep[EP_GOROUTINE];
+	const struct endpoint *ep = &cx->m->ep[EP_GOROUTINE];
 	char line[512], a[32], b[32];
 	size_t o = 0;
 
-	if (pane_no_data(ui, p, EP_GOROUTINE, "goroutine"))
+	if (pane_no_data(cx, p, EP_GOROUTINE, "goroutine"))
 		return;
 	const struct snapshot *s = ve->cur;
 	o += (size_t)snprintf(line + o, sizeof(line) - o, "%s goroutines in %zu groups",
@@ -98,7 +98,7 @@ info(struct ui *ui, struct pane *p)
 		snprintf(line + o, sizeof(line) - o, "; response truncated");
 	pane_add_info(p, R_INFO, "%s", line);
 
-	pane_add_verdicts(ui, p, EP_GOROUTINE, "count");
+	pane_add_verdicts(cx, p, EP_GOROUTINE, "count");
 }
 
 static const enum ep_id tree_eps[] = { EP_GOROUTINE };
@@ -109,9 +109,13 @@ static const int tree_sort[NCOLS] = {
 	[C_LEAKED] = TC_CUM,
 };
 
+static const enum ep_id deps[] = { EP_GOROUTINE, EP_GOROUTINELEAK };
+
 const struct pane_ops pane_goroutines_ops = {
 	.name = "Goroutines",
-	.id = PANE_GOROUTINES,
+	.eps = deps,
+	.neps = sizeof(deps) / sizeof(deps[0]),
+	.rebuild_on = PANE_ON_LINKS | PANE_ON_SYMS,
 	.cols = cols,
 	.ncols = NCOLS,
 	.default_sort = C_COUNT,

@@ -31,10 +31,10 @@ find_row(const struct diff *d, uint64_t id)
 }
 
 static void
-rows(struct ui *ui, struct pane *p)
+rows(const struct pane_ctx *cx, struct pane *p)
 {
-	const struct view_ep *ve = &ui->view.ep[EP_HEAP];
-	const struct diff *gw = ve->dw, *aw = ui->view.ep[EP_ALLOCS].dw;
+	const struct view_ep *ve = &cx->view->ep[EP_HEAP];
+	const struct diff *gw = ve->dw, *aw = cx->view->ep[EP_ALLOCS].dw;
 
 	if (ve->cur == NULL)
 		return;
@@ -83,7 +83,7 @@ rows(struct ui *ui, struct pane *p)
 				r->known |= 1u << C_ALLOC;
 			}
 		}
-		table_mark_verdict(ui, r);
+		table_mark_verdict(cx, r);
 		/* a stack that holds nothing, allocates nothing and has not
 		 * changed since the baseline is not listed (nor by pprof) */
 		if (!(r->flags & (DIFF_GONE | ROW_GROWING)) && r->v[C_INUSE] == 0 &&
@@ -96,15 +96,15 @@ rows(struct ui *ui, struct pane *p)
 }
 
 static void
-info(struct ui *ui, struct pane *p)
+info(const struct pane_ctx *cx, struct pane *p)
 {
-	const struct view_ep *ve = &ui->view.ep[EP_HEAP];
+	const struct view_ep *ve = &cx->view->ep[EP_HEAP];
 	const struct diff *gw = ve->dw;
 	char line[512], a[32], b[80], c[32], d[32];
 	size_t o = 0;
 	double v[HISTORY_LEN], rate, over;
 
-	if (pane_no_data(ui, p, EP_HEAP, "heap"))
+	if (pane_no_data(cx, p, EP_HEAP, "heap"))
 		return;
 	const struct snapshot *s = ve->cur;
 	int ib = snapshot_value_index(s, "inuse_bytes");
@@ -124,17 +124,17 @@ info(struct ui *ui, struct pane *p)
 	else if (o < sizeof(line))
 		o += (size_t)snprintf(line + o, sizeof(line) - o,
 		                      "; rates: waiting for a GC (they are measured between two)");
-	if (model_memstat_rate(ui->m, "TotalAlloc", &rate, &over) && o < sizeof(line))
+	if (model_memstat_rate(cx->m, "TotalAlloc", &rate, &over) && o < sizeof(line))
 		snprintf(line + o, sizeof(line) - o, "; service allocating %s (MemStats, last %s)",
 		         fmt_rate(a, sizeof(a), rate, "bytes"), fmt_age(c, sizeof(c), over));
 	pane_add_info(p, R_INFO, "%s", line);
 
-	size_t n = series_get(view_meter(&ui->view, METER_NUM_GC), v, HISTORY_LEN);
+	size_t n = series_get(view_meter(cx->view, METER_NUM_GC), v, HISTORY_LEN);
 	if (n > 0)
 		snprintf(a, sizeof(a), "%.0f", v[n - 1]);
 	else
 		snprintf(a, sizeof(a), "unknown");
-	if (model_memstat_rate(ui->m, "NumGC", &rate, &over))
+	if (model_memstat_rate(cx->m, "NumGC", &rate, &over))
 		snprintf(d, sizeof(d), ", %.0f in the last %s", rate * over,
 		         fmt_age(c, sizeof(c), over));
 	else
@@ -149,14 +149,14 @@ info(struct ui *ui, struct pane *p)
 		b[0] = '\0';
 	pane_add_info(p, R_DIM, "as of the last GC: changes only at a GC (NumGC %s%s)%s", a, d, b);
 	double self, all;
-	bool known = model_self_rate(ui->m, &self, &all, &over);
+	bool known = model_self_rate(cx->m, &self, &all, &over);
 	if (known && (self > 0 || s->self_groups > 0)) {
 		if (all > 0)
 			snprintf(d, sizeof(d), " (%.1f%% of all it allocates)", 100 * self / all);
 		else
 			d[0] = '\0';
 		pane_add_info(
-		    p, self > sched_alloc_allowance(ui->share, self, all) ? R_WARN : R_DIM,
+		    p, self > sched_alloc_allowance(cx->share, self, all) ? R_WARN : R_DIM,
 		    "not counted: /debug/pprof requests (pproftop's) allocate %s in the "
 		    "service%s, over the last %s",
 		    fmt_rate(a, sizeof(a), self, "bytes"), d, fmt_age(c, sizeof(c), over));
@@ -166,7 +166,7 @@ info(struct ui *ui, struct pane *p)
 		              "own); what they allocate is known after two GC cycles",
 		              s->self_groups);
 	}
-	pane_add_verdicts(ui, p, EP_HEAP, "bytes");
+	pane_add_verdicts(cx, p, EP_HEAP, "bytes");
 }
 
 static const enum ep_id tree_eps[] = { EP_HEAP };
@@ -176,9 +176,13 @@ static const int tree_sort[NCOLS] = {
 	[C_GROWTH] = TC_DPOLL, [C_ALLOC] = TC_CUM,
 };
 
+static const enum ep_id deps[] = { EP_HEAP, EP_ALLOCS, EP_MEMSTATS };
+
 const struct pane_ops pane_heap_ops = {
 	.name = "Heap",
-	.id = PANE_HEAP,
+	.eps = deps,
+	.neps = sizeof(deps) / sizeof(deps[0]),
+	.rebuild_on = PANE_ON_LINKS,
 	.cols = cols,
 	.ncols = NCOLS,
 	.default_sort = C_INUSE,

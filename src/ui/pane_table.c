@@ -29,10 +29,10 @@ table_add(struct pane *p)
 }
 
 size_t
-table_trend_history(const struct ui *ui, const struct row *r, double *out, size_t max)
+table_trend_history(const struct pane_ctx *cx, const struct row *r, double *out, size_t max)
 {
 	int64_t v[HISTORY_LEN];
-	const struct history *h = ui->view.ep[r->ep].hist;
+	const struct history *h = cx->view->ep[r->ep].hist;
 	size_t n = h ? history_get(h, r->id, v, max < HISTORY_LEN ? max : HISTORY_LEN) : 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -41,15 +41,15 @@ table_trend_history(const struct ui *ui, const struct row *r, double *out, size_
 }
 
 void
-table_mark_verdict(const struct ui *ui, struct row *r)
+table_mark_verdict(const struct pane_ctx *cx, struct row *r)
 {
-	const struct history *h = ui->view.ep[r->ep].hist;
+	const struct history *h = cx->view->ep[r->ep].hist;
 	const struct trend_verdict *v = h ? history_verdict(h, r->id) : NULL;
 
 	if (v != NULL && v->growing) {
 		r->flags |= ROW_GROWING;
 		r->slope = v->slope;
-		if (ui->m != NULL && model_link_of(ui->m, r->id, r->ep == EP_HEAP) != NULL)
+		if (cx->m != NULL && model_link_of(cx->m, r->id, r->ep == EP_HEAP) != NULL)
 			r->flags |= ROW_LINKED;
 	}
 }
@@ -69,10 +69,10 @@ pane_add_info(struct pane *p, enum ui_role r, const char *fmt, ...)
 }
 
 void
-pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
+pane_add_verdicts(const struct pane_ctx *cx, struct pane *p, enum ep_id e, const char *unit)
 {
-	const struct history *h = ui->view.ep[e].hist;
-	const char *up = ui->utf8 ? "\xe2\x96\xb2" : "^";
+	const struct history *h = cx->view->ep[e].hist;
+	const char *up = cx->utf8 ? "\xe2\x96\xb2" : "^";
 	const char *what = e == EP_HEAP ? "GC cycles" : "points";
 	double window = h ? h->window : HISTORY_WINDOW_DEFAULT;
 	char line[512], a[48];
@@ -112,8 +112,8 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 		trend_explain(line, sizeof(line), waiting, window, what, unit);
 		/* the budget spaced the fetches so far apart that the window can
 		 * never hold enough points: say which window would */
-		double apart = ui->interval * (ui->stretch > 1 ? ui->stretch : 1) *
-		               (ui->every[e] > 1 ? ui->every[e] : 1);
+		double apart = cx->interval * (cx->stretch > 1 ? cx->stretch : 1) *
+		               (cx->every[e] > 1 ? cx->every[e] : 1);
 		size_t n = strlen(line);
 		if (e != EP_HEAP && (TREND_MIN_POINTS - 1) * apart > window && n < sizeof(line))
 			snprintf(line + n, sizeof(line) - n,
@@ -123,21 +123,21 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 	} else if (judged)
 		pane_add_info(p, R_DIM, "no group growing over the last %.0f s", window);
 	if (nleaked > 0) {
-		double age = ui->now - ui->m->ep[EP_GOROUTINELEAK].t_cur;
+		double age = cx->now - cx->m->ep[EP_GOROUTINELEAK].t_cur;
 		pane_add_info(p, R_WARN,
 		              "%s %lld goroutine%s in %zu group%s proven leaked by the runtime "
 		              "(goroutineleak, %s ago): blocked where nothing else can reach",
-		              ui->utf8 ? "\xe2\x9c\x96" : "x", (long long)leaked,
+		              cx->utf8 ? "\xe2\x9c\x96" : "x", (long long)leaked,
 		              leaked == 1 ? "" : "s", nleaked, nleaked == 1 ? "" : "s",
 		              fmt_age(a, sizeof(a), age));
 	}
-	const struct growth_link *l = ui->m->nlinks ? &ui->m->links[0] : NULL;
+	const struct growth_link *l = cx->m->nlinks ? &cx->m->links[0] : NULL;
 	if (l != NULL)
 		pane_add_info(
 		    p, R_WARN, "%s%s grows in both the goroutine and the heap pane through %s%s",
-		    up, up, l->function, ui->m->nlinks > 1 ? " (and more: Enter explains)" : "");
-	const struct diff *d = ui->view.ep[e].d;
-	if (!ui->view.frozen && ui->m->ep[e].old_process)
+		    up, up, l->function, cx->m->nlinks > 1 ? " (and more: Enter explains)" : "");
+	const struct diff *d = cx->view->ep[e].d;
+	if (!cx->view->frozen && cx->m->ep[e].old_process)
 		pane_add_info(p, R_WARN,
 		              "the target restarted: these rows are the old process's until its "
 		              "next answer");
@@ -146,15 +146,15 @@ pane_add_verdicts(struct ui *ui, struct pane *p, enum ep_id e, const char *unit)
 }
 
 bool
-pane_no_data(struct ui *ui, struct pane *p, enum ep_id e, const char *what)
+pane_no_data(const struct pane_ctx *cx, struct pane *p, enum ep_id e, const char *what)
 {
-	const struct endpoint *ep = &ui->m->ep[e];
+	const struct endpoint *ep = &cx->m->ep[e];
 
-	if (ui->view.ep[e].cur != NULL)
+	if (cx->view->ep[e].cur != NULL)
 		return false;
 	if (ep->missing)
 		pane_add_info(p, R_WARN, "%s: the target does not serve /debug/pprof/%s", what,
-		              model_query(ui->m, e));
+		              model_query(cx->m, e));
 	else if (ep->err[0] != '\0')
 		pane_add_info(p, R_WARN, "%s: no data: %s", what, ep->err);
 	else
@@ -211,12 +211,12 @@ cmp_rows(const void *pa, const void *pb)
 }
 
 static bool
-row_matches(const struct ui *ui, const struct row *r)
+row_matches(const struct pane_ctx *cx, const struct row *r)
 {
-	if (!ui->filter_on)
+	if (!(cx->re != NULL))
 		return true;
 	for (uint32_t i = 0; i < r->g->nframes; i++)
-		if (regexec(&ui->re, r->g->frames[i].function, 0, NULL, 0) == 0)
+		if (regexec(cx->re, r->g->frames[i].function, 0, NULL, 0) == 0)
 			return true;
 	return false;
 }
@@ -238,7 +238,7 @@ select_vis(struct pane *p, size_t i)
 }
 
 void
-table_refilter(struct ui *ui, struct pane *p)
+table_refilter(const struct pane_ctx *cx, struct pane *p)
 {
 	sort_pane = p;
 	if (p->nrows > 1)
@@ -256,7 +256,7 @@ table_refilter(struct ui *ui, struct pane *p)
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct row *r = &p->rows[i];
 		p->known_cols |= r->known;
-		if (!row_matches(ui, r))
+		if (!row_matches(cx, r))
 			continue;
 		if (p->has_sel && r->id == p->sel_id && r->ep == p->sel_ep)
 			found = p->nvis;
@@ -275,7 +275,7 @@ table_refilter(struct ui *ui, struct pane *p)
  * (label_apart), goroutine rows their wait state, and every row the width
  * of its label (for the layout of every draw). */
 static void
-mark_labels(const struct ui *ui, struct pane *p)
+mark_labels(const struct pane_ctx *cx, struct pane *p)
 {
 	char text[600];
 
@@ -289,8 +289,8 @@ mark_labels(const struct ui *ui, struct pane *p)
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct row *r = &p->rows[i];
 		r->apart = apart[i];
-		label_text(r->g, r->apart, ui->utf8, text, sizeof(text));
-		r->label_w = ui_text_width(text, strlen(text), ui->utf8);
+		label_text(r->g, r->apart, cx->utf8, text, sizeof(text));
+		r->label_w = ui_text_width(text, strlen(text), cx->utf8);
 		r->label_loc_w = r->label_w;
 		if (r->g->nframes > 0) {
 			const struct frame *f = &r->g->frames[r->g->label_frame];
@@ -299,25 +299,25 @@ mark_labels(const struct ui *ui, struct pane *p)
 		if (p->ops->has_state)
 			r->state =
 			    label_state_named(r->g, r->snap != NULL ? r->snap->format : FMT_TEXT,
-			                      ui->m != NULL ? &ui->m->syms : NULL);
+			                      cx->m != NULL ? &cx->m->syms : NULL);
 	}
 	free(g);
 	free(apart);
 }
 
 void
-table_rebuild(struct ui *ui, struct pane *p)
+table_rebuild(const struct pane_ctx *cx, struct pane *p)
 {
 	p->nrows = 0;
 	p->ninfo = 0;
 	p->nempty = 0;
-	if (ui->m != NULL) {
-		p->ops->rows(ui, p);
-		p->ops->info(ui, p);
+	if (cx->m != NULL) {
+		p->ops->rows(cx, p);
+		p->ops->info(cx, p);
 	}
-	mark_labels(ui, p);
-	table_refilter(ui, p);
-	tree_sync(ui, p);
+	mark_labels(cx, p);
+	table_refilter(cx, p);
+	tree_sync(cx, p);
 }
 
 const struct row *
@@ -363,7 +363,7 @@ pane_nav(enum km_action a, size_t sel, size_t n, size_t page, size_t *to)
 }
 
 bool
-table_key(struct ui *ui, struct pane *p, enum km_action a)
+table_key(const struct pane_ctx *cx, struct pane *p, enum km_action a)
 {
 	size_t page = p->page > 1 ? (size_t)p->page - 1 : 1;
 
@@ -381,13 +381,13 @@ table_key(struct ui *ui, struct pane *p, enum km_action a)
 		do
 			p->sort -= p->sort > 0;
 		while (p->sort > 0 && col_hidden(p, p->sort));
-		table_refilter(ui, p);
+		table_refilter(cx, p);
 		return true;
 	case KA_SORT_NEXT:
 		do
 			p->sort += p->sort < p->ops->ncols;
 		while (p->sort < p->ops->ncols && col_hidden(p, p->sort));
-		table_refilter(ui, p);
+		table_refilter(cx, p);
 		return true;
 	default:
 		return false;
@@ -395,12 +395,12 @@ table_key(struct ui *ui, struct pane *p, enum km_action a)
 }
 
 const char *
-table_sort_name(const struct ui *ui, const struct pane *p)
+table_sort_name(const struct pane_ctx *cx, const struct pane *p)
 {
 	if (p->sort >= p->ops->ncols)
 		return "FUNCTION";
 	const struct column *c = &p->ops->cols[p->sort];
-	return ui->utf8 ? c->title : c->ascii_title;
+	return cx->utf8 ? c->title : c->ascii_title;
 }
 
 /* ---- cells ---- */
@@ -429,10 +429,10 @@ cell_text(const struct column *c, const struct row *r, int i, char *buf, size_t 
  * it grows in both the goroutine and the heap pane), ✖ on proven leaks,
  * + new, - gone. buf holds the text when it is not a constant. */
 const char *
-table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r, int *role,
+table_mark_text(const struct pane_ctx *cx, const struct pane *p, const struct row *r, int *role,
                 char *buf, size_t len)
 {
-	const char *up = ui->utf8 ? "\xe2\x96\xb2" : "^"; /* ▲ */
+	const char *up = cx->utf8 ? "\xe2\x96\xb2" : "^"; /* ▲ */
 
 	if (r->flags & ROW_GROWING) {
 		char slope[48];
@@ -445,7 +445,7 @@ table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r, 
 	}
 	if (r->flags & ROW_LEAKED) {
 		*role = R_GROWING;
-		return ui->utf8 ? "\xe2\x9c\x96" : "x"; /* ✖ */
+		return cx->utf8 ? "\xe2\x9c\x96" : "x"; /* ✖ */
 	}
 	if (r->flags & DIFF_NEW) {
 		*role = R_NEW;
@@ -460,11 +460,12 @@ table_mark_text(const struct ui *ui, const struct pane *p, const struct row *r, 
 }
 
 static size_t
-row_trend(const struct ui *ui, const struct pane *p, const struct row *r, double *v, size_t max)
+row_trend(const struct pane_ctx *cx, const struct pane *p, const struct row *r, double *v,
+          size_t max)
 {
 	if (p->ops->trend == NULL)
 		return 0;
-	return p->ops->trend(ui, r, v, max);
+	return p->ops->trend(cx, r, v, max);
 }
 
 #define STATE_MAX 14
@@ -540,7 +541,7 @@ struct table_layout {
 #define MARK_MAX 48
 
 static void
-layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
+layout(const struct pane_ctx *cx, const struct pane *p, int w, struct table_layout *L)
 {
 	const struct pane_ops *o = p->ops;
 	int x = 0;
@@ -551,8 +552,8 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 	for (size_t i = 0; i < p->nvis; i++) {
 		const struct row *r = &p->rows[p->vis[i]];
 		int role;
-		const char *mk = table_mark_text(ui, p, r, &role, buf, sizeof(buf));
-		int mw = ui_text_width(mk, strlen(mk), ui->utf8);
+		const char *mk = table_mark_text(cx, p, r, &role, buf, sizeof(buf));
+		int mw = ui_text_width(mk, strlen(mk), cx->utf8);
 		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
 	}
 	L->tag_x = -1;
@@ -590,54 +591,54 @@ layout(const struct ui *ui, const struct pane *p, int w, struct table_layout *L)
 }
 
 void
-table_draw(struct ui *ui, struct pane *p, int y, int h)
+table_draw(const struct pane_ctx *cx, struct pane *p, int y, int h)
 {
 	const struct pane_ops *o = p->ops;
 	struct table_layout L;
-	int w = ui->cols;
+	int w = cx->cols;
 	char buf[64];
 
-	layout(ui, p, w, &L);
+	layout(cx, p, w, &L);
 
 	int ninfo = p->ninfo;
 	if (ninfo > h - 3)
 		ninfo = h - 3 > 0 ? h - 3 : 0;
 	for (int i = 0; i < ninfo; i++)
-		ui_put(ui, y + i, 0, w, ui->attr[p->info_role[i]], p->info[i]);
+		ui_put(cx, y + i, 0, w, cx->attr[p->info_role[i]], p->info[i]);
 	y += ninfo;
 	h -= ninfo;
 	if (h <= 0)
 		return;
 
 	/* column titles */
-	int hdr = ui->attr[R_COLHDR];
-	ui_fill(ui, y, 0, w, hdr);
+	int hdr = cx->attr[R_COLHDR];
+	ui_fill(cx, y, 0, w, hdr);
 	if (o->has_tag)
-		ui_put(ui, y, L.tag_x, 1, hdr, "K");
+		ui_put(cx, y, L.tag_x, 1, hdr, "K");
 	for (int c = 0; c < o->ncols; c++) {
 		if (L.col_x[c] < 0)
 			continue;
-		const char *t = ui->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
-		int tw = ui_text_width(t, strlen(t), ui->utf8);
+		const char *t = cx->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
+		int tw = ui_text_width(t, strlen(t), cx->utf8);
 		int cw = o->cols[c].width;
-		int at = c == p->sort ? ui->attr[R_SORTED] : hdr;
-		ui_put(ui, y, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, at, t);
+		int at = c == p->sort ? cx->attr[R_SORTED] : hdr;
+		ui_put(cx, y, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, at, t);
 	}
 	if (L.state_w > 0)
-		ui_put(ui, y, L.state_x, L.state_w, hdr, "STATE");
+		ui_put(cx, y, L.state_x, L.state_w, hdr, "STATE");
 	if (L.trend_w > 0)
-		ui_put(ui, y, L.trend_x, L.trend_w, hdr, "TREND");
-	ui_put(ui, y, L.name_x, L.name_w, p->sort >= o->ncols ? ui->attr[R_SORTED] : hdr,
+		ui_put(cx, y, L.trend_x, L.trend_w, hdr, "TREND");
+	ui_put(cx, y, L.name_x, L.name_w, p->sort >= o->ncols ? cx->attr[R_SORTED] : hdr,
 	       "FUNCTION  FILE:LINE");
 	y++;
 	h--;
 
 	p->page = h > 0 ? h : 1;
 	if (p->nvis == 0) {
-		if (h > 0 && p->nrows > 0 && ui->filter_on)
-			ui_put(ui, y, 1, w - 1, ui->attr[R_DIM], "no group matches the filter");
+		if (h > 0 && p->nrows > 0 && (cx->re != NULL))
+			ui_put(cx, y, 1, w - 1, cx->attr[R_DIM], "no group matches the filter");
 		else if (h > 0 && p->nrows == 0 && p->ninfo == 0)
-			ui_put(ui, y, 1, w - 1, ui->attr[R_DIM], "no groups");
+			ui_put(cx, y, 1, w - 1, cx->attr[R_DIM], "no groups");
 		return;
 	}
 	if (p->sel < p->top)
@@ -653,44 +654,44 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 		size_t vi = p->top + (size_t)i;
 		const struct row *r = &p->rows[p->vis[vi]];
 		bool sel = vi == p->sel;
-		int base = ui->attr[R_NORMAL];
+		int base = cx->attr[R_NORMAL];
 		if (r->flags & DIFF_GONE)
-			base = ui->attr[R_GONE];
+			base = cx->attr[R_GONE];
 		else if (r->flags & DIFF_NEW)
-			base = ui->attr[R_NEW];
-		int extra = sel ? ui->attr[R_SELECTED] : 0;
+			base = cx->attr[R_NEW];
+		int extra = sel ? cx->attr[R_SELECTED] : 0;
 		int ry = y + i;
 		if (sel)
-			ui_fill(ui, ry, 0, w, base | extra);
+			ui_fill(cx, ry, 0, w, base | extra);
 		if (o->has_tag) {
 			buf[0] = ' ';
 			if (r->tag)
 				buf[0] = r->tag;
 			buf[1] = '\0';
-			ui_put(ui, ry, L.tag_x, 1, base | extra, buf);
+			ui_put(cx, ry, L.tag_x, 1, base | extra, buf);
 		}
 		for (int c = 0; c < o->ncols; c++) {
 			if (L.col_x[c] < 0)
 				continue;
 			cell_text(&o->cols[c], r, c, buf, sizeof(buf));
 			int cw = o->cols[c].width, tw = (int)strlen(buf);
-			ui_put(ui, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
+			ui_put(cx, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
 		}
 		if (L.state_w > 0)
-			ui_put(ui, ry, L.state_x, L.state_w, base | extra,
+			ui_put(cx, ry, L.state_x, L.state_w, base | extra,
 			       r->state != NULL && r->state[0] ? r->state : "-");
 		if (L.trend_w > 0) {
-			size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
-			ui_spark(tv, n, L.trend_w, ui->utf8, spark, sizeof(spark));
-			ui_put(ui, ry, L.trend_x, L.trend_w,
-			       (r->flags & DIFF_GONE ? base : ui->attr[R_SPARK]) | extra, spark);
+			size_t n = row_trend(cx, p, r, tv, HISTORY_LEN);
+			ui_spark(tv, n, L.trend_w, cx->utf8, spark, sizeof(spark));
+			ui_put(cx, ry, L.trend_x, L.trend_w,
+			       (r->flags & DIFF_GONE ? base : cx->attr[R_SPARK]) | extra, spark);
 		}
 		int mrole;
 		char mbuf[MARK_MAX];
-		const char *mk = table_mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
-		ui_put(ui, ry, L.mark_x, L.mark_w, ui->attr[mrole] | extra, mk);
-		ui_put_label(ui, ry, L.name_x, L.name_w, base | extra,
-		             ((r->flags & DIFF_GONE) ? base : ui->attr[R_DIM]) | extra, r->g,
+		const char *mk = table_mark_text(cx, p, r, &mrole, mbuf, sizeof(mbuf));
+		ui_put(cx, ry, L.mark_x, L.mark_w, cx->attr[mrole] | extra, mk);
+		ui_put_label(cx, ry, L.name_x, L.name_w, base | extra,
+		             ((r->flags & DIFF_GONE) ? base : cx->attr[R_DIM]) | extra, r->g,
 		             r->apart);
 	}
 }
@@ -698,7 +699,7 @@ table_draw(struct ui *ui, struct pane *p, int y, int h)
 /* ---- report ---- */
 
 void
-table_report(struct ui *ui, struct pane *p, FILE *out)
+table_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 {
 	const struct pane_ops *o = p->ops;
 	char buf[64];
@@ -707,7 +708,7 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 
 	fprintf(out, "== %s ==\n", o->name);
 	for (int i = 0; i < p->ninfo; i++) {
-		ui_text_write(out, p->info[i], ui->utf8);
+		ui_text_write(out, p->info[i], cx->utf8);
 		fputc('\n', out);
 	}
 	if (o->has_tag)
@@ -715,8 +716,8 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 	for (int c = 0; c < o->ncols; c++) {
 		if (col_hidden(p, c))
 			continue;
-		const char *t = ui->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
-		int pad = o->cols[c].width - ui_text_width(t, strlen(t), ui->utf8);
+		const char *t = cx->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
+		int pad = o->cols[c].width - ui_text_width(t, strlen(t), cx->utf8);
 		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
 	}
 	if (o->has_state)
@@ -735,19 +736,19 @@ table_report(struct ui *ui, struct pane *p, FILE *out)
 		if (o->has_state)
 			fprintf(out, "%-*s ", STATE_MAX,
 			        r->state != NULL && r->state[0] ? r->state : "-");
-		size_t n = row_trend(ui, p, r, tv, HISTORY_LEN);
-		ui_spark(tv, n, 16, ui->utf8, spark, sizeof(spark));
+		size_t n = row_trend(cx, p, r, tv, HISTORY_LEN);
+		ui_spark(tv, n, 16, cx->utf8, spark, sizeof(spark));
 		int mrole;
 		char mbuf[MARK_MAX];
-		const char *mk = table_mark_text(ui, p, r, &mrole, mbuf, sizeof(mbuf));
+		const char *mk = table_mark_text(cx, p, r, &mrole, mbuf, sizeof(mbuf));
 		fprintf(out, "%s %s ", spark, mk);
 		char text[1200];
-		ui_text_write(out, label_text(r->g, r->apart, ui->utf8, text, sizeof(text)),
-		              ui->utf8);
+		ui_text_write(out, label_text(r->g, r->apart, cx->utf8, text, sizeof(text)),
+		              cx->utf8);
 		if (r->g->nframes > 0) {
 			const struct frame *f = &r->g->frames[r->g->label_frame];
 			fputc(' ', out);
-			ui_text_write(out, label_file(f->file), ui->utf8);
+			ui_text_write(out, label_file(f->file), cx->utf8);
 			fprintf(out, ":%lld", (long long)f->line);
 		}
 		fputc('\n', out);

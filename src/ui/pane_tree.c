@@ -43,7 +43,7 @@ struct tsrc {
 	char tag;
 	struct tree t;
 	bool built;
-	const struct snapshot *cur, *prev, *base; /* what t was built from (held by the ui) */
+	const struct snapshot *cur, *prev, *base; /* what t was built from (held by the cx) */
 	int vi;                                   /* the value's index */
 	struct nhist hist[2];                     /* the whole tree's, the focused tree's */
 	unsigned char *keep;                      /* filter: bit 0 matches, 1 below, 2 above */
@@ -239,11 +239,11 @@ remember_path(struct ptree *pt)
 
 /* Feeds the node history a point when the endpoint's history got one. */
 static void
-feed_history(struct ui *ui, struct pane *p, int i)
+feed_history(const struct pane_ctx *cx, struct pane *p, int i)
 {
 	struct tsrc *s = &p->tree->src[i];
 	struct nhist *nh = &s->hist[hist_slot(p->tree, i)];
-	const struct history *eh = ui->view.ep[s->ep].hist;
+	const struct history *eh = cx->view->ep[s->ep].hist;
 
 	if (eh == NULL || !s->built || eh->npoints == 0)
 		return;
@@ -251,7 +251,7 @@ feed_history(struct ui *ui, struct pane *p, int i)
 	if (nh->init && t == nh->t && eh->npoints == nh->n)
 		return;
 	if (!nh->init) {
-		history_init(&nh->h, ui->m != NULL && ui->m->evict_after ? ui->m->evict_after : 1);
+		history_init(&nh->h, cx->m != NULL && cx->m->evict_after ? cx->m->evict_after : 1);
 		history_set_window(&nh->h, eh->window);
 		history_set_cover(&nh->h, eh->cover);
 		history_set_judged(&nh->h, p->ops->slope_unit != NULL);
@@ -291,11 +291,11 @@ value_index(const struct pane *p, const struct snapshot *s)
 }
 
 static void
-rebuild_src(struct ui *ui, struct pane *p, int i)
+rebuild_src(const struct pane_ctx *cx, struct pane *p, int i)
 {
 	struct ptree *pt = p->tree;
 	struct tsrc *s = &pt->src[i];
-	const struct view_ep *ve = &ui->view.ep[s->ep];
+	const struct view_ep *ve = &cx->view->ep[s->ep];
 
 	src_drop(s);
 	if (ve->cur == NULL || ve->cur->ngroups == 0 || ve->cur->profiling_disabled)
@@ -333,17 +333,17 @@ open_heaviest(struct ptree *pt)
 }
 
 void
-tree_sync(struct ui *ui, struct pane *p)
+tree_sync(const struct pane_ctx *cx, struct pane *p)
 {
 	struct ptree *pt = p->tree;
 
 	if (pt == NULL || p->ops->ntree_eps == 0)
 		return;
 	/* built only while shown: in tree mode, in the current pane */
-	bool shown = pt->on && ui->cur == p->ops->id;
+	bool shown = pt->on && cx->cur == p->index;
 	for (int i = 0; i < pt->nsrc; i++) {
 		struct tsrc *s = &pt->src[i];
-		const struct view_ep *ve = &ui->view.ep[s->ep];
+		const struct view_ep *ve = &cx->view->ep[s->ep];
 		bool same = s->cur == ve->cur && s->prev == ve->prev && s->base == ve->base &&
 		            (s->built || ve->cur == NULL);
 		if (!shown) {
@@ -355,8 +355,8 @@ tree_sync(struct ui *ui, struct pane *p)
 			continue;
 		}
 		if (!same)
-			rebuild_src(ui, p, i);
-		feed_history(ui, p, i);
+			rebuild_src(cx, p, i);
+		feed_history(cx, p, i);
 	}
 	if (!shown)
 		return;
@@ -368,12 +368,12 @@ tree_sync(struct ui *ui, struct pane *p)
 	}
 	if (!pt->opened)
 		open_heaviest(pt);
-	tree_refilter(ui, p);
+	tree_refilter(cx, p);
 }
 
 /* Everything keyed by node ids changes with these options. */
 static void
-reset(struct ui *ui, struct pane *p)
+reset(const struct pane_ctx *cx, struct pane *p)
 {
 	struct ptree *pt = p->tree;
 
@@ -388,7 +388,7 @@ reset(struct ui *ui, struct pane *p)
 	pt->has_sel = false;
 	pt->sel = pt->top = 0;
 	pt->sel_depth = 0;
-	tree_sync(ui, p);
+	tree_sync(cx, p);
 }
 
 bool
@@ -407,7 +407,7 @@ sort_from_table(const struct pane *p)
 }
 
 void
-tree_toggle(struct ui *ui, struct pane *p)
+tree_toggle(const struct pane_ctx *cx, struct pane *p)
 {
 	if (p->ops->ntree_eps == 0)
 		return;
@@ -415,7 +415,7 @@ tree_toggle(struct ui *ui, struct pane *p)
 	pt->on = !pt->on;
 	if (pt->on) {
 		pt->sort = sort_from_table(p);
-		tree_sync(ui, p);
+		tree_sync(cx, p);
 	} else {
 		/* the trees are built again when shown again: drop them now */
 		for (int i = 0; i < pt->nsrc; i++)
@@ -525,7 +525,7 @@ push_row(struct ptree *pt, struct trow r)
 }
 
 static bool
-kept(const struct ui *ui, const struct tsrc *s, uint32_t node)
+kept(const struct pane_ctx *cx, const struct tsrc *s, uint32_t node)
 {
 	if (s->t.nodes == NULL || node >= s->t.nnodes)
 		return false;
@@ -535,13 +535,13 @@ kept(const struct ui *ui, const struct tsrc *s, uint32_t node)
 	 * listed (the heap's empty stacks; go tool pprof drops them too) */
 	if (n->cum[s->vi] == 0 && n->prev_cum == 0 && n->base_cum == 0 && !(n->flags & TREE_GONE))
 		return false;
-	return !ui->filter_on || s->keep == NULL || node >= s->nkeep || s->keep[node] != 0;
+	return !(cx->re != NULL) || s->keep == NULL || node >= s->nkeep || s->keep[node] != 0;
 }
 
 /* The children of the scratch entries [from, to) of one parent, sorted,
  * each followed by its own expanded children. */
 static void
-emit_level(const struct ui *ui, struct ptree *pt, size_t from)
+emit_level(const struct pane_ctx *cx, struct ptree *pt, size_t from)
 {
 	size_t to = pt->nscratch;
 
@@ -559,20 +559,20 @@ emit_level(const struct ui *ui, struct ptree *pt, size_t from)
 			continue;
 		size_t mark = pt->nscratch;
 		for (uint32_t c = n->child; c != TREE_NONE; c = s->t.nodes[c].next)
-			if (kept(ui, s, c))
+			if (kept(cx, s, c))
 				push_scratch(pt, r.src, c);
-		emit_level(ui, pt, mark);
+		emit_level(cx, pt, mark);
 		pt->nscratch = mark;
 	}
 }
 
 static void
-compute_keep(const struct ui *ui, struct tsrc *s)
+compute_keep(const struct pane_ctx *cx, struct tsrc *s)
 {
 	free(s->keep);
 	s->keep = NULL;
 	s->nkeep = 0;
-	if (!ui->filter_on || !s->built || s->t.nnodes == 0)
+	if (!(cx->re != NULL) || !s->built || s->t.nnodes == 0)
 		return;
 	size_t n = s->t.nnodes;
 	s->keep = xcalloc(n, 1);
@@ -583,7 +583,7 @@ compute_keep(const struct ui *ui, struct tsrc *s)
 		const char *fn = s->t.nodes[i].function;
 		if (fn != last) {
 			last = fn;
-			last_m = regexec(&ui->re, fn, 0, NULL, 0) == 0;
+			last_m = regexec(cx->re, fn, 0, NULL, 0) == 0;
 		}
 		if (last_m)
 			s->keep[i] = 1;
@@ -633,7 +633,7 @@ select_row(struct ptree *pt, size_t i)
 }
 
 static void
-flatten(const struct ui *ui, struct pane *p)
+flatten(const struct pane_ctx *cx, struct pane *p)
 {
 	struct ptree *pt = p->tree;
 
@@ -644,10 +644,10 @@ flatten(const struct ui *ui, struct pane *p)
 			continue;
 		const struct tsrc *s = &pt->src[i];
 		for (uint32_t r = s->t.root; r != TREE_NONE; r = s->t.nodes[r].next)
-			if (kept(ui, s, r))
+			if (kept(cx, s, r))
 				push_scratch(pt, (uint32_t)i, r);
 	}
-	emit_level(ui, pt, 0);
+	emit_level(cx, pt, 0);
 	/* the selection follows its node, else its nearest ancestor shown */
 	size_t found = (size_t)-1;
 	if (pt->has_sel) {
@@ -668,34 +668,34 @@ flatten(const struct ui *ui, struct pane *p)
 }
 
 void
-tree_refilter(struct ui *ui, struct pane *p)
+tree_refilter(const struct pane_ctx *cx, struct pane *p)
 {
 	struct ptree *pt = p->tree;
 
 	if (pt == NULL || !pt->on)
 		return;
 	for (int i = 0; i < pt->nsrc; i++)
-		compute_keep(ui, &pt->src[i]);
-	flatten(ui, p);
+		compute_keep(cx, &pt->src[i]);
+	flatten(cx, p);
 }
 
 void
-tree_filter_applied(struct ui *ui, struct pane *p)
+tree_filter_applied(const struct pane_ctx *cx, struct pane *p)
 {
 	struct ptree *pt = p->tree;
 
-	if (pt == NULL || !pt->on || !ui->filter_on)
+	if (pt == NULL || !pt->on || !(cx->re != NULL))
 		return;
 	/* open the paths down to the matching functions */
 	for (int i = 0; i < pt->nsrc; i++) {
 		struct tsrc *s = &pt->src[i];
-		compute_keep(ui, s);
+		compute_keep(cx, s);
 		for (size_t k = 0; k < s->nkeep; k++)
 			if (s->keep[k] & 2 && !(s->keep[k] & 1))
 				exp_set(pt, i, s->t.nodes[k].id, true);
 	}
 	pt->touched = true;
-	flatten(ui, p);
+	flatten(cx, p);
 }
 
 /* ---- keys ---- */
@@ -724,7 +724,8 @@ expand_all(struct ptree *pt, int src, const struct tree *t, uint32_t i)
 }
 
 static void
-open_detail(struct ui *ui, struct pane *p, const struct tsrc *s, const struct tree_node *n)
+open_detail(const struct pane_ctx *cx, struct pane *p, const struct tsrc *s,
+            const struct tree_node *n)
 {
 	size_t cap = n->nstacks ? (size_t)n->nstacks : 1;
 	size_t *idx = xreallocarray(NULL, cap, sizeof(*idx));
@@ -733,12 +734,12 @@ open_detail(struct ui *ui, struct pane *p, const struct tsrc *s, const struct tr
 	if (k > cap)
 		k = cap;
 	if (k > 0)
-		detail_open_groups(ui, p->ops->id, s->ep, s->cur, idx, k, n->function);
+		detail_open_groups(cx, p->index, s->ep, s->cur, idx, k, n->function);
 	free(idx);
 }
 
 bool
-tree_key(struct ui *ui, struct pane *p, enum km_action a)
+tree_key(const struct pane_ctx *cx, struct pane *p, enum km_action a)
 {
 	struct ptree *pt = p->tree;
 	size_t page = pt->page > 1 ? (size_t)pt->page - 1 : 1;
@@ -755,11 +756,11 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 	switch (a) {
 	case KA_SORT_PREV:
 		pt->sort -= pt->sort > 0;
-		flatten(ui, p);
+		flatten(cx, p);
 		return true;
 	case KA_SORT_NEXT:
 		pt->sort += pt->sort < TC_NCOLS;
-		flatten(ui, p);
+		flatten(cx, p);
 		return true;
 	case KA_ENTER:
 	case KA_EXPAND:
@@ -767,21 +768,21 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 			return true;
 		if (n->child == TREE_NONE) {
 			if (a == KA_ENTER)
-				open_detail(ui, p, s, n);
+				open_detail(cx, p, s, n);
 			return true;
 		}
 		if (a == KA_ENTER && is_expanded(pt, pt->sel_src, n->id))
 			exp_set(pt, pt->sel_src, n->id, false);
 		else
 			exp_set(pt, pt->sel_src, n->id, true);
-		flatten(ui, p);
+		flatten(cx, p);
 		return true;
 	case KA_COLLAPSE:
 		if (n == NULL)
 			return true;
 		if (n->child != TREE_NONE && is_expanded(pt, pt->sel_src, n->id)) {
 			exp_set(pt, pt->sel_src, n->id, false);
-			flatten(ui, p);
+			flatten(cx, p);
 		} else if (n->parent != TREE_NONE) {
 			size_t r = find_row(pt, pt->sel_src, s->t.nodes[n->parent].id);
 			if (r != (size_t)-1)
@@ -791,7 +792,7 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 	case KA_EXPAND_ALL:
 		if (n != NULL) {
 			expand_all(pt, pt->sel_src, &s->t, (uint32_t)(n - s->t.nodes));
-			flatten(ui, p);
+			flatten(cx, p);
 		}
 		return true;
 	case KA_FOCUS:
@@ -802,14 +803,14 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 		snprintf(pt->focus_fn, sizeof(pt->focus_fn), "%s", n->function);
 		hist_reset(&pt->src[pt->focus_src].hist[1]);
 		src_drop(&pt->src[pt->focus_src]);
-		tree_sync(ui, p);
+		tree_sync(cx, p);
 		return true;
 	case KA_BACK:
 		if (pt->focus == 0)
 			return false;
 		src_drop(&pt->src[pt->focus_src]);
 		pt->focus = 0;
-		tree_sync(ui, p);
+		tree_sync(cx, p);
 		return true;
 	case KA_INVERT:
 	case KA_BY_LINE:
@@ -818,11 +819,11 @@ tree_key(struct ui *ui, struct pane *p, enum km_action a)
 		else
 			pt->by_line = !pt->by_line;
 		pt->focus = 0;
-		reset(ui, p);
+		reset(cx, p);
 		return true;
 	case KA_DETAIL:
 		if (n != NULL)
-			open_detail(ui, p, s, n);
+			open_detail(cx, p, s, n);
 		return true;
 	default:
 		return false;
@@ -920,7 +921,7 @@ unit_of(const struct ptree *pt)
 }
 
 static void
-layout(const struct ui *ui, const struct pane *p, int w, struct tlayout *L)
+layout(const struct pane_ctx *cx, const struct pane *p, int w, struct tlayout *L)
 {
 	const struct ptree *pt = p->tree;
 	const char *unit = unit_of(pt);
@@ -935,8 +936,8 @@ layout(const struct ui *ui, const struct pane *p, int w, struct tlayout *L)
 		int si = (int)pt->rows[i].src;
 		node_row(&pt->src[si], &pt->src[si].hist[hist_slot(pt, si)],
 		         node_of(pt, pt->rows[i]), &r);
-		const char *mk = table_mark_text(ui, p, &r, &role, buf, sizeof(buf));
-		int mw = ui_text_width(mk, strlen(mk), ui->utf8);
+		const char *mk = table_mark_text(cx, p, &r, &role, buf, sizeof(buf));
+		int mw = ui_text_width(mk, strlen(mk), cx->utf8);
 		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
 	}
 	L->tag_x = -1;
@@ -971,7 +972,7 @@ layout(const struct ui *ui, const struct pane *p, int w, struct tlayout *L)
 /* "main.f" or "main.f file.go:12" (by line), indented by depth, after the
  * expansion marker. */
 static void
-put_name(const struct ui *ui, const struct ptree *pt, int y, const struct tlayout *L,
+put_name(const struct pane_ctx *cx, const struct ptree *pt, int y, const struct tlayout *L,
          const struct tsrc *s, const struct tree_node *n, int attr, int dim)
 {
 	int depth = (int)(n->depth < INDENT_MAX ? n->depth : INDENT_MAX);
@@ -983,13 +984,13 @@ put_name(const struct ui *ui, const struct ptree *pt, int y, const struct tlayou
 		ind = L->name_w / 2;
 	if (n->child != TREE_NONE) {
 		bool open = is_expanded(pt, (int)(s - pt->src), n->id);
-		mk = open ? (ui->utf8 ? "\xe2\x96\xbe" : "v") : (ui->utf8 ? "\xe2\x96\xb8" : ">");
+		mk = open ? (cx->utf8 ? "\xe2\x96\xbe" : "v") : (cx->utf8 ? "\xe2\x96\xb8" : ">");
 	}
 	int x = L->name_x + ind;
 	int w = L->name_w - ind;
 	if (w <= 2)
 		return;
-	ui_put(ui, y, x, 1, attr, mk);
+	ui_put(cx, y, x, 1, attr, mk);
 	x += 2;
 	w -= 2;
 	loc[0] = '\0';
@@ -998,36 +999,36 @@ put_name(const struct ui *ui, const struct ptree *pt, int y, const struct tlayou
 	/* the package and function, as the tables' labels (label.h); the
 	 * detail has the whole import path */
 	const char *fn = label_short(n->function);
-	int lw = ui_text_width(loc, strlen(loc), ui->utf8);
-	int fw = ui_text_width(fn, strlen(fn), ui->utf8);
+	int lw = ui_text_width(loc, strlen(loc), cx->utf8);
+	int fw = ui_text_width(fn, strlen(fn), cx->utf8);
 	if (lw > 0 && fw + 1 + lw > w)
 		lw = lw <= w / 3 ? lw : 0;
-	int used = ui_put(ui, y, x, lw > 0 ? w - lw - 1 : w, attr, fn);
+	int used = ui_put(cx, y, x, lw > 0 ? w - lw - 1 : w, attr, fn);
 	if (lw > 0)
-		ui_put(ui, y, x + used + 1, lw, dim, loc);
+		ui_put(cx, y, x + used + 1, lw, dim, loc);
 }
 
 void
-tree_header(const struct ui *ui, const struct pane *p, char *buf, size_t len)
+tree_header(const struct pane_ctx *cx, const struct pane *p, char *buf, size_t len)
 {
 	const struct ptree *pt = p->tree;
-	const char *sort = pt->sort < TC_NCOLS ? tc_title[ui->utf8][pt->sort] : "FUNCTION";
+	const char *sort = pt->sort < TC_NCOLS ? tc_title[cx->utf8][pt->sort] : "FUNCTION";
 	size_t o = (size_t)snprintf(buf, len, "tree %s%s  sort: %s",
 	                            pt->inverted ? "bottom-up" : "top-down",
 	                            pt->by_line ? " by line" : "", sort);
 
 	if (pt->focus != 0 && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "  focus: %s", pt->focus_fn);
-	if (ui->filter_on && o < len)
-		snprintf(buf + o, len - o, "  filter: /%s/", ui->filter);
+	if ((cx->re != NULL) && o < len)
+		snprintf(buf + o, len - o, "  filter: /%s/", cx->filter);
 }
 
 void
-tree_draw(struct ui *ui, struct pane *p, int y, int h)
+tree_draw(const struct pane_ctx *cx, struct pane *p, int y, int h)
 {
 	struct ptree *pt = p->tree;
 	struct tlayout L;
-	int w = ui->cols;
+	int w = cx->cols;
 	char buf[64], info[512], a[32];
 
 	/* one info line: what the tree shows */
@@ -1047,9 +1048,9 @@ tree_draw(struct ui *ui, struct pane *p, int y, int h)
 		if (pt->focus != 0 && o < sizeof(info))
 			snprintf(info + o, sizeof(info) - o, "; focus: %s (Esc clears)",
 			         pt->focus_fn);
-		ui_put(ui, y, 0, w, ui->attr[pt->focus ? R_WARN : R_INFO], info);
+		ui_put(cx, y, 0, w, cx->attr[pt->focus ? R_WARN : R_INFO], info);
 	} else {
-		ui_put(ui, y, 0, w, ui->attr[R_INFO], "call tree: no data yet");
+		ui_put(cx, y, 0, w, cx->attr[R_INFO], "call tree: no data yet");
 	}
 	y++;
 	h--;
@@ -1062,32 +1063,32 @@ tree_draw(struct ui *ui, struct pane *p, int y, int h)
 		pt->top = pt->sel - (size_t)pt->page + 1;
 	if (pt->top + (size_t)pt->page > pt->nrows)
 		pt->top = pt->nrows > (size_t)pt->page ? pt->nrows - (size_t)pt->page : 0;
-	layout(ui, p, w, &L);
+	layout(cx, p, w, &L);
 
-	int hdr = ui->attr[R_COLHDR];
-	ui_fill(ui, y, 0, w, hdr);
+	int hdr = cx->attr[R_COLHDR];
+	ui_fill(cx, y, 0, w, hdr);
 	if (p->ops->has_tag)
-		ui_put(ui, y, L.tag_x, 1, hdr, "K");
+		ui_put(cx, y, L.tag_x, 1, hdr, "K");
 	for (int c = 0; c < TC_NCOLS; c++) {
 		if (L.col_x[c] < 0)
 			continue;
-		const char *t = tc_title[ui->utf8][c];
-		int tw = ui_text_width(t, strlen(t), ui->utf8);
-		int at = c == pt->sort ? ui->attr[R_SORTED] : hdr;
-		ui_put(ui, y, L.col_x[c] + (L.col_w[c] > tw ? L.col_w[c] - tw : 0), L.col_w[c], at,
+		const char *t = tc_title[cx->utf8][c];
+		int tw = ui_text_width(t, strlen(t), cx->utf8);
+		int at = c == pt->sort ? cx->attr[R_SORTED] : hdr;
+		ui_put(cx, y, L.col_x[c] + (L.col_w[c] > tw ? L.col_w[c] - tw : 0), L.col_w[c], at,
 		       t);
 	}
 	if (L.trend_w > 0)
-		ui_put(ui, y, L.trend_x, L.trend_w, hdr, "TREND");
-	ui_put(ui, y, L.name_x, L.name_w, pt->sort >= TC_NCOLS ? ui->attr[R_SORTED] : hdr,
+		ui_put(cx, y, L.trend_x, L.trend_w, hdr, "TREND");
+	ui_put(cx, y, L.name_x, L.name_w, pt->sort >= TC_NCOLS ? cx->attr[R_SORTED] : hdr,
 	       pt->inverted ? "FUNCTION  (callers below)" : "FUNCTION  (callees below)");
 	y++;
 	h--;
 	if (pt->nrows == 0) {
 		if (h > 0)
-			ui_put(ui, y, 1, w - 1, ui->attr[R_DIM],
-			       ui->filter_on && nodes > 0 ? "no node matches the filter"
-			                                  : "no stacks");
+			ui_put(cx, y, 1, w - 1, cx->attr[R_DIM],
+			       (cx->re != NULL) && nodes > 0 ? "no node matches the filter"
+			                                     : "no stacks");
 		return;
 	}
 	double tv[HISTORY_LEN];
@@ -1101,42 +1102,42 @@ tree_draw(struct ui *ui, struct pane *p, int y, int h)
 		const struct nhist *nh = &s->hist[hist_slot(pt, (int)tr.src)];
 		node_row(s, nh, n, &r);
 		bool sel = ri == pt->sel;
-		int base = ui->attr[R_NORMAL];
+		int base = cx->attr[R_NORMAL];
 		if (n->flags & TREE_GONE)
-			base = ui->attr[R_GONE];
-		int extra = sel ? ui->attr[R_SELECTED] : 0;
+			base = cx->attr[R_GONE];
+		int extra = sel ? cx->attr[R_SELECTED] : 0;
 		int ry = y + i;
 		if (sel)
-			ui_fill(ui, ry, 0, w, base | extra);
+			ui_fill(cx, ry, 0, w, base | extra);
 		if (p->ops->has_tag && s->tag) {
 			buf[0] = s->tag;
 			buf[1] = '\0';
-			ui_put(ui, ry, L.tag_x, 1, base | extra, buf);
+			ui_put(cx, ry, L.tag_x, 1, base | extra, buf);
 		}
 		for (int c = 0; c < TC_NCOLS; c++) {
 			if (L.col_x[c] < 0)
 				continue;
 			cell(s, n, c, buf, sizeof(buf));
 			int cw = L.col_w[c], tw = (int)strlen(buf);
-			ui_put(ui, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
+			ui_put(cx, ry, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, base | extra, buf);
 		}
 		if (L.trend_w > 0) {
 			size_t k = node_trend(s, nh, n, tv, HISTORY_LEN);
-			ui_spark(tv, k, L.trend_w, ui->utf8, spark, sizeof(spark));
-			ui_put(ui, ry, L.trend_x, L.trend_w,
-			       (n->flags & TREE_GONE ? base : ui->attr[R_SPARK]) | extra, spark);
+			ui_spark(tv, k, L.trend_w, cx->utf8, spark, sizeof(spark));
+			ui_put(cx, ry, L.trend_x, L.trend_w,
+			       (n->flags & TREE_GONE ? base : cx->attr[R_SPARK]) | extra, spark);
 		}
 		int mrole;
 		char mbuf[MARK_MAX];
-		const char *mk = table_mark_text(ui, p, &r, &mrole, mbuf, sizeof(mbuf));
-		ui_put(ui, ry, L.mark_x, L.mark_w, ui->attr[mrole] | extra, mk);
-		put_name(ui, pt, ry, &L, s, n, base | extra,
-		         ((n->flags & TREE_GONE) ? base : ui->attr[R_DIM]) | extra);
+		const char *mk = table_mark_text(cx, p, &r, &mrole, mbuf, sizeof(mbuf));
+		ui_put(cx, ry, L.mark_x, L.mark_w, cx->attr[mrole] | extra, mk);
+		put_name(cx, pt, ry, &L, s, n, base | extra,
+		         ((n->flags & TREE_GONE) ? base : cx->attr[R_DIM]) | extra);
 	}
 }
 
 void
-tree_report(struct ui *ui, struct pane *p, FILE *out)
+tree_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 {
 	struct ptree *pt = p->tree;
 	char buf[64];
@@ -1146,8 +1147,8 @@ tree_report(struct ui *ui, struct pane *p, FILE *out)
 	if (p->ops->has_tag)
 		fputs("K ", out);
 	for (int c = 0; c < TC_NCOLS; c++) {
-		const char *t = tc_title[ui->utf8][c];
-		int pad = col_width(unit_of(pt), c) - ui_text_width(t, strlen(t), ui->utf8);
+		const char *t = tc_title[cx->utf8][c];
+		int pad = col_width(unit_of(pt), c) - ui_text_width(t, strlen(t), cx->utf8);
 		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
 	}
 	fputs(pt->inverted ? "FUNCTION  (callers below)\n" : "FUNCTION  (callees below)\n", out);
@@ -1161,10 +1162,10 @@ tree_report(struct ui *ui, struct pane *p, FILE *out)
 			fprintf(out, "%*s ", col_width(s->cur->vt[s->vi].unit, c), buf);
 		}
 		fprintf(out, "%*s", 2 * (int)n->depth, "");
-		ui_text_write(out, n->function, ui->utf8);
+		ui_text_write(out, n->function, cx->utf8);
 		if (pt->by_line && n->file[0] != '\0') {
 			fputc(' ', out);
-			ui_text_write(out, label_file(n->file), ui->utf8);
+			ui_text_write(out, label_file(n->file), cx->utf8);
 			fprintf(out, ":%lld", (long long)n->line);
 		}
 		fputc('\n', out);

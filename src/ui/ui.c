@@ -26,12 +26,6 @@
 #define MIN_COLS 50
 #define MIN_LINES 10
 
-static const struct pane_ops *const pane_table[PANE_COUNT] = {
-	[PANE_GOROUTINES] = &pane_goroutines_ops,
-	[PANE_HEAP] = &pane_heap_ops,
-	[PANE_CONTENTION] = &pane_contention_ops,
-};
-
 /* ---- text helpers ---- */
 
 /* One display token of s[*i..n): at most 11 bytes into tok (NUL-terminated).
@@ -245,18 +239,18 @@ ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outl
 }
 
 int
-ui_put(const struct ui *ui, int y, int x, int maxw, int attr, const char *s)
+ui_put(const struct pane_ctx *cx, int y, int x, int maxw, int attr, const char *s)
 {
 	char buf[4 * 512 + 8];
 	int w = maxw;
 
-	if (y < 0 || y >= ui->lines || x < 0 || x >= ui->cols || s == NULL)
+	if (y < 0 || y >= cx->lines || x < 0 || x >= cx->cols || s == NULL)
 		return 0;
-	if (w > ui->cols - x)
-		w = ui->cols - x;
+	if (w > cx->cols - x)
+		w = cx->cols - x;
 	if (w > 512)
 		w = 512;
-	int used = ui_text(s, strlen(s), w, false, ui->utf8, buf, sizeof(buf));
+	int used = ui_text(s, strlen(s), w, false, cx->utf8, buf, sizeof(buf));
 	attrset(attr);
 	mvaddstr(y, x, buf);
 	attrset(A_NORMAL);
@@ -264,12 +258,12 @@ ui_put(const struct ui *ui, int y, int x, int maxw, int attr, const char *s)
 }
 
 void
-ui_fill(const struct ui *ui, int y, int x, int w, int attr)
+ui_fill(const struct pane_ctx *cx, int y, int x, int w, int attr)
 {
-	if (y < 0 || y >= ui->lines || x < 0 || x >= ui->cols)
+	if (y < 0 || y >= cx->lines || x < 0 || x >= cx->cols)
 		return;
-	if (w > ui->cols - x)
-		w = ui->cols - x;
+	if (w > cx->cols - x)
+		w = cx->cols - x;
 	attrset(attr);
 	mvhline(y, x, ' ', w);
 	attrset(A_NORMAL);
@@ -282,7 +276,7 @@ ui_label_fn(const struct group *g)
 }
 
 int
-ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr,
+ui_put_label(const struct pane_ctx *cx, int y, int x, int width, int attr, int locattr,
              const struct group *g, uint32_t apart)
 {
 	char loc[4 * 600 + 8], fn[4 * 512 + 8], tmp[600], text[1200];
@@ -291,25 +285,25 @@ ui_put_label(const struct ui *ui, int y, int x, int width, int attr, int locattr
 	if (width <= 0)
 		return 0;
 	if (g->nframes == 0)
-		return ui_put(ui, y, x, width, locattr, "(no stack)");
+		return ui_put(cx, y, x, width, locattr, "(no stack)");
 	const struct frame *f = &g->frames[g->label_frame];
-	label_text(g, apart, ui->utf8, text, sizeof(text));
+	label_text(g, apart, cx->utf8, text, sizeof(text));
 	if (f->file[0] != '\0') {
 		const char *b = label_file(f->file);
 		snprintf(tmp, sizeof(tmp), "%s:%lld", b, (long long)f->line);
-		int fw = ui_text_width(text, strlen(text), ui->utf8);
-		int lw = ui_text_width(tmp, strlen(tmp), ui->utf8);
+		int fw = ui_text_width(text, strlen(text), cx->utf8);
+		int lw = ui_text_width(tmp, strlen(tmp), cx->utf8);
 		/* the label comes first: the location when both fit; a label
 		 * cut anyway keeps the location when it takes at most a third
 		 * of a wide column */
 		int lmax = width >= 36 ? width / 3 : 0;
 		if (fw + 1 + lw <= width || (fw > width && lw <= lmax))
-			locw = ui_text(tmp, strlen(tmp), lw, true, ui->utf8, loc, sizeof(loc));
+			locw = ui_text(tmp, strlen(tmp), lw, true, cx->utf8, loc, sizeof(loc));
 	}
 	int fnw = width - (locw ? locw + 1 : 0);
 	if (fnw > 512)
 		fnw = 512;
-	int used = ui_text(text, strlen(text), fnw, false, ui->utf8, fn, sizeof(fn));
+	int used = ui_text(text, strlen(text), fnw, false, cx->utf8, fn, sizeof(fn));
 	attrset(attr);
 	mvaddstr(y, x, fn);
 	if (locw) {
@@ -403,13 +397,41 @@ ui_new(bool init_terminal, bool color)
 		curs_set(0);
 	}
 	init_attrs(ui);
-	for (int i = 0; i < PANE_COUNT; i++) {
-		ui->panes[i].ops = pane_table[i];
-		ui->panes[i].sort = pane_table[i]->default_sort;
+	const struct pane_ops *const *reg = pane_registry(&ui->npanes);
+	for (int i = 0; i < ui->npanes; i++) {
+		ui->panes[i].ops = reg[i];
+		ui->panes[i].index = i;
+		ui->panes[i].sort = reg[i]->default_sort;
 	}
-	ui->cur = PANE_GOROUTINES;
+	ui->cur = 0;
 	ui_resize(ui);
 	return ui;
+}
+
+/* The panes' context: what they see of the UI, brought up to date before
+ * every call into them. */
+static void
+ctx_sync(struct ui *ui)
+{
+	struct pane_ctx *c = &ui->ctx;
+
+	c->m = ui->m;
+	c->view = &ui->view;
+	c->attr = ui->attr;
+	c->utf8 = ui->utf8;
+	c->now = ui->now;
+	c->lines = ui->lines;
+	c->cols = ui->cols;
+	c->body_h = ui->body_h;
+	c->re = ui->filter_on ? &ui->re : NULL;
+	c->filter = ui->filter;
+	c->cur = ui->cur;
+	c->every = ui->every;
+	c->stretch = ui->stretch;
+	c->share = ui->share;
+	c->interval = ui->interval;
+	c->cpu_load = ui->cpu_load;
+	c->detail = &ui->detail;
 }
 
 static void
@@ -430,9 +452,9 @@ ui_free(struct ui *ui, bool end_terminal)
 			endwin();
 		return;
 	}
-	detail_close(ui);
+	detail_close(&ui->ctx);
 	view_release(&ui->view);
-	for (int i = 0; i < PANE_COUNT; i++)
+	for (int i = 0; i < ui->npanes; i++)
 		table_free(&ui->panes[i]);
 	release_held(ui);
 	if (ui->filter_on)
@@ -460,6 +482,7 @@ static void
 rebuild(struct ui *ui)
 {
 	ui->need_rebuild = false;
+	ctx_sync(ui);
 	if (ui->m == NULL)
 		return;
 	if (!ui->paused)
@@ -476,28 +499,25 @@ rebuild(struct ui *ui)
 		}
 	/* rebuild only the panes whose profiles changed (a 100,000-goroutine
 	 * goroutine pane need not be rebuilt when only the heap moved) */
-	static const enum ep_id pane_eps[PANE_COUNT][3] = {
-		[PANE_GOROUTINES] = { EP_GOROUTINE, EP_GOROUTINELEAK, EP_GOROUTINE },
-		[PANE_HEAP] = { EP_HEAP, EP_ALLOCS, EP_MEMSTATS },
-		[PANE_CONTENTION] = { EP_BLOCK, EP_MUTEX, EP_MUTEX },
-	};
 	/* the goroutine and heap panes mark the groups linked to each other */
 	bool links = ui->links_gen != ui->m->links_gen;
 	ui->links_gen = ui->m->links_gen;
 	/* names for the goroutine text's hidden frames: its STATE column */
 	bool syms = ui->syms_gen != ui->m->syms_gen;
 	ui->syms_gen = ui->m->syms_gen;
-	for (int i = 0; i < PANE_COUNT; i++) {
-		bool changed = ui->panes[i].nrows == 0 || (links && i != PANE_CONTENTION) ||
-		               (syms && i == PANE_GOROUTINES);
-		for (int j = 0; j < 3 && !changed; j++)
+	for (int i = 0; i < ui->npanes; i++) {
+		const struct pane_ops *ops = ui->panes[i].ops;
+		bool changed = ui->panes[i].nrows == 0 ||
+		               (links && (ops->rebuild_on & PANE_ON_LINKS)) ||
+		               (syms && (ops->rebuild_on & PANE_ON_SYMS));
+		for (int j = 0; j < ops->neps && !changed; j++)
 			for (int k = 0; k < 3; k++)
-				if (old[pane_eps[i][j]][k] != ui->held[pane_eps[i][j]][k])
+				if (old[ops->eps[j]][k] != ui->held[ops->eps[j]][k])
 					changed = true;
 		if (changed)
-			table_rebuild(ui, &ui->panes[i]);
+			table_rebuild(&ui->ctx, &ui->panes[i]);
 	}
-	detail_refresh(ui);
+	detail_refresh(&ui->ctx);
 	for (int e = 0; e < EP_COUNT; e++)
 		for (int k = 0; k < 3; k++)
 			snapshot_free(old[e][k]);
@@ -521,6 +541,7 @@ ui_set_model(struct ui *ui, const struct model *m)
 	ui->m = m;
 	if (m != NULL)
 		view_live(&ui->view, m);
+	ctx_sync(ui);
 	ui->need_rebuild = true;
 	ui->dirty = true;
 }
@@ -559,6 +580,7 @@ ui_resize(struct ui *ui)
 	ui->body_y = 2 + ui->meter_rows;
 	ui->body_h = ui->lines - ui->body_y - 1;
 	ui->dirty = true;
+	ctx_sync(ui);
 }
 
 static double last_good(const struct model *m, double *latency);
@@ -640,8 +662,8 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	int x = 0, w = ui->cols;
 	int hattr = ui->attr[R_HEADER];
 
-	ui_fill(ui, 0, 0, w, hattr);
-	x += ui_put(ui, 0, x, w - x, (int)(hattr | A_BOLD), "pproftop ");
+	ui_fill(&ui->ctx, 0, 0, w, hattr);
+	x += ui_put(&ui->ctx, 0, x, w - x, (int)(hattr | A_BOLD), "pproftop ");
 
 	/* right-hand flags, PAUSED rightmost: they go first, the target's
 	 * address is cut for them */
@@ -661,7 +683,7 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	/* what the texts before the flags may take: up to a space before them */
 	int right = fw + pw + (fw > 0);
 	if (st != NULL && st->target != NULL && w - x - right > 0)
-		x += ui_put(ui, 0, x, w - x - right, hattr, st->target);
+		x += ui_put(&ui->ctx, 0, x, w - x - right, hattr, st->target);
 
 	const char *reason = NULL;
 	double age = -1;
@@ -677,10 +699,10 @@ draw_header(struct ui *ui, const struct ui_status *st)
 			else
 				snprintf(buf, sizeof(buf), "STALE (no data yet)");
 			x += 2;
-			x += ui_put(ui, 0, x, w - x - right, ui->attr[R_STALE], buf);
+			x += ui_put(&ui->ctx, 0, x, w - x - right, ui->attr[R_STALE], buf);
 			if (reason != NULL) {
 				snprintf(buf, sizeof(buf), " %s", reason);
-				ui_put(ui, 0, x, w - x - right, hattr, buf);
+				ui_put(&ui->ctx, 0, x, w - x - right, hattr, buf);
 			}
 		} else if (st->mode != NULL) {
 			/* a saved snapshot: its poll clock is not ours */
@@ -695,11 +717,11 @@ draw_header(struct ui *ui, const struct ui_status *st)
 			snprintf(buf, sizeof(buf), "%s polled %s ago (%s), every %gs", c,
 			         fmt_age(a, sizeof(a), st->now - last),
 			         fmt_ns(b, sizeof(b), lat * 1e9), st->interval);
-			ui_put(ui, 0, x, w - x - right, hattr, buf);
+			ui_put(&ui->ctx, 0, x, w - x - right, hattr, buf);
 		} else {
 			snprintf(buf, sizeof(buf), "  %s",
 			         st->polling ? "polling..." : "no data yet");
-			ui_put(ui, 0, x, w - x - right, hattr, buf);
+			ui_put(&ui->ctx, 0, x, w - x - right, hattr, buf);
 		}
 	}
 	/* the texts stop before the flags, which are never cut for them */
@@ -707,9 +729,9 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	if (rx < 0)
 		rx = 0;
 	if (fw > 0)
-		ui_put(ui, 0, rx, w - rx, (int)(ui->attr[R_WARN] | A_REVERSE), flags);
+		ui_put(&ui->ctx, 0, rx, w - rx, (int)(ui->attr[R_WARN] | A_REVERSE), flags);
 	if (ui->paused)
-		ui_put(ui, 0, w - 7, 7, ui->attr[R_PAUSED], " PAUSED");
+		ui_put(&ui->ctx, 0, w - 7, 7, ui->attr[R_PAUSED], " PAUSED");
 }
 
 static const struct {
@@ -744,16 +766,16 @@ draw_meters(struct ui *ui)
 			snprintf(val, sizeof(val), "-");
 		/* label, value right-aligned in 8 columns, sparkline */
 		int lw = cw - 8 - 2 < 10 ? cw - 8 - 2 : 10;
-		ui_put(ui, y, x, lw, ui->attr[R_TITLE],
+		ui_put(&ui->ctx, y, x, lw, ui->attr[R_TITLE],
 		       lw < 10 ? meters[i].shortlabel : meters[i].label);
 		int vw = (int)strlen(val);
-		ui_put(ui, y, x + lw + 1 + (8 > vw ? 8 - vw : 0), 8, A_NORMAL, val);
+		ui_put(&ui->ctx, y, x + lw + 1 + (8 > vw ? 8 - vw : 0), 8, A_NORMAL, val);
 		int sw = cw - lw - 8 - 3;
 		if (sw > 32)
 			sw = 32;
 		if (sw >= 3 && n > 0) {
 			ui_spark(v, n, sw, ui->utf8, spark, sizeof(spark));
-			ui_put(ui, y, x + lw + 10, sw, ui->attr[R_SPARK], spark);
+			ui_put(&ui->ctx, y, x + lw + 10, sw, ui->attr[R_SPARK], spark);
 		}
 	}
 }
@@ -764,18 +786,19 @@ draw_tabs(struct ui *ui)
 	int y = 1 + ui->meter_rows, x = 0;
 	char buf[300];
 
-	for (int i = 0; i < PANE_COUNT; i++) {
+	for (int i = 0; i < ui->npanes; i++) {
 		const struct pane *p = &ui->panes[i];
 		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, p->ops->name, p->nlive);
-		int at = i == (int)ui->cur ? ui->attr[R_TAB_ACTIVE] : ui->attr[R_TAB];
-		x += ui_put(ui, y, x, ui->cols - x, at, buf);
-		x += ui_put(ui, y, x, ui->cols - x, A_NORMAL, " ");
+		int at = i == ui->cur ? ui->attr[R_TAB_ACTIVE] : ui->attr[R_TAB];
+		x += ui_put(&ui->ctx, y, x, ui->cols - x, at, buf);
+		x += ui_put(&ui->ctx, y, x, ui->cols - x, A_NORMAL, " ");
 	}
 	const struct pane *p = &ui->panes[ui->cur];
 	if (tree_shown(p) && !ui->detail.active) {
-		tree_header(ui, p, buf, sizeof(buf));
+		tree_header(&ui->ctx, p, buf, sizeof(buf));
 	} else {
-		size_t o = (size_t)snprintf(buf, sizeof(buf), "sort: %s", table_sort_name(ui, p));
+		size_t o =
+		    (size_t)snprintf(buf, sizeof(buf), "sort: %s", table_sort_name(&ui->ctx, p));
 		if (ui->filter_on && o < sizeof(buf))
 			snprintf(buf + o, sizeof(buf) - o, "  filter: /%s/", ui->filter);
 	}
@@ -783,7 +806,7 @@ draw_tabs(struct ui *ui)
 	int rx = ui->cols - bw - 1;
 	if (rx < x + 1)
 		rx = x + 1;
-	ui_put(ui, y, rx, ui->cols - rx, ui->attr[R_DIM], buf);
+	ui_put(&ui->ctx, y, rx, ui->cols - rx, ui->attr[R_DIM], buf);
 }
 
 static void
@@ -795,15 +818,15 @@ draw_status(struct ui *ui, const struct ui_status *st)
 	if (ui->prompt) {
 		snprintf(buf, sizeof(buf), "filter (regex, Enter apply, Esc cancel): /%s_",
 		         ui->pbuf);
-		ui_put(ui, y, 0, ui->cols, ui->attr[R_TITLE], buf);
+		ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_TITLE], buf);
 		return;
 	}
 	if (ui->msg[0] != '\0') {
-		ui_put(ui, y, 0, ui->cols, ui->attr[R_WARN], ui->msg);
+		ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_WARN], ui->msg);
 		return;
 	}
 	if (st != NULL && st->message != NULL && st->message[0] != '\0') {
-		ui_put(ui, y, 0, ui->cols, A_NORMAL, st->message);
+		ui_put(&ui->ctx, y, 0, ui->cols, A_NORMAL, st->message);
 		return;
 	}
 	const char *reason = NULL;
@@ -811,10 +834,10 @@ draw_status(struct ui *ui, const struct ui_status *st)
 	if (ui->m != NULL && stale_reason(ui, st, &reason, &age) && reason != NULL) {
 		snprintf(buf, sizeof(buf), "last poll failed (showing the last good data): %s",
 		         reason);
-		ui_put(ui, y, 0, ui->cols, ui->attr[R_WARN], buf);
+		ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_WARN], buf);
 		return;
 	}
-	ui_put(ui, y, 0, ui->cols, ui->attr[R_DIM],
+	ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_DIM],
 	       ui->help            ? "Esc ? q close the help  Up/Down PgUp/PgDn scroll"
 	       : ui->detail.active ? "Esc back  Up/Down scroll  p pause  s snapshot  ? help  q quit"
 	       : tree_shown(&ui->panes[ui->cur])
@@ -938,13 +961,13 @@ draw_help(struct ui *ui)
 	int inner = h - 1;
 
 	for (int y = y0; y < y0 + h; y++)
-		ui_fill(ui, y, 0, ui->cols, A_NORMAL);
+		ui_fill(&ui->ctx, y, 0, ui->cols, A_NORMAL);
 	if (ui->help_top > n - inner)
 		ui->help_top = n - inner > 0 ? n - inner : 0;
 	snprintf(line, sizeof(line), "Keys  (Esc, ? or q closes%s)",
 	         n > inner ? "; Up/Down scroll" : "");
-	ui_put(ui, y0, 0, ui->cols, ui->attr[R_COLHDR], line);
-	ui_fill(ui, y0, (int)strlen(line), ui->cols, ui->attr[R_COLHDR]);
+	ui_put(&ui->ctx, y0, 0, ui->cols, ui->attr[R_COLHDR], line);
+	ui_fill(&ui->ctx, y0, (int)strlen(line), ui->cols, ui->attr[R_COLHDR]);
 	for (int i = 0; i < inner; i++) {
 		int k = ui->help_top + i;
 		if (k >= n)
@@ -986,7 +1009,7 @@ draw_help(struct ui *ui)
 			else
 				cost_line(ui, line, sizeof(line));
 		}
-		ui_put(ui, y0 + 1 + i, 0, ui->cols, A_NORMAL, line);
+		ui_put(&ui->ctx, y0 + 1 + i, 0, ui->cols, A_NORMAL, line);
 	}
 }
 
@@ -1002,7 +1025,7 @@ draw_too_small(struct ui *ui)
 	         MIN_COLS, MIN_LINES);
 	if ((int)strlen(buf) > ui->cols)
 		snprintf(buf, sizeof(buf), "Terminal too small");
-	ui_put(ui, 0, 0, ui->cols, ui->attr[R_WARN], buf);
+	ui_put(&ui->ctx, 0, 0, ui->cols, ui->attr[R_WARN], buf);
 }
 
 void
@@ -1017,6 +1040,7 @@ ui_draw(struct ui *ui, const struct ui_status *st)
 		ui->interval = st->interval;
 		ui->cpu_load = st->cpu_load;
 	}
+	ctx_sync(ui);
 	ensure_fresh(ui);
 	int l, c;
 	getmaxyx(stdscr, l, c);
@@ -1032,11 +1056,11 @@ ui_draw(struct ui *ui, const struct ui_status *st)
 		if (ui->help)
 			draw_help(ui);
 		else if (ui->detail.active)
-			detail_draw(ui, ui->body_y, ui->body_h);
+			detail_draw(&ui->ctx, ui->body_y, ui->body_h);
 		else if (tree_shown(&ui->panes[ui->cur]))
-			tree_draw(ui, &ui->panes[ui->cur], ui->body_y, ui->body_h);
+			tree_draw(&ui->ctx, &ui->panes[ui->cur], ui->body_y, ui->body_h);
 		else
-			table_draw(ui, &ui->panes[ui->cur], ui->body_y, ui->body_h);
+			table_draw(&ui->ctx, &ui->panes[ui->cur], ui->body_y, ui->body_h);
 		draw_status(ui, st);
 	}
 	wnoutrefresh(stdscr);
@@ -1082,9 +1106,9 @@ translate(int ch)
 static void
 refilter_all(struct ui *ui)
 {
-	for (int i = 0; i < PANE_COUNT; i++) {
-		table_refilter(ui, &ui->panes[i]);
-		tree_refilter(ui, &ui->panes[i]);
+	for (int i = 0; i < ui->npanes; i++) {
+		table_refilter(&ui->ctx, &ui->panes[i]);
+		tree_refilter(&ui->ctx, &ui->panes[i]);
 	}
 }
 
@@ -1097,6 +1121,7 @@ apply_filter(struct ui *ui)
 			regfree(&ui->re);
 		ui->filter_on = false;
 		ui->filter[0] = '\0';
+		ctx_sync(ui);
 		refilter_all(ui);
 		return;
 	}
@@ -1121,8 +1146,9 @@ apply_filter(struct ui *ui)
 	ui->re = re;
 	ui->filter_on = true;
 	snprintf(ui->filter, sizeof(ui->filter), "%s", ui->pbuf);
+	ctx_sync(ui);
 	refilter_all(ui);
-	tree_filter_applied(ui, &ui->panes[ui->cur]);
+	tree_filter_applied(&ui->ctx, &ui->panes[ui->cur]);
 }
 
 static void
@@ -1161,17 +1187,19 @@ prompt_key(struct ui *ui, int ch)
 }
 
 static void
-switch_pane(struct ui *ui, enum pane_id p)
+switch_pane(struct ui *ui, int p)
 {
-	detail_close(ui);
+	detail_close(&ui->ctx);
 	ui->cur = p;
-	tree_sync(ui, &ui->panes[p]);
+	ctx_sync(ui);
+	tree_sync(&ui->ctx, &ui->panes[p]);
 }
 
 enum ui_action
 ui_key(struct ui *ui, int ch)
 {
 	ui->dirty = true;
+	ctx_sync(ui);
 	if (ch == KEY_RESIZE) {
 		ui_resize(ui);
 		return UI_REDRAW;
@@ -1246,40 +1274,43 @@ ui_key(struct ui *ui, int ch)
 		snprintf(ui->pbuf, sizeof(ui->pbuf), "%s", ui->filter);
 		ui->plen = strlen(ui->pbuf);
 		return UI_REDRAW;
-	case KA_PANE_GOROUTINES:
-	case KA_PANE_HEAP:
-	case KA_PANE_CONTENTION:
-		switch_pane(ui, (enum pane_id)(PANE_GOROUTINES + (a - KA_PANE_GOROUTINES)));
+	case KA_PANE: /* 1..9: the tab of that number */
+		if (k - '1' < ui->npanes)
+			switch_pane(ui, k - '1');
 		return UI_REDRAW;
 	case KA_NEXT_PANE:
-		switch_pane(ui, (enum pane_id)((ui->cur + 1) % PANE_COUNT));
+		switch_pane(ui, (ui->cur + 1) % ui->npanes);
 		return UI_REDRAW;
 	case KA_PREV_PANE:
-		switch_pane(ui, (enum pane_id)((ui->cur + PANE_COUNT - 1) % PANE_COUNT));
+		switch_pane(ui, (ui->cur + ui->npanes - 1) % ui->npanes);
 		return UI_REDRAW;
 	default:
 		break;
 	}
 	if (ui->detail.active) {
-		detail_key(ui, a);
+		if (a == KA_BACK) {
+			ui->cur = ui->detail.from;
+			ctx_sync(ui);
+		}
+		detail_key(&ui->ctx, a);
 		return UI_REDRAW;
 	}
 	struct pane *p = &ui->panes[ui->cur];
 	if (a == KA_TREE) {
-		tree_toggle(ui, p);
+		tree_toggle(&ui->ctx, p);
 		return UI_REDRAW;
 	}
 	if (tree) {
-		tree_key(ui, p, a);
+		tree_key(&ui->ctx, p, a);
 		return UI_REDRAW;
 	}
 	if (a == KA_ENTER) {
 		const struct row *r = table_selected(p);
 		if (r != NULL)
-			detail_open(ui, ui->cur, r);
+			detail_open(&ui->ctx, ui->cur, r);
 		return UI_REDRAW;
 	}
-	table_key(ui, p, a);
+	table_key(&ui->ctx, p, a);
 	return UI_REDRAW;
 }
 
@@ -1291,6 +1322,7 @@ ui_report(struct ui *ui, FILE *out)
 	double v[HISTORY_LEN];
 	char val[32], spark[3 * 16 + 1];
 
+	ctx_sync(ui);
 	ensure_fresh(ui);
 	fprintf(out, "pproftop report%s\n\n", ui->paused ? " (paused view)" : "");
 	for (int i = 0; i < METER_COUNT; i++) {
@@ -1305,11 +1337,11 @@ ui_report(struct ui *ui, FILE *out)
 		fprintf(out, "%-10s %10s  %s\n", meters[i].label, val, spark);
 	}
 	fputc('\n', out);
-	for (int i = 0; i < PANE_COUNT; i++) {
-		table_report(ui, &ui->panes[i], out);
-		if (i == (int)ui->cur && tree_shown(&ui->panes[i]))
-			tree_report(ui, &ui->panes[i], out);
+	for (int i = 0; i < ui->npanes; i++) {
+		table_report(&ui->ctx, &ui->panes[i], out);
+		if (i == ui->cur && tree_shown(&ui->panes[i]))
+			tree_report(&ui->ctx, &ui->panes[i], out);
 	}
 	if (ui->detail.active)
-		detail_report(ui, out);
+		detail_report(&ui->ctx, out);
 }
