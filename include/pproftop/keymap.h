@@ -31,45 +31,48 @@ enum km_key {
 #define KM_ESC 27
 #define KM_CTRL(c) ((c)&0x1f)
 
-/* X-macro: action name, help text. The order is the order of the help. */
+/* X-macro: action name, help text, the word the status line's hints use
+ * (NULL: never hinted). The order is the order of the help. */
 #define KM_ACTIONS(_)                                                                              \
-	_(UP, "move the selection up")                                                             \
-	_(DOWN, "move the selection down")                                                         \
-	_(PGUP, "one page up")                                                                     \
-	_(PGDN, "one page down")                                                                   \
-	_(HOME, "first row")                                                                       \
-	_(END, "last row")                                                                         \
-	_(NEXT_PANE, "next pane (Right: in a table)")                                              \
-	_(PREV_PANE, "previous pane (Left: in a table)")                                           \
-	_(PANE, "the pane of that number on the tab bar")                                          \
-	_(ENTER, "details of the selected group; in the tree: expand, or details on a leaf")       \
-	_(BACK, "back from details / close; in the tree: clear the focus")                         \
-	_(TREE, "switch the pane between its table and a live call tree")                          \
-	_(EXPAND, "tree: expand the node")                                                         \
-	_(COLLAPSE, "tree: collapse the node, or go to its parent")                                \
-	_(EXPAND_ALL, "tree: expand the whole subtree")                                            \
-	_(INVERT, "tree: invert it (bottom-up: leaves first, children are callers)")               \
-	_(BY_LINE, "tree: a node is a function (or a function and a line)")                        \
-	_(FOCUS, "tree: focus on the node (only the stacks through it; Esc clears)")               \
-	_(DETAIL, "tree: details of the stacks under the node")                                    \
-	_(PAUSE, "pause the view (polling goes on)")                                               \
-	_(SNAPSHOT, "save a snapshot (raw profiles + report)")                                     \
-	_(BASELINE, "set the baseline to now")                                                     \
-	_(FILTER, "filter by regex on function names (smart case)")                                \
-	_(SORT_PREV, "sort by the column to the left")                                             \
-	_(SORT_NEXT, "sort by the column to the right")                                            \
-	_(FASTER, "poll more often")                                                               \
-	_(SLOWER, "poll less often")                                                               \
-	_(POLL_NOW, "poll now")                                                                    \
-	_(DUMP, "fetch the goroutine dump (debug=2) once; asks first above 10,000 goroutines")     \
-	_(LEAKCHECK, "check for proven goroutine leaks now (runs a GC cycle)")                     \
-	_(REDRAW, "redraw the screen")                                                             \
-	_(HELP, "this help")                                                                       \
-	_(QUIT, "quit")
+	_(UP, "move the selection up", "scroll")                                                   \
+	_(DOWN, "move the selection down", "scroll")                                               \
+	_(PGUP, "one page up", "scroll")                                                           \
+	_(PGDN, "one page down", "scroll")                                                         \
+	_(HOME, "first row", NULL)                                                                 \
+	_(END, "last row", NULL)                                                                   \
+	_(NEXT_PANE, "next pane (Right: in a table)", NULL)                                        \
+	_(PREV_PANE, "previous pane (Left: in a table)", NULL)                                     \
+	_(PANE, "the pane of that number on the tab bar", NULL)                                    \
+	_(ENTER, "details of the selected group; in the tree: expand, or details on a leaf",       \
+	  "details")                                                                               \
+	_(BACK, "back from details / close; in the tree: clear the focus", "back")                 \
+	_(TREE, "switch the pane between its table and a live call tree", "tree")                  \
+	_(EXPAND, "tree: expand the node", "expand")                                               \
+	_(COLLAPSE, "tree: collapse the node, or go to its parent", "collapse")                    \
+	_(EXPAND_ALL, "tree: expand the whole subtree", "all")                                     \
+	_(INVERT, "tree: invert it (bottom-up: leaves first, children are callers)", "invert")     \
+	_(BY_LINE, "tree: a node is a function (or a function and a line)", "by line")             \
+	_(FOCUS, "tree: focus on the node (only the stacks through it; Esc clears)", "focus")      \
+	_(DETAIL, "tree: details of the stacks under the node", "details")                         \
+	_(PAUSE, "pause the view (polling goes on)", "pause")                                      \
+	_(SNAPSHOT, "save a snapshot (raw profiles + report)", "snapshot")                         \
+	_(BASELINE, "set the baseline to now", "baseline")                                         \
+	_(FILTER, "filter by regex on function names (smart case)", "filter")                      \
+	_(SORT_PREV, "sort by the column to the left", "sort")                                     \
+	_(SORT_NEXT, "sort by the column to the right", "sort")                                    \
+	_(FASTER, "poll more often", "interval")                                                   \
+	_(SLOWER, "poll less often", "interval")                                                   \
+	_(POLL_NOW, "poll now", "poll now")                                                        \
+	_(DUMP, "fetch the goroutine dump (debug=2) once; asks first above 10,000 goroutines",     \
+	  NULL)                                                                                    \
+	_(LEAKCHECK, "check for proven goroutine leaks now (runs a GC cycle)", NULL)               \
+	_(REDRAW, "redraw the screen", NULL)                                                       \
+	_(HELP, "this help", "help")                                                               \
+	_(QUIT, "quit", "quit")
 
 enum km_action {
 	KA_NONE,
-#define KM_ENUM(name, help) KA_##name,
+#define KM_ENUM(name, help, hint) KA_##name,
 	KM_ACTIONS(KM_ENUM)
 #undef KM_ENUM
 	    KA_COUNT
@@ -105,5 +108,27 @@ const char *keymap_action_name(enum km_action a);
  * the other), joined by sep, into buf
  * (truncated to len, always NUL-terminated). Returns the length written. */
 size_t keymap_keys(enum km_action a, const char *sep, char *buf, size_t len);
+
+/* Where the status line's hints are shown. */
+enum km_context {
+	KM_CTX_TABLE,  /* a pane's table */
+	KM_CTX_TREE,   /* a pane's call tree */
+	KM_CTX_DETAIL, /* the detail of a group */
+	KM_CTX_HELP,   /* the help overlay */
+	KM_CTX_COUNT
+};
+
+/* keymap_hints: the status line's hints for ctx, from the hint table in
+ * keymap.c and the bindings: "? help  q quit  Enter details ...", each the
+ * first key of an action (or of two, "</> sort") and its hint word, into
+ * buf (truncated to len, always NUL-terminated). Returns the length. */
+size_t keymap_hints(enum km_context ctx, char *buf, size_t len);
+
+/* keymap_markdown: the key table of the README ("| key | action |" rows
+ * for every action in KM_ACTIONS order, keys as the help names them, in
+ * backquotes), into
+ * buf (truncated to len, always NUL-terminated). Returns the length it
+ * needed (as snprintf). */
+size_t keymap_markdown(char *buf, size_t len);
 
 #endif

@@ -28,23 +28,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "pproftop/keymap.h"
 #include "pproftop/model.h"
 
-/* What a key asks of the app. UI_REDRAW and UI_PAUSE_CHANGED are handled by
- * the UI itself (the app needs to do nothing but draw). */
-enum ui_action {
-	UI_NONE,
-	UI_REDRAW,
-	UI_QUIT,
-	UI_POLL_NOW,
-	UI_SNAPSHOT,
-	UI_BASELINE,
-	UI_FASTER,
-	UI_SLOWER,
-	UI_PAUSE_CHANGED,
-	UI_DUMP,      /* fetch goroutine?debug=2 once (the app asks for confirmation) */
-	UI_LEAKCHECK, /* fetch goroutineleak now (it runs a GC cycle in the target) */
-};
 
 /* What the header shows besides the model. Strings are borrowed for the
  * duration of ui_draw only. */
@@ -91,8 +77,11 @@ void ui_set_model(struct ui *ui, const struct model *m);
 void ui_model_changed(struct ui *ui);
 
 /* ui_key: one key as returned by wgetch (characters, KEY_* codes,
- * KEY_RESIZE). Returns what the app should do. */
-enum ui_action ui_key(struct ui *ui, int ch);
+ * KEY_RESIZE). Returns the action the app carries out (KA_QUIT,
+ * KA_POLL_NOW, KA_SNAPSHOT, KA_BASELINE, KA_FASTER, KA_SLOWER, KA_DUMP,
+ * KA_LEAKCHECK), or KA_NONE when the UI handled the key itself (or it is
+ * bound to nothing). */
+enum km_action ui_key(struct ui *ui, int ch);
 
 /* ui_dirty: something needs drawing. */
 bool ui_dirty(const struct ui *ui);

@@ -197,17 +197,17 @@ poll_now(struct app *a)
 
 /* D and L: of the target shown. */
 static void
-request(struct app *a, enum ui_action act)
+request(struct app *a, enum km_action act)
 {
 	char msg[300];
 	struct poller *p = shown_poller(a);
 
 	if (p == NULL) {
-		set_message(a, act == UI_DUMP ? "the goroutine dump needs a live target"
+		set_message(a, act == KA_DUMP ? "the goroutine dump needs a live target"
 		                              : "the goroutine leak check needs a live target");
 		return;
 	}
-	if (act == UI_DUMP)
+	if (act == KA_DUMP)
 		poller_request_dump(p, msg, sizeof(msg));
 	else
 		poller_request_leakcheck(p, msg, sizeof(msg));
@@ -215,38 +215,36 @@ request(struct app *a, enum ui_action act)
 }
 
 static void
-handle_action(struct app *a, enum ui_action act)
+handle_action(struct app *a, enum km_action act)
 {
 	switch (act) {
-	case UI_QUIT:
+	case KA_QUIT:
 		ev_break(a->loop, EVBREAK_ALL);
 		break;
-	case UI_POLL_NOW:
+	case KA_POLL_NOW:
 		poll_now(a);
 		break;
-	case UI_SNAPSHOT:
+	case KA_SNAPSHOT:
 		take_snapshot(a);
 		break;
-	case UI_BASELINE:
+	case KA_BASELINE:
 		for (size_t i = 0; i < a->npollers; i++)
 			model_set_baseline(&a->pollers[i]->model);
 		if (a->npollers == 0)
 			model_set_baseline(&a->offline);
 		set_message(a, "baseline set: \"since baseline\" columns count from now");
 		break;
-	case UI_FASTER:
+	case KA_FASTER:
 		change_interval(a, +1);
 		break;
-	case UI_SLOWER:
+	case KA_SLOWER:
 		change_interval(a, -1);
 		break;
-	case UI_DUMP:
-	case UI_LEAKCHECK:
+	case KA_DUMP:
+	case KA_LEAKCHECK:
 		request(a, act);
 		break;
-	case UI_NONE:
-	case UI_REDRAW:
-	case UI_PAUSE_CHANGED:
+	default: /* the UI's own */
 		break;
 	}
 }

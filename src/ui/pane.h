@@ -95,7 +95,6 @@ enum ui_role {
 	R_COUNT
 };
 
-struct ui;
 struct pane;
 struct detail;
 
@@ -209,46 +208,6 @@ struct detail {
 	int nlines; /* lines of the last layout (for scrolling) */
 };
 
-struct ui {
-	struct pane_ctx ctx; /* what the panes see (kept current by ui.c) */
-	const struct model *m;
-	struct view view;
-	bool paused;
-	double paused_data_at; /* the frozen view's last good poll */
-	bool utf8, color;
-	struct screen *screen; /* the curses SCREEN made by ui_new, or NULL */
-	int attr[R_COUNT];
-	/* references on the snapshots the rows point to, and what they were */
-	struct snapshot *held[EP_COUNT][3];
-	bool need_rebuild;
-	bool dirty;
-	uint64_t links_gen; /* the model's links_gen the panes were built with */
-	uint64_t syms_gen;  /* and its syms_gen */
-	struct pane panes[PANE_MAX];
-	int npanes; /* the registry's */
-	int cur;
-	struct detail detail;
-	bool help;
-	int help_top;
-	/* filter */
-	bool filter_on;
-	regex_t re;
-	char filter[256];
-	bool prompt;
-	char pbuf[256];
-	size_t plen;
-	char msg[256]; /* the UI's own one-shot message (bad regex, ...) */
-	/* layout */
-	int lines, cols;
-	int meter_rows;
-	int body_y, body_h;
-	double now;               /* poll clock at the last draw */
-	unsigned every[EP_COUNT]; /* the scheduler's spacing at the last draw (help) */
-	double stretch;
-	double share;    /* the budget's (sched_config.share) */
-	double interval; /* seconds between polls, at the last draw */
-	double cpu_load; /* ui_status.cpu_load at the last draw */
-};
 
 /* ---- ui.c: text helpers ---- */
 

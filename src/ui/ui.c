@@ -23,6 +23,48 @@
 #include "pproftop/sched.h"
 #include "pproftop/xalloc.h"
 
+/* The dashboard's state; the panes see only its ctx. */
+struct ui {
+	struct pane_ctx ctx; /* what the panes see (kept current by ui.c) */
+	const struct model *m;
+	struct view view;
+	double paused_data_at; /* the frozen view's last good poll */
+	struct screen *screen; /* the curses SCREEN made by ui_new, or NULL */
+	/* references on the snapshots the rows point to, and what they were */
+	struct snapshot *held[EP_COUNT][3];
+	uint64_t links_gen; /* the model's links_gen the panes were built with */
+	uint64_t syms_gen;  /* and its syms_gen */
+	struct pane panes[PANE_MAX];
+	struct detail detail;
+	/* filter */
+	regex_t re;
+	char filter[256];
+	char pbuf[256];
+	size_t plen;
+	char msg[256]; /* the UI's own one-shot message (bad regex, ...) */
+	double now;               /* poll clock at the last draw */
+	unsigned every[EP_COUNT]; /* the scheduler's spacing at the last draw (help) */
+	double stretch;
+	double share;    /* the budget's (sched_config.share) */
+	double interval; /* seconds between polls, at the last draw */
+	double cpu_load; /* ui_status.cpu_load at the last draw */
+	int attr[R_COUNT];
+	int npanes; /* the registry's */
+	int cur;
+	int help_top;
+	/* layout */
+	int lines, cols;
+	int meter_rows;
+	int body_y, body_h;
+	bool paused;
+	bool utf8, color;
+	bool need_rebuild;
+	bool dirty;
+	bool help;
+	bool filter_on;
+	bool prompt;
+};
+
 #define MIN_COLS 50
 #define MIN_LINES 10
 
@@ -837,14 +879,13 @@ draw_status(struct ui *ui, const struct ui_status *st)
 		ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_WARN], buf);
 		return;
 	}
-	ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_DIM],
-	       ui->help            ? "Esc ? q close the help  Up/Down PgUp/PgDn scroll"
-	       : ui->detail.active ? "Esc back  Up/Down scroll  p pause  s snapshot  ? help  q quit"
-	       : tree_shown(&ui->panes[ui->cur])
-	           ? "? help  t table  Right/Left expand/collapse  * all  f focus  i invert  "
-	             "l by line  d details  / filter  </> sort"
-	           : "? help  q quit  Enter details  t tree  / filter  </> sort  p pause  "
-	             "s snapshot  b baseline  +/- interval");
+	/* the hints come from the key table (keymap.c) */
+	enum km_context kc = ui->help                          ? KM_CTX_HELP
+	                     : ui->detail.active               ? KM_CTX_DETAIL
+	                     : tree_shown(&ui->panes[ui->cur]) ? KM_CTX_TREE
+	                                                       : KM_CTX_TABLE;
+	keymap_hints(kc, buf, sizeof(buf));
+	ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_DIM], buf);
 }
 
 /* ---- help overlay ---- */
@@ -1195,20 +1236,20 @@ switch_pane(struct ui *ui, int p)
 	tree_sync(&ui->ctx, &ui->panes[p]);
 }
 
-enum ui_action
+enum km_action
 ui_key(struct ui *ui, int ch)
 {
 	ui->dirty = true;
 	ctx_sync(ui);
 	if (ch == KEY_RESIZE) {
 		ui_resize(ui);
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	ensure_fresh(ui);
 	ui->msg[0] = '\0';
 	if (ui->prompt) {
 		prompt_key(ui, ch);
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	int k = translate(ch);
 	bool tree = !ui->help && !ui->detail.active && tree_shown(&ui->panes[ui->cur]);
@@ -1237,53 +1278,47 @@ ui_key(struct ui *ui, int ch)
 		default:
 			ui->help = false;
 		}
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	switch (a) {
 	case KA_NONE:
 		ui->dirty = false;
-		return UI_NONE;
+		return KA_NONE;
 	case KA_QUIT:
-		return UI_QUIT;
+		return KA_QUIT;
 	case KA_HELP:
 		ui->help = true;
 		ui->help_top = 0;
-		return UI_REDRAW;
+		return KA_NONE;
 	case KA_PAUSE:
 		set_pause(ui, !ui->paused);
-		return UI_PAUSE_CHANGED;
+		return KA_NONE;
 	case KA_SNAPSHOT:
-		return UI_SNAPSHOT;
 	case KA_BASELINE:
-		return UI_BASELINE;
 	case KA_FASTER:
-		return UI_FASTER;
 	case KA_SLOWER:
-		return UI_SLOWER;
 	case KA_POLL_NOW:
-		return UI_POLL_NOW;
 	case KA_DUMP:
-		return UI_DUMP;
 	case KA_LEAKCHECK:
-		return UI_LEAKCHECK;
+		return a; /* the app's */
 	case KA_REDRAW:
 		clearok(curscr, TRUE);
-		return UI_REDRAW;
+		return KA_NONE;
 	case KA_FILTER:
 		ui->prompt = true;
 		snprintf(ui->pbuf, sizeof(ui->pbuf), "%s", ui->filter);
 		ui->plen = strlen(ui->pbuf);
-		return UI_REDRAW;
+		return KA_NONE;
 	case KA_PANE: /* 1..9: the tab of that number */
 		if (k - '1' < ui->npanes)
 			switch_pane(ui, k - '1');
-		return UI_REDRAW;
+		return KA_NONE;
 	case KA_NEXT_PANE:
 		switch_pane(ui, (ui->cur + 1) % ui->npanes);
-		return UI_REDRAW;
+		return KA_NONE;
 	case KA_PREV_PANE:
 		switch_pane(ui, (ui->cur + ui->npanes - 1) % ui->npanes);
-		return UI_REDRAW;
+		return KA_NONE;
 	default:
 		break;
 	}
@@ -1293,25 +1328,25 @@ ui_key(struct ui *ui, int ch)
 			ctx_sync(ui);
 		}
 		detail_key(&ui->ctx, a);
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	struct pane *p = &ui->panes[ui->cur];
 	if (a == KA_TREE) {
 		tree_toggle(&ui->ctx, p);
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	if (tree) {
 		tree_key(&ui->ctx, p, a);
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	if (a == KA_ENTER) {
 		const struct row *r = table_selected(p);
 		if (r != NULL)
 			detail_open(&ui->ctx, ui->cur, r);
-		return UI_REDRAW;
+		return KA_NONE;
 	}
 	table_key(&ui->ctx, p, a);
-	return UI_REDRAW;
+	return KA_NONE;
 }
 
 /* ---- report ---- */

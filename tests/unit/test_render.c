@@ -684,7 +684,7 @@ test_pause(void **state)
 	start(24, 80, false);
 	poll_all("go1.21");
 	draw();
-	assert_int_equal(ui_key(ui, 'p'), UI_PAUSE_CHANGED);
+	assert_int_equal(ui_key(ui, 'p'), KA_NONE);
 	assert_true(ui_paused(ui));
 	poll_goroutines("go1.22");
 	poll_goroutines("go1.22");
@@ -705,7 +705,7 @@ test_pause(void **state)
 	assert_int_equal(find_row("group gone"), -1);
 	key(27);
 
-	assert_int_equal(ui_key(ui, ' '), UI_PAUSE_CHANGED);
+	assert_int_equal(ui_key(ui, ' '), KA_NONE);
 	assert_false(ui_paused(ui));
 	draw();
 	dump("resumed");
@@ -780,7 +780,7 @@ test_too_small(void **state)
 	for (int y = 1; y < 6; y++)
 		assert_row(y, "");
 	resizeterm(9, 80);
-	assert_int_equal(ui_key(ui, KEY_RESIZE), UI_REDRAW);
+	assert_int_equal(ui_key(ui, KEY_RESIZE), KA_NONE);
 	draw();
 	assert_row(0, "Terminal too small (80x9, need 50x10)");
 	resizeterm(10, 50);
@@ -1175,7 +1175,7 @@ test_help_lists_every_key(void **state)
 	(void)state;
 	start(40, 100, false);
 	poll_all("go1.21");
-	assert_int_equal(ui_key(ui, '?'), UI_REDRAW);
+	assert_int_equal(ui_key(ui, '?'), KA_NONE);
 	draw();
 	dump("help");
 	for (int a = 1; a < KA_COUNT; a++) {
@@ -1195,7 +1195,7 @@ test_help_lists_every_key(void **state)
 		assert_non_null(strstr(padded, want));
 	}
 	/* any key of the help closes it (q does not quit here) */
-	assert_int_equal(ui_key(ui, 'q'), UI_REDRAW);
+	assert_int_equal(ui_key(ui, 'q'), KA_NONE);
 	draw();
 	assert_true(first_data_row() > 0);
 	stop();
@@ -1217,14 +1217,14 @@ test_actions(void **state)
 {
 	(void)state;
 	start(24, 80, false);
-	assert_int_equal(ui_key(ui, 'q'), UI_QUIT);
-	assert_int_equal(ui_key(ui, 's'), UI_SNAPSHOT);
-	assert_int_equal(ui_key(ui, 'b'), UI_BASELINE);
-	assert_int_equal(ui_key(ui, '+'), UI_FASTER);
-	assert_int_equal(ui_key(ui, '-'), UI_SLOWER);
-	assert_int_equal(ui_key(ui, 'r'), UI_POLL_NOW);
-	assert_int_equal(ui_key(ui, 'x'), UI_NONE);
-	assert_int_equal(ui_key(ui, '2'), UI_REDRAW);
+	assert_int_equal(ui_key(ui, 'q'), KA_QUIT);
+	assert_int_equal(ui_key(ui, 's'), KA_SNAPSHOT);
+	assert_int_equal(ui_key(ui, 'b'), KA_BASELINE);
+	assert_int_equal(ui_key(ui, '+'), KA_FASTER);
+	assert_int_equal(ui_key(ui, '-'), KA_SLOWER);
+	assert_int_equal(ui_key(ui, 'r'), KA_POLL_NOW);
+	assert_int_equal(ui_key(ui, 'x'), KA_NONE);
+	assert_int_equal(ui_key(ui, '2'), KA_NONE);
 	draw();
 	assert_row(3, " 1 Goroutines (0)   2 Heap (0)   3 Contention (0)                   sort: "
 	              "INUSE");
