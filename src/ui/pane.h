@@ -1,10 +1,14 @@
 /* pane.h - internal to the UI: panes as tables of callbacks, the shared
  * table machinery (rows, sort, filter, selection by id) and text helpers.
  *
- * A table pane (goroutines, heap, contention) only says how to build its
- * rows from the view and what its columns and info lines are; pane_table.c
- * sorts, filters, keeps the selection on its group id, draws and writes the
- * report. The detail pane has its own draw and key callbacks.
+ * The tabs are the registry in panes.c; a pane sees a struct pane_ctx
+ * (the view, the model, attributes, UTF-8 or not, now), never struct ui.
+ * A table pane (goroutines, heap, contention) only says which endpoints it
+ * depends on, how to build its rows from the view and what its columns and
+ * info lines are; pane_table.c sorts, filters, keeps the selection on its
+ * group id, draws and writes the report, and pane_tree.c shows the same
+ * data as a call tree. The help (pane_help.c) and the detail view
+ * (pane_detail.c) are overlay panes with their own draw and key callbacks.
  */
 #ifndef PPROFTOP_PANE_H
 #define PPROFTOP_PANE_H
@@ -311,6 +315,11 @@ bool pane_no_data(const struct pane_ctx *cx, struct pane *p, enum ep_id e, const
 extern const struct pane_ops pane_goroutines_ops;
 extern const struct pane_ops pane_heap_ops;
 extern const struct pane_ops pane_contention_ops;
+
+/* The overlays: panes too, drawn over the tab's pane, not in the registry.
+ * An overlay's key callback returning false closes it. */
+extern const struct pane_ops pane_help_ops;   /* pane_help.c: ? */
+extern const struct pane_ops pane_detail_ops; /* pane_detail.c: Enter */
 
 /* pane_registry: the tabs in order (tab i + 1 is entry i), *n of them
  * (at most PANE_MAX). */

@@ -650,3 +650,21 @@ detail_report(const struct pane_ctx *cx, FILE *out)
 	emit_all(&o);
 	fputc('\n', out);
 }
+
+static void
+detail_pane_draw(const struct pane_ctx *cx, struct pane *p, int y, int h)
+{
+	detail_draw(cx, y, h);
+}
+
+static bool
+detail_pane_key(const struct pane_ctx *cx, struct pane *p, enum km_action a)
+{
+	return detail_key(cx, a);
+}
+
+const struct pane_ops pane_detail_ops = {
+	.name = "Detail",
+	.draw = detail_pane_draw,
+	.key = detail_pane_key,
+};

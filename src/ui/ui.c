@@ -36,12 +36,14 @@ struct ui {
 	uint64_t syms_gen;  /* and its syms_gen */
 	struct pane panes[PANE_MAX];
 	struct detail detail;
+	struct pane help_pane;   /* the help overlay (pane_help.c) */
+	struct pane detail_pane; /* the detail view (pane_detail.c) */
 	/* filter */
 	regex_t re;
 	char filter[256];
 	char pbuf[256];
 	size_t plen;
-	char msg[256]; /* the UI's own one-shot message (bad regex, ...) */
+	char msg[256];            /* the UI's own one-shot message (bad regex, ...) */
 	double now;               /* poll clock at the last draw */
 	unsigned every[EP_COUNT]; /* the scheduler's spacing at the last draw (help) */
 	double stretch;
@@ -51,7 +53,6 @@ struct ui {
 	int attr[R_COUNT];
 	int npanes; /* the registry's */
 	int cur;
-	int help_top;
 	/* layout */
 	int lines, cols;
 	int meter_rows;
@@ -446,6 +447,8 @@ ui_new(bool init_terminal, bool color)
 		ui->panes[i].sort = reg[i]->default_sort;
 	}
 	ui->cur = 0;
+	ui->help_pane.ops = &pane_help_ops;
+	ui->detail_pane.ops = &pane_detail_ops;
 	ui_resize(ui);
 	return ui;
 }
@@ -888,172 +891,6 @@ draw_status(struct ui *ui, const struct ui_status *st)
 	ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_DIM], buf);
 }
 
-/* ---- help overlay ---- */
-
-#define HELP_LEGEND 5
-
-#define HELP_ENDPOINTS (3 + EP_COUNT)
-
-static int
-help_lines(void)
-{
-	return KA_COUNT - 1 + HELP_LEGEND + HELP_ENDPOINTS;
-}
-
-/* One line of the endpoint table: what the last fetch of e took and brought. */
-static void
-endpoint_line(const struct ui *ui, int e, char *line, size_t len)
-{
-	const struct endpoint *ep = ui->m != NULL ? &ui->m->ep[e] : NULL;
-	const struct ep_info *info = ep_info(e);
-	char lat[32], svc[32], bytes[32], age[32], how[48], form[64];
-
-	if (info->fed_by != EP_COUNT) {
-		snprintf(line, len, "  %-13s comes with %s (%s)", info->name,
-		         ep_info(info->fed_by)->name,
-		         ui->m != NULL ? model_query(ui->m, info->fed_by) : "");
-		return;
-	}
-	if (ep != NULL && ep->missing) {
-		snprintf(line, len, "  %-13s %s", info->name,
-		         ui->m->ep[EP_INDEX].polls > 0 ? "not served by the target"
-		                                       : "fetched once the index lists it");
-		return;
-	}
-	if (ep != NULL && ep->no_records) {
-		snprintf(line, len, "  %-13s not fetched: the index counts no records", info->name);
-		return;
-	}
-	if (ep == NULL || (ep->last_ok == 0 && ep->nerr == 0)) {
-		snprintf(line, len, "  %-13s %s", info->name,
-		         e == EP_DUMP ? "only on demand (D)" : "not fetched yet");
-		return;
-	}
-	fmt_ns(lat, sizeof(lat), ep->latency * 1e9);
-	if (ep->service_s >= 0)
-		fmt_ns(svc, sizeof(svc), ep->service_s * 1e9);
-	else
-		snprintf(svc, sizeof(svc), "-");
-	fmt_bytes(bytes, sizeof(bytes), (double)ep->bytes);
-	if (ep->last_ok > 0)
-		fmt_age(age, sizeof(age), ui->now - ep->last_ok);
-	else
-		snprintf(age, sizeof(age), "never");
-	if (ep->form == FORM_PROTO && info->query[FORM_TEXT] != NULL) {
-		char tb[32];
-		snprintf(form, sizeof(form), "protobuf (text ~%s)",
-		         fmt_bytes(tb, sizeof(tb), (double)ep->text_bytes));
-	} else {
-		snprintf(form, sizeof(form), "%s", ep->form == FORM_PROTO ? "protobuf" : "text");
-	}
-	if (e == EP_INDEX)
-		snprintf(how, sizeof(how), "every %d polls", SCHED_INDEX_EVERY);
-	else if (e == EP_GOROUTINELEAK)
-		snprintf(how, sizeof(how), "every %.0f s", SCHED_LEAK_EVERY);
-	else if (e == EP_DUMP)
-		snprintf(how, sizeof(how), "on demand");
-	else if (ui->every[e] > 1)
-		snprintf(how, sizeof(how), "every %u polls", ui->every[e]);
-	else
-		snprintf(how, sizeof(how), "every poll");
-	snprintf(line, len, "  %-13s %-26s %9s %9s %10s  %-14s good %s ago  %s", info->name, form,
-	         lat, svc, bytes, how, age, ep->err[0] ? ep->err : "ok");
-}
-
-/* The last line of the endpoint table: what pproftop's requests cost the
- * service in all, against the budget (sched.h). */
-static void
-cost_line(const struct ui *ui, char *line, size_t len)
-{
-	double self = 0, all = -1, over;
-	char a[32], b[32], c[32];
-	size_t o;
-
-	if (ui->m == NULL) {
-		line[0] = '\0';
-		return;
-	}
-	o = (size_t)snprintf(line, len, "  all in all: about %.2f%% of a core", 100 * ui->cpu_load);
-	if (o < len && model_self_rate(ui->m, &self, &all, &over))
-		o += (size_t)snprintf(line + o, len - o, ", %s allocated%s%s (last %s)",
-		                      fmt_rate(a, sizeof(a), self, "bytes"),
-		                      all > 0 ? " of the service's " : "",
-		                      all > 0 ? fmt_rate(b, sizeof(b), all, "bytes") : "",
-		                      fmt_age(c, sizeof(c), over));
-	else if (o < len)
-		o += (size_t)snprintf(line + o, len - o,
-		                      "; what it allocates is known after two GC cycles");
-	if (o < len && ui->share >= 0)
-		snprintf(line + o, len - o, "; budget %.2g%% of a core, %s/s",
-		         100 * (ui->share > 0 ? ui->share : SCHED_CPU_SHARE),
-		         fmt_bytes(a, sizeof(a), sched_alloc_allowance(ui->share, self, all)));
-	else if (o < len)
-		snprintf(line + o, len - o, "; no budget (--budget 0)");
-}
-
-/* The help replaces the body (rows 1 .. lines-2); it is generated from the
- * key table, so it lists every binding. */
-static void
-draw_help(struct ui *ui)
-{
-	char keys[80], line[300];
-	int n = help_lines();
-	int y0 = 1, h = ui->lines - 2;
-	int inner = h - 1;
-
-	for (int y = y0; y < y0 + h; y++)
-		ui_fill(&ui->ctx, y, 0, ui->cols, A_NORMAL);
-	if (ui->help_top > n - inner)
-		ui->help_top = n - inner > 0 ? n - inner : 0;
-	snprintf(line, sizeof(line), "Keys  (Esc, ? or q closes%s)",
-	         n > inner ? "; Up/Down scroll" : "");
-	ui_put(&ui->ctx, y0, 0, ui->cols, ui->attr[R_COLHDR], line);
-	ui_fill(&ui->ctx, y0, (int)strlen(line), ui->cols, ui->attr[R_COLHDR]);
-	for (int i = 0; i < inner; i++) {
-		int k = ui->help_top + i;
-		if (k >= n)
-			break;
-		if (k < KA_COUNT - 1) {
-			enum km_action a = (enum km_action)(k + 1);
-			keymap_keys(a, " ", keys, sizeof(keys));
-			snprintf(line, sizeof(line), "  %-18s %s", keys, keymap_help(a));
-		} else {
-			static const char *const legend[2][HELP_LEGEND] = {
-				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
-				  "         ^ +N/min growing: rose through the --window "
-				  "(Mann-Kendall "
-				  "p < 0.001); Enter says why or why not",
-				  "         ^^ grows in both the goroutine and the heap pane   x "
-				  "proven "
-				  "leaked (goroutineleak)",
-				  "  Pause freezes the view; polling goes on." },
-				{ "", "  marks: + new group   - gone (dimmed, for one poll)",
-				  "         \xe2\x96\xb2 +N/min growing: rose through the --window "
-				  "(Mann-Kendall p < 0.001); Enter says why or why not",
-				  "         \xe2\x96\xb2\xe2\x96\xb2 grows in both the goroutine "
-				  "and the heap "
-				  "pane   \xe2\x9c\x96 proven leaked (goroutineleak)",
-				  "  Pause freezes the view; polling goes on." },
-			};
-			int j = k - (KA_COUNT - 1);
-			if (j < HELP_LEGEND)
-				snprintf(line, sizeof(line), "%s", legend[ui->utf8][j]);
-			else if (j == HELP_LEGEND)
-				line[0] = '\0';
-			else if (j == HELP_LEGEND + 1)
-				snprintf(line, sizeof(line),
-				         "Endpoints: form, last fetch's latency and service time "
-				         "(est.), "
-				         "bytes, how often, last good, status");
-			else if (j < HELP_LEGEND + 2 + EP_COUNT)
-				endpoint_line(ui, j - HELP_LEGEND - 2, line, sizeof(line));
-			else
-				cost_line(ui, line, sizeof(line));
-		}
-		ui_put(&ui->ctx, y0 + 1 + i, 0, ui->cols, A_NORMAL, line);
-	}
-}
-
 /* ---- drawing ---- */
 
 static void
@@ -1095,9 +932,10 @@ ui_draw(struct ui *ui, const struct ui_status *st)
 		draw_meters(ui);
 		draw_tabs(ui);
 		if (ui->help)
-			draw_help(ui);
+			ui->help_pane.ops->draw(&ui->ctx, &ui->help_pane, 1, ui->lines - 2);
 		else if (ui->detail.active)
-			detail_draw(&ui->ctx, ui->body_y, ui->body_h);
+			ui->detail_pane.ops->draw(&ui->ctx, &ui->detail_pane, ui->body_y,
+			                          ui->body_h);
 		else if (tree_shown(&ui->panes[ui->cur]))
 			tree_draw(&ui->ctx, &ui->panes[ui->cur], ui->body_y, ui->body_h);
 		else
@@ -1256,28 +1094,9 @@ ui_key(struct ui *ui, int ch)
 	enum km_action a = k < 0 ? KA_NONE : tree ? keymap_lookup_tree(k) : keymap_lookup(k);
 
 	if (ui->help) {
-		switch (a) {
-		case KA_UP:
-			if (ui->help_top > 0)
-				ui->help_top--;
-			break;
-		case KA_DOWN:
-			if (ui->help_top < help_lines())
-				ui->help_top++;
-			break;
-		case KA_PGUP:
-		case KA_HOME:
-			ui->help_top = 0;
-			break;
-		case KA_PGDN:
-		case KA_END:
-			ui->help_top = help_lines();
-			break;
-		case KA_NONE:
-			break;
-		default:
+		/* an overlay closes on a key it does not take */
+		if (!ui->help_pane.ops->key(&ui->ctx, &ui->help_pane, a))
 			ui->help = false;
-		}
 		return KA_NONE;
 	}
 	switch (a) {
@@ -1288,7 +1107,7 @@ ui_key(struct ui *ui, int ch)
 		return KA_QUIT;
 	case KA_HELP:
 		ui->help = true;
-		ui->help_top = 0;
+		ui->help_pane.top = 0;
 		return KA_NONE;
 	case KA_PAUSE:
 		set_pause(ui, !ui->paused);
@@ -1327,7 +1146,7 @@ ui_key(struct ui *ui, int ch)
 			ui->cur = ui->detail.from;
 			ctx_sync(ui);
 		}
-		detail_key(&ui->ctx, a);
+		ui->detail_pane.ops->key(&ui->ctx, &ui->detail_pane, a);
 		return KA_NONE;
 	}
 	struct pane *p = &ui->panes[ui->cur];
