@@ -16,45 +16,10 @@
 
 #include "pproftop/diff.h"
 #include "pproftop/history.h"
+#include "pproftop/kinds.h"
 #include "pproftop/profile.h"
 #include "pproftop/symtab.h"
 
-/* What a poll fetches, cheapest first. The table in model.c gives each its
- * path and query. */
-enum ep_id {
-	EP_GOROUTINE,
-	EP_HEAP,
-	EP_ALLOCS,
-	EP_BLOCK,
-	EP_MUTEX,
-	EP_GOROUTINELEAK, /* Go 1.26+: proven leaks; each request runs a GC cycle */
-	EP_MEMSTATS,      /* heap?debug=1 for the runtime.MemStats trailer */
-	EP_INDEX,         /* the /debug/pprof/ index: which profiles exist */
-	EP_DUMP,          /* goroutine?debug=2: only on demand (it stops the world) */
-	EP_COUNT
-};
-
-/* The forms an endpoint can be fetched in. The debug=1 text costs the
- * service far less than the protobuf (whose handler makes a gzip writer of
- * about 1.2 MiB per request) until the text gets big (cost.h). */
-enum ep_form {
-	FORM_TEXT,  /* ?debug=1 (the index page, and the ?debug=2 dump) */
-	FORM_PROTO, /* the gzipped profile.proto */
-	FORM_COUNT
-};
-
-struct ep_info {
-	const char *name;              /* "goroutine", ..., "memstats", "index" */
-	const char *query[FORM_COUNT]; /* relative to the prefix; NULL: never fetched so */
-	const char *file[FORM_COUNT];  /* file name in a saved snapshot; NULL: none */
-	const char *profile;           /* profile name given to the parser (NULL: index) */
-	bool needs_index;              /* fetched only once the index lists it */
-	bool needs_records;            /* skipped while the index counts no records */
-	enum ep_id fed_by;             /* EP_COUNT: fetched; else what the fetch of fed_by brings */
-};
-
-/* ep_info: the static table entry for e. */
-const struct ep_info *ep_info(enum ep_id e);
 
 struct endpoint {
 	struct snapshot *cur, *prev, *base; /* owned references; NULL until known */

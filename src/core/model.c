@@ -11,78 +11,6 @@
 #include "pproftop/parse.h"
 #include "pproftop/xalloc.h"
 
-#define NONE EP_COUNT
-
-/* What each endpoint is fetched as: { text, protobuf } queries and saved
- * file names. heap?debug=1 brings the heap's in-use and allocation values
- * and MemStats in one response, so allocs and memstats are never fetched on
- * their own (fed_by); their protobuf file names are still read by --open. */
-static const struct ep_info ep_table[EP_COUNT] = {
-	[EP_GOROUTINE] = { "goroutine",
-	                   { "goroutine?debug=1", "goroutine" },
-	                   { "goroutine-debug1.txt", "goroutine.pb.gz" },
-	                   "goroutine",
-	                   false,
-	                   false,
-	                   NONE },
-	[EP_HEAP] = { "heap",
-	              { "heap?debug=1", NULL },
-	              { "heap-debug1.txt", "heap.pb.gz" },
-	              "heap",
-	              false,
-	              false,
-	              NONE },
-	[EP_ALLOCS] = { "allocs",
-	                { NULL, NULL },
-	                { "allocs-debug1.txt", "allocs.pb.gz" },
-	                "allocs",
-	                false,
-	                false,
-	                EP_HEAP },
-	[EP_BLOCK] = { "block",
-	               { "block?debug=1", "block" },
-	               { "block-debug1.txt", "block.pb.gz" },
-	               "block",
-	               false,
-	               true,
-	               NONE },
-	[EP_MUTEX] = { "mutex",
-	               { "mutex?debug=1", "mutex" },
-	               { "mutex-debug1.txt", "mutex.pb.gz" },
-	               "mutex",
-	               false,
-	               true,
-	               NONE },
-	[EP_GOROUTINELEAK] = { "goroutineleak",
-	                       { "goroutineleak?debug=1", "goroutineleak" },
-	                       { "goroutineleak-debug1.txt", "goroutineleak.pb.gz" },
-	                       "goroutineleak",
-	                       true,
-	                       false,
-	                       NONE },
-	[EP_MEMSTATS] = { "memstats",
-	                  { NULL, NULL },
-	                  { NULL, NULL },
-	                  "heap",
-	                  false,
-	                  false,
-	                  EP_HEAP },
-	[EP_INDEX] = { "index", { "", NULL }, { "index.html", NULL }, NULL, false, false, NONE },
-	[EP_DUMP] = { "dump",
-	              { "goroutine?debug=2", NULL },
-	              { "goroutine-debug2.txt", NULL },
-	              "goroutine",
-	              false,
-	              false,
-	              NONE },
-};
-
-const struct ep_info *
-ep_info(enum ep_id e)
-{
-	return &ep_table[e];
-}
-
 void
 model_init(struct model *m)
 {
@@ -94,11 +22,11 @@ model_init(struct model *m)
 	m->rtt_s = -1;
 	for (int e = 0; e < EP_COUNT; e++) {
 		history_init(&m->ep[e].hist, m->evict_after);
-		m->ep[e].missing = ep_table[e].needs_index; /* until the index lists it */
+		m->ep[e].missing = ep_info(e)->needs_index; /* until the index lists it */
 		m->ep[e].gc_pt = -1;
 		m->ep[e].service_s = -1;
 		m->ep[e].form = m->ep[e].want =
-		    ep_table[e].query[FORM_TEXT] != NULL ? FORM_TEXT : FORM_PROTO;
+		    ep_info(e)->query[FORM_TEXT] != NULL ? FORM_TEXT : FORM_PROTO;
 	}
 	/* the panes and the JSON show verdicts for these two */
 	history_set_judged(&m->ep[EP_GOROUTINE].hist, true);
@@ -430,7 +358,7 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 	if (m->nindex == 0)
 		return;
 	for (int e = 0; e < EP_COUNT; e++) {
-		const char *p = ep_table[e].profile;
+		const char *p = ep_info(e)->profile;
 		if (p == NULL)
 			continue;
 		bool found = false;
@@ -441,10 +369,10 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 				count = m->index_counts[i];
 			}
 		m->ep[e].missing = !found;
-		m->ep[e].no_records = ep_table[e].needs_records && found && count == 0;
+		m->ep[e].no_records = ep_info(e)->needs_records && found && count == 0;
 		/* before the first fetch, the count is all there is to go by */
 		if (m->ep[e].polls == 0)
-			m->ep[e].want = cost_first_form(&ep_table[e], count);
+			m->ep[e].want = cost_first_form(ep_info(e), count);
 	}
 }
 
@@ -496,7 +424,7 @@ parse_body(struct endpoint *ep, enum ep_id e, const char *name, const unsigned c
 	}
 	if (rc != 0) {
 		char msg[300];
-		parse_err_format(&pe, ep_table[e].name, msg, sizeof(msg));
+		parse_err_format(&pe, ep_info(e)->name, msg, sizeof(msg));
 		snprintf(ep->err, sizeof(ep->err), "bad response: %s", msg);
 		ep->nerr++;
 		return NULL;
@@ -590,7 +518,7 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
              double latency)
 {
 	struct endpoint *ep = &m->ep[e];
-	const struct ep_info *info = &ep_table[e];
+	const struct ep_info *info = ep_info(e);
 
 	ep->latency = latency;
 	ep->bytes = len;
@@ -660,9 +588,9 @@ model_ingest_symbols(struct model *m, const unsigned char *body, size_t len, cha
 const char *
 model_query(const struct model *m, enum ep_id e)
 {
-	const char *q = ep_table[e].query[m->ep[e].want];
+	const char *q = ep_info(e)->query[m->ep[e].want];
 
-	return q != NULL ? q : ep_table[e].query[FORM_TEXT];
+	return q != NULL ? q : ep_info(e)->query[FORM_TEXT];
 }
 
 bool

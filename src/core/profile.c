@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "pproftop/idtab.h"
+#include "pproftop/kinds.h"
 #include "pproftop/xalloc.h"
 
 #define MAX_LABELSETS 64
@@ -56,85 +57,24 @@ struct builder {
 	size_t sh_size, sh_n;
 };
 
-static const struct value_type vt_count[] = { { "count", "count", false } };
-static const struct value_type vt_threads[] = { { "count", "count", true } };
-static const struct value_type vt_heap[] = {
-	{ "inuse_bytes", "bytes", false },
-	{ "inuse_objects", "objects", false },
-	{ "alloc_bytes", "bytes", true },
-	{ "alloc_objects", "objects", true },
-};
-static const struct value_type vt_contention[] = {
-	{ "contentions", "count", true },
-	{ "delay_ns", "nanoseconds", true },
-};
-static const struct value_type vt_cpu[] = {
-	{ "cpu_ns", "nanoseconds", false },
-	{ "samples", "count", false },
-};
-
-static const struct {
-	const char *name;
-	enum prof_kind kind;
-} kind_names[] = {
-	{ "goroutine", PROF_GOROUTINE },
-	{ "goroutineleak", PROF_GOROUTINELEAK },
-	{ "heap", PROF_HEAP },
-	{ "allocs", PROF_ALLOCS },
-	{ "block", PROF_BLOCK },
-	{ "mutex", PROF_MUTEX },
-	{ "threadcreate", PROF_THREADCREATE },
-	{ "cpu", PROF_CPU },
-	{ "profile", PROF_CPU },
-};
-
 enum prof_kind
 snapshot_kind_from_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
-		if (strcmp(kind_names[i].name, name) == 0)
-			return kind_names[i].kind;
-	return PROF_CUSTOM;
+	return kind_from_name(name);
 }
 
 static void
 set_kind(struct builder *b, enum prof_kind kind)
 {
 	struct snapshot *s = b->snap;
-	const struct value_type *vt = vt_count;
-	int n = 1, primary = 0;
+	const struct kind_info *k = kind_info(kind);
 
-	switch (kind) {
-	case PROF_GOROUTINE:
-	case PROF_GOROUTINELEAK:
-	case PROF_CUSTOM:
-		break;
-	case PROF_THREADCREATE:
-		vt = vt_threads;
-		break;
-	case PROF_HEAP:
-	case PROF_ALLOCS:
-		vt = vt_heap;
-		n = 4;
-		primary = kind == PROF_HEAP ? 0 : 2;
-		break;
-	case PROF_BLOCK:
-	case PROF_MUTEX:
-		vt = vt_contention;
-		n = 2;
-		primary = 1;
-		break;
-	case PROF_CPU:
-		vt = vt_cpu;
-		n = 2;
-		break;
-	}
 	s->kind = kind;
-	s->nvalues = n;
-	s->primary = primary;
+	s->nvalues = k->nvalues;
+	s->primary = k->primary;
 	memset(s->vt, 0, sizeof(s->vt));
-	memcpy(s->vt, vt, (size_t)n * sizeof(*vt));
-	b->trim_runtime = kind != PROF_BLOCK && kind != PROF_MUTEX && kind != PROF_CPU;
+	memcpy(s->vt, k->vt, (size_t)k->nvalues * sizeof(*k->vt));
+	b->trim_runtime = k->trim_runtime;
 }
 
 struct builder *
@@ -512,10 +452,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		}
 		if (ls != NULL)
 			ls->count = value_sat_add(
-			    ls->count, s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK ||
-			                       s->kind == PROF_CUSTOM
-			                   ? weight
-			                   : 1);
+			    ls->count,
+			    kind_info(s->kind)->goroutines || s->kind == PROF_CUSTOM ? weight : 1);
 	}
 	return g;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pproftop/format.h"
+#include "pproftop/kinds.h"
 #include "pproftop/label.h"
 #include "pproftop/tree.h"
 #include "pproftop/xalloc.h"
@@ -21,7 +22,9 @@ static const char *const format_names[] = {
 const char *
 report_kind_name(const struct snapshot *s)
 {
-	return s->kind == PROF_CPU ? "cpu" : s->name;
+	const char *key = kind_info(s->kind)->json_key;
+
+	return key != NULL ? key : s->name;
 }
 
 static int utf8_len(const unsigned char *p);
@@ -235,7 +238,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fprintf(out, "%12s ", b);
 		}
 	}
-	bool states = s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK;
+	bool states = kind_info(s->kind)->goroutines;
 	if (states)
 		fprintf(out, " %-14s", "STATE");
 	fputs(" FUNCTION (LOCATION)\n", out);
@@ -545,7 +548,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		fputs(", \"created_by\": ", out);
 		json_frame(out, g->created_by);
 	}
-	if (s->kind == PROF_GOROUTINE || s->kind == PROF_GOROUTINELEAK) {
+	if (kind_info(s->kind)->goroutines) {
 		const char *st = label_state_named(g, s->format, it->syms);
 		fputs(", \"state\": ", out);
 		if (st[0] != '\0')

@@ -188,24 +188,8 @@ load_file(const char *path, struct model *m, char *err, size_t errlen)
 		free(body);
 		return 0;
 	}
-	enum ep_id e = EP_GOROUTINE;
+	enum ep_id e = kind_endpoint(s->kind);
 	bool memstats = s->nmemstats > 0;
-	switch (s->kind) {
-	case PROF_HEAP:
-		e = EP_HEAP;
-		break;
-	case PROF_ALLOCS:
-		e = EP_ALLOCS;
-		break;
-	case PROF_BLOCK:
-		e = EP_BLOCK;
-		break;
-	case PROF_MUTEX:
-		e = EP_MUTEX;
-		break;
-	default:
-		break;
-	}
 	snapshot_free(s);
 	int loaded = 0;
 	if (memstats && e != EP_HEAP) {

@@ -91,18 +91,7 @@ emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
 static const char *
 pane_name(const struct detail *d)
 {
-	switch (d->ep) {
-	case EP_GOROUTINE:
-		return "Goroutines";
-	case EP_HEAP:
-		return "Heap";
-	case EP_BLOCK:
-		return "Contention (block)";
-	case EP_MUTEX:
-		return "Contention (mutex)";
-	default:
-		return ep_info(d->ep)->name;
-	}
+	return ep_info(d->ep)->title;
 }
 
 /* The history of the group's primary value; cumulative ones as per-poll
