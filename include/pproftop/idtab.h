@@ -18,6 +18,10 @@ size_t idtab_size(size_t n);
  * tab[0..size), which must be zeroed and size = idtab_size(n) or more. */
 void idtab_fill(uint32_t *tab, size_t size, const void *base, size_t stride, size_t n);
 
+/* idtab_add: indexes record i alone (records 0..i-1 already are; the table
+ * sized for every record it will hold). */
+void idtab_add(uint32_t *tab, size_t size, const void *base, size_t stride, size_t i);
+
 /* idtab_find: the index of the first record with id, or IDTAB_NONE (also
  * for an empty table, size 0). */
 size_t idtab_find(const uint32_t *tab, size_t size, const void *base, size_t stride, uint64_t id);

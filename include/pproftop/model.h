@@ -101,6 +101,8 @@ struct model {
 	} links[16];
 	size_t nlinks;
 	uint64_t links_gen; /* changes whenever the links do */
+	/* fed by model_ingest_snapshot with merged snapshots (merge.h) */
+	bool merged;
 };
 
 #define MODEL_RATE_WINDOW 20.0
@@ -122,6 +124,16 @@ void model_free(struct model *m);
  * (one line) and -1 is returned. */
 int model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
                  double latency);
+
+/* model_ingest_snapshot: e's newest data is snap (taken: the model owns
+ * that reference), at poll-clock time now, for a model fed with merged
+ * snapshots of several targets (merge.h) instead of bodies: no raw body, no
+ * parse; diffs, histories, points, meters and links as with model_ingest,
+ * except that heap and allocs get one point per ingest that changed their
+ * totals (a GC cycle on any replica), at now, since the replicas' cycles
+ * have no one time. Sets m->merged. Returns -1 (snap freed) for a NULL
+ * snap or EP_INDEX, else 0. */
+int model_ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *snap, double now);
 
 /* model_ingest_timed: model_ingest for a live fetch, which also records what
  * it cost the service (cost_service_s) from libcurl's times: total_s,

@@ -91,6 +91,9 @@ struct group {
 	const struct frame *created_by; /* NULL when absent */
 	const int64_t *goids;           /* goroutine ids, ascending */
 	size_t ngoids;
+	/* a merged snapshot's group (merge.h): its values[primary] on each
+	 * of the snapshot's ntargets targets, 0 where absent; NULL otherwise */
+	const int64_t *by_target;
 };
 
 /* One "# Name = value" line of the heap debug=1 MemStats trailer. */
@@ -134,6 +137,10 @@ struct snapshot {
 	 * background reader of the request's connection) */
 	size_t self_groups;                   /* groups removed */
 	int64_t self_values[PROF_MAX_VALUES]; /* their values, also out of totals */
+	/* merged snapshots (merge.h): how many targets were merged, and
+	 * which of them had this profile (present[i]); 0 and NULL otherwise */
+	size_t ntargets;
+	const bool *present;
 	/* dump */
 	bool truncated;      /* the dump (or text) was cut off at the server's cap */
 	int64_t ngoroutines; /* goroutines in a dump */
@@ -150,6 +157,12 @@ void snapshot_free(struct snapshot *s);
 /* snapshot_ref: takes another reference (snapshots are immutable, so a
  * paused view can share them with the live model); returns s. */
 struct snapshot *snapshot_ref(struct snapshot *s);
+
+/* snapshot_seal: the last step of building s in its arena (the builder's,
+ * merge.c's): sorts groups[0..ngroups) by values[primary] descending, then
+ * id, builds the id index in the arena and sets totals to the groups' sums.
+ * s must not have been shown to anyone yet. */
+void snapshot_seal(struct snapshot *s);
 
 /* snapshot_find: the group with this id (the first one), or NULL; O(1). */
 const struct group *snapshot_find(const struct snapshot *s, uint64_t id);

@@ -23,16 +23,22 @@ idtab_size(size_t n)
 }
 
 void
+idtab_add(uint32_t *tab, size_t size, const void *base, size_t stride, size_t i)
+{
+	uint64_t id = id_at(base, stride, i);
+	size_t j = id & (size - 1);
+
+	while (tab[j] != 0 && id_at(base, stride, tab[j] - 1) != id)
+		j = (j + 1) & (size - 1);
+	if (tab[j] == 0)
+		tab[j] = (uint32_t)(i + 1);
+}
+
+void
 idtab_fill(uint32_t *tab, size_t size, const void *base, size_t stride, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint64_t id = id_at(base, stride, i);
-		size_t j = id & (size - 1);
-		while (tab[j] != 0 && id_at(base, stride, tab[j] - 1) != id)
-			j = (j + 1) & (size - 1);
-		if (tab[j] == 0)
-			tab[j] = (uint32_t)(i + 1);
-	}
+	for (size_t i = 0; i < n; i++)
+		idtab_add(tab, size, base, stride, i);
 }
 
 size_t

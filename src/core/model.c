@@ -479,10 +479,12 @@ ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *s, double now, d
 		diff_free(&ep->dbase);
 	ep->has_dbase = diff_compute(&ep->dbase, ep->base, ep->cur, now - ep->t_base) == 0;
 	if (e == EP_HEAP || e == EP_ALLOCS) {
-		/* one point per GC cycle: an unchanged profile is the same cycle */
+		/* one point per GC cycle: an unchanged profile is the same cycle.
+		 * Merged: one per merge that changed it (a cycle on any replica),
+		 * at the merge's time, as the replicas' cycles have no one time */
 		if (ep->pt == NULL || ep->restarted || !same_totals(ep->pt, s)) {
-			double gc;
-			double t = cycle_time(m, ep, s, now, latency, &gc);
+			double gc = -1;
+			double t = m->merged ? now : cycle_time(m, ep, s, now, latency, &gc);
 			point_add(m, ep, s, t, gc);
 		}
 	} else {
@@ -555,6 +557,19 @@ model_ingest(struct model *m, enum ep_id e, unsigned char *body, size_t len, dou
 	ingest_snapshot(m, e, s, now, latency);
 	if (allocs != NULL)
 		ingest_fed(m, EP_ALLOCS, allocs, now, latency, len);
+	return 0;
+}
+
+int
+model_ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *snap, double now)
+{
+	if (snap == NULL || e == EP_INDEX) {
+		snapshot_free(snap);
+		return -1;
+	}
+	m->merged = true;
+	m->ep[e].bytes = 0;
+	ingest_snapshot(m, e, snap, now, 0);
 	return 0;
 }
 

@@ -582,6 +582,18 @@ index_groups(struct snapshot *s)
 	idtab_fill(s->idtab, s->idtab_size, s->groups, sizeof(*s->groups), s->ngroups);
 }
 
+void
+snapshot_seal(struct snapshot *s)
+{
+	primary_for_sort = s->primary;
+	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
+	index_groups(s);
+	memset(s->totals, 0, sizeof(s->totals));
+	for (size_t i = 0; i < s->ngroups; i++)
+		for (int v = 0; v < s->nvalues; v++)
+			s->totals[v] = value_sat_add(s->totals[v], s->groups[i].values[v]);
+}
+
 struct snapshot *
 builder_finish(struct builder *b)
 {
@@ -604,12 +616,7 @@ builder_finish(struct builder *b)
 	s->groups = arena_alloc(a, b->ngroups * sizeof(*s->groups));
 	if (b->ngroups > 0)
 		memcpy(s->groups, b->groups, b->ngroups * sizeof(*s->groups));
-	primary_for_sort = s->primary;
-	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
-	index_groups(s);
-	for (size_t i = 0; i < s->ngroups; i++)
-		for (int v = 0; v < s->nvalues; v++)
-			s->totals[v] = value_sat_add(s->totals[v], s->groups[i].values[v]);
+	snapshot_seal(s);
 	if (b->nms > 0) {
 		s->memstats = arena_alloc(a, b->nms * sizeof(*s->memstats));
 		memcpy(s->memstats, b->ms, b->nms * sizeof(*s->memstats));

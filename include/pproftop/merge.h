@@ -1,0 +1,46 @@
+/* merge.h - one snapshot of a profile from the snapshots of several targets.
+ *
+ * Replicas of one binary give the same group ids (the ids hash the
+ * normalized stack, profile.c), so merging is by id: a merged group is the
+ * stack's group on every target that has it, its values summed
+ * (value_sat_add), with each target's primary value kept in by_target.
+ * Pure: no terminal, loop or network here.
+ */
+#ifndef PPROFTOP_MERGE_H
+#define PPROFTOP_MERGE_H
+
+#include <stddef.h>
+
+#include "pproftop/profile.h"
+
+/* merge_snapshots: a new snapshot (refs 1, caller frees with
+ * snapshot_free) merging in[0..n), one per target in the targets' order;
+ * in[i] may be NULL (that target has no data for this profile). Nothing of
+ * the inputs is borrowed: frames, labels and states are copied into the
+ * merged snapshot's arena, so the inputs may be freed at once.
+ *   - The first non-NULL input gives the kind, format, value types and
+ *     period; an input of another kind or other value types is left out
+ *     as if NULL. present[i] says which inputs were merged; ntargets = n.
+ *   - Groups are merged by id: values, nsamples, label and state counts,
+ *     locked and leaked goroutines add up; the longest wait, elided,
+ *     created_by and the hidden frames come from the first input that has
+ *     the group. Goroutine ids are dropped (one process's ids mean nothing
+ *     next to another's). by_target[i] is the group's values[primary] on
+ *     in[i] (0 where absent). Sorted and indexed like any snapshot
+ *     (snapshot_find works), totals the groups' sums.
+ *   - Self footprint (self_groups, self_values), header_total (when every
+ *     input has one), ngoroutines add up; truncated if any input was;
+ *     time_ns and duration_ns are the latest and longest.
+ *   - MemStats: the replicas' scalar values add up (HeapAlloc, Sys, NumGC,
+ *     TotalAlloc, ... of the fleet), except LastGC (the latest) and
+ *     GCCPUFraction (the highest); arrays (PauseNs, PauseEnd, BySize) and
+ *     booleans come from the first input that has them. Only a name every
+ *     merged input has is kept.
+ * n must be at least 1; returns NULL when every input is NULL (or n is 0). */
+struct snapshot *merge_snapshots(const struct snapshot *const *in, size_t n);
+
+/* merge_present: whether target i had data in merged snapshot s (false
+ * for i out of range; true for a snapshot that is not merged and i = 0). */
+bool merge_present(const struct snapshot *s, size_t i);
+
+#endif
