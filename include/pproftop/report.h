@@ -32,6 +32,19 @@ struct report_item {
 	/* --tree: report_table prints the top-down call tree instead of the
 	 * groups (max_rows: children per node), report_json adds it as "tree" */
 	bool tree;
+	/* a merged snapshot (merge.h): the name of each of its s->ntargets
+	 * targets as given on the command line, for each group's "by_target"
+	 * (JSON) and "by target" line (text); NULL: none */
+	const char *const *targets;
+};
+
+/* One watched target's state for the top-level "targets" list. */
+struct report_target {
+	const char *url;   /* as given on the command line */
+	bool ok;           /* its last poll succeeded */
+	const char *error; /* why not (one line); "" or NULL when ok */
+	double last_poll;  /* Unix time (seconds) of its last poll; 0: never */
+	bool stale;        /* down, but its last data is still in the merge */
 };
 
 /* report_item_init: an item of s with diff d (may be NULL) and nothing
@@ -45,6 +58,18 @@ void report_table(FILE *out, const struct report_item *it, size_t max_rows);
 /* report_json: {"profiles": {"<name>": {...}, ...}} for n items, the keys
  * documented in README ("JSON output"). max_rows 0 = all groups. */
 void report_json(FILE *out, const struct report_item *items, size_t n, size_t max_rows);
+
+/* report_json_targets: report_json with, when nt > 0, a top-level
+ * "targets" list after "profiles": {"url", "ok", "error" (null when ok),
+ * "last_poll" (Unix seconds, null: never), "stale"} per target, in t's
+ * order. */
+void report_json_targets(FILE *out, const struct report_item *items, size_t n, size_t max_rows,
+                         const struct report_target *t, size_t nt);
+
+/* report_targets_text: one line per target for the text report:
+ * "target URL: ok" or "target URL: down: REASON" (", its last data kept in
+ * the merge, stale" when stale). */
+void report_targets_text(FILE *out, const struct report_target *t, size_t nt);
 
 /* report_model_items: the items batch mode reports for a live model:
  * goroutine, goroutineleak, heap, allocs, block and mutex when known, with

@@ -10,6 +10,7 @@
 #include "pproftop/format.h"
 #include "pproftop/kinds.h"
 #include "pproftop/label.h"
+#include "pproftop/merge.h"
 #include "pproftop/tree.h"
 #include "pproftop/xalloc.h"
 
@@ -186,6 +187,12 @@ table_header(FILE *out, const struct report_item *it)
 				                 s->vt[v].unit));
 	}
 	fputc('\n', out);
+	if (s->ntargets > 0) {
+		size_t have = 0;
+		for (size_t k = 0; k < s->ntargets; k++)
+			have += merge_present(s, k);
+		fprintf(out, "merged from %zu targets, %zu with this profile\n", s->ntargets, have);
+	}
 	if (s->profiling_disabled)
 		fprintf(out, "note: %s profiling is not enabled in the target (%s)\n", s->name,
 		        s->kind == PROF_MUTEX ? "runtime.SetMutexProfileFraction(n > 0)"
@@ -207,6 +214,26 @@ table_header(FILE *out, const struct report_item *it)
 			fputs("; the target restarted (counters dropped): new baseline", out);
 		fputc('\n', out);
 	}
+}
+
+/* "  by target: URL1 5, URL2 7, URL3 -" under a merged group's row, in the
+ * targets' order ("-": the target had no such profile). */
+static void
+by_target_line(FILE *out, const struct report_item *it, const struct group *g)
+{
+	const struct snapshot *s = it->s;
+	char b[80];
+
+	fputs("    by target:", out);
+	for (size_t k = 0; k < s->ntargets; k++) {
+		fputs(k ? ", " : " ", out);
+		put_text(out, it->targets[k]);
+		fprintf(out, " %s",
+		        merge_present(s, k) ? fmt_unit(b, sizeof(b), (double)g->by_target[k],
+		                                       s->vt[s->primary].unit)
+		                            : "-");
+	}
+	fputc('\n', out);
 }
 
 static void tree_text(FILE *out, const struct report_item *it, size_t max_children);
@@ -292,6 +319,8 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		if (lk > 0)
 			fprintf(out, " [leaked %" PRId64 "]", lk);
 		fputc('\n', out);
+		if (it->targets != NULL && g->by_target != NULL && (r == NULL || r->now != NULL))
+			by_target_line(out, it, g);
 	}
 	if (max_rows != 0 && n > max_rows)
 		fprintf(out, "... %zu more groups\n", n - max_rows);
@@ -548,6 +577,19 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		fputs(", \"created_by\": ", out);
 		json_frame(out, g->created_by);
 	}
+	if (it->targets != NULL && g->by_target != NULL && (r == NULL || r->now != NULL)) {
+		/* null: the target had no such profile */
+		fputs(", \"by_target\": {", out);
+		for (size_t k = 0; k < s->ntargets; k++) {
+			fputs(k ? ", " : "", out);
+			report_json_string(out, it->targets[k]);
+			if (merge_present(s, k))
+				fprintf(out, ": %" PRId64, g->by_target[k]);
+			else
+				fputs(": null", out);
+		}
+		fputc('}', out);
+	}
 	if (kind_info(s->kind)->goroutines) {
 		const char *st = label_state_named(g, s->format, it->syms);
 		fputs(", \"state\": ", out);
@@ -577,6 +619,51 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 
 void
 report_json(FILE *out, const struct report_item *items, size_t n, size_t max_rows)
+{
+	report_json_targets(out, items, n, max_rows, NULL, 0);
+}
+
+static void
+json_targets(FILE *out, const struct report_target *t, size_t nt)
+{
+	fputs(",\n\"targets\": [", out);
+	for (size_t i = 0; i < nt; i++) {
+		fputs(i ? ",\n  {\"url\": " : "\n  {\"url\": ", out);
+		report_json_string(out, t[i].url);
+		fprintf(out, ", \"ok\": %s, \"error\": ", t[i].ok ? "true" : "false");
+		if (t[i].ok || t[i].error == NULL)
+			fputs("null", out);
+		else
+			report_json_string(out, t[i].error);
+		fputs(", \"last_poll\": ", out);
+		if (t[i].last_poll > 0 && isfinite(t[i].last_poll))
+			fprintf(out, "%.3f", t[i].last_poll); /* ms, as a time stamp */
+		else
+			fputs("null", out);
+		fprintf(out, ", \"stale\": %s}", t[i].stale ? "true" : "false");
+	}
+	fputs("\n]", out);
+}
+
+void
+report_targets_text(FILE *out, const struct report_target *t, size_t nt)
+{
+	for (size_t i = 0; i < nt; i++) {
+		fputs("target ", out);
+		put_text(out, t[i].url);
+		if (t[i].ok) {
+			fputs(": ok\n", out);
+			continue;
+		}
+		fputs(": down: ", out);
+		put_text(out, t[i].error != NULL && t[i].error[0] ? t[i].error : "never polled");
+		fputs(t[i].stale ? "; its last data is kept in the merge, stale\n" : "\n", out);
+	}
+}
+
+void
+report_json_targets(FILE *out, const struct report_item *items, size_t n, size_t max_rows,
+                    const struct report_target *t, size_t nt)
 {
 	fputs("{\"profiles\": {", out);
 	for (size_t k = 0; k < n; k++) {
@@ -658,7 +745,10 @@ report_json(FILE *out, const struct report_item *items, size_t n, size_t max_row
 			json_tree(out, &items[k], max_rows);
 		fputc('}', out);
 	}
-	fputs("\n}}\n", out);
+	fputs("\n}", out);
+	if (nt > 0)
+		json_targets(out, t, nt);
+	fputs("}\n", out);
 }
 
 /* ---- the call tree (--tree) ---- */

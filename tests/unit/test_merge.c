@@ -16,6 +16,7 @@
 
 #include "pproftop/merge.h"
 #include "pproftop/model.h"
+#include "pproftop/report.h"
 #include "testutil.h"
 
 /* Every group of m is the sum of the inputs' groups with its id, by_target
@@ -343,6 +344,55 @@ test_merged_model(void **state)
 	model_free(&mm);
 }
 
+/* The JSON and text reports of a merged snapshot: by_target per group
+ * (null for a target without the profile), the targets list. */
+static void
+test_merge_report(void **state)
+{
+	(void)state;
+	struct snapshot *a = tu_parse("go1.19/goroutine-debug1.txt", "goroutine");
+	const struct snapshot *in[] = { a, a, NULL };
+	struct snapshot *m = merge_snapshots(in, 3);
+	static const char *const names[] = { "http://a:1/", "b:2", "c:3" };
+	struct report_item it;
+	report_item_init(&it, m, NULL);
+	it.targets = names;
+	const struct report_target t[] = {
+		{ "http://a:1/", true, "", 1700000000.5, false },
+		{ "b:2", true, NULL, 1700000001, false },
+		{ "c:3", false, "connection refused", 0, true },
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_json_targets(f, &it, 1, 2, t, 3);
+	fclose(f);
+	/* the leaker group: 102 goroutines on each of the two */
+	assert_non_null(
+	    strstr(buf, "\"by_target\": {\"http://a:1/\": 102, \"b:2\": 102, \"c:3\": null}"));
+	assert_non_null(strstr(buf, "\"total\": 262,"));
+	assert_non_null(
+	    strstr(buf, "\"targets\": [\n  {\"url\": \"http://a:1/\", \"ok\": true, "
+	                "\"error\": null, \"last_poll\": 1700000000.500, \"stale\": false},"));
+	assert_non_null(strstr(buf, "{\"url\": \"c:3\", \"ok\": false, \"error\": \"connection "
+	                            "refused\", \"last_poll\": null, \"stale\": true}\n]}\n"));
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	report_targets_text(f, t, 3);
+	report_table(f, &it, 1);
+	fclose(f);
+	assert_non_null(strstr(buf, "target b:2: ok\n"));
+	assert_non_null(strstr(buf, "target c:3: down: connection refused; its last data is kept "
+	                            "in the merge, stale\n"));
+	assert_non_null(strstr(buf, "merged from 3 targets, 2 with this profile\n"));
+	assert_non_null(strstr(buf, "    by target: http://a:1/ 102, b:2 102, c:3 -\n"));
+	free(buf);
+	snapshot_free(m);
+	snapshot_free(a);
+}
+
 int
 main(void)
 {
@@ -353,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_merge_memstats),
 		cmocka_unit_test(test_merge_self_doubles),
 		cmocka_unit_test(test_merged_model),
+		cmocka_unit_test(test_merge_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
