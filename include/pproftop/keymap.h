@@ -66,6 +66,7 @@ enum km_key {
 	_(DUMP, "fetch the goroutine dump (debug=2) once; asks first above 10,000 goroutines",     \
 	  NULL)                                                                                    \
 	_(LEAKCHECK, "check for proven goroutine leaks now (runs a GC cycle)", NULL)               \
+	_(TARGET, "several targets: merged view, then target 1, ..., target n, then merged", NULL) \
 	_(REDRAW, "redraw the screen", NULL)                                                       \
 	_(HELP, "this help", "help")                                                               \
 	_(QUIT, "quit", "quit")

@@ -50,6 +50,11 @@ struct ui_status {
 	double share;   /* the budget's share (sched_config.share) */
 	double
 	    cpu_load; /* what our requests cost the service, a share of a core (sched_cpu_load) */
+	/* several targets (NULL with one): after the target, e.g. "3 targets,
+	 * 1 down, worst 120 ms"; and the first down target's line, shown on
+	 * the status line when there is no message */
+	const char *targets;
+	const char *down;
 };
 
 struct ui;
@@ -71,6 +76,13 @@ void ui_free(struct ui *ui, bool end_terminal);
  * m must outlive the UI (or the next ui_set_model). */
 void ui_set_model(struct ui *ui, const struct model *m);
 
+/* ui_set_targets: several targets: each one's name (n of them, in the
+ * merged snapshots' order) and whether it is down (down[i], read at each
+ * draw), for the "by target" section of a merged group's detail. Both
+ * arrays are borrowed and must outlive the UI (or the next call); n = 0
+ * (one target) turns the section off. */
+void ui_set_targets(struct ui *ui, const char *const *names, const bool *down, size_t n);
+
 /* ui_model_changed: new data arrived or time passed. Marks the screen
  * dirty; the panes' content is rebuilt (at the next draw) only when a
  * snapshot changed and the view is not paused. */
@@ -79,7 +91,7 @@ void ui_model_changed(struct ui *ui);
 /* ui_key: one key as returned by wgetch (characters, KEY_* codes,
  * KEY_RESIZE). Returns the action the app carries out (KA_QUIT,
  * KA_POLL_NOW, KA_SNAPSHOT, KA_BASELINE, KA_FASTER, KA_SLOWER, KA_DUMP,
- * KA_LEAKCHECK), or KA_NONE when the UI handled the key itself (or it is
+ * KA_LEAKCHECK, KA_TARGET), or KA_NONE when the UI handled the key itself (or it is
  * bound to nothing). */
 enum km_action ui_key(struct ui *ui, int ch);
 

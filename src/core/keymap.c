@@ -52,6 +52,7 @@ static const struct km_binding bindings[] = {
 	{ 'r', KA_POLL_NOW, "r" },
 	{ 'D', KA_DUMP, "D" },
 	{ 'L', KA_LEAKCHECK, "L" },
+	{ 'T', KA_TARGET, "T" },
 	{ KM_CTRL('l'), KA_REDRAW, "C-l" },
 	{ '?', KA_HELP, "?" },
 	{ KM_F1, KA_HELP, "F1" },

@@ -121,6 +121,11 @@ struct pane_ctx {
 	const unsigned *every; /* EP_COUNT entries */
 	double stretch, share, interval, cpu_load;
 	struct detail *detail; /* the detail view's state: Enter opens it */
+	/* several targets (ui_set_targets; borrowed), else ntargets 0: the
+	 * detail's "by target" section */
+	const char *const *target_names;
+	const bool *target_down;
+	size_t ntargets;
 };
 
 /* A pane: a row of the registry (panes.c). A table pane gives its columns

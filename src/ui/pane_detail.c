@@ -416,6 +416,61 @@ emit_stack(struct out *o, const struct group *g)
 	}
 }
 
+static const int64_t *sort_values; /* cmp_targets' by_target */
+
+/* Heaviest first, then in the targets' order. */
+static int
+cmp_targets(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const int64_t *v = sort_values;
+
+	if (v[a] != v[b])
+		return v[a] > v[b] ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* A merged group (several targets): its value on each target, heaviest
+ * first, down targets marked. */
+static void
+emit_by_target(struct out *o, const struct detail *d)
+{
+	const struct pane_ctx *cx = o->cx;
+	const struct snapshot *s = d->snap;
+	const struct group *g = d->g;
+	size_t n = cx->ntargets;
+	char a[32];
+
+	if (g->by_target == NULL || n == 0 || s->ntargets != n)
+		return;
+	size_t *order = xcalloc(n, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_values = g->by_target;
+	qsort(order, n, sizeof(*order), cmp_targets);
+	int w = 0;
+	for (size_t i = 0; i < n; i++) {
+		int tw = ui_text_width(cx->target_names[i], strlen(cx->target_names[i]), cx->utf8);
+		w = tw > w ? tw : w;
+	}
+	w = w > 60 ? 60 : w;
+	emit(o, cx->attr[R_TITLE], "by target (%s, %s%s)", s->vt[s->primary].key,
+	     d->gone ? "last known" : "now", "; heaviest first");
+	for (size_t j = 0; j < n; j++) {
+		size_t i = order[j];
+		bool present = s->present != NULL && s->present[i];
+		bool down = cx->target_down != NULL && cx->target_down[i];
+		emit(o, down ? cx->attr[R_WARN] : (int)A_NORMAL, "  %-*s %10s%s", w,
+		     cx->target_names[i],
+		     present
+		         ? fmt_unit(a, sizeof(a), (double)g->by_target[i], s->vt[s->primary].unit)
+		         : "-",
+		     down ? (present ? "  down: its last data (stale)" : "  down")
+		          : (present ? "" : "  (no such profile)"));
+	}
+	free(order);
+}
+
 static void
 emit_all(struct out *o)
 {
@@ -436,6 +491,7 @@ emit_all(struct out *o)
 		     fmt_age(a, sizeof(a), cx->now - d->gone_since));
 	emit(o, cx->attr[R_TITLE], "values");
 	emit_values(o, d);
+	emit_by_target(o, d);
 	emit_history(o, d);
 	if (g->labels != NULL) {
 		const struct labelset *ls[MAX_LABELSETS];

@@ -592,6 +592,15 @@ ui_set_model(struct ui *ui, const struct model *m)
 }
 
 void
+ui_set_targets(struct ui *ui, const char *const *names, const bool *down, size_t n)
+{
+	ui->ctx.target_names = n > 0 ? names : NULL;
+	ui->ctx.target_down = n > 0 ? down : NULL;
+	ui->ctx.ntargets = n;
+	ui->dirty = true;
+}
+
+void
 ui_model_changed(struct ui *ui)
 {
 	ui->dirty = true;
@@ -729,6 +738,11 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	int right = fw + pw + (fw > 0);
 	if (st != NULL && st->target != NULL && w - x - right > 0)
 		x += ui_put(&ui->ctx, 0, x, w - x - right, hattr, st->target);
+	if (st != NULL && st->targets != NULL && w - x - right > 2) {
+		snprintf(buf, sizeof(buf), "  %s", st->targets);
+		x += ui_put(&ui->ctx, 0, x, w - x - right,
+		            st->down != NULL ? ui->attr[R_STALE] : (int)(hattr | A_BOLD), buf);
+	}
 
 	const char *reason = NULL;
 	double age = -1;
@@ -872,6 +886,10 @@ draw_status(struct ui *ui, const struct ui_status *st)
 	}
 	if (st != NULL && st->message != NULL && st->message[0] != '\0') {
 		ui_put(&ui->ctx, y, 0, ui->cols, A_NORMAL, st->message);
+		return;
+	}
+	if (st != NULL && st->down != NULL) {
+		ui_put(&ui->ctx, y, 0, ui->cols, ui->attr[R_WARN], st->down);
 		return;
 	}
 	const char *reason = NULL;
@@ -1119,6 +1137,7 @@ ui_key(struct ui *ui, int ch)
 	case KA_POLL_NOW:
 	case KA_DUMP:
 	case KA_LEAKCHECK:
+	case KA_TARGET:
 		return a; /* the app's */
 	case KA_REDRAW:
 		clearok(curscr, TRUE);

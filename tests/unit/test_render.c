@@ -21,6 +21,7 @@
 #include <curses.h>
 
 #include "pproftop/keymap.h"
+#include "pproftop/merge.h"
 #include "pproftop/model.h"
 #include "pproftop/parse.h"
 #include "pproftop/ui.h"
@@ -1410,6 +1411,55 @@ test_help_endpoints(void **state)
 	stop();
 }
 
+/* Several targets: the merged model's detail shows each target's value of
+ * the group, heaviest first, the down one marked; the header summarises
+ * the targets and the status line says which is down and why. */
+static void
+test_targets(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "127.0.0.1:6061", "127.0.0.1:6062", "127.0.0.1:6063" };
+	bool down[] = { false, true, false };
+	struct snapshot *a = tu_parse("go1.21/goroutine.pb.gz", "goroutine");
+	struct snapshot *b = tu_parse("go1.22/goroutine.pb.gz", "goroutine");
+	const struct snapshot *in[] = { b, a, NULL };
+
+	start(30, 120, false);
+	ui_set_targets(ui, names, down, 3);
+	clock_now += 2;
+	model_ingest_snapshot(&model, EP_GOROUTINE, merge_snapshots(in, 3), clock_now);
+	ui_model_changed(ui);
+	status.targets = "3 targets, 1 down, worst 12ms";
+	status.down = "127.0.0.1:6062 down: connection refused; its last data stays in the "
+	              "merge, marked stale";
+	draw();
+	dump("merged");
+	assert_row(0, "pproftop http://localhost:6060/debug/pprof/  3 targets, 1 down, worst "
+	              "12ms  polled 0.5s ago (12 ms), every 2s");
+	assert_row(29, "127.0.0.1:6062 down: connection refused; its last data stays in the merge, "
+	               "marked stale");
+	/* main.leakOne.func1: 115 goroutines on go1.21 (target 2); not in
+	 * the go1.22 capture's stacks (another line) */
+	assert_row_with("    116 ", "    116       -       0 chan receive            _   "
+	                            "main.leakOne.func1 main.go:64");
+	key(KEY_DOWN);
+	draw();
+	assert_row(selected_row(), "    115       -       0 chan receive            _   "
+	                           "main.leakOne.func1 main.go:64");
+	key('\r');
+	draw();
+	dump("merged detail");
+	assert_row_with("by target", "by target (count, now; heaviest first)");
+	int t = find_row("by target");
+	assert_row(t + 1, "  127.0.0.1:6062        115  down: its last data (stale)");
+	assert_row(t + 2, "  127.0.0.1:6061          0");
+	assert_row(t + 3, "  127.0.0.1:6063          -  (no such profile)");
+	assert_true(attr_of("127.0.0.1:6062        115") & A_BOLD);
+	stop();
+	snapshot_free(a);
+	snapshot_free(b);
+}
+
 static void
 test_keymap(void **state)
 {
@@ -1916,6 +1966,7 @@ main(void)
 		cmocka_unit_test_teardown(test_restart, teardown),
 		cmocka_unit_test_teardown(test_help_endpoints, teardown),
 		cmocka_unit_test_teardown(test_keymap, teardown),
+		cmocka_unit_test_teardown(test_targets, teardown),
 		cmocka_unit_test_teardown(test_tree, teardown),
 		cmocka_unit_test_teardown(test_tree_follows_node, teardown),
 		cmocka_unit_test_teardown(test_tree_heap_contention, teardown),
