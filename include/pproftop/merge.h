@@ -10,7 +10,9 @@
 #define PPROFTOP_MERGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "pproftop/model.h"
 #include "pproftop/profile.h"
 
 /* merge_snapshots: a new snapshot (refs 1, caller frees with
@@ -42,5 +44,30 @@ struct snapshot *merge_snapshots(const struct snapshot *const *in, size_t n);
 /* merge_present: whether target i had data in merged snapshot s (false
  * for i out of range; true for a snapshot that is not merged and i = 0). */
 bool merge_present(const struct snapshot *s, size_t i);
+
+/* The merged model's bookkeeping: what each target's endpoints were at the
+ * last merge. */
+struct merge_state {
+	uint64_t *seen;  /* [e * n + i]: target i's ep[e].polls at the last merge */
+	size_t n;        /* targets */
+	uint64_t merges; /* merge_update calls that merged something */
+};
+
+/* merge_state_init: for n targets, nothing merged yet. */
+void merge_state_init(struct merge_state *st, size_t n);
+
+/* merge_state_free: releases st. */
+void merge_state_free(struct merge_state *st);
+
+/* merge_update: one merge step at poll-clock time now: every endpoint (but
+ * the index) of which some target of in[0..st->n) has a good poll the last
+ * step did not see is merged anew from the targets' cur snapshots
+ * (merge_snapshots; a target that is down keeps its last cur, so its last
+ * data stays in the merge) and ingested into merged
+ * (model_ingest_snapshot), MemStats first. The merged endpoint is missing
+ * (no_records) when every target's is, its latency the worst target's,
+ * its bytes the sum. Returns how many endpoints were merged anew. */
+size_t merge_update(struct merge_state *st, struct model *merged, const struct model *const *in,
+                    double now);
 
 #endif

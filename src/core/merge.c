@@ -318,3 +318,80 @@ merge_present(const struct snapshot *s, size_t i)
 		return i == 0;
 	return i < s->ntargets && s->present[i];
 }
+
+void
+merge_state_init(struct merge_state *st, size_t n)
+{
+	st->n = n;
+	st->seen = xcalloc(n * EP_COUNT + 1, sizeof(*st->seen));
+	st->merges = 0;
+}
+
+void
+merge_state_free(struct merge_state *st)
+{
+	free(st->seen);
+	memset(st, 0, sizeof(*st));
+}
+
+/* What merged says about e besides its data: from the targets'. */
+static void
+merge_status(struct endpoint *dst, const struct model *const *in, size_t n, enum ep_id e)
+{
+	bool missing = true, no_records = true;
+
+	dst->latency = 0;
+	dst->bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct endpoint *ep = &in[i]->ep[e];
+		missing = missing && ep->missing;
+		no_records = no_records && ep->no_records;
+		if (ep->latency > dst->latency)
+			dst->latency = ep->latency;
+		dst->bytes += ep->bytes;
+	}
+	dst->missing = missing;
+	dst->no_records = no_records;
+}
+
+size_t
+merge_update(struct merge_state *st, struct model *merged, const struct model *const *in,
+             double now)
+{
+	/* MemStats first: the heap's meters and rates read them */
+	static const enum ep_id order[] = { EP_MEMSTATS, EP_GOROUTINE, EP_HEAP,          EP_ALLOCS,
+		                            EP_BLOCK,    EP_MUTEX,     EP_GOROUTINELEAK, EP_DUMP };
+	const struct snapshot **cur = xcalloc(st->n + 1, sizeof(*cur));
+	size_t merged_eps = 0;
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		enum ep_id e = order[k];
+		bool changed = false;
+		for (size_t i = 0; i < st->n; i++) {
+			const struct endpoint *ep = &in[i]->ep[e];
+			cur[i] = ep->cur;
+			if (st->seen[(size_t)e * st->n + i] != ep->polls) {
+				st->seen[(size_t)e * st->n + i] = ep->polls;
+				changed = true;
+			}
+		}
+		struct snapshot *s = changed ? merge_snapshots(cur, st->n) : NULL;
+		if (s != NULL && model_ingest_snapshot(merged, e, s, now) == 0)
+			merged_eps++;
+		merge_status(&merged->ep[e], in, st->n, e);
+	}
+	/* the profiles the index lists: the first target's that has them */
+	for (size_t i = 0; i < st->n; i++)
+		if (in[i]->nindex > 0) {
+			memcpy(merged->index_names, in[i]->index_names,
+			       sizeof(merged->index_names));
+			memcpy(merged->index_counts, in[i]->index_counts,
+			       sizeof(merged->index_counts));
+			merged->nindex = in[i]->nindex;
+			break;
+		}
+	free(cur);
+	if (merged_eps > 0)
+		st->merges++;
+	return merged_eps;
+}

@@ -258,8 +258,8 @@ goroutine_text(int64_t n, size_t *len)
 /* Two targets polled at t and a merged model fed their merge: its diffs,
  * histories and meters are the sums of the targets'. */
 static void
-poll_both(struct model *t, struct model *mm, const int64_t *park, const int64_t *heap, int numgc,
-          double now)
+poll_both(struct model *t, struct model *mm, struct merge_state *st, const int64_t *park,
+          const int64_t *heap, int numgc, double now)
 {
 	for (int k = 0; k < 2; k++) {
 		size_t len;
@@ -268,11 +268,11 @@ poll_both(struct model *t, struct model *mm, const int64_t *park, const int64_t 
 		b = tu_heap_text(heap[k], heap[k] * 2, numgc + k, now - 0.5, heap[k] * 4, &len);
 		assert_int_equal(model_ingest(&t[k], EP_HEAP, b, len, now, 0.01), 0);
 	}
-	static const enum ep_id eps[] = { EP_MEMSTATS, EP_GOROUTINE, EP_HEAP, EP_ALLOCS };
-	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
-		const struct snapshot *in[] = { t[0].ep[eps[i]].cur, t[1].ep[eps[i]].cur };
-		assert_int_equal(model_ingest_snapshot(mm, eps[i], merge_snapshots(in, 2), now), 0);
-	}
+	/* goroutine, heap, allocs and memstats moved */
+	const struct model *in[] = { &t[0], &t[1] };
+	assert_int_equal(merge_update(st, mm, in, now), 4);
+	/* nothing new: nothing merged */
+	assert_int_equal(merge_update(st, mm, in, now + 0.5), 0);
 }
 
 static void
@@ -283,13 +283,15 @@ test_merged_model(void **state)
 	model_init(&t[0]);
 	model_init(&t[1]);
 	model_init(&mm);
+	struct merge_state st;
+	merge_state_init(&st, 2);
 
 	int64_t park1[] = { 5, 7 }, heap1[] = { 1 << 20, 3 << 20 };
-	poll_both(t, &mm, park1, heap1, 10, 100);
+	poll_both(t, &mm, &st, park1, heap1, 10, 100);
 	int64_t park2[] = { 9, 7 }, heap2[] = { 2 << 20, 3 << 20 };
-	poll_both(t, &mm, park2, heap2, 11, 102);
+	poll_both(t, &mm, &st, park2, heap2, 11, 102);
 	int64_t park3[] = { 12, 8 }, heap3[] = { 2 << 20, 4 << 20 };
-	poll_both(t, &mm, park3, heap3, 12, 104);
+	poll_both(t, &mm, &st, park3, heap3, 12, 104);
 
 	assert_true(mm.merged);
 	const struct endpoint *g = &mm.ep[EP_GOROUTINE];
@@ -338,6 +340,25 @@ test_merged_model(void **state)
 	}
 	assert_int_equal(h->npoints, 3);
 	assert_int_equal(model_ingest_snapshot(&mm, EP_INDEX, NULL, 108), -1);
+	assert_int_equal(st.merges, 3);
+	/* the merged endpoint's state: the worst latency, the bytes summed */
+	assert_true(h->latency == 0.01);
+	assert_int_equal(mm.ep[EP_GOROUTINE].bytes,
+	                 t[0].ep[EP_GOROUTINE].bytes + t[1].ep[EP_GOROUTINE].bytes);
+	assert_false(mm.ep[EP_BLOCK].missing);
+	assert_true(mm.ep[EP_GOROUTINELEAK].missing); /* no index lists it */
+	/* a target down keeps its last data in the merge: target 1 fails, 0
+	 * moves on */
+	model_fail(&t[1], EP_GOROUTINE, "connection refused", 110, 0.001);
+	size_t len;
+	unsigned char *b = goroutine_text(30, &len);
+	assert_int_equal(model_ingest(&t[0], EP_GOROUTINE, b, len, 110, 0.01), 0);
+	const struct model *in[] = { &t[0], &t[1] };
+	assert_int_equal(merge_update(&st, &mm, in, 110), 1);
+	park = tu_group_by_label(mm.ep[EP_GOROUTINE].cur, "main.park");
+	assert_int_equal(park->values[0], 30 + 8);
+	assert_int_equal(park->by_target[1], 8);
+	merge_state_free(&st);
 
 	model_free(&t[0]);
 	model_free(&t[1]);
