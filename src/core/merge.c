@@ -361,7 +361,7 @@ merge_update(struct merge_state *st, struct model *merged, const struct model *c
 	/* MemStats first: the heap's meters and rates read them */
 	static const enum ep_id order[] = { EP_MEMSTATS, EP_GOROUTINE, EP_HEAP,          EP_ALLOCS,
 		                            EP_BLOCK,    EP_MUTEX,     EP_GOROUTINELEAK, EP_DUMP };
-	const struct snapshot **cur = xcalloc(st->n + 1, sizeof(*cur));
+	const struct snapshot **cur = xcalloc(st->n + 1, sizeof(const struct snapshot *));
 	size_t merged_eps = 0;
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
