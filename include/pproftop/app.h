@@ -13,6 +13,7 @@
 struct app_target {
 	char url[1024];  /* base URL with trailing slash (target_parse) */
 	char shown[512]; /* the target as displayed (no credentials) */
+	char given[512]; /* as given on the command line (shown if it had credentials) */
 };
 
 struct ev_loop;

@@ -14,6 +14,7 @@
 
 #include "pproftop/model.h"
 #include "pproftop/profile.h"
+#include "pproftop/symtab.h"
 
 /* merge_snapshots: a new snapshot (refs 1, caller frees with
  * snapshot_free) merging in[0..n), one per target in the targets' order;
@@ -40,6 +41,13 @@
  *     merged input has is kept.
  * n must be at least 1; returns NULL when every input is NULL (or n is 0). */
 struct snapshot *merge_snapshots(const struct snapshot *const *in, size_t n);
+
+/* merge_snapshots_named: merge_snapshots, where syms[i] (syms or syms[i]
+ * may be NULL) names the hidden PCs of in[i]'s debug=1 goroutine groups
+ * (symtab.h): a group whose PCs it all names gets them as hidden frames,
+ * as a protobuf's, since the merged model has no symtab of its own. */
+struct snapshot *merge_snapshots_named(const struct snapshot *const *in,
+                                       const struct symtab *const *syms, size_t n);
 
 /* merge_present: whether target i had data in merged snapshot s (false
  * for i out of range; true for a snapshot that is not merged and i = 0). */

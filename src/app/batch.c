@@ -12,6 +12,7 @@
 
 #include "pproftop/diff.h"
 #include "pproftop/fetch.h"
+#include "pproftop/merge.h"
 #include "pproftop/parse.h"
 #include "pproftop/poller.h"
 #include "pproftop/readfile.h"
@@ -29,14 +30,30 @@ struct batch {
 	struct poller **pollers;
 	size_t npollers;
 	ev_signal sigint, sigterm;
+	/* several targets: the merged model, merged whenever no poll runs */
+	struct model merged;
+	struct merge_state mst;
+	const struct model **models; /* the pollers' */
 };
+
+static void
+merge_now(struct batch *b)
+{
+	if (b->npollers > 1)
+		merge_update(&b->mst, &b->merged, b->models, ev_now(b->loop));
+}
 
 /* Every target made its polls, or gave up after 3 failed ones: done. */
 static void
 on_poll_done(void *ud, struct poller *p)
 {
 	struct batch *b = ud;
+	bool idle = true;
 
+	for (size_t i = 0; i < b->npollers; i++)
+		idle = idle && !b->pollers[i]->sched.polling;
+	if (idle) /* the end of a round: the merged model's next point */
+		merge_now(b);
 	for (size_t i = 0; i < b->npollers; i++)
 		if (!sched_finished(&b->pollers[i]->sched))
 			return;
@@ -51,24 +68,67 @@ quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* Several targets: each one's state for the report, and their names. */
+struct fleet {
+	struct report_target *t;
+	const char **names;
+	size_t n;
+};
+
 static void
-print(const struct app_config *cfg, const struct model *m, const char *shown, uint64_t npolls)
+fleet_init(struct fleet *f, const struct batch *b)
+{
+	f->n = b->npollers > 1 ? b->npollers : 0;
+	f->t = xcalloc(f->n + 1, sizeof(*f->t));
+	f->names = xcalloc(f->n + 1, sizeof(*f->names));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct poller *p = b->pollers[i];
+		const char *why;
+		bool down = poller_down(p, &why);
+		f->names[i] = b->cfg->targets[i].given;
+		f->t[i].url = b->cfg->targets[i].given;
+		f->t[i].ok = !down;
+		f->t[i].error = down ? why : NULL;
+		f->t[i].last_poll = p->sched.seq > 0 ? p->sched.poll_t0 : 0;
+		f->t[i].stale = down && p->model.ep[EP_GOROUTINE].cur != NULL;
+	}
+}
+
+static void
+fleet_free(struct fleet *f)
+{
+	free(f->t);
+	free(f->names);
+}
+
+static void
+print(const struct app_config *cfg, const struct model *m, const char *shown, uint64_t npolls,
+      const struct fleet *fl)
 {
 	struct report_item items[EP_COUNT];
 	size_t n = report_model_items(m, items, EP_COUNT);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		items[i].tree = cfg->tree;
+		items[i].targets = fl != NULL && fl->n > 0 ? fl->names : NULL;
+	}
 	if (cfg->json) {
-		report_json(stdout, items, n, cfg->rows);
+		report_json_targets(stdout, items, n, cfg->rows, fl != NULL ? fl->t : NULL,
+		                    fl != NULL ? fl->n : 0);
 		return;
 	}
 	const struct snapshot *ms = m->ep[EP_MEMSTATS].cur;
 	double v;
-	if (cfg->open_dir != NULL) /* a saved snapshot: no polls of ours */
+	if (cfg->open_dir != NULL) { /* a saved snapshot: no polls of ours */
 		printf("snapshot %s\n", cfg->open_dir);
-	else
+	} else if (fl != NULL && fl->n > 0) {
+		printf("%zu targets, merged by stack (a down target's last data is kept, "
+		       "stale)\n",
+		       fl->n);
+		report_targets_text(stdout, fl->t, fl->n);
+	} else {
 		printf("target %s, %llu polls\n", shown, (unsigned long long)npolls);
+	}
 	if (ms != NULL && snapshot_memstat(ms, "HeapAlloc", &v)) {
 		double inuse = 0, sys = 0, gc = 0;
 		snapshot_memstat(ms, "HeapInuse", &inuse);
@@ -116,10 +176,10 @@ errors(const struct poller *p)
 
 static int
 finish(const struct app_config *cfg, const struct model *m, const char *shown, uint64_t npolls,
-       int rc)
+       const struct fleet *fl, int rc)
 {
 	if (m->ep[EP_GOROUTINE].cur != NULL || cfg->open_dir != NULL)
-		print(cfg, m, shown, npolls);
+		print(cfg, m, shown, npolls, fl);
 	else
 		rc = 1;
 	if (fflush(stdout) != 0)
@@ -142,7 +202,7 @@ run_saved(const struct app_config *cfg)
 		model_free(&m);
 		return 1;
 	}
-	rc = finish(cfg, &m, cfg->open_dir, 0, 0);
+	rc = finish(cfg, &m, cfg->open_dir, 0, NULL, 0);
 	model_free(&m);
 	return rc;
 }
@@ -182,6 +242,13 @@ batch_run(const struct app_config *cfg)
 		app_sched_config(cfg, true, &pc.sched);
 		b.pollers[b.npollers++] = poller_new(b.loop, b.fetcher, &b.gate, &pc);
 	}
+	model_init(&b.merged);
+	if (cfg->window > 0)
+		model_set_window(&b.merged, cfg->window);
+	merge_state_init(&b.mst, b.npollers);
+	b.models = xcalloc(b.npollers, sizeof(const struct model *));
+	for (size_t i = 0; i < b.npollers; i++)
+		b.models[i] = &b.pollers[i]->model;
 	ev_signal_init(&b.sigint, quit_cb, SIGINT);
 	ev_signal_init(&b.sigterm, quit_cb, SIGTERM);
 	ev_signal_start(b.loop, &b.sigint);
@@ -195,10 +262,21 @@ batch_run(const struct app_config *cfg)
 	for (size_t i = 0; i < b.npollers; i++)
 		rc |= errors(b.pollers[i]);
 	const struct poller *p = b.pollers[0];
-	rc = finish(cfg, &p->model, p->shown, p->sched.npolls, rc);
+	if (b.npollers > 1) {
+		struct fleet fl;
+		merge_now(&b);
+		fleet_init(&fl, &b);
+		rc = finish(cfg, &b.merged, NULL, 0, &fl, rc);
+		fleet_free(&fl);
+	} else {
+		rc = finish(cfg, &p->model, p->shown, p->sched.npolls, NULL, rc);
+	}
 	for (size_t i = 0; i < b.npollers; i++)
 		poller_free(b.pollers[i]);
 	free(b.pollers);
+	free(b.models);
+	merge_state_free(&b.mst);
+	model_free(&b.merged);
 	poller_gate_free(&b.gate);
 	fetcher_free(b.fetcher);
 	ev_loop_destroy(b.loop);

@@ -96,6 +96,7 @@ add_target(struct targets *t, const char *s, const char *from)
 			fprintf(stderr, "pproftop: %s\n", why);
 		return -1;
 	}
+	snprintf(at->given, sizeof(at->given), "%s", strchr(s, '@') == NULL ? s : at->shown);
 	t->n++;
 	return 0;
 }

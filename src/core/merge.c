@@ -107,17 +107,48 @@ add_states(struct arena *a, struct group *dst, const struct group *src)
 	}
 }
 
-/* The first appearance of group g (of input k) in the merged snapshot. */
+/* The hidden PCs of a debug=1 group named by its target's symtab become
+ * hidden frames (as a protobuf's): the merged model has no symtab of its
+ * own. False when some PC is not named yet. */
+static bool
+name_hidden(struct arena *a, struct group *dst, const struct group *g, const struct symtab *syms)
+{
+	const char *names[BUILDER_HPCS_MAX];
+	size_t nh = syms != NULL && g->nhidden == 0 && g->nhpcs > 0
+	                ? symtab_hidden(syms, g, names, BUILDER_HPCS_MAX)
+	                : 0;
+
+	if (nh == 0)
+		return false;
+	struct frame *f = arena_alloc(a, (nh + g->nframes) * sizeof(*f));
+	for (size_t i = 0; i < nh; i++) {
+		f[i].function = intern(a, names[i]);
+		f[i].file = intern(a, "");
+	}
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		f[nh + i].function = intern(a, g->frames[i].function);
+		f[nh + i].file = intern(a, g->frames[i].file);
+		f[nh + i].line = g->frames[i].line;
+	}
+	dst->frames = f + nh;
+	dst->nhidden = (uint32_t)nh;
+	return true;
+}
+
+/* The first appearance of group g (of an input whose symtab is syms, or
+ * NULL) in the merged snapshot. */
 static void
-group_first(struct arena *a, struct group *dst, const struct group *g, size_t n)
+group_first(struct arena *a, struct group *dst, const struct group *g, size_t n,
+            const struct symtab *syms)
 {
 	memset(dst, 0, sizeof(*dst));
 	dst->id = g->id;
 	dst->nframes = g->nframes;
 	dst->label_frame = g->label_frame;
 	dst->nhidden = g->nhidden;
-	dst->frames = copy_frames(a, g);
-	if (g->nhpcs > 0) {
+	if (!name_hidden(a, dst, g, syms))
+		dst->frames = copy_frames(a, g);
+	if (g->nhpcs > 0 && dst->nhidden == 0) {
 		uint64_t *h = arena_alloc(a, g->nhpcs * sizeof(*h));
 		memcpy(h, g->hpcs, g->nhpcs * sizeof(*h));
 		dst->hpcs = h;
@@ -243,6 +274,12 @@ merge_headers(struct snapshot *out, const struct snapshot *const *in, size_t n)
 struct snapshot *
 merge_snapshots(const struct snapshot *const *in, size_t n)
 {
+	return merge_snapshots_named(in, NULL, n);
+}
+
+struct snapshot *
+merge_snapshots_named(const struct snapshot *const *in, const struct symtab *const *syms, size_t n)
+{
 	const struct snapshot *first = NULL;
 
 	for (size_t i = 0; i < n && first == NULL; i++)
@@ -293,7 +330,7 @@ merge_snapshots(const struct snapshot *const *in, size_t n)
 			size_t j = idtab_find(tab, tabsize, groups, sizeof(*groups), g->id);
 			if (j == IDTAB_NONE) {
 				j = ng++;
-				group_first(a, &groups[j], g, n);
+				group_first(a, &groups[j], g, n, syms != NULL ? syms[k] : NULL);
 				idtab_add(tab, tabsize, groups, sizeof(*groups), j);
 			}
 			group_add(a, &groups[j], g, s->nvalues, s->primary, k);
@@ -362,6 +399,7 @@ merge_update(struct merge_state *st, struct model *merged, const struct model *c
 	static const enum ep_id order[] = { EP_MEMSTATS, EP_GOROUTINE, EP_HEAP,          EP_ALLOCS,
 		                            EP_BLOCK,    EP_MUTEX,     EP_GOROUTINELEAK, EP_DUMP };
 	const struct snapshot **cur = xcalloc(st->n + 1, sizeof(const struct snapshot *));
+	const struct symtab **syms = xcalloc(st->n + 1, sizeof(const struct symtab *));
 	size_t merged_eps = 0;
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
@@ -370,12 +408,13 @@ merge_update(struct merge_state *st, struct model *merged, const struct model *c
 		for (size_t i = 0; i < st->n; i++) {
 			const struct endpoint *ep = &in[i]->ep[e];
 			cur[i] = ep->cur;
+			syms[i] = &in[i]->syms;
 			if (st->seen[(size_t)e * st->n + i] != ep->polls) {
 				st->seen[(size_t)e * st->n + i] = ep->polls;
 				changed = true;
 			}
 		}
-		struct snapshot *s = changed ? merge_snapshots(cur, st->n) : NULL;
+		struct snapshot *s = changed ? merge_snapshots_named(cur, syms, st->n) : NULL;
 		if (s != NULL && model_ingest_snapshot(merged, e, s, now) == 0)
 			merged_eps++;
 		merge_status(&merged->ep[e], in, st->n, e);
@@ -391,6 +430,7 @@ merge_update(struct merge_state *st, struct model *merged, const struct model *c
 			break;
 		}
 	free(cur);
+	free(syms);
 	if (merged_eps > 0)
 		st->merges++;
 	return merged_eps;
