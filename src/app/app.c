@@ -23,6 +23,8 @@
 #include <ev.h>
 
 #include "pproftop/fetch.h"
+#include "pproftop/format.h"
+#include "pproftop/merge.h"
 #include "pproftop/model.h"
 #include "pproftop/poller.h"
 #include "pproftop/savedir.h"
@@ -44,7 +46,24 @@ struct app {
 	ev_signal sigwinch, sigint, sigterm;
 	ev_prepare prepare;
 	char message[256];
+	/* several targets: the merged model (merge.h), rebuilt by a timer
+	 * each interval, and which view the UI shows */
+	struct model merged;
+	struct merge_state mst;
+	const struct model **models; /* the pollers' */
+	const char **names;          /* each target as given */
+	bool *down;                  /* each target's, for the detail's breakdown */
+	size_t view;                 /* 0: merged; i: target i */
+	ev_timer merge_timer;
+	char target_line[600], summary[128], down_line[900];
 };
+
+/* Several targets: the UI shows the merged model or one target's. */
+static bool
+multi(const struct app *a)
+{
+	return a->npollers > 1;
+}
 
 struct fetcher *
 app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
@@ -77,11 +96,14 @@ app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *
 	out->share = !cfg->budget_set ? 0 : cfg->budget > 0 ? cfg->budget / 100 : -1;
 }
 
-/* The poller whose model the UI shows (the first target's). */
+/* The poller whose model the UI shows: the target's, or NULL for the
+ * merged view and a saved snapshot. */
 static struct poller *
 shown_poller(const struct app *a)
 {
-	return a->npollers > 0 ? a->pollers[0] : NULL;
+	if (a->npollers == 0 || (multi(a) && a->view == 0))
+		return NULL;
+	return a->pollers[multi(a) ? a->view - 1 : 0];
 }
 
 static const struct model *
@@ -89,7 +111,53 @@ shown_model(const struct app *a)
 {
 	const struct poller *p = shown_poller(a);
 
-	return p != NULL ? &p->model : &a->offline;
+	if (p != NULL)
+		return &p->model;
+	return multi(a) ? &a->merged : &a->offline;
+}
+
+/* The merge step: the merged model gets what the targets brought since. */
+static void
+merge_now(struct app *a)
+{
+	if (multi(a) && merge_update(&a->mst, &a->merged, a->models, ev_now(a->loop)) > 0)
+		ui_model_changed(a->ui);
+}
+
+static void
+merge_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct app *a = w->data;
+
+	merge_now(a);
+	/* each interval, as it is now (+ and - change it) */
+	w->repeat = a->pollers[0]->sched.interval > 0 ? a->pollers[0]->sched.interval : 2;
+	ev_timer_again(loop, w);
+}
+
+/* T: merged, target 1, ..., target n, merged. */
+static void
+next_view(struct app *a)
+{
+	char msg[700];
+
+	if (!multi(a)) {
+		snprintf(a->message, sizeof(a->message),
+		         "T switches between targets; one is watched");
+		ui_model_changed(a->ui);
+		return;
+	}
+	a->view = (a->view + 1) % (a->npollers + 1);
+	ui_set_model(a->ui, shown_model(a));
+	if (a->view == 0)
+		snprintf(msg, sizeof(msg), "showing all %zu targets merged (T: target 1)",
+		         a->npollers);
+	else
+		snprintf(msg, sizeof(msg), "showing target %zu/%zu: %s (T: %s)", a->view,
+		         a->npollers, a->pollers[a->view - 1]->shown,
+		         a->view == a->npollers ? "all merged" : "the next one");
+	snprintf(a->message, sizeof(a->message), "%s", msg);
+	ui_model_changed(a->ui);
 }
 
 static void
@@ -125,6 +193,14 @@ on_poll_done(void *ud, struct poller *p)
 {
 	struct app *a = ud;
 
+	/* the merged view's first data as soon as every target answered once */
+	if (multi(a) && a->mst.merges == 0) {
+		bool all = true;
+		for (size_t i = 0; i < a->npollers; i++)
+			all = all && a->pollers[i]->sched.seq > 0 && !a->pollers[i]->sched.polling;
+		if (all)
+			merge_now(a);
+	}
 	if (a->cfg->exit_after == 0)
 		return;
 	for (size_t i = 0; i < a->npollers; i++)
@@ -164,6 +240,10 @@ take_snapshot(struct app *a)
 	const struct poller *p = shown_poller(a);
 	const char *shown = p != NULL ? p->shown : a->cfg->open_dir;
 
+	if (multi(a) && p == NULL) {
+		set_message(a, "snapshots are of one target: T shows one, then s saves it");
+		return;
+	}
 	if (savedir_write(dir, shown_model(a), shown, report_cb, a, path, sizeof(path), err,
 	                  sizeof(err)) == 0)
 		snprintf(msg, sizeof(msg), "snapshot saved: %s", path);
@@ -202,6 +282,17 @@ request(struct app *a, enum km_action act)
 	char msg[300];
 	struct poller *p = shown_poller(a);
 
+	if (multi(a) && p == NULL && act == KA_LEAKCHECK) {
+		/* every target's: a leak is in some replica */
+		for (size_t i = 0; i < a->npollers; i++)
+			poller_request_leakcheck(a->pollers[i], msg, sizeof(msg));
+		set_message(a, msg);
+		return;
+	}
+	if (multi(a) && p == NULL) {
+		set_message(a, "the goroutine dump is of one target: T shows one, then D");
+		return;
+	}
 	if (p == NULL) {
 		set_message(a, act == KA_DUMP ? "the goroutine dump needs a live target"
 		                              : "the goroutine leak check needs a live target");
@@ -232,6 +323,8 @@ handle_action(struct app *a, enum km_action act)
 			model_set_baseline(&a->pollers[i]->model);
 		if (a->npollers == 0)
 			model_set_baseline(&a->offline);
+		if (multi(a))
+			model_set_baseline(&a->merged);
 		set_message(a, "baseline set: \"since baseline\" columns count from now");
 		break;
 	case KA_FASTER:
@@ -243,6 +336,9 @@ handle_action(struct app *a, enum km_action act)
 	case KA_DUMP:
 	case KA_LEAKCHECK:
 		request(a, act);
+		break;
+	case KA_TARGET:
+		next_view(a);
 		break;
 	default: /* the UI's own */
 		break;
@@ -287,6 +383,65 @@ quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* Several targets: the header's summary ("3 targets, 1 down, worst
+ * 120 ms"), the first down target's line, and what the merged view shows
+ * of the polls (the worst latency; stale only when every target is down). */
+static void
+fleet_status(struct app *a, struct ui_status *st)
+{
+	size_t ndown = 0, first = SIZE_MAX;
+	double worst = 0, load = 0;
+	unsigned failures = ~0U;
+	bool polling = false;
+	char lat[32];
+
+	for (size_t i = 0; i < a->npollers; i++) {
+		const struct poller *p = a->pollers[i];
+		a->down[i] = poller_down(p, NULL);
+		if (a->down[i] && ndown++ == 0)
+			first = i;
+		if (p->sched.latency > worst)
+			worst = p->sched.latency;
+		if (p->sched.failures < failures)
+			failures = p->sched.failures;
+		polling = polling || p->sched.polling;
+		load += sched_cpu_load(&p->sched);
+	}
+	snprintf(a->summary, sizeof(a->summary), "%zu targets, %zu down, worst %s", a->npollers,
+	         ndown, fmt_ns(lat, sizeof(lat), worst * 1e9));
+	st->targets = a->summary;
+	if (first != SIZE_MAX) {
+		const struct poller *p = a->pollers[first];
+		const char *why;
+		poller_down(p, &why);
+		char more[64] = "";
+		if (ndown > 1)
+			snprintf(more, sizeof(more), " (and %zu more down)", ndown - 1);
+		snprintf(a->down_line, sizeof(a->down_line), "%s down: %s; %s%s", a->names[first],
+		         why[0] ? why : "no answer",
+		         p->model.ep[EP_GOROUTINE].cur != NULL
+		             ? "its last data stays in the merge, marked stale"
+		             : "no data from it yet",
+		         more);
+		st->down = a->down_line;
+	}
+	if (a->view == 0) {
+		snprintf(a->target_line, sizeof(a->target_line), "all %zu targets", a->npollers);
+		st->target = a->target_line;
+		st->interval = a->pollers[0]->sched.interval;
+		st->poll_latency = worst;
+		st->polling = polling;
+		st->failures = ndown == a->npollers ? failures : 0;
+		st->cpu_load = load;
+		st->share = a->pollers[0]->sched.cfg.share;
+		st->stretch = a->pollers[0]->sched.stretch;
+	} else {
+		snprintf(a->target_line, sizeof(a->target_line), "target %zu/%zu: %s", a->view,
+		         a->npollers, a->pollers[a->view - 1]->shown);
+		st->target = a->target_line;
+	}
+}
+
 static void
 prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
@@ -296,7 +451,7 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (!ui_dirty(a->ui))
 		return;
 	const char *msg = a->message[0] ? a->message : NULL;
-	if (msg == NULL && p == NULL)
+	if (msg == NULL && p == NULL && !multi(a))
 		msg = "viewing a saved snapshot (no polling)";
 	unsigned every[EP_COUNT];
 	for (int e = 0; p != NULL && e < EP_COUNT; e++)
@@ -318,6 +473,8 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		st.share = p->sched.cfg.share;
 		st.cpu_load = sched_cpu_load(&p->sched);
 	}
+	if (multi(a))
+		fleet_status(a, &st);
 	ui_draw(a->ui, &st);
 }
 
@@ -336,6 +493,11 @@ app_fini(struct app *a)
 	for (size_t i = 0; i < a->npollers; i++)
 		poller_free(a->pollers[i]);
 	free(a->pollers);
+	free(a->models);
+	free(a->names);
+	free(a->down);
+	merge_state_free(&a->mst);
+	model_free(&a->merged);
 	poller_gate_free(&a->gate);
 	fetcher_free(a->fetcher);
 	model_free(&a->offline);
@@ -353,6 +515,9 @@ app_init(struct app *a, const struct app_config *cfg)
 		return -1;
 	}
 	model_init(&a->offline);
+	model_init(&a->merged);
+	if (cfg->window > 0)
+		model_set_window(&a->merged, cfg->window);
 	poller_gate_init(&a->gate, cfg->max_inflight);
 	if (cfg->open_dir != NULL) {
 		char err[512];
@@ -380,6 +545,14 @@ app_init(struct app *a, const struct app_config *cfg)
 		};
 		app_sched_config(cfg, false, &pc.sched);
 		a->pollers[a->npollers++] = poller_new(a->loop, a->fetcher, &a->gate, &pc);
+	}
+	merge_state_init(&a->mst, a->npollers);
+	a->models = xcalloc(a->npollers, sizeof(const struct model *));
+	a->names = xcalloc(a->npollers, sizeof(const char *));
+	a->down = xcalloc(a->npollers, sizeof(bool));
+	for (size_t i = 0; i < a->npollers; i++) {
+		a->models[i] = &a->pollers[i]->model;
+		a->names[i] = cfg->targets[i].given;
 	}
 	return 0;
 }
@@ -410,6 +583,8 @@ app_run(const struct app_config *cfg)
 	ui_for_fail_hook = a.ui;
 	xalloc_set_fail_hook(oom_restore_terminal);
 	ui_set_model(a.ui, shown_model(&a));
+	if (multi(&a))
+		ui_set_targets(a.ui, a.names, a.down, a.npollers);
 
 	ev_io_init(&a.input, input_cb, STDIN_FILENO, EV_READ);
 	a.input.data = &a;
@@ -422,11 +597,16 @@ app_run(const struct app_config *cfg)
 	ev_timer_start(a.loop, &a.tick);
 	for (size_t i = 0; i < a.npollers; i++)
 		poller_start(a.pollers[i]);
+	ev_timer_init(&a.merge_timer, merge_cb, cfg->interval > 0 ? cfg->interval : 2, 0.);
+	a.merge_timer.data = &a;
+	if (multi(&a))
+		ev_timer_start(a.loop, &a.merge_timer);
 
 	drain_input(&a);
 	ev_run(a.loop, 0);
 
 	ev_timer_stop(a.loop, &a.tick);
+	ev_timer_stop(a.loop, &a.merge_timer);
 	ev_io_stop(a.loop, &a.input);
 	ev_prepare_stop(a.loop, &a.prepare);
 	ui_free(a.ui, true); /* restores the terminal before anything prints */

@@ -84,7 +84,8 @@ add_target(struct targets *t, const char *s, const char *from)
 	char why[1200];
 
 	if (t->n == APP_MAX_TARGETS) {
-		fprintf(stderr, "pproftop: too many targets (at most %d)\n", APP_MAX_TARGETS);
+		fprintf(stderr, "pproftop: %s%stoo many targets (at most %d)\n", from ? from : "",
+		        from ? ": " : "", APP_MAX_TARGETS);
 		return -1;
 	}
 	struct app_target *at = &t->v[t->n];

@@ -1,6 +1,7 @@
 #!/bin/bash
 # test_cli.sh - the offline command line: --open FILE --batch [--json]
-# [--base FILE2] [--tree], --open DIR --tree, --help, --version, and bad input.
+# [--base FILE2] [--tree], --open DIR --tree, --help, --version, --targets
+# FILE, and bad input.
 #
 # env: PPROFTOP_BIN (the binary), PPROFTOP_FIXTURES (tests/fixtures).
 # Prints one line per failed check and exits 1 when any failed.
@@ -605,6 +606,45 @@ run --open "$tmp/snap" --batch --json --tree
 if [ "$rc" -eq 0 ] && msg=$(tree_json "$tmp/out" 0 2>&1); then ok; else
 	fail "--open DIR --json --tree: exit $rc: $msg"
 fi
+
+# ---------------------------------------------------------------- --targets FILE
+
+# comments, blank lines and blanks around a TARGET are skipped: 100 targets
+# (the most), all on the discard port: each one's failure is reported, exit 1
+{
+	echo "# replicas of one service"
+	echo
+	for ((i = 0; i < 100; i++)); do printf '  127.0.0.1:9 \t\n'; done
+} >"$tmp/targets"
+run --batch -n 1 -i 0.5 --targets "$tmp/targets"
+nref=$(grep -c '^pproftop: http://127.0.0.1:9/debug/pprof: connection refused$' "$tmp/err")
+[ "$rc" -eq 1 ] && [ "$nref" -eq 100 ] && [ "$(wc -l <"$tmp/err")" -eq 100 ] && ok ||
+	fail "--targets with 100: exit $rc, $nref refused lines: $(head -3 "$tmp/err")"
+# one more is refused, named by its line
+echo "127.0.0.1:9" >>"$tmp/targets"
+run --batch -n 1 --targets "$tmp/targets"
+[ "$rc" -eq 2 ] && [ "$err" = "pproftop: $tmp/targets:103: too many targets (at most 100)" ] && ok ||
+	fail "--targets with 101: exit $rc, '$err'"
+# so are 100 in the file and one more on the command line
+head -n 102 "$tmp/targets" >"$tmp/t100"
+run --batch -n 1 127.0.0.1:9 --targets "$tmp/t100"
+[ "$rc" -eq 2 ] && [ "$err" = "pproftop: $tmp/t100:102: too many targets (at most 100)" ] && ok ||
+	fail "--targets 100 + 1 TARGET: exit $rc, '$err'"
+# a bad line is named with its line number
+printf '# two\n127.0.0.1:9\n\nftp://127.0.0.1:9\n' >"$tmp/bad-targets"
+run --batch --targets "$tmp/bad-targets"
+[ "$rc" -eq 2 ] &&
+	[ "$err" = "pproftop: $tmp/bad-targets:4: unsupported scheme in 'ftp://127.0.0.1:9' (use http:// or https://)" ] &&
+	ok || fail "--targets with a bad line: exit $rc, '$err'"
+printf '# nothing\n\n' >"$tmp/no-targets"
+run --batch --targets "$tmp/no-targets"
+[ "$rc" -eq 2 ] && [ "$err" = "pproftop: --targets $tmp/no-targets: no targets in it" ] && ok ||
+	fail "--targets with no targets: exit $rc, '$err'"
+run --batch --targets "$tmp/none"
+[ "$rc" -eq 2 ] && [ "$err" = "pproftop: --targets $tmp/none: No such file or directory" ] && ok ||
+	fail "--targets missing file: exit $rc, '$err'"
+run --help
+[[ $out == *"--targets FILE"*"--max-inflight N"* ]] && ok || fail "--help lacks --targets/--max-inflight"
 
 echo "$nok checks passed, $nfail failed"
 [ "$nfail" -eq 0 ]
