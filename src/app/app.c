@@ -154,7 +154,7 @@ next_view(struct app *a)
 		         a->npollers);
 	else
 		snprintf(msg, sizeof(msg), "showing target %zu/%zu: %s (T: %s)", a->view,
-		         a->npollers, a->pollers[a->view - 1]->shown,
+		         a->npollers, a->names[a->view - 1],
 		         a->view == a->npollers ? "all merged" : "the next one");
 	snprintf(a->message, sizeof(a->message), "%s", msg);
 	ui_model_changed(a->ui);
@@ -437,7 +437,7 @@ fleet_status(struct app *a, struct ui_status *st)
 		st->stretch = a->pollers[0]->sched.stretch;
 	} else {
 		snprintf(a->target_line, sizeof(a->target_line), "target %zu/%zu: %s", a->view,
-		         a->npollers, a->pollers[a->view - 1]->shown);
+		         a->npollers, a->names[a->view - 1]);
 		st->target = a->target_line;
 	}
 }
