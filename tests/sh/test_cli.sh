@@ -644,7 +644,8 @@ run --batch --targets "$tmp/none"
 [ "$rc" -eq 2 ] && [ "$err" = "pproftop: --targets $tmp/none: No such file or directory" ] && ok ||
 	fail "--targets missing file: exit $rc, '$err'"
 run --help
-[[ $out == *"--targets FILE"*"--max-inflight N"* ]] && ok || fail "--help lacks --targets/--max-inflight"
+[[ $out == *"key T shows one target"*"--targets FILE"*"--max-inflight N"* ]] && ok ||
+	fail "--help lacks T/--targets/--max-inflight"
 
 echo "$nok checks passed, $nfail failed"
 [ "$nfail" -eq 0 ]
