@@ -1,7 +1,9 @@
 /* fuzz_diff.c - libFuzzer target: parse two inputs (split at the first
  * "\n====\n") and diff them, then render both report forms to /dev/null,
  * tables and call trees; build the call trees of the second with the first
- * as prev and base, every way (inverted, by line, focused). */
+ * as prev and base, every way (inverted, by line, focused); merge them as
+ * two targets (and the second with itself: every id found, by_target
+ * consistent) and report the merge with its targets. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "pproftop/diff.h"
 #include "pproftop/history.h"
+#include "pproftop/merge.h"
 #include "pproftop/parse.h"
 #include "pproftop/report.h"
 #include "pproftop/tree.h"
@@ -42,6 +45,32 @@ fuzz_trees(const struct snapshot *s, const struct snapshot *prev)
 			tree_free(&f);
 		tree_free(&t);
 	}
+}
+
+/* a and b as two targets (b may be another profile: left out), then b
+ * with itself; abort() on an inconsistent merge. */
+static void
+fuzz_merge(const struct snapshot *a, const struct snapshot *b)
+{
+	static const char *const names[] = { "a:1", "b:2" };
+	static const struct report_target t[] = { { "a:1", true, NULL, 1, false },
+		                                  { "b:2", false, "down", 0, true } };
+	const struct snapshot *in[] = { a, b }, *self[] = { b, b };
+	struct snapshot *m = merge_snapshots(in, 2);
+	struct report_item it;
+
+	report_item_init(&it, m, NULL);
+	it.targets = names;
+	report_table(sink, &it, 0);
+	report_json_targets(sink, &it, 1, 0, t, 2);
+	snapshot_free(m);
+	m = merge_snapshots(self, 2);
+	for (size_t i = 0; i < b->ngroups; i++) {
+		const struct group *g = snapshot_find(m, b->groups[i].id);
+		if (g == NULL || g->by_target[0] != g->by_target[1])
+			abort();
+	}
+	snapshot_free(m);
 }
 
 int
@@ -78,6 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			diff_free(&d);
 		}
 		fuzz_trees(b, a);
+		fuzz_merge(a, b);
 		struct history h;
 		history_init(&h, 3);
 		history_push(&h, a, 0, 1);
