@@ -46,6 +46,7 @@ enum ep_id {
 	EP_MEMSTATS,      /* heap?debug=1 for the runtime.MemStats trailer */
 	EP_INDEX,         /* the /debug/pprof/ index: which profiles exist */
 	EP_DUMP,          /* goroutine?debug=2: only on demand (it stops the world) */
+	EP_CPU,           /* profile?seconds=N: the long lane (cpulane.h), never in a poll */
 	EP_COUNT
 };
 

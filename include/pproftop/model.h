@@ -142,6 +142,16 @@ int model_ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *snap, 
 int model_ingest_timed(struct model *m, enum ep_id e, unsigned char *body, size_t len, double now,
                        double total_s, double pretransfer_s, double handshake_s);
 
+/* model_cpu_query: the query of a CPU window of seconds (>= 1) seconds,
+ * relative to the prefix ("profile?seconds=5"), written to out (cap
+ * bytes); returns out. */
+char *model_cpu_query(char *out, size_t cap, int seconds);
+
+/* model_cpu_cores: the cores (CPU seconds per second) of a CPU window
+ * snapshot s: cpu_ns over its duration_ns, in all (g NULL) or of group g;
+ * -1 when s is not a CPU profile or has no duration. */
+double model_cpu_cores(const struct snapshot *s, const struct group *g);
+
 /* model_symbol_query: the /debug/pprof/symbol query (after "symbol?") for
  * the hidden PCs of the goroutine text that were never asked for, written
  * to out (cap bytes); false when there is nothing to ask. */

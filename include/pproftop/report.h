@@ -72,7 +72,8 @@ void report_json_targets(FILE *out, const struct report_item *items, size_t n, s
 void report_targets_text(FILE *out, const struct report_target *t, size_t nt);
 
 /* report_model_items: the items batch mode reports for a live model:
- * goroutine, goroutineleak, heap, allocs, block and mutex when known, with
+ * goroutine, goroutineleak, heap, allocs, block, mutex and the last CPU
+ * window (cpu: Δ against the previous window, cpu_ns_per_sec) when known, with
  * their rate windows, verdicts, leak counts and (heap) MemStats and
  * service-wide rates. Fills at most max; returns how many. The items
  * borrow from m. */

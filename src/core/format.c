@@ -92,12 +92,28 @@ fmt_count(char *buf, size_t len, double v)
 }
 
 char *
+fmt_cores(char *buf, size_t len, double cores)
+{
+	double a = fabs(cores);
+
+	if (a < 0.9995)
+		snprintf(buf, len, "%.3f", cores);
+	else if (a < 9.995)
+		snprintf(buf, len, "%.2f", cores);
+	else
+		snprintf(buf, len, "%.1f", cores);
+	return buf;
+}
+
+char *
 fmt_unit(char *buf, size_t len, double v, const char *unit)
 {
 	if (unit != NULL && strcmp(unit, "bytes") == 0)
 		return fmt_bytes(buf, len, v);
 	if (unit != NULL && strcmp(unit, "nanoseconds") == 0)
 		return fmt_ns(buf, len, v);
+	if (unit != NULL && strcmp(unit, "cores") == 0)
+		return fmt_cores(buf, len, v);
 	return fmt_count(buf, len, v);
 }
 

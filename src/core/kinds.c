@@ -126,6 +126,16 @@ static const struct ep_info ep_table[EP_COUNT] = {
 	              .fed_by = NONE,
 	              .kind = PROF_GOROUTINE,
 	              .title = "Goroutine dump" },
+	/* a window of CPU samples (profile?seconds=N, model_cpu_query): each
+	 * snapshot is that window's own, so cur vs prev is this window against
+	 * the previous one and the history has one point per window */
+	[EP_CPU] = { .name = "cpu",
+	             .query = { NULL, "profile" },
+	             .file = { NULL, "cpu.pb.gz" },
+	             .profile = "cpu",
+	             .fed_by = NONE,
+	             .kind = PROF_CPU,
+	             .title = "CPU" },
 };
 
 const struct ep_info *

@@ -359,7 +359,8 @@ ingest_index(struct model *m, const unsigned char *body, size_t len)
 		return;
 	for (int e = 0; e < EP_COUNT; e++) {
 		const char *p = ep_info(e)->profile;
-		if (p == NULL)
+		/* every index lists the CPU profile ("profile"), with no count */
+		if (p == NULL || e == EP_CPU)
 			continue;
 		bool found = false;
 		int64_t count = -1;
@@ -579,6 +580,25 @@ model_ingest_timed(struct model *m, enum ep_id e, unsigned char *body, size_t le
 {
 	m->ep[e].service_s = cost_service_s(total_s, pretransfer_s, handshake_s, &m->rtt_s);
 	return model_ingest(m, e, body, len, now, total_s);
+}
+
+char *
+model_cpu_query(char *out, size_t cap, int seconds)
+{
+	snprintf(out, cap, "%s?seconds=%d", ep_info(EP_CPU)->query[FORM_PROTO],
+	         seconds > 0 ? seconds : 1);
+	return out;
+}
+
+double
+model_cpu_cores(const struct snapshot *s, const struct group *g)
+{
+	if (s == NULL || s->kind != PROF_CPU || s->duration_ns <= 0)
+		return -1;
+	int v = snapshot_value_index(s, "cpu_ns");
+	if (v < 0)
+		return -1;
+	return (double)(g != NULL ? g->values[v] : s->totals[v]) / (double)s->duration_ns;
 }
 
 bool

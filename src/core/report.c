@@ -175,6 +175,10 @@ table_header(FILE *out, const struct report_item *it)
 		        fmt_unit(b, sizeof(b), (double)s->totals[v], s->vt[v].unit));
 	if (s->delta)
 		fputs(" (server-side delta)", out);
+	double cores = model_cpu_cores(s, NULL);
+	if (cores >= 0)
+		fprintf(out, ", %s cores over a %.1f s window", fmt_cores(b, sizeof(b), cores),
+		        (double)s->duration_ns / 1e9);
 	if (s->truncated)
 		fputs(" (input truncated)", out);
 	if (s->self_groups > 0) {
@@ -265,6 +269,9 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			fprintf(out, "%12s ", b);
 		}
 	}
+	bool cpu = model_cpu_cores(s, NULL) >= 0;
+	if (cpu)
+		fprintf(out, "%12s ", "CORES");
 	bool states = kind_info(s->kind)->goroutines;
 	if (states)
 		fprintf(out, " %-14s", "STATE");
@@ -292,6 +299,11 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 				fprintf(out, "%12s ", b);
 			}
 		}
+		if (cpu)
+			fprintf(out, "%12s ",
+			        r != NULL && (r->flags & DIFF_GONE)
+			            ? "0"
+			            : fmt_cores(b, sizeof(b), model_cpu_cores(s, g)));
 		if (states) {
 			const char *st = label_state_named(g, s->format, it->syms);
 			fprintf(out, " %-14s", st[0] ? st : "-");
@@ -521,6 +533,13 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 					fputs("null", out);
 			}
 	}
+	/* a CPU window: its CPU seconds per second (gone: none in this window) */
+	if (model_cpu_cores(s, NULL) >= 0) {
+		fputs(", \"cpu_ns_per_sec\": ", out);
+		json_number(out, r != NULL && (r->flags & DIFF_GONE)
+		                     ? 0
+		                     : round(model_cpu_cores(s, g) * 1e9));
+	}
 	struct trend_verdict full;
 	const struct trend_verdict *tv =
 	    it->hist && history_judge(it->hist, g->id, &full) ? &full : NULL;
@@ -719,6 +738,10 @@ report_json_targets(FILE *out, const struct report_item *items, size_t n, size_t
 			fprintf(out, ", \"time_ns\": %" PRId64, s->time_ns);
 		if (s->duration_ns)
 			fprintf(out, ", \"duration_ns\": %" PRId64, s->duration_ns);
+		if (model_cpu_cores(s, NULL) >= 0) {
+			fputs(", \"cpu_ns_per_sec\": ", out);
+			json_number(out, round(model_cpu_cores(s, NULL) * 1e9));
+		}
 		if (s->delta)
 			fputs(", \"server_delta\": true", out);
 		if (s->truncated)
@@ -929,8 +952,8 @@ json_tree(FILE *out, const struct report_item *it, size_t max_children)
 size_t
 report_model_items(const struct model *m, struct report_item *items, size_t max)
 {
-	static const enum ep_id shown[] = { EP_GOROUTINE, EP_GOROUTINELEAK, EP_HEAP,
-		                            EP_ALLOCS,    EP_BLOCK,         EP_MUTEX };
+	static const enum ep_id shown[] = { EP_GOROUTINE, EP_GOROUTINELEAK, EP_HEAP, EP_ALLOCS,
+		                            EP_BLOCK,     EP_MUTEX,         EP_CPU };
 	size_t n = 0;
 	double rate, over;
 
@@ -941,8 +964,9 @@ report_model_items(const struct model *m, struct report_item *items, size_t max)
 			continue;
 		struct report_item *it = &items[n++];
 		report_item_init(it, ep->cur, ep->has_d ? &ep->d : NULL);
-		it->windowed = true;
-		it->dw = ep->has_dw ? &ep->dw : NULL;
+		/* a CPU window is a rate itself; Δ is against the previous window */
+		it->windowed = e != EP_CPU;
+		it->dw = ep->has_dw && e != EP_CPU ? &ep->dw : NULL;
 		if (e == EP_GOROUTINE || e == EP_HEAP) {
 			it->hist = &ep->hist;
 			it->point_name = e == EP_HEAP ? "GC cycles" : "points";

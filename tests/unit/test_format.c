@@ -136,6 +136,13 @@ test_unit_signed_rate(void **state)
 	assert_string_equal(fmt_unit(b, sizeof(b), 1536, "count"), "1536");
 	assert_string_equal(fmt_unit(b, sizeof(b), 1536, "objects"), "1536");
 	assert_string_equal(fmt_unit(b, sizeof(b), 15360, NULL), "15.4k");
+	/* CPU in cores, as `top` shows a share of one */
+	assert_string_equal(fmt_unit(b, sizeof(b), 0.0412, "cores"), "0.041");
+	assert_string_equal(fmt_cores(b, sizeof(b), 0.25), "0.250");
+	assert_string_equal(fmt_cores(b, sizeof(b), 0.9996), "1.00");
+	assert_string_equal(fmt_cores(b, sizeof(b), 1.254), "1.25");
+	assert_string_equal(fmt_cores(b, sizeof(b), 12.34), "12.3");
+	assert_string_equal(fmt_signed(b, sizeof(b), -0.012, "cores"), "-0.012");
 
 	assert_string_equal(fmt_signed(b, sizeof(b), 1.2 * MiB, "bytes"), "+1.20 MiB");
 	assert_string_equal(fmt_signed(b, sizeof(b), -3, "count"), "-3");

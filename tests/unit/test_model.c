@@ -937,6 +937,65 @@ test_leaked(void **state)
 	model_free(&m);
 }
 
+/* CPU windows (EP_CPU): each snapshot is its window's own; cur vs prev is
+ * this window against the last, a drop is no restart (a level, not a
+ * counter), and the history keeps one point per window. Real captures:
+ * go1.19 (main.burnCPU.func1 200 ms at main.go:117 in 3.1 s) twice, then
+ * a 1 s window of another build (main.spin 20 + 20 ms). */
+static void
+test_cpu_windows(void **state)
+{
+	(void)state;
+	struct model m;
+	size_t len;
+	char q[32];
+
+	model_init(&m);
+	assert_string_equal(model_query(&m, EP_CPU), "profile");
+	assert_string_equal(model_cpu_query(q, sizeof(q), 5), "profile?seconds=5");
+	assert_false(m.ep[EP_CPU].missing);
+	for (int k = 0; k < 2; k++) {
+		unsigned char *b = (unsigned char *)tu_read("go1.19/profile-cpu-3s.pb.gz", &len);
+		assert_int_equal(model_ingest(&m, EP_CPU, b, len, 10 + 5 * k, 3.1), 0);
+	}
+	const struct endpoint *ep = &m.ep[EP_CPU];
+	assert_int_equal(ep->polls, 2);
+	assert_true(ep->has_d);
+	assert_false(ep->d.restarted);
+	const struct group *hot = NULL;
+	for (size_t i = 0; i < ep->cur->ngroups; i++)
+		if (ep->cur->groups[i].frames[0].line == 117)
+			hot = &ep->cur->groups[i];
+	assert_non_null(hot);
+	assert_int_equal(hot->values[0], 200000000);
+	const struct diff_row *r = diff_find(&ep->d, hot->id);
+	assert_non_null(r);
+	assert_int_equal(r->delta[0], 0);
+	double cores = model_cpu_cores(ep->cur, hot);
+	assert_true(cores > 0.0644613 && cores < 0.0644614);
+	uint64_t hot_id = hot->id;
+
+	unsigned char *b = (unsigned char *)tu_read("local/profile-cpu-1s.pb.gz", &len);
+	assert_int_equal(model_ingest(&m, EP_CPU, b, len, 16.1, 1.0), 0);
+	assert_false(ep->d.restarted); /* less CPU is no new process */
+	assert_int_equal(m.restarts, 0);
+	r = diff_find(&ep->d, hot_id);
+	assert_non_null(r);
+	assert_true(r->flags & DIFF_GONE);
+	assert_int_equal(r->delta[0], -200000000);
+	assert_int_equal(ep->d.total_delta[0], 60000000 - 350000000);
+	if (ep->d.nnew != 4 || ep->d.ngone != 3)
+		fail_msg("%zu new, %zu gone", ep->d.nnew, ep->d.ngone);
+	int64_t h[8];
+	assert_int_equal(history_get(&ep->hist, hot_id, h, 8), 3);
+	assert_int_equal(h[0], 200000000);
+	assert_int_equal(h[1], 200000000);
+	assert_int_equal(h[2], 0);
+	double t = model_cpu_cores(ep->cur, NULL);
+	assert_true(t > 0.059193 && t < 0.059194); /* 60 ms in 1.013628397 s */
+	model_free(&m);
+}
+
 int
 main(void)
 {
@@ -956,6 +1015,7 @@ main(void)
 		cmocka_unit_test(test_heap_gc_cycles),
 		cmocka_unit_test(test_heap_leak_verdict_and_link),
 		cmocka_unit_test(test_leaked),
+		cmocka_unit_test(test_cpu_windows),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
