@@ -91,6 +91,13 @@ struct fetcher *fetcher_new(struct ev_loop *loop, const struct fetch_opts *opts)
  * called from a callback. */
 struct fetch *fetch_start(struct fetcher *f, const char *url, fetch_done_fn cb, void *ud);
 
+/* fetch_start_timeout: fetch_start with this transfer's own timeout
+ * (timeout_ms, whole transfer incl. redirects; <= 0: the fetcher's
+ * opts.timeout_ms), e.g. a CPU profile that takes its seconds= to come;
+ * the stall limit scales with it. */
+struct fetch *fetch_start_timeout(struct fetcher *f, const char *url, long timeout_ms,
+                                  fetch_done_fn cb, void *ud);
+
 /* fetch_cancel: abort x and free its resources; cb is NOT called afterwards.
  * Safe inside any callback (including x's own, where it does nothing).
  * x == NULL is a no-op. */

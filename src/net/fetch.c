@@ -62,6 +62,7 @@ struct fetch {
 	bool delivering; /* its callback is running */
 	int hops;
 	double total_s;
+	long timeout_ms; /* this transfer's (fetch_start_timeout) */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -370,12 +371,12 @@ classify(struct fetch *x, CURLcode rc, struct fetch_result *res)
 		break;
 	case CURLE_OPERATION_TIMEDOUT: {
 		long ct =
-		    f->connect_timeout_ms < f->timeout_ms ? f->connect_timeout_ms : f->timeout_ms;
+		    f->connect_timeout_ms < x->timeout_ms ? f->connect_timeout_ms : x->timeout_ms;
 
 		res->status = FETCH_TIMEOUT;
 		if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
 			snprintf(e, el, "transfer stalled (under 1 byte/s) until the %.1f s limit",
-			         (double)f->timeout_ms / 1000.0);
+			         (double)x->timeout_ms / 1000.0);
 		else if (strncmp(x->errbuf, "Resolving timed out", 19) == 0)
 			snprintf(e, el, "host name lookup timed out after %.1f s",
 			         (double)ct / 1000.0);
@@ -383,7 +384,7 @@ classify(struct fetch *x, CURLcode rc, struct fetch_result *res)
 		         strncmp(x->errbuf, "Failed to connect", 17) == 0)
 			snprintf(e, el, "connect timed out after %.1f s", (double)ct / 1000.0);
 		else
-			snprintf(e, el, "timed out after %.1f s", (double)f->timeout_ms / 1000.0);
+			snprintf(e, el, "timed out after %.1f s", (double)x->timeout_ms / 1000.0);
 		break;
 	}
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -568,11 +569,11 @@ redirect(struct fetch *x, struct fetch_result *res)
 		         MAX_HOPS);
 		goto out;
 	}
-	left = f->timeout_ms - (long)(x->total_s * 1000.0);
+	left = x->timeout_ms - (long)(x->total_s * 1000.0);
 	if (left <= 0) {
 		res->status = FETCH_TIMEOUT;
 		snprintf(res->err, sizeof(res->err), "timed out after %.1f s",
-		         (double)f->timeout_ms / 1000.0);
+		         (double)x->timeout_ms / 1000.0);
 		goto out;
 	}
 	/* Same origin: keep the current URL (and its userinfo), take the path
@@ -755,6 +756,12 @@ fetcher_new(struct ev_loop *loop, const struct fetch_opts *opts)
 struct fetch *
 fetch_start(struct fetcher *f, const char *url, fetch_done_fn cb, void *ud)
 {
+	return fetch_start_timeout(f, url, 0, cb, ud);
+}
+
+struct fetch *
+fetch_start_timeout(struct fetcher *f, const char *url, long timeout_ms, fetch_done_fn cb, void *ud)
+{
 	struct fetch *x;
 	CURL *e;
 	long stall_s;
@@ -769,6 +776,7 @@ fetch_start(struct fetcher *f, const char *url, fetch_done_fn cb, void *ud)
 	x->easy = e;
 	x->cb = cb;
 	x->ud = ud;
+	x->timeout_ms = timeout_ms > 0 ? timeout_ms : f->timeout_ms;
 	x->url = curl_url();
 	if (x->url != NULL &&
 	    curl_url_set(x->url, CURLUPART_URL, url,
@@ -778,7 +786,7 @@ fetch_start(struct fetcher *f, const char *url, fetch_done_fn cb, void *ud)
 	}
 	/* A server trickling bytes is bounded by TIMEOUT_MS; the low-speed
 	 * limit is a second bound on a stalled connection. */
-	stall_s = (f->timeout_ms + 999) / 1000;
+	stall_s = (x->timeout_ms + 999) / 1000;
 
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)x);
@@ -794,7 +802,7 @@ fetch_start(struct fetcher *f, const char *url, fetch_done_fn cb, void *ud)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, x->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, stall_s);

@@ -774,6 +774,37 @@ test_hang_timeout(void **state)
 	got_free(&g);
 }
 
+/* A transfer's own timeout (the CPU profile's seconds= plus the normal
+ * one) beside the fetcher's: /slow answers after 150 ms. */
+static void
+test_per_request_timeout(void **state)
+{
+	struct t *t = *state;
+	struct fetch_opts o = opts_default();
+	struct got g[3];
+	double t0;
+
+	o.timeout_ms = 100;
+	refetcher(t, &o);
+	memset(g, 0, sizeof(g));
+	t0 = now();
+	assert_non_null(fetch_start_timeout(t->f, url("/slow"), 1000, on_done, &g[0]));
+	assert_non_null(fetch_start(t->f, url("/slow"), on_done, &g[1]));
+	assert_non_null(fetch_start_timeout(t->f, url("/hang"), 400, on_done, &g[2]));
+	run(t, 3.0);
+	assert_int_equal(g[0].calls, 1);
+	assert_int_equal(g[0].r.status, FETCH_OK);
+	assert_body(&g[0], "hello\n");
+	assert_int_equal(g[1].r.status, FETCH_TIMEOUT);
+	assert_string_equal(g[1].r.err, "timed out after 0.1 s");
+	assert_int_equal(g[2].r.status, FETCH_TIMEOUT);
+	assert_string_equal(g[2].r.err, "timed out after 0.4 s");
+	assert_true(now() - t0 >= 0.39);
+	assert_true(now() - t0 < 1.5);
+	for (int i = 0; i < 3; i++)
+		got_free(&g[i]);
+}
+
 static void
 test_trickle_timeout(void **state)
 {
@@ -1453,6 +1484,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_big_content_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hang_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trickle_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_request_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_404_go_pprof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redirect_same, setup, teardown),
