@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"math/rand"
 	"runtime/pprof"
 	"strconv"
@@ -93,7 +94,13 @@ func startActive(c config) {
 	ch := make(chan int) // unbuffered
 	go blockedSender(ch)
 	go slowConsumer(ch)
-	go burnCPU()
+	if c.burn > 0 {
+		// one goroutine per whole core asked for, each busy its share
+		n := int(math.Ceil(c.burn))
+		for i := 0; i < n; i++ {
+			go burnCPU(c.burn / float64(n))
+		}
+	}
 	if c.leakEvery > 0 {
 		go leaker(c.leakEvery)
 	}
@@ -132,18 +139,28 @@ func slowConsumer(ch <-chan int) {
 	}
 }
 
-// burnCPU spins for 4 ms out of every 100 ms (4-5 % of one core) under
-// the pprof label component=burner.
-func burnCPU() {
+// burnCPU spins in main.spin for share (at most 1) of every 100 ms under
+// the pprof label component=burner: -burn 0.04 (the default) is 4 ms out
+// of every 100 ms, 4-5 % of one core.
+func burnCPU(share float64) {
+	if share > 1 {
+		share = 1
+	}
+	busy := time.Duration(share * float64(100*time.Millisecond))
 	pprof.Do(context.Background(), pprof.Labels("component", "burner"), func(context.Context) {
 		var sink uint64
 		for {
-			deadline := time.Now().Add(4 * time.Millisecond)
+			start := time.Now()
+			deadline := start.Add(busy)
 			for time.Now().Before(deadline) {
 				sink = spin(sink, 2000)
 			}
 			burnSink.Store(sink)
-			time.Sleep(96 * time.Millisecond)
+			// the period counts from the start, so the oversleep of one
+			// round does not lower the share
+			if rest := 100*time.Millisecond - time.Since(start); rest > 0 {
+				time.Sleep(rest)
+			}
 		}
 	})
 }

@@ -12,12 +12,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	_ "net/http/pprof" // registers /debug/pprof/ on http.DefaultServeMux
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -35,6 +37,8 @@ type config struct {
 	heartbeat    bool
 	noRates      bool
 	restartAfter time.Duration
+	burn         float64
+	holdCPU      bool
 }
 
 func parseFlags() config {
@@ -51,6 +55,8 @@ func parseFlags() config {
 	flag.BoolVar(&c.heartbeat, "heartbeat", false, "run a 1 ms sleeper that measures scheduling stalls; served at /demo/heartbeat")
 	flag.BoolVar(&c.noRates, "no-rates", false, "do not enable the mutex and block profiles")
 	flag.DurationVar(&c.restartAfter, "restart-after", 0, "exit with status 3 after this long (for tests; 0 disables)")
+	flag.Float64Var(&c.burn, "burn", 0.04, "cores the CPU burner (main.spin) uses, e.g. 0.25 (0 disables)")
+	flag.BoolVar(&c.holdCPU, "hold-cpu-profile", false, "hold the CPU profile from the start, as a service's own continuous profiler does (its /debug/pprof/profile then answers 500 \"cpu profiling already in use\")")
 	flag.Parse()
 	if flag.NArg() != 0 {
 		fmt.Fprintf(os.Stderr, "demo: unexpected argument %q\n", flag.Arg(0))
@@ -73,6 +79,12 @@ func main() {
 		runtime.SetBlockProfileRate(1)
 	}
 	registerOpenFiles()
+	if c.holdCPU {
+		if err := pprof.StartCPUProfile(io.Discard); err != nil {
+			fmt.Fprintf(os.Stderr, "demo: %v\n", err)
+			os.Exit(1)
+		}
+	}
 
 	http.HandleFunc("/demo/stats", serveStats)
 	if c.heartbeat {
