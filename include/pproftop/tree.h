@@ -109,6 +109,25 @@ const struct tree_node *tree_find(const struct tree *t, uint64_t id);
  * most max). The tree opens expanded along it. */
 size_t tree_heaviest_path(const struct tree *t, uint64_t *ids, size_t max);
 
+/* One function of a tree, as go tool pprof -top shows it: flat, in the
+ * function itself (the stacks whose path ends at one of its nodes); cum,
+ * with what it calls (the stacks through it, each counted once however
+ * often the function recurs). */
+struct tree_fn {
+	uint64_t id;          /* hash_str(function): the same in every snapshot */
+	const char *function; /* borrowed from the tree's snapshots */
+	const char *file;     /* its first node's */
+	int64_t line;
+	int64_t flat[PROF_MAX_VALUES];
+	int64_t cum[PROF_MAX_VALUES];
+};
+
+/* tree_top: the functions of t (gone nodes left out) into *out (malloc'd,
+ * the caller frees it; NULL when there are none), sorted by flat[value]
+ * descending, then function: pprof's -top order. Returns
+ * how many. Valid while t's snapshots are. */
+size_t tree_top(const struct tree *t, struct tree_fn **out);
+
 /* tree_node_groups: the indexes into t->s->groups of the stacks through
  * node id, ascending; returns how many (written up to max). For the
  * detail pane of a node. */

@@ -512,6 +512,87 @@ tree_heaviest_path(const struct tree *t, uint64_t *ids, size_t max)
 	return n;
 }
 
+/* tree_top's working order: by function id, then node index. */
+struct fn_node {
+	uint64_t id;
+	uint32_t node;
+};
+
+static int
+cmp_fn_node(const void *pa, const void *pb)
+{
+	const struct fn_node *a = pa, *b = pb;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static int top_value; /* qsort has no context argument */
+
+static int
+cmp_top(const void *pa, const void *pb)
+{
+	const struct tree_fn *a = pa, *b = pb;
+	int v = top_value;
+
+	/* pprof's flat order: flat, then the name */
+	if (a->flat[v] != b->flat[v])
+		return a->flat[v] > b->flat[v] ? -1 : 1;
+	int c = strcmp(a->function, b->function);
+	if (c != 0)
+		return c;
+	if (a->cum[v] != b->cum[v])
+		return a->cum[v] > b->cum[v] ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+size_t
+tree_top(const struct tree *t, struct tree_fn **out)
+{
+	int nv = t->s != NULL ? t->s->nvalues : 0;
+	uint64_t *fid = xcalloc(t->nnodes + 1, sizeof(*fid));
+	struct fn_node *order = xcalloc(t->nnodes + 1, sizeof(*order));
+	size_t n = 0, nfn = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < t->nnodes; i++)
+		fid[i] = hash_str(t->nodes[i].function);
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (!(t->nodes[i].flags & TREE_GONE))
+			order[n++] = (struct fn_node){ fid[i], (uint32_t)i };
+	qsort(order, n, sizeof(*order), cmp_fn_node);
+	struct tree_fn *fns = n > 0 ? xcalloc(n, sizeof(*fns)) : NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct tree_node *x = &t->nodes[order[k].node];
+		if (k == 0 || order[k].id != order[k - 1].id) {
+			struct tree_fn *f = &fns[nfn++];
+			f->id = order[k].id;
+			f->function = x->function;
+			f->file = x->file;
+			f->line = x->line;
+		}
+		struct tree_fn *f = &fns[nfn - 1];
+		/* a node under another of the same function (recursion) is
+		 * already in that one's cum */
+		bool nested = false;
+		for (uint32_t p = x->parent; p != TREE_NONE && !nested; p = t->nodes[p].parent)
+			nested = fid[p] == order[k].id;
+		for (int v = 0; v < nv; v++) {
+			f->flat[v] = value_sat_add(f->flat[v], x->flat[v]);
+			if (!nested)
+				f->cum[v] = value_sat_add(f->cum[v], x->cum[v]);
+		}
+	}
+	free(order);
+	free(fid);
+	top_value = t->opts.value;
+	if (nfn > 1)
+		qsort(fns, nfn, sizeof(*fns), cmp_top);
+	*out = fns;
+	return nfn;
+}
+
 size_t
 tree_node_groups(const struct tree *t, uint64_t id, size_t *out, size_t max)
 {

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -528,6 +529,89 @@ test_edges(void **state)
 	snapshot_free(s);
 }
 
+/* tree_top on the go1.19 CPU capture: go tool pprof -top -nodecount=100
+ * says, in this order (flat, cum, ms):
+ *   340 340 main.burnCPU.func1     10 10 runtime.gentraceback
+ *     0 340 main.burnCPU            0 10 main.contend
+ *     0  10 runtime.callers ... (the rest of main.contend's stack)
+ *     0 340 runtime/pprof.Do        ... sync.runtime_Semrelease */
+static void
+test_top_cpu(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *fn;
+		int64_t flat_ms, cum_ms;
+	} want[] = {
+		{ "main.burnCPU.func1", 340, 340 },
+		{ "runtime.gentraceback", 10, 10 },
+		{ "main.burnCPU", 0, 340 },
+		{ "main.contend", 0, 10 },
+		{ "runtime.callers", 0, 10 },
+		{ "runtime.callers.func1", 0, 10 },
+		{ "runtime.saveblockevent", 0, 10 },
+		{ "runtime.semrelease1", 0, 10 },
+		{ "runtime.systemstack", 0, 10 },
+		{ "runtime/pprof.Do", 0, 340 },
+		{ "sync.(*Mutex).Unlock", 0, 10 },
+		{ "sync.(*Mutex).unlockSlow", 0, 10 },
+		{ "sync.event", 0, 10 },
+		{ "sync.runtime_Semrelease", 0, 10 },
+	};
+	struct snapshot *s = shown(G19 "profile-cpu-3s.pb.gz");
+	struct tree t;
+	struct tree_opts o = { .value = 0 };
+	struct tree_fn *fns;
+
+	assert_int_equal(tree_build(&t, s, NULL, NULL, &o), 0);
+	size_t n = tree_top(&t, &fns);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(fns[i].function, want[i].fn) != 0)
+			fail_msg("function %zu is %s, expected %s", i, fns[i].function, want[i].fn);
+		assert_int_equal(fns[i].flat[0], want[i].flat_ms * 1000000);
+		assert_int_equal(fns[i].cum[0], want[i].cum_ms * 1000000);
+	}
+	assert_int_equal(fns[0].flat[1], 34); /* samples */
+	free(fns);
+	tree_free(&t);
+	snapshot_free(s);
+}
+
+/* A recursive function's cum counts each stack once: f <- f <- main
+ * (10) and f <- main (5): f flat 15, cum 15; main cum 15. */
+static void
+test_top_recursion(void **state)
+{
+	(void)state;
+	struct builder *b = builder_new("cpu", PROF_CPU, FMT_PROTO);
+	int64_t v1[2] = { 10, 1 }, v2[2] = { 5, 1 };
+
+	builder_frame(b, "main.f", 6, "m.go", 4, 3);
+	builder_frame(b, "main.f", 6, "m.go", 4, 4);
+	builder_frame(b, "main.main", 9, "m.go", 4, 9);
+	builder_commit(b, v1, NULL, 0);
+	builder_frame(b, "main.f", 6, "m.go", 4, 3);
+	builder_frame(b, "main.main", 9, "m.go", 4, 9);
+	builder_commit(b, v2, NULL, 0);
+	struct snapshot *s = builder_finish(b);
+	struct tree t;
+	struct tree_opts o = { .value = 0 };
+	struct tree_fn *fns;
+
+	assert_int_equal(tree_build(&t, s, NULL, NULL, &o), 0);
+	assert_int_equal(tree_top(&t, &fns), 2);
+	assert_string_equal(fns[0].function, "main.f");
+	assert_int_equal(fns[0].flat[0], 15);
+	assert_int_equal(fns[0].cum[0], 15);
+	assert_string_equal(fns[1].function, "main.main");
+	assert_int_equal(fns[1].flat[0], 0);
+	assert_int_equal(fns[1].cum[0], 15);
+	free(fns);
+	tree_free(&t);
+	snapshot_free(s);
+}
+
 int
 main(void)
 {
@@ -541,6 +625,8 @@ main(void)
 		cmocka_unit_test(test_prev_base),
 		cmocka_unit_test(test_heap),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_top_cpu),
+		cmocka_unit_test(test_top_recursion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
