@@ -19,6 +19,7 @@ struct app_target {
 struct ev_loop;
 struct fetcher;
 struct sched_config;
+struct cpulane_config;
 
 struct app_config {
 	struct app_target *targets; /* as given, in order; at least one unless open_dir */
@@ -36,6 +37,7 @@ struct app_config {
 	double window;   /* growth verdict window, seconds; 0: the default */
 	double budget;   /* --budget: percent of a core (and of the service's allocation) */
 	bool budget_set; /* false: the default (SCHED_CPU_SHARE) */
+	bool cpu;        /* --cpu: CPU windows all the time (batch: one, reported) */
 	/* batch */
 	bool fail_on_growth; /* exit 3 when a group grows or is proven leaked */
 	unsigned batch_n;
@@ -59,5 +61,13 @@ struct fetcher *app_fetcher_new(struct ev_loop *loop, const struct app_config *c
 
 /* app_sched_config: the scheduler configuration of each target's poller. */
 void app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *out);
+
+/* app_cpu_config: the long lane's configuration of each target's poller
+ * (--cpu, the interval, batch's polls). */
+void app_cpu_config(const struct app_config *cfg, bool batch, struct cpulane_config *out);
+
+/* app_timeout_s: the short requests' timeout, seconds (--timeout, else 0.9
+ * x the interval, at least 5 s). */
+double app_timeout_s(const struct app_config *cfg);
 
 #endif

@@ -47,6 +47,8 @@ enum km_key {
 	  "details")                                                                               \
 	_(BACK, "back from details / close; in the tree: clear the focus", "back")                 \
 	_(TREE, "switch the pane between its table and a live call tree", "tree")                  \
+	_(FUNCS, "CPU pane: per function, flat and cum (like go tool pprof -top), or per stack",   \
+	  NULL)                                                                                    \
 	_(EXPAND, "tree: expand the node", "expand")                                               \
 	_(COLLAPSE, "tree: collapse the node, or go to its parent", "collapse")                    \
 	_(EXPAND_ALL, "tree: expand the whole subtree", "all")                                     \

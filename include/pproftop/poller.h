@@ -8,9 +8,18 @@
  * the app through its hooks. After the plan, one small /debug/pprof/symbol
  * request names the goroutine text's new hidden PCs.
  *
+ * Beside the polls runs the long lane (cpulane.h): CPU windows,
+ * profile?seconds=N, while the CPU pane is shown (poller_set_cpu_shown) or
+ * always (--cpu), with their own timer and a timeout of the window plus
+ * the short requests' timeout. So a target has at most one short and one
+ * long request in flight; the polls keep their cadence while a window runs.
+ *
  * Many pollers share one fetcher and one gate: the gate caps the short
  * requests in flight across all of them; a poller that finds it full waits
- * its turn (first come, first served) and goes on when a request ends.
+ * its turn (first come, first served) and goes on when a request ends. The
+ * long lane's request does not take a slot: it mostly waits for its
+ * seconds to pass, and holding a slot that long would stall the polls of
+ * other targets.
  *
  * Knows libev (through fetch.h's struct ev_loop) but neither curses nor
  * libcurl; it never draws and never writes to stderr.
@@ -21,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pproftop/cpulane.h"
 #include "pproftop/model.h"
 #include "pproftop/sched.h"
 
@@ -52,14 +62,17 @@ void poller_gate_free(struct poller_gate *g);
 struct poller_hooks {
 	void (*changed)(void *ud, struct poller *p);                  /* data or state moved */
 	void (*message)(void *ud, struct poller *p, const char *msg); /* one line to show */
-	void (*poll_done)(void *ud, struct poller *p);                /* a poll ended */
+	void (*poll_done)(void *ud, struct poller *p); /* a poll, or a CPU window, ended */
 };
 
 struct poller_config {
 	const char *url;   /* base URL with a trailing slash (target_parse); copied */
 	const char *shown; /* the target as displayed; copied */
 	struct sched_config sched;
-	double window; /* growth verdict window (model_set_window); <= 0: the default */
+	struct cpulane_config cpu; /* the long lane */
+	double timeout_s;          /* the short requests' timeout (a window's is its
+	                            * seconds plus this) */
+	double window;             /* growth verdict window (model_set_window); <= 0: the default */
 	const struct poller_hooks *hooks;
 	void *ud;
 };
@@ -70,7 +83,8 @@ struct poller {
 	char shown[512];
 	struct model model;
 	struct sched sched;
-	bool no_pprof; /* the goroutine profile's last fetch was a 404 */
+	struct cpulane lane; /* CPU windows: when they run (cpulane_status for the header) */
+	bool no_pprof;       /* the goroutine profile's last fetch was a 404 */
 	/* private */
 	struct ev_loop *loop;
 	struct fetcher *fetcher;
@@ -85,6 +99,9 @@ struct poller {
 	size_t norder;
 	struct fetch *inflight;
 	double fetch_t0;
+	void *lane_timer;         /* the long lane's (an ev_timer, allocated) */
+	struct fetch *lane_fetch; /* the CPU window in flight */
+	double timeout_s;
 };
 
 /* poller_new: a poller for cfg's target on loop, fetching through f and
@@ -93,8 +110,17 @@ struct poller {
 struct poller *poller_new(struct ev_loop *loop, struct fetcher *f, struct poller_gate *gate,
                           const struct poller_config *cfg);
 
-/* poller_start: the first poll is due at once. */
+/* poller_start: the first poll is due at once (and, with --cpu, the
+ * first CPU window). */
 void poller_start(struct poller *p);
+
+/* poller_set_cpu_shown: the CPU pane is shown (CPU windows run back to
+ * back) or not (the lane stops after the window in flight). */
+void poller_set_cpu_shown(struct poller *p, bool shown);
+
+/* poller_finished: batch: its polls are made (or given up) and its CPU
+ * window (--cpu) is over. */
+bool poller_finished(const struct poller *p);
 
 /* poller_free: cancels its requests and timer, leaves the gate, frees
  * the model. NULL is fine. */
@@ -110,7 +136,8 @@ void poller_request_dump(struct poller *p, char *msg, size_t msglen);
  * happens. */
 void poller_request_leakcheck(struct poller *p, char *msg, size_t msglen);
 
-/* poller_change_interval: `+` (dir > 0) or `-`; returns the new interval. */
+/* poller_change_interval: `+` (dir > 0) or `-` (the next CPU windows
+ * follow); returns the new interval. */
 double poller_change_interval(struct poller *p, int dir);
 
 /* poller_down: the target could not be reached (or served no pprof) at its

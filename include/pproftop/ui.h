@@ -55,6 +55,9 @@ struct ui_status {
 	 * the status line when there is no message */
 	const char *targets;
 	const char *down;
+	/* while a CPU window runs, "CPU profiling on (5 s windows)"
+	 * (cpulane_status); NULL when none does */
+	const char *cpu_profiling;
 };
 
 struct ui;
@@ -101,6 +104,10 @@ bool ui_dirty(const struct ui *ui);
 /* ui_draw: draws the header always and the body when dirty, then one
  * doupdate(). st may be NULL (nothing known about the poll). */
 void ui_draw(struct ui *ui, const struct ui_status *st);
+
+/* ui_shows: the current pane's rows come from endpoint e (EP_CPU: the CPU
+ * pane is shown, so CPU windows should run: poller_set_cpu_shown). */
+bool ui_shows(const struct ui *ui, enum ep_id e);
 
 /* ui_paused: the view is frozen. */
 bool ui_paused(const struct ui *ui);

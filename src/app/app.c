@@ -22,6 +22,7 @@
 #include <curses.h>
 #include <ev.h>
 
+#include "pproftop/cpulane.h"
 #include "pproftop/fetch.h"
 #include "pproftop/format.h"
 #include "pproftop/merge.h"
@@ -65,11 +66,21 @@ multi(const struct app *a)
 	return a->npollers > 1;
 }
 
+double
+app_timeout_s(const struct app_config *cfg)
+{
+	if (cfg->timeout_ms > 0)
+		return (double)cfg->timeout_ms / 1000;
+	/* below the interval but long enough for a big goroutine profile */
+	double t = (cfg->interval > 0 ? cfg->interval : 2) * 0.9;
+	return t < 5 ? 5 : t;
+}
+
 struct fetcher *
 app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
 {
 	struct fetch_opts fo = {
-		.timeout_ms = cfg->timeout_ms,
+		.timeout_ms = (long)(app_timeout_s(cfg) * 1000),
 		.max_body = cfg->max_body,
 		.headers = cfg->headers,
 		.nheaders = cfg->nheaders,
@@ -78,11 +89,6 @@ app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
 		.cert = cfg->cert,
 		.key = cfg->key,
 	};
-	if (fo.timeout_ms <= 0) {
-		/* below the interval but long enough for a big goroutine profile */
-		double t = (cfg->interval > 0 ? cfg->interval : 2) * 1000 * 0.9;
-		fo.timeout_ms = t < 5000 ? 5000 : (long)t;
-	}
 	return fetcher_new(loop, &fo);
 }
 
@@ -94,6 +100,16 @@ app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *
 	out->batch = batch;
 	out->batch_n = cfg->batch_n;
 	out->share = !cfg->budget_set ? 0 : cfg->budget > 0 ? cfg->budget / 100 : -1;
+}
+
+void
+app_cpu_config(const struct app_config *cfg, bool batch, struct cpulane_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->interval = cfg->interval;
+	out->always = cfg->cpu;
+	out->batch = batch;
+	out->batch_n = cfg->batch_n;
 }
 
 /* The poller whose model the UI shows: the target's, or NULL for the
@@ -357,6 +373,12 @@ drain_input(struct app *a)
 			a->message[0] = '\0';
 		handle_action(a, ui_key(a->ui, ch));
 	}
+	/* the CPU pane shown wants CPU windows of the target shown (none in
+	 * the merged view); the others' lanes stop after the window in flight */
+	struct poller *p = shown_poller(a);
+	bool cpu = ui_shows(a->ui, EP_CPU);
+	for (size_t i = 0; i < a->npollers; i++)
+		poller_set_cpu_shown(a->pollers[i], cpu && a->pollers[i] == p);
 }
 
 static void
@@ -454,6 +476,7 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (msg == NULL && p == NULL && !multi(a))
 		msg = "viewing a saved snapshot (no polling)";
 	unsigned every[EP_COUNT];
+	char cpu[64];
 	for (int e = 0; p != NULL && e < EP_COUNT; e++)
 		every[e] = sched_every(&p->sched, (enum ep_id)e);
 	struct ui_status st = {
@@ -472,6 +495,7 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		st.stretch = p->sched.stretch;
 		st.share = p->sched.cfg.share;
 		st.cpu_load = sched_cpu_load(&p->sched);
+		st.cpu_profiling = cpulane_status(&p->lane, cpu, sizeof(cpu));
 	}
 	if (multi(a))
 		fleet_status(a, &st);
@@ -518,6 +542,11 @@ app_init(struct app *a, const struct app_config *cfg)
 	model_init(&a->merged);
 	if (cfg->window > 0)
 		model_set_window(&a->merged, cfg->window);
+	/* CPU windows are one target's (merge.c does not merge them): said
+	 * by the CPU pane of the merged view */
+	model_fail(&a->merged, EP_CPU,
+	           "no CPU windows in the merged view of several targets: T shows one target's", 0,
+	           0);
 	poller_gate_init(&a->gate, cfg->max_inflight);
 	if (cfg->open_dir != NULL) {
 		char err[512];
@@ -544,6 +573,8 @@ app_init(struct app *a, const struct app_config *cfg)
 			.ud = a,
 		};
 		app_sched_config(cfg, false, &pc.sched);
+		app_cpu_config(cfg, false, &pc.cpu);
+		pc.timeout_s = app_timeout_s(cfg);
 		a->pollers[a->npollers++] = poller_new(a->loop, a->fetcher, &a->gate, &pc);
 	}
 	merge_state_init(&a->mst, a->npollers);

@@ -43,7 +43,8 @@ merge_now(struct batch *b)
 		merge_update(&b->mst, &b->merged, b->models, ev_now(b->loop));
 }
 
-/* Every target made its polls, or gave up after 3 failed ones: done. */
+/* Every target made its polls, or gave up after 3 failed ones, and its CPU
+ * window (--cpu) is over: done. */
 static void
 on_poll_done(void *ud, struct poller *p)
 {
@@ -55,7 +56,7 @@ on_poll_done(void *ud, struct poller *p)
 	if (idle) /* the end of a round: the merged model's next point */
 		merge_now(b);
 	for (size_t i = 0; i < b->npollers; i++)
-		if (!sched_finished(&b->pollers[i]->sched))
+		if (!poller_finished(b->pollers[i]))
 			return;
 	ev_break(b->loop, EVBREAK_ALL);
 }
@@ -240,6 +241,8 @@ batch_run(const struct app_config *cfg)
 			.ud = &b,
 		};
 		app_sched_config(cfg, true, &pc.sched);
+		app_cpu_config(cfg, true, &pc.cpu);
+		pc.timeout_s = app_timeout_s(cfg);
 		b.pollers[b.npollers++] = poller_new(b.loop, b.fetcher, &b.gate, &pc);
 	}
 	model_init(&b.merged);

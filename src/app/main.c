@@ -19,7 +19,8 @@
 
 static const char usage_text[] =
     "usage: pproftop [options] [TARGET...]\n"
-    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--tree] [--fail-on-growth] [TARGET...]\n"
+    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--tree] [--cpu] [--fail-on-growth]\n"
+    "                [TARGET...]\n"
     "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json] [--tree]\n"
     "\n"
     "TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
@@ -50,6 +51,11 @@ static const char usage_text[] =
     "                          share of a core, and of what it allocates itself\n"
     "                          (at least 1 MiB/s); past it, fetches are spaced\n"
     "                          out (default 1; 0: no limit)\n"
+    "      --cpu               sample the CPU (profile?seconds=N) all the time, not\n"
+    "                          only while the CPU pane (4) is shown: back-to-back\n"
+    "                          windows of max(5 s, interval); each costs the\n"
+    "                          service a SIGPROF per 10 ms of CPU. Batch: one\n"
+    "                          window covering the polls, reported as \"cpu\"\n"
     "Batch:\n"
     "      --batch             print the panes as text instead of the dashboard\n"
     "  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
@@ -262,6 +268,7 @@ main(int argc, char **argv)
 		OPT_FAIL_ON_GROWTH,
 		OPT_BUDGET,
 		OPT_TREE,
+		OPT_CPU,
 		OPT_TARGETS,
 		OPT_MAX_INFLIGHT,
 	};
@@ -273,6 +280,7 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "rows", required_argument, NULL, OPT_ROWS },
 		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "cpu", no_argument, NULL, OPT_CPU },
 		{ "targets", required_argument, NULL, OPT_TARGETS },
 		{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
 		{ "interval", required_argument, NULL, 'i' },
@@ -323,6 +331,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_TREE:
 			o.tree = true;
+			break;
+		case OPT_CPU:
+			cfg.cpu = true;
 			break;
 		case OPT_TARGETS:
 			o.targets = optarg;

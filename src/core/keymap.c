@@ -39,6 +39,7 @@ static const struct km_binding bindings[] = {
 	{ 127, KA_BACK, NULL },
 	{ 8, KA_BACK, NULL },
 	{ 't', KA_TREE, "t" },
+	{ 'F', KA_FUNCS, "F" },
 	{ 'p', KA_PAUSE, "p" },
 	{ ' ', KA_PAUSE, "Space" },
 	{ 's', KA_SNAPSHOT, "s" },

@@ -342,6 +342,97 @@ fetch_next(struct poller *p)
 	poll_done(p);
 }
 
+/* ---- the long lane: CPU windows beside the polls ---- */
+
+static void lane_arm(struct poller *p);
+
+/* A CPU window ended: its profile, or why not (one line: the model's
+ * EP_CPU error for the pane; "in use" also as a message). */
+static void
+on_cpu_fetched(struct fetch_result *res, void *ud)
+{
+	struct poller *p = ud;
+	double now = ev_now(p->loop);
+	enum cpulane_outcome o = CPULANE_FAILED;
+	char msg[256];
+
+	p->lane_fetch = NULL;
+	if (res->status == FETCH_OK) {
+		size_t len = res->len;
+		unsigned char *body = fetch_result_take_body(res);
+		if (model_ingest_timed(&p->model, EP_CPU, body, len, now, res->total_s,
+		                       res->pretransfer_s, res->handshake_s) == 0)
+			o = CPULANE_OK;
+	} else {
+		o = cpulane_classify(res->http_code, res->body, res->len);
+	}
+	cpulane_done(&p->lane, now, o, msg, sizeof(msg));
+	if (o == CPULANE_IN_USE) {
+		model_fail(&p->model, EP_CPU, msg, now, res->total_s);
+		message(p, msg);
+	} else if (o == CPULANE_FAILED && res->status != FETCH_OK) {
+		model_fail(&p->model, EP_CPU, res->err, now, res->total_s);
+	}
+	changed(p);
+	lane_arm(p);
+	if (p->hooks && p->hooks->poll_done)
+		p->hooks->poll_done(p->ud, p);
+}
+
+static void
+lane_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct poller *p = w->data;
+	char url[2048], q[64];
+
+	if (!cpulane_start(&p->lane, ev_now(loop))) {
+		lane_arm(p);
+		return;
+	}
+	snprintf(url, sizeof(url), "%s%s", p->url, model_cpu_query(q, sizeof(q), p->lane.seconds));
+	p->lane_fetch = fetch_start_timeout(
+	    p->fetcher, url, (long)(cpulane_timeout_s(&p->lane, p->timeout_s) * 1000),
+	    on_cpu_fetched, p);
+	if (p->lane_fetch == NULL) {
+		char msg[256];
+		model_fail(&p->model, EP_CPU, "could not start the request", ev_now(loop), 0);
+		cpulane_done(&p->lane, ev_now(loop), CPULANE_FAILED, msg, sizeof(msg));
+		lane_arm(p);
+		if (p->hooks && p->hooks->poll_done)
+			p->hooks->poll_done(p->ud, p);
+	}
+	changed(p); /* the header says CPU profiling is on */
+}
+
+/* The lane's one-shot timer, set for when it wants the next window. */
+static void
+lane_arm(struct poller *p)
+{
+	ev_timer *t = p->lane_timer;
+	double after = cpulane_next(&p->lane, ev_now(p->loop));
+
+	ev_timer_stop(p->loop, t);
+	if (isfinite(after)) {
+		ev_timer_set(t, after, 0.);
+		ev_timer_start(p->loop, t);
+	}
+}
+
+void
+poller_set_cpu_shown(struct poller *p, bool shown)
+{
+	if (p->lane.shown == shown)
+		return;
+	cpulane_set_shown(&p->lane, shown);
+	lane_arm(p);
+}
+
+bool
+poller_finished(const struct poller *p)
+{
+	return sched_finished(&p->sched) && !p->lane.running && !cpulane_wanted(&p->lane);
+}
+
 static void
 poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -357,6 +448,7 @@ poller_new(struct ev_loop *loop, struct fetcher *f, struct poller_gate *gate,
 {
 	struct poller *p = xcalloc(1, sizeof(*p));
 	ev_timer *t = xcalloc(1, sizeof(*t));
+	ev_timer *lt = xcalloc(1, sizeof(*lt));
 
 	snprintf(p->url, sizeof(p->url), "%s", cfg->url);
 	snprintf(p->shown, sizeof(p->shown), "%s", cfg->shown ? cfg->shown : cfg->url);
@@ -366,12 +458,17 @@ poller_new(struct ev_loop *loop, struct fetcher *f, struct poller_gate *gate,
 	p->hooks = cfg->hooks;
 	p->ud = cfg->ud;
 	sched_init(&p->sched, &cfg->sched);
+	cpulane_init(&p->lane, &cfg->cpu);
+	p->timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 10;
 	model_init(&p->model);
 	if (cfg->window > 0)
 		model_set_window(&p->model, cfg->window);
 	ev_timer_init(t, poll_cb, 0., 0.);
 	t->data = p;
 	p->timer = t;
+	ev_timer_init(lt, lane_cb, 0., 0.);
+	lt->data = p;
+	p->lane_timer = lt;
 	return p;
 }
 
@@ -379,6 +476,7 @@ void
 poller_start(struct poller *p)
 {
 	arm_poll_timer(p);
+	lane_arm(p);
 }
 
 void
@@ -388,9 +486,13 @@ poller_free(struct poller *p)
 		return;
 	fetch_cancel(p->inflight);
 	p->inflight = NULL;
+	fetch_cancel(p->lane_fetch);
+	p->lane_fetch = NULL;
 	gate_leave(p);
 	ev_timer_stop(p->loop, (ev_timer *)p->timer);
 	free(p->timer);
+	ev_timer_stop(p->loop, (ev_timer *)p->lane_timer);
+	free(p->lane_timer);
 	model_free(&p->model);
 	free(p);
 }
@@ -429,6 +531,7 @@ poller_change_interval(struct poller *p, int dir)
 {
 	double v = sched_change_interval(&p->sched, ev_now(p->loop), dir);
 
+	cpulane_set_interval(&p->lane, v);
 	arm_poll_timer(p);
 	return v;
 }

@@ -196,6 +196,10 @@ struct pane {
 	int ninfo;
 	int info_role[PANE_MAX_INFO];
 	struct ptree *tree; /* the call tree, NULL until first shown */
+	bool alt;           /* the pane's other table (the CPU pane's functions; ops->key) */
+	/* a snapshot the rows point into that the pane made itself (the CPU
+	 * pane's functions), or NULL; released by the next rebuild */
+	struct snapshot *own;
 };
 
 /* The detail of one group (Enter on a row). */
@@ -320,6 +324,7 @@ bool pane_no_data(const struct pane_ctx *cx, struct pane *p, enum ep_id e, const
 extern const struct pane_ops pane_goroutines_ops;
 extern const struct pane_ops pane_heap_ops;
 extern const struct pane_ops pane_contention_ops;
+extern const struct pane_ops pane_cpu_ops;
 
 /* The overlays: panes too, drawn over the tab's pane, not in the registry.
  * An overlay's key callback returning false closes it. */

@@ -311,6 +311,8 @@ table_rebuild(const struct pane_ctx *cx, struct pane *p)
 	p->nrows = 0;
 	p->ninfo = 0;
 	p->nempty = 0;
+	snapshot_free(p->own);
+	p->own = NULL;
 	if (cx->m != NULL) {
 		p->ops->rows(cx, p);
 		p->ops->info(cx, p);
@@ -762,6 +764,8 @@ void
 table_free(struct pane *p)
 {
 	tree_release(p);
+	snapshot_free(p->own);
+	p->own = NULL;
 	free(p->rows);
 	free(p->vis);
 	p->rows = NULL;

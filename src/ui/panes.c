@@ -7,6 +7,7 @@ static const struct pane_ops *const registry[] = {
 	&pane_goroutines_ops,
 	&pane_heap_ops,
 	&pane_contention_ops,
+	&pane_cpu_ops,
 };
 
 _Static_assert(sizeof(registry) / sizeof(registry[0]) <= PANE_MAX, "at most 9 tabs");

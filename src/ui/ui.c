@@ -678,7 +678,8 @@ stale_reason(const struct ui *ui, const struct ui_status *st, const char **reaso
 		if (ep->last_ok > last)
 			last = ep->last_ok;
 		/* the index and the on-demand dump do not make the data stale */
-		if (e == EP_INDEX || e == EP_DUMP || ep->nerr == 0 || ep->err[0] == '\0')
+		if (e == EP_INDEX || e == EP_DUMP || e == EP_CPU || ep->nerr == 0 ||
+		    ep->err[0] == '\0')
 			continue;
 		if (any == NULL)
 			any = ep->err;
@@ -727,8 +728,11 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	if (ui->m != NULL && st != NULL && ui->m->restarts > 0 && st->now - ui->m->restart_at < 30)
 		snprintf(restarted, sizeof(restarted), "RESTARTED %s ago ",
 		         fmt_age(a, sizeof(a), st->now - ui->m->restart_at));
-	snprintf(flags, sizeof(flags), "%s%s%s%s%s", restarted, mode ? "[" : "", mode ? mode : "",
-	         mode ? "] " : "", st != NULL && st->insecure ? "TLS NOT VERIFIED " : "");
+	/* CPU windows cost the service a SIGPROF per 10 ms of CPU: said */
+	const char *cpu = st != NULL ? st->cpu_profiling : NULL;
+	snprintf(flags, sizeof(flags), "%s%s%s%s%s%s%s", cpu ? cpu : "", cpu ? " " : "", restarted,
+	         mode ? "[" : "", mode ? mode : "", mode ? "] " : "",
+	         st != NULL && st->insecure ? "TLS NOT VERIFIED " : "");
 	int pw = ui->paused ? 7 : 0;
 	size_t fl = strlen(flags);
 	if (fl > 0 && flags[fl - 1] == ' ')
@@ -843,15 +847,8 @@ static void
 draw_tabs(struct ui *ui)
 {
 	int y = 1 + ui->meter_rows, x = 0;
-	char buf[300];
+	char buf[300], tab[300];
 
-	for (int i = 0; i < ui->npanes; i++) {
-		const struct pane *p = &ui->panes[i];
-		snprintf(buf, sizeof(buf), " %d %s (%zu) ", i + 1, p->ops->name, p->nlive);
-		int at = i == ui->cur ? ui->attr[R_TAB_ACTIVE] : ui->attr[R_TAB];
-		x += ui_put(&ui->ctx, y, x, ui->cols - x, at, buf);
-		x += ui_put(&ui->ctx, y, x, ui->cols - x, A_NORMAL, " ");
-	}
 	const struct pane *p = &ui->panes[ui->cur];
 	if (tree_shown(p) && !ui->detail.active) {
 		tree_header(&ui->ctx, p, buf, sizeof(buf));
@@ -862,6 +859,23 @@ draw_tabs(struct ui *ui)
 			snprintf(buf + o, sizeof(buf) - o, "  filter: /%s/", ui->filter);
 	}
 	int bw = ui_text_width(buf, strlen(buf), ui->utf8);
+	/* the counts go when the tabs would leave no room for the sort and
+	 * the filter */
+	int tw = 0;
+	for (int i = 0; i < ui->npanes; i++)
+		tw += snprintf(tab, sizeof(tab), " %d %s (%zu)  ", i + 1, ui->panes[i].ops->name,
+		               ui->panes[i].nlive);
+	bool counts = tw + bw + 1 <= ui->cols;
+	for (int i = 0; i < ui->npanes; i++) {
+		const struct pane *q = &ui->panes[i];
+		if (counts)
+			snprintf(tab, sizeof(tab), " %d %s (%zu) ", i + 1, q->ops->name, q->nlive);
+		else
+			snprintf(tab, sizeof(tab), " %d %s ", i + 1, q->ops->name);
+		int at = i == ui->cur ? ui->attr[R_TAB_ACTIVE] : ui->attr[R_TAB];
+		x += ui_put(&ui->ctx, y, x, ui->cols - x, at, tab);
+		x += ui_put(&ui->ctx, y, x, ui->cols - x, A_NORMAL, " ");
+	}
 	int rx = ui->cols - bw - 1;
 	if (rx < x + 1)
 		rx = x + 1;
@@ -1183,8 +1197,21 @@ ui_key(struct ui *ui, int ch)
 			detail_open(&ui->ctx, ui->cur, r);
 		return KA_NONE;
 	}
+	if (p->ops->key != NULL && p->ops->key(&ui->ctx, p, a))
+		return KA_NONE;
 	table_key(&ui->ctx, p, a);
 	return KA_NONE;
+}
+
+bool
+ui_shows(const struct ui *ui, enum ep_id e)
+{
+	const struct pane_ops *ops = ui->panes[ui->cur].ops;
+
+	for (int i = 0; i < ops->neps; i++)
+		if (ops->eps[i] == e)
+			return true;
+	return false;
 }
 
 /* ---- report ---- */

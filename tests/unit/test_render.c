@@ -309,7 +309,7 @@ test_goroutines_first_poll(void **state)
 	              "every 2s");
 	/* 143 in the file, of which the goroutine that served the request
 	 * and its connection's reader are pproftop's own */
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                  "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)   4 CPU (0)      "
 	              "sort: COUNT");
 	assert_row(
 	    4, "141 goroutines in 26 groups, 0 since the baseline (0.0s); not counted: pproft...");
@@ -729,7 +729,8 @@ test_filter(void **state)
 	key('\r');
 	draw();
 	dump("filter chan");
-	assert_row(3, " 1 Goroutines (2)   2 Heap (0)   3 Contention (1)   sort: COUNT  filter: "
+	/* no room for the counts beside the filter */
+	assert_row(3, " 1 Goroutines   2 Heap   3 Contention   4 CPU       sort: COUNT  filter: "
 	              "/chan/");
 	assert_row(8,
 	           "      1       -       0 sleep          _   main.chanBlocker.func1 main.go:102");
@@ -902,7 +903,7 @@ test_heap_pane(void **state)
 	key('2');
 	draw();
 	dump("heap 100x24");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                      "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)   4 CPU (0)          "
 	              "                sort: INUSE");
 	/* rates are measured between GC cycles: none yet, and never a false 0 */
 	/* four stacks hold nothing and allocate nothing known: not listed, as
@@ -1227,7 +1228,7 @@ test_actions(void **state)
 	assert_int_equal(ui_key(ui, 'x'), KA_NONE);
 	assert_int_equal(ui_key(ui, '2'), KA_NONE);
 	draw();
-	assert_row(3, " 1 Goroutines (0)   2 Heap (0)   3 Contention (0)                   sort: "
+	assert_row(3, " 1 Goroutines (0)   2 Heap (0)   3 Contention (0)   4 CPU (0)       sort: "
 	              "INUSE");
 	assert_row(4, "heap: waiting for the first poll");
 	key('\t');
@@ -1565,7 +1566,7 @@ test_tree(void **state)
 	key('t');
 	draw();
 	dump("tree");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                         "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)   4 CPU (0)             "
 	              "tree top-down  sort: CUM");
 	assert_row(4, "call tree of count (top-down, by function): 98 nodes, 25 shown; total 141");
 	assert_row(5,
@@ -1612,7 +1613,7 @@ test_tree(void **state)
 	key('f');
 	draw();
 	dump("focus contend");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)    tree top-down  sort: "
+	assert_row(3, " 1 Goroutines   2 Heap   3 Contention   4 CPU         tree top-down  sort: "
 	              "CUM  focus: main.contend");
 	assert_row(4, "call tree of count (top-down, by function): 5 nodes, 3 shown; total 4; "
 	              "focus: main.contend (Esc c...");
@@ -1647,7 +1648,7 @@ test_tree(void **state)
 	key('i');
 	draw();
 	dump("inverted");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                        "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)   4 CPU (0)            "
 	              "tree bottom-up  sort: CUM");
 	assert_row(5,
 	           "    CUM    FLAT   dPOLL   dBASE TREND              FUNCTION  (callers below)");
@@ -1661,7 +1662,7 @@ test_tree(void **state)
 	key('l');
 	draw();
 	dump("by line");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                 tree "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)   4 CPU (0)     tree "
 	              "top-down by line  sort: CUM");
 	assert_row(6, "    115       0       -       0                _   v pprof.Do "
 	              "runtime.go:51");
@@ -1677,7 +1678,7 @@ test_tree(void **state)
 	draw();
 	dump("filter");
 	assert_row(3,
-	           " 1 Goroutines (2)   2 Heap (0)   3 Contention (1)   tree top-down  sort: CUM  "
+	           " 1 Goroutines   2 Heap   3 Contention   4 CPU       tree top-down  sort: CUM  "
 	           "filter: /chanBlocker/");
 	assert_row(6, "      1       1       -       0                _     main.chanBlocker");
 	assert_row(7,
@@ -1813,7 +1814,7 @@ test_tree_heap_contention(void **state)
 	key('t');
 	draw();
 	dump("contention tree");
-	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)                       "
+	assert_row(3, " 1 Goroutines (26)   2 Heap (1)   3 Contention (5)   4 CPU (0)           "
 	              "tree top-down  sort: dPOLL");
 	assert_row(5, "K       CUM      FLAT      dPOLL      dBASE TREND           FUNCTION  "
 	              "(callees below)");
