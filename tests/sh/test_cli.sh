@@ -120,8 +120,9 @@ table go1.27/mutex.pb.gz 'mutex: protobuf, 9 groups, contentions 38.7k, delay_ns
 	'38.7k 5.11 min main.contend (main.go:92)'
 table go1.19/custom-openfiles.pb.gz 'example.com/openfiles: protobuf, 1 groups, count 3' \
 	'3 main.main (main.go:212)'
-table go1.19/profile-cpu-3s.pb.gz 'cpu: protobuf, 3 groups, cpu_ns 350 ms, samples 35' \
-	'200 ms 20 main.burnCPU.func1 (main.go:117)' '140 ms 14 main.burnCPU.func1 (main.go:116)'
+# CPU: its cores too (350 ms in 3.102635155 s; 200 ms of them is 0.064)
+table go1.19/profile-cpu-3s.pb.gz 'cpu: protobuf, 3 groups, cpu_ns 350 ms, samples 35, 0.113 cores over a 3.1 s window' \
+	'200 ms 20 0.064 main.burnCPU.func1 (main.go:117)' '140 ms 14 0.045 main.burnCPU.func1 (main.go:116)'
 table go1.24/threadcreate.pb.gz 'threadcreate: protobuf, 2 groups, count 9' \
 	'8 (no stack)' '1 runtime.allocm (proc.go:2238)'
 # debug=1 text (Go's writer leaves out the leading runtime frames: a channel

@@ -564,7 +564,8 @@ w, h = int(sys.argv[1]), int(sys.argv[2])
 lines = open(sys.argv[3], "rb").read().decode("utf-8", "replace").split("\n")
 if lines and lines[-1] == "":
     lines.pop()
-tabs = [l for l in lines if l.startswith(" 1 Goroutines (") and "sort" in l]
+# (narrow: the tabs without their counts)
+tabs = [l for l in lines if l.startswith(" 1 Goroutines ") and "sort" in l]
 ok = (len(lines) == h and max(len(l) for l in lines) <= w and len(tabs) == 1
       and w - 1 <= len(tabs[0]) <= w and lines[-1].startswith("?"))
 sys.exit(0 if ok else 1)
