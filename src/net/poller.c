@@ -379,10 +379,11 @@ on_cpu_fetched(struct fetch_result *res, void *ud)
 		p->hooks->poll_done(p->ud, p);
 }
 
+/* Starts the CPU window that is due now. */
 static void
-lane_cb(struct ev_loop *loop, ev_timer *w, int revents)
+lane_start(struct poller *p)
 {
-	struct poller *p = w->data;
+	struct ev_loop *loop = p->loop;
 	char url[2048], q[64];
 
 	if (!cpulane_start(&p->lane, ev_now(loop))) {
@@ -404,7 +405,15 @@ lane_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	changed(p); /* the header says CPU profiling is on */
 }
 
-/* The lane's one-shot timer, set for when it wants the next window. */
+static void
+lane_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	lane_start(w->data);
+}
+
+/* The lane's one-shot timer, set for when it wants the next window; one
+ * due now starts at once (back to back: the header never flickers off
+ * between two windows). */
 static void
 lane_arm(struct poller *p)
 {
@@ -412,7 +421,9 @@ lane_arm(struct poller *p)
 	double after = cpulane_next(&p->lane, ev_now(p->loop));
 
 	ev_timer_stop(p->loop, t);
-	if (isfinite(after)) {
+	if (after == 0) {
+		lane_start(p);
+	} else if (isfinite(after)) {
 		ev_timer_set(t, after, 0.);
 		ev_timer_start(p->loop, t);
 	}

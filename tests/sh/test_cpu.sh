@@ -94,11 +94,11 @@ rc=$?
 if [ "$rc" = 0 ] && grep -q "^target .*, 2 polls$" "$tmp/batch.txt" &&
 	grep -Eq "^cpu: protobuf, [0-9]+ groups, cpu_ns .*, samples [0-9]+, 0\.[0-9]{3} cores over a 5\.[0-9] s window$" "$tmp/batch.txt" &&
 	grep -q "CPU_NS      SAMPLES        CORES  FUNCTION (LOCATION)" "$tmp/batch.txt" &&
-	grep -Eq " 0\.[0-9]{3}  main\.spin \(behaviours\.go:[0-9]+\)$" "$tmp/batch.txt"; then
+	grep -Eq " 0\.[0-9]{3}  main\.spin( .*)? \(behaviours\.go:[0-9]+\)$" "$tmp/batch.txt"; then
 	ok "batch --cpu: a 5 s window in cores, main.spin listed, 2 polls"
 else
 	notok "batch --cpu text (exit $rc)"
-	diag <"$tmp/batch.txt"
+	grep -A5 -e "^target" -e "^cpu" "$tmp/batch.txt" | diag
 	diag <"$tmp/batch.err"
 fi
 
