@@ -19,8 +19,8 @@ char *fmt_ns(char *buf, size_t len, double ns);
  * (rates) with two significant digits: "0.48", "2.5". */
 char *fmt_count(char *buf, size_t len, double v);
 
-/* fmt_cores: CPU seconds per second, in cores: "0.041", "0.25", "1.25",
- * "12.3" (three decimals below 1, as `top` shows a share of one core). */
+/* fmt_cores: CPU seconds per second, in cores: "0", "0.041", "0.250",
+ * "1.25", "12.3" (three decimals below 1 core). */
 char *fmt_cores(char *buf, size_t len, double cores);
 
 /* fmt_unit: dispatch on a value_type unit ("bytes", "nanoseconds", "cores",

@@ -96,7 +96,9 @@ fmt_cores(char *buf, size_t len, double cores)
 {
 	double a = fabs(cores);
 
-	if (a < 0.9995)
+	if (cores == 0)
+		snprintf(buf, len, "0");
+	else if (a < 0.9995)
 		snprintf(buf, len, "%.3f", cores);
 	else if (a < 9.995)
 		snprintf(buf, len, "%.2f", cores);

@@ -190,12 +190,11 @@ info(const struct pane_ctx *cx, struct pane *p)
 	if (s == NULL) {
 		if (ep->err[0] != '\0')
 			pane_add_info(p, R_WARN, "CPU profiling: %s", ep->err);
-		else if (cx->interval > 0)
-			pane_add_info(p, R_INFO,
-			              "CPU profiling: the first window is running (it samples "
-			              "while this pane is shown, or always with --cpu)");
 		else
-			pane_add_info(p, R_INFO, "CPU profiling: no CPU window");
+			pane_add_info(
+			    p, R_INFO,
+			    "CPU profiling: waiting for the first window (windows run while "
+			    "this pane is shown, or with --cpu)");
 		pane_add_info(p, R_DIM,
 		              "each window costs the service a SIGPROF per 10 ms of CPU; it is "
 		              "off unless this pane is shown or --cpu is given");
@@ -220,14 +219,14 @@ info(const struct pane_ctx *cx, struct pane *p)
 	if (ep->err[0] != '\0')
 		pane_add_info(p, R_WARN, "the last window failed: %s", ep->err);
 	if (p->alt)
-		pane_add_info(p, R_DIM,
-		              "per function, as go tool pprof -top: CPU flat (in the function "
-		              "itself), CUM with what it calls; F: per stack");
-	else
 		pane_add_info(
 		    p, R_DIM,
-		    "per stack, in cores (CPU seconds per second); \xce\x94WINDOW: against "
-		    "the previous window; F: per function (flat, cum)");
+		    "per function, as pprof -top: CPU in the function itself (flat), CUM with "
+		    "its callees; F: stacks");
+	else
+		pane_add_info(p, R_DIM,
+		              "per stack, in cores (CPU seconds per second), and against the last "
+		              "window; F: per function");
 }
 
 static const enum ep_id eps[] = { EP_CPU };

@@ -49,7 +49,9 @@ endpoint_line(const struct pane_ctx *cx, int e, char *line, size_t len)
 	}
 	if (ep == NULL || (ep->last_ok == 0 && ep->nerr == 0)) {
 		snprintf(line, len, "  %-13s %s", info->name,
-		         e == EP_DUMP ? "only on demand (D)" : "not fetched yet");
+		         e == EP_DUMP  ? "only on demand (D)"
+		         : e == EP_CPU ? "while the CPU pane is shown (or --cpu)"
+		                       : "not fetched yet");
 		return;
 	}
 	fmt_ns(lat, sizeof(lat), ep->latency * 1e9);
@@ -75,6 +77,8 @@ endpoint_line(const struct pane_ctx *cx, int e, char *line, size_t len)
 		snprintf(how, sizeof(how), "every %.0f s", SCHED_LEAK_EVERY);
 	else if (e == EP_DUMP)
 		snprintf(how, sizeof(how), "on demand");
+	else if (e == EP_CPU)
+		snprintf(how, sizeof(how), "windows, CPU pane");
 	else if (cx->every[e] > 1)
 		snprintf(how, sizeof(how), "every %u polls", cx->every[e]);
 	else

@@ -153,7 +153,7 @@ tm send-keys -t live F
 sleep 0.5
 spin=$(screen live | sed -n 's/^ *\([0-9.]*\) *\([0-9.]*\) *[0-9]* .* main\.spin .*/\1 \2/p' | head -1)
 if python3 -c 'import sys; f, c = map(float, sys.argv[1].split()); b = float(sys.argv[2]); sys.exit(0 if 0.5 * b <= f <= 1.6 * b and c >= f else 1)' "$spin" "$burn" 2>/dev/null &&
-	screen live | grep -q "per function, as go tool pprof -top"; then
+	screen live | grep -q "per function, as pprof -top"; then
 	ok "live, F: main.spin flat, cum: $spin cores (-burn $burn)"
 else
 	notok "live, F: main.spin's row '$spin'"

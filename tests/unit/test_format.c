@@ -139,6 +139,7 @@ test_unit_signed_rate(void **state)
 	/* CPU in cores, as `top` shows a share of one */
 	assert_string_equal(fmt_unit(b, sizeof(b), 0.0412, "cores"), "0.041");
 	assert_string_equal(fmt_cores(b, sizeof(b), 0.25), "0.250");
+	assert_string_equal(fmt_cores(b, sizeof(b), 0), "0");
 	assert_string_equal(fmt_cores(b, sizeof(b), 0.9996), "1.00");
 	assert_string_equal(fmt_cores(b, sizeof(b), 1.254), "1.25");
 	assert_string_equal(fmt_cores(b, sizeof(b), 12.34), "12.3");

@@ -1084,6 +1084,66 @@ test_growth_link(void **state)
 	stop();
 }
 
+/* The CPU pane on the go1.19 3.1 s window (go tool pprof: 350 ms; 200 ms
+ * in main.burnCPU.func1 at main.go:117, 140 ms at :116, 10 ms under
+ * main.contend), then the local 1 s window against it; F: functions. */
+static void
+test_cpu_pane(void **state)
+{
+	(void)state;
+	start(24, 100, false);
+	key('4');
+	draw();
+	dump("cpu empty");
+	assert_true(ui_shows(ui, EP_CPU));
+	assert_row(4, "CPU profiling: waiting for the first window (windows run while this pane "
+	              "is shown, or with --cpu)");
+	clock_now += 5;
+	feed(EP_CPU, "go1.19/profile-cpu-3s.pb.gz");
+	ui_model_changed(ui);
+	draw();
+	dump("cpu");
+	assert_row(4, "CPU profiling: the last window 3.1 s, 0.113 cores in all (35 samples)");
+	assert_row(5, "per stack, in cores (CPU seconds per second), and against the last window; "
+	              "F: per function");
+	assert_row(6, "    CPU SAMPLES TREND                         FUNCTION  FILE:LINE");
+	assert_row(7,
+	           "  0.064      20                           _   main.burnCPU.func1 main.go:117");
+	assert_row(8,
+	           "  0.045      14                           _   main.burnCPU.func1 main.go:116");
+	assert_row(9, "  0.003       1                           _   main.contend main.go:92");
+	key('F');
+	draw();
+	dump("cpu functions");
+	assert_row(5, "per function, as pprof -top: CPU in the function itself (flat), CUM with "
+	              "its callees; F: stacks");
+	assert_row(6, "    CPU     CUM SAMPLES TREND                      FUNCTION  FILE:LINE");
+	assert_row(
+	    7, "  0.110   0.110      34                            main.burnCPU.func1 main.go:117");
+	assert_row(8, "  0.003   0.003       1                            runtime.gentraceback "
+	              "traceback.go:202");
+	assert_row(9,
+	           "      0   0.110       0                            main.burnCPU main.go:113");
+	key('F');
+	clock_now += 5;
+	feed(EP_CPU, "local/profile-cpu-1s.pb.gz");
+	ui_model_changed(ui);
+	draw();
+	dump("cpu second window");
+	assert_row(4, "CPU profiling: the last window 1.0 s, 0.059 cores in all (6 samples); "
+	              "previous window 0.113");
+	/* against the previous window: new stacks +, the old ones gone - */
+	assert_row(6, "    CPU SAMPLES  dWINDOW TREND                      FUNCTION  FILE:LINE");
+	assert_row(
+	    7, "  0.020       2   +0.020                        _ + main.spin behaviours.go:155");
+	assert_row(
+	    11,
+	    "      0       0   -0.045                       #_ - main.burnCPU.func1 main.go:116");
+	key('1');
+	assert_false(ui_shows(ui, EP_CPU));
+	stop();
+}
+
 static void
 test_contention_pane(void **state)
 {
@@ -1958,6 +2018,7 @@ main(void)
 		cmocka_unit_test_teardown(test_leaked_column, teardown),
 		cmocka_unit_test_teardown(test_growth_link, teardown),
 		cmocka_unit_test_teardown(test_contention_pane, teardown),
+		cmocka_unit_test_teardown(test_cpu_pane, teardown),
 		cmocka_unit_test_teardown(test_stale_header, teardown),
 		cmocka_unit_test_teardown(test_help_lists_every_key, teardown),
 		cmocka_unit_test_teardown(test_actions, teardown),
