@@ -14,7 +14,8 @@
 #   - live, in tmux: 4 shows "CPU profiling on (5 s windows)" in the header
 #     and main.spin's cores per function (F) near 0.25; the call tree (t)
 #     of cpu_ns; leaving the pane stops the lane after the window in flight
-#     (the header no longer says it is on).
+#     (the header no longer says it is on); with several targets the merged
+#     view has none (the pane says so) and T shows one target's.
 #
 # env: PPROFTOP_BIN (the binary), PPROFTOP_DEMO (the demo binary; default
 # build/demo/demo, (re)built with scripts/build-demo.sh: it needs -burn).
@@ -184,7 +185,28 @@ else
 	screen live | diag 3
 fi
 tm send-keys -t live q
-for name in held live; do
+
+# ---- several targets: the merged view has no CPU windows; T, one target's
+tui_start multi 120 30 C.UTF-8 "$bin" -i 1 "$burner" "$holder" || notok "multi: no start"
+wait_for multi "Goroutines \([0-9]+\)" 15
+tm send-keys -t multi 4
+if wait_for multi "CPU profiling: no CPU windows in the merged view of several targets: T shows one target's" 5 &&
+	! screen multi | head -1 | grep -q "CPU profiling on"; then
+	ok "several targets, merged view: the CPU pane says T shows one target's windows"
+else
+	notok "several targets, merged view"
+	screen multi | diag 8
+fi
+tm send-keys -t multi T
+if wait_for multi "^pproftop target 1/2: .*CPU profiling on \(5 s windows\)" 5 &&
+	wait_for multi "CPU profiling: the last window 5\.[0-9] s" 15; then
+	ok "several targets, T: target 1's CPU windows"
+else
+	notok "several targets, T: no CPU window of target 1"
+	screen multi | diag 8
+fi
+tm send-keys -t multi q
+for name in held live multi; do
 	for ((i = 0; i < 100; i++)); do
 		[ -e "$tmp/$name.exit" ] && break
 		sleep 0.05
