@@ -103,6 +103,16 @@ else
 	diag <"$tmp/batch.err"
 fi
 
+"$bin" --batch --cpu "$burner" "$holder" >"$tmp/two.txt" 2>"$tmp/two.err"
+rc=$?
+if [ "$rc" = 2 ] && [ ! -s "$tmp/two.txt" ] &&
+	[ "$(cat "$tmp/two.err")" = "pproftop: --batch --cpu takes one TARGET (CPU windows are not merged across targets)" ]; then
+	ok "batch --cpu with two targets: refused (exit 2), one line"
+else
+	notok "batch --cpu with two targets (exit $rc)"
+	diag <"$tmp/two.err"
+fi
+
 # ---- the CPU profile held by the service itself
 "$bin" --batch --cpu -n 2 -i 1 "$holder" >"$tmp/held.txt" 2>"$tmp/held.err"
 rc=$?
