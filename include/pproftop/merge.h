@@ -74,7 +74,10 @@ void merge_state_free(struct merge_state *st);
  * data stays in the merge) and ingested into merged
  * (model_ingest_snapshot), MemStats first. The merged endpoint is missing
  * (no_records) when every target's is, its latency the worst target's,
- * its bytes the sum. Returns how many endpoints were merged anew. */
+ * its bytes the sum. CPU windows are merged a round at a time: once every
+ * target whose last CPU window did not fail has a new one (the
+ * merged window's cores are the targets' summed; the windows are equally
+ * long, max(5 s, interval)). Returns how many endpoints were merged anew. */
 size_t merge_update(struct merge_state *st, struct model *merged, const struct model *const *in,
                     double now);
 

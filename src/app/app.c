@@ -373,12 +373,13 @@ drain_input(struct app *a)
 			a->message[0] = '\0';
 		handle_action(a, ui_key(a->ui, ch));
 	}
-	/* the CPU pane shown wants CPU windows of the target shown (none in
-	 * the merged view); the others' lanes stop after the window in flight */
+	/* the CPU pane shown wants CPU windows of the target shown (of every
+	 * target in the merged view); the others' lanes stop after the window
+	 * in flight */
 	struct poller *p = shown_poller(a);
 	bool cpu = ui_shows(a->ui, EP_CPU);
 	for (size_t i = 0; i < a->npollers; i++)
-		poller_set_cpu_shown(a->pollers[i], cpu && a->pollers[i] == p);
+		poller_set_cpu_shown(a->pollers[i], cpu && (p == NULL || a->pollers[i] == p));
 }
 
 static void
@@ -499,6 +500,8 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	}
 	if (multi(a))
 		fleet_status(a, &st);
+	for (size_t i = 0; p == NULL && st.cpu_profiling == NULL && i < a->npollers; i++)
+		st.cpu_profiling = cpulane_status(&a->pollers[i]->lane, cpu, sizeof(cpu));
 	ui_draw(a->ui, &st);
 }
 
@@ -542,11 +545,6 @@ app_init(struct app *a, const struct app_config *cfg)
 	model_init(&a->merged);
 	if (cfg->window > 0)
 		model_set_window(&a->merged, cfg->window);
-	/* CPU windows are one target's (merge.c does not merge them): said
-	 * by the CPU pane of the merged view */
-	model_fail(&a->merged, EP_CPU,
-	           "no CPU windows in the merged view of several targets: T shows one target's", 0,
-	           0);
 	poller_gate_init(&a->gate, cfg->max_inflight);
 	if (cfg->open_dir != NULL) {
 		char err[512];

@@ -510,14 +510,6 @@ main(int argc, char **argv)
 		goto out;
 	cfg.targets = tg.v;
 	cfg.ntargets = tg.n;
-	if (cfg.cpu && (o.batch || o.json) && tg.n > 1) {
-		/* the merged report has no CPU window: not a window per target
-		 * that nobody sees */
-		fputs("pproftop: --batch --cpu takes one TARGET (CPU windows are not merged across "
-		      "targets)\n",
-		      stderr);
-		goto out;
-	}
 	if (o.batch || o.json) {
 		rc = batch_run(&cfg);
 	} else {

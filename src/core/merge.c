@@ -391,13 +391,35 @@ merge_status(struct endpoint *dst, const struct model *const *in, size_t n, enum
 	dst->no_records = no_records;
 }
 
+/* CPU windows are merged a round at a time: once every target whose lane
+ * answers (its last window did not fail; a first window still in flight
+ * counts) has a window the last CPU merge did not see, so the merged window is each target's latest
+ * over the same stretch of time, not one target's new window beside the
+ * others' old ones. */
+static bool
+cpu_round(const struct merge_state *st, const struct model *const *in)
+{
+	size_t fresh = 0;
+
+	for (size_t i = 0; i < st->n; i++) {
+		const struct endpoint *ep = &in[i]->ep[EP_CPU];
+		bool seen = st->seen[(size_t)EP_CPU * st->n + i] == ep->polls;
+		if (!seen)
+			fresh++;
+		else if (ep->nerr == 0)
+			return false; /* its next (or first) window is still to come */
+	}
+	return fresh > 0;
+}
+
 size_t
 merge_update(struct merge_state *st, struct model *merged, const struct model *const *in,
              double now)
 {
 	/* MemStats first: the heap's meters and rates read them */
-	static const enum ep_id order[] = { EP_MEMSTATS, EP_GOROUTINE, EP_HEAP,          EP_ALLOCS,
-		                            EP_BLOCK,    EP_MUTEX,     EP_GOROUTINELEAK, EP_DUMP };
+	static const enum ep_id order[] = { EP_MEMSTATS,      EP_GOROUTINE, EP_HEAP,
+		                            EP_ALLOCS,        EP_BLOCK,     EP_MUTEX,
+		                            EP_GOROUTINELEAK, EP_DUMP,      EP_CPU };
 	const struct snapshot **cur = xcalloc(st->n + 1, sizeof(const struct snapshot *));
 	const struct symtab **syms = xcalloc(st->n + 1, sizeof(const struct symtab *));
 	size_t merged_eps = 0;
@@ -405,6 +427,10 @@ merge_update(struct merge_state *st, struct model *merged, const struct model *c
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		enum ep_id e = order[k];
 		bool changed = false;
+		if (e == EP_CPU && !cpu_round(st, in)) {
+			merge_status(&merged->ep[e], in, st->n, e);
+			continue;
+		}
 		for (size_t i = 0; i < st->n; i++) {
 			const struct endpoint *ep = &in[i]->ep[e];
 			cur[i] = ep->cur;

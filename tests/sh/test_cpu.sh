@@ -14,8 +14,11 @@
 #   - live, in tmux: 4 shows "CPU profiling on (5 s windows)" in the header
 #     and main.spin's cores per function (F) near 0.25; the call tree (t)
 #     of cpu_ns; leaving the pane stops the lane after the window in flight
-#     (the header no longer says it is on); with several targets the merged
-#     view has none (the pane says so) and T shows one target's.
+#     (the header no longer says it is on);
+#   - several targets (a second burner at -burn 0.1): batch --cpu merges
+#     their windows: main.spin's cores near 0.35, by_target splitting its
+#     cpu_ns about 2.5 : 1; live, the merged view's pane 4 runs every
+#     target's lane and shows the merged window, and T shows one target's.
 #
 # env: PPROFTOP_BIN (the binary), PPROFTOP_DEMO (the demo binary; default
 # build/demo/demo, (re)built with scripts/build-demo.sh: it needs -burn).
@@ -49,6 +52,8 @@ lib_name=cpu
 burn=0.25
 start_server burner "$demo_bin" -addr 127.0.0.1:0 -burn "$burn" || exit 1
 burner=$addr
+start_server burner2 "$demo_bin" -addr 127.0.0.1:0 -burn 0.1 || exit 1
+burner2=$addr
 start_server holder "$demo_bin" -addr 127.0.0.1:0 -hold-cpu-profile || exit 1
 holder=$addr
 
@@ -93,7 +98,7 @@ fi
 "$bin" --batch --cpu -n 2 -i 1 --rows 3 "$burner" >"$tmp/batch.txt" 2>"$tmp/batch.err"
 rc=$?
 if [ "$rc" = 0 ] && grep -q "^target .*, 2 polls$" "$tmp/batch.txt" &&
-	grep -Eq "^cpu: protobuf, [0-9]+ groups, cpu_ns .*, samples [0-9]+, 0\.[0-9]{3} cores over a 5\.[0-9] s window$" "$tmp/batch.txt" &&
+	grep -Eq "^cpu: protobuf, [0-9]+ groups, cpu_ns .*, samples [0-9]+, 0\.[0-9]{3} cores over a 5\.[0-9] s window(; not counted: .*)?$" "$tmp/batch.txt" &&
 	grep -q "CPU_NS      SAMPLES        CORES  FUNCTION (LOCATION)" "$tmp/batch.txt" &&
 	grep -Eq " 0\.[0-9]{3}  main\.spin( .*)? \(behaviours\.go:[0-9]+\)$" "$tmp/batch.txt"; then
 	ok "batch --cpu: a 5 s window in cores, main.spin listed, 2 polls"
@@ -103,13 +108,35 @@ else
 	diag <"$tmp/batch.err"
 fi
 
-"$bin" --batch --cpu "$burner" "$holder" >"$tmp/two.txt" 2>"$tmp/two.err"
+# ---- two targets: their windows merged, by_target per group
+"$bin" --batch --json --cpu -n 2 -i 1 "$burner" "$burner2" >"$tmp/two.json" 2>"$tmp/two.err"
 rc=$?
-if [ "$rc" = 2 ] && [ ! -s "$tmp/two.txt" ] &&
-	[ "$(cat "$tmp/two.err")" = "pproftop: --batch --cpu takes one TARGET (CPU windows are not merged across targets)" ]; then
-	ok "batch --cpu with two targets: refused (exit 2), one line"
+if [ "$rc" = 0 ] && python3 - "$tmp/two.json" "$burner" "$burner2" >"$tmp/two.check" 2>&1 <<'EOF'; then
+import json, sys
+doc = json.load(open(sys.argv[1]))
+cpu = doc["profiles"]["cpu"]
+a, b = sys.argv[2], sys.argv[3]
+spin = [g for g in cpu["groups"] if g["label"] == "main.spin"]
+cores = sum(g["cpu_ns_per_sec"] for g in spin) / 1e9
+ta = sum(g["by_target"][a] or 0 for g in spin)
+tb = sum(g["by_target"][b] or 0 for g in spin)
+ok = True
+def check(cond, what):
+    global ok
+    print(("ok: " if cond else "BAD: ") + what)
+    ok = ok and cond
+check(0.5 * 0.35 <= cores <= 1.6 * 0.35, "merged main.spin %.3f cores (0.25 + 0.1)" % cores)
+check(all((g["by_target"][a] or 0) + (g["by_target"][b] or 0) == g["cpu_ns"] for g in spin),
+      "by_target adds up to each group's cpu_ns")
+check(tb > 0 and 1.5 <= ta / tb <= 4.5, "by_target %d : %d ns (2.5 : 1 burnt)" % (ta, tb))
+check(len(doc["targets"]) == 2 and all(t["ok"] for t in doc["targets"]), "two targets, both ok")
+sys.exit(0 if ok else 1)
+EOF
+	ok "batch --cpu, two targets: windows merged, main.spin split by target"
+	diag <"$tmp/two.check"
 else
-	notok "batch --cpu with two targets (exit $rc)"
+	notok "batch --cpu, two targets (exit $rc)"
+	diag <"$tmp/two.check"
 	diag <"$tmp/two.err"
 fi
 
@@ -196,13 +223,15 @@ else
 fi
 tm send-keys -t live q
 
-# ---- several targets: the merged view has no CPU windows; T, one target's
-tui_start multi 120 30 C.UTF-8 "$bin" -i 1 "$burner" "$holder" || notok "multi: no start"
+# ---- several targets: the merged view runs every target's lane and shows
+# their merged window; T, one target's
+tui_start multi 120 30 C.UTF-8 "$bin" -i 1 "$burner" "$burner2" || notok "multi: no start"
 wait_for multi "Goroutines \([0-9]+\)" 15
 tm send-keys -t multi 4
-if wait_for multi "CPU profiling: no CPU windows in the merged view of several targets: T shows one target's" 5 &&
-	! screen multi | head -1 | grep -q "CPU profiling on"; then
-	ok "several targets, merged view: the CPU pane says T shows one target's windows"
+if wait_for multi "^pproftop all 2 targets.*CPU profiling on \(5 s windows\)" 5 &&
+	wait_for multi "CPU profiling: the last window 5\.[0-9] s" 20 &&
+	wait_for multi " main\.spin" 5; then
+	ok "several targets, merged view: pane 4 shows the merged window (main.spin)"
 else
 	notok "several targets, merged view"
 	screen multi | diag 8

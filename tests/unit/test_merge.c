@@ -414,6 +414,56 @@ test_merge_report(void **state)
 	snapshot_free(a);
 }
 
+/* One CPU window (the go1.19 3 s capture) of target k at now. */
+static void
+cpu_window(struct model *t, double now)
+{
+	size_t len;
+	char *body = tu_read("go1.19/profile-cpu-3s.pb.gz", &len);
+	assert_int_equal(model_ingest(t, EP_CPU, (unsigned char *)body, len, now, 3), 0);
+}
+
+/* CPU windows merge a round at a time: not while a target's window is
+ * still to come, then the targets' windows summed; a target whose window
+ * failed does not hold the round up. */
+static void
+test_merge_cpu_rounds(void **state)
+{
+	(void)state;
+	struct model t[3], mm;
+	for (int k = 0; k < 3; k++)
+		model_init(&t[k]);
+	model_init(&mm);
+	struct merge_state st;
+	merge_state_init(&st, 3);
+	const struct model *in[] = { &t[0], &t[1], &t[2] };
+
+	cpu_window(&t[0], 100);
+	cpu_window(&t[1], 100.5);
+	/* target 2's first window is still in flight */
+	assert_int_equal(merge_update(&st, &mm, in, 101), 0);
+	assert_null(mm.ep[EP_CPU].cur);
+	cpu_window(&t[2], 101.2);
+	assert_int_equal(merge_update(&st, &mm, in, 102), 1);
+	const struct snapshot *m = mm.ep[EP_CPU].cur, *one = t[0].ep[EP_CPU].cur;
+	assert_non_null(m);
+	assert_int_equal(m->totals[0], 3 * one->totals[0]);
+	assert_int_equal(m->duration_ns, one->duration_ns);
+	/* the cores of the fleet: three times one target's */
+	assert_true(fabs(model_cpu_cores(m, NULL) - 3 * model_cpu_cores(one, NULL)) < 1e-9);
+	/* round 2: target 1 fails its window; 0 and 2 make it */
+	cpu_window(&t[0], 106);
+	assert_int_equal(merge_update(&st, &mm, in, 106.5), 0);
+	model_fail(&t[1], EP_CPU, "HTTP 500: cpu profiling already in use", 106.6, 0.01);
+	cpu_window(&t[2], 107);
+	assert_int_equal(merge_update(&st, &mm, in, 107.5), 1);
+	assert_ptr_not_equal(mm.ep[EP_CPU].cur, m);
+	for (int k = 0; k < 3; k++)
+		model_free(&t[k]);
+	model_free(&mm);
+	merge_state_free(&st);
+}
+
 int
 main(void)
 {
@@ -425,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_merge_self_doubles),
 		cmocka_unit_test(test_merged_model),
 		cmocka_unit_test(test_merge_report),
+		cmocka_unit_test(test_merge_cpu_rounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
