@@ -8,7 +8,7 @@
 # views with tmux send-keys. Each view is captured with
 # `tmux capture-pane -e` (text plus colours and attributes), turned into an
 # HTML page by a small converter (below) and photographed by headless
-# Chromium. Output: screenshots/{tree,goroutines,heap,contention,detail,help,
+# Chromium. Output: screenshots/{tree,goroutines,heap,contention,cpu,detail,help,
 # endpoints,paused}.png.
 #
 # Installs what it needs with apt-get when missing (idempotent).
@@ -144,6 +144,13 @@ shot heap
 keys 3 g
 wait_for '^block: ' 10
 shot contention
+
+keys 4 # the CPU pane starts CPU windows (5 s each)
+wait_for 'CPU profiling on' 5
+wait_for 'CPU profiling: the last window' 15
+keys g
+sleep 0.3
+shot cpu
 
 keys 1
 keys -l /leakOne
@@ -422,7 +429,7 @@ W=$((cols * cw + 2 * pad))
 H=$((rows * lh + 2 * pad))
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-for name in tree goroutines heap contention detail help endpoints paused; do
+for name in tree goroutines heap contention cpu detail help endpoints paused; do
 	python3 "$tmp/ansi2html.py" "$tmp/$name.ans" "$tmp/$name.html" $cols $rows $fs $cw $lh $pad
 	profile=$(mktemp -d -p "$tmp" chrome.XXXXXX)
 	if ! timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
