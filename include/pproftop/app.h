@@ -19,6 +19,8 @@ struct app_target {
 struct ev_loop;
 struct fetcher;
 struct sched_config;
+struct poller_config;
+struct poller_hooks;
 struct cpulane_config;
 
 struct app_config {
@@ -59,15 +61,11 @@ int app_run(const struct app_config *cfg);
  * least 5 s). NULL when libcurl can't be initialised. */
 struct fetcher *app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg);
 
-/* app_sched_config: the scheduler configuration of each target's poller. */
-void app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *out);
-
-/* app_cpu_config: the long lane's configuration of each target's poller
- * (--cpu, the interval, batch's polls). */
-void app_cpu_config(const struct app_config *cfg, bool batch, struct cpulane_config *out);
-
-/* app_timeout_s: the short requests' timeout, seconds (--timeout, else 0.9
- * x the interval, at least 5 s). */
-double app_timeout_s(const struct app_config *cfg);
+/* app_poller_config: the configuration of target i's poller (its URL and
+ * name, the scheduler's and the CPU lane's settings from cfg, live or
+ * batch, the short requests' timeout: --timeout, else 0.9 x the interval,
+ * at least 5 s), reporting to hooks with ud. out borrows cfg's strings. */
+void app_poller_config(const struct app_config *cfg, size_t i, bool batch,
+                       const struct poller_hooks *hooks, void *ud, struct poller_config *out);
 
 #endif

@@ -66,7 +66,7 @@ multi(const struct app *a)
 	return a->npollers > 1;
 }
 
-double
+static double
 app_timeout_s(const struct app_config *cfg)
 {
 	if (cfg->timeout_ms > 0)
@@ -75,6 +75,7 @@ app_timeout_s(const struct app_config *cfg)
 	double t = (cfg->interval > 0 ? cfg->interval : 2) * 0.9;
 	return t < 5 ? 5 : t;
 }
+
 
 struct fetcher *
 app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
@@ -92,7 +93,7 @@ app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
 	return fetcher_new(loop, &fo);
 }
 
-void
+static void
 app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -102,7 +103,7 @@ app_sched_config(const struct app_config *cfg, bool batch, struct sched_config *
 	out->share = !cfg->budget_set ? 0 : cfg->budget > 0 ? cfg->budget / 100 : -1;
 }
 
-void
+static void
 app_cpu_config(const struct app_config *cfg, bool batch, struct cpulane_config *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -110,6 +111,21 @@ app_cpu_config(const struct app_config *cfg, bool batch, struct cpulane_config *
 	out->always = cfg->cpu;
 	out->batch = batch;
 	out->batch_n = cfg->batch_n;
+}
+
+void
+app_poller_config(const struct app_config *cfg, size_t i, bool batch,
+                  const struct poller_hooks *hooks, void *ud, struct poller_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->url = cfg->targets[i].url;
+	out->shown = cfg->targets[i].shown;
+	out->window = cfg->window;
+	out->hooks = hooks;
+	out->ud = ud;
+	app_sched_config(cfg, batch, &out->sched);
+	app_cpu_config(cfg, batch, &out->cpu);
+	out->timeout_s = app_timeout_s(cfg);
 }
 
 /* The poller whose model the UI shows: the target's, or NULL for the
@@ -563,16 +579,8 @@ app_init(struct app *a, const struct app_config *cfg)
 	}
 	a->pollers = xcalloc(cfg->ntargets, sizeof(struct poller *));
 	for (size_t i = 0; i < cfg->ntargets; i++) {
-		struct poller_config pc = {
-			.url = cfg->targets[i].url,
-			.shown = cfg->targets[i].shown,
-			.window = cfg->window,
-			.hooks = &hooks,
-			.ud = a,
-		};
-		app_sched_config(cfg, false, &pc.sched);
-		app_cpu_config(cfg, false, &pc.cpu);
-		pc.timeout_s = app_timeout_s(cfg);
+		struct poller_config pc;
+		app_poller_config(cfg, i, false, &hooks, a, &pc);
 		a->pollers[a->npollers++] = poller_new(a->loop, a->fetcher, &a->gate, &pc);
 	}
 	merge_state_init(&a->mst, a->npollers);

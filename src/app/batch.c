@@ -233,16 +233,8 @@ batch_run(const struct app_config *cfg)
 	poller_gate_init(&b.gate, cfg->max_inflight);
 	b.pollers = xcalloc(cfg->ntargets, sizeof(struct poller *));
 	for (size_t i = 0; i < cfg->ntargets; i++) {
-		struct poller_config pc = {
-			.url = cfg->targets[i].url,
-			.shown = cfg->targets[i].shown,
-			.window = cfg->window,
-			.hooks = &hooks,
-			.ud = &b,
-		};
-		app_sched_config(cfg, true, &pc.sched);
-		app_cpu_config(cfg, true, &pc.cpu);
-		pc.timeout_s = app_timeout_s(cfg);
+		struct poller_config pc;
+		app_poller_config(cfg, i, true, &hooks, &b, &pc);
 		b.pollers[b.npollers++] = poller_new(b.loop, b.fetcher, &b.gate, &pc);
 	}
 	model_init(&b.merged);

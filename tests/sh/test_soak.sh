@@ -51,18 +51,10 @@ evict_groups=${SOAK_EVICT_GROUPS:-300}
 period=${SOAK_SAMPLE:-2}
 export LC_ALL=C # this script's own tools; pproftop gets its locale per run
 
-for tool in tmux python3; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 77
-	fi
-done
-if [ ! -x "$demo_bin" ]; then
-	"$root/scripts/build-demo.sh" >/dev/null 2>&1 || {
-		echo "1..0 # SKIP the demo service cannot be built (no Go toolchain?)"
-		exit 77
-	}
-fi
+# shellcheck source=tests/sh/require.sh
+. "$here/require.sh"
+require_tools tmux python3
+require_demo
 asan=0
 if grep -aq __asan_init "$bin"; then
 	asan=1
