@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/goquote.h"
 #include "pproftop/hexdigit.h"
 #include "pproftop/parse.h"
 #include "pproftop/xalloc.h"
@@ -368,142 +369,12 @@ label_token(struct dump *d, const char *p, size_t n, size_t *i, bool key)
 	return true;
 }
 
-/* Decode one UTF-8 rune at p[0..n): its width, or 0 for an invalid byte. */
-static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *r)
-{
-	unsigned char c = p[0];
-
-	if (c < 0x80) {
-		*r = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		if (n < 2 || (p[1] & 0xc0) != 0x80)
-			return 0;
-		*r = ((uint32_t)(c & 0x1f) << 6) | (p[1] & 0x3f);
-		return 2;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		uint32_t v =
-		    ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-		if (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))
-			return 0;
-		*r = v;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		uint32_t v = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3f) << 12) |
-		             ((uint32_t)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
-		if (v < 0x10000 || v > 0x10ffff)
-			return 0;
-		*r = v;
-		return 4;
-	}
-	return 0;
-}
-
-/* unicode.IsPrint for non-ASCII runes, approximated: spaces other than
- * U+0020, controls, format characters and private use are not printable
- * (unassigned code points are treated as printable). */
-static bool
-rune_printable(uint32_t r)
-{
-	if (r < 0xa0)
-		return r >= 0x20 && r < 0x7f;
-	if (r == 0xa0 || r == 0xad || r == 0x1680 || (r >= 0x2000 && r <= 0x200f) ||
-	    (r >= 0x2028 && r <= 0x202f) || (r >= 0x205f && r <= 0x206f) || r == 0x3000 ||
-	    r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) || r == 0xfffe || r == 0xffff)
-		return false;
-	if ((r >= 0x600 && r <= 0x605) || r == 0x61c || r == 0x6dd || r == 0x70f || r == 0x180e ||
-	    r == 0x110bd || r == 0x110cd || (r >= 0x13430 && r <= 0x1343f) ||
-	    (r >= 0x1bca0 && r <= 0x1bca3) || (r >= 0x1d173 && r <= 0x1d17a) ||
-	    (r >= 0xe0000 && r <= 0xe007f))
-		return false;
-	if ((r >= 0xe000 && r <= 0xf8ff) || r >= 0xf0000)
-		return false;
-	return true;
-}
-
-/* Go strconv.Quote of p[0..n) appended to s. */
+/* Go strconv.Quote of p[0..n) appended to s (goquote.h). */
 static void
-go_quote(struct sbuf *s, const char *p, size_t n)
+quote_label(struct sbuf *s, const char *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)p;
-
-	sbuf_putc(s, '"');
-	for (size_t i = 0; i < n;) {
-		uint32_t r;
-		size_t w = utf8_decode(u + i, n - i, &r);
-		char e[10];
-		if (w == 0) {
-			e[0] = '\\';
-			e[1] = 'x';
-			e[2] = hex[u[i] >> 4];
-			e[3] = hex[u[i] & 15];
-			sbuf_put(s, e, 4);
-			i++;
-			continue;
-		}
-		if (r == '"' || r == '\\') {
-			e[0] = '\\';
-			e[1] = (char)r;
-			sbuf_put(s, e, 2);
-		} else if (rune_printable(r)) {
-			sbuf_put(s, p + i, w);
-		} else if (r < 0x20 || r == 0x7f) {
-			const char *esc = NULL;
-			switch (r) {
-			case '\a':
-				esc = "\\a";
-				break;
-			case '\b':
-				esc = "\\b";
-				break;
-			case '\f':
-				esc = "\\f";
-				break;
-			case '\n':
-				esc = "\\n";
-				break;
-			case '\r':
-				esc = "\\r";
-				break;
-			case '\t':
-				esc = "\\t";
-				break;
-			case '\v':
-				esc = "\\v";
-				break;
-			default:
-				break;
-			}
-			if (esc != NULL) {
-				sbuf_put(s, esc, 2);
-			} else {
-				e[0] = '\\';
-				e[1] = 'x';
-				e[2] = hex[r >> 4];
-				e[3] = hex[r & 15];
-				sbuf_put(s, e, 4);
-			}
-		} else {
-			int digits = r < 0x10000 ? 4 : 8;
-			e[0] = '\\';
-			e[1] = r < 0x10000 ? 'u' : 'U';
-			for (int k = 0; k < digits; k++)
-				e[2 + k] = hex[(r >> (4 * (digits - 1 - k))) & 15];
-			sbuf_put(s, e, 2 + (size_t)digits);
-		}
-		i += w;
-	}
-	sbuf_putc(s, '"');
+	sbuf_reserve(s, GO_QUOTE_MAX(n));
+	s->len += go_quote(s->p + s->len, p, n);
 }
 
 static int
@@ -551,9 +422,9 @@ parse_labels(struct dump *d, const char *p, size_t n)
 			d->pairs = xreallocarray(d->pairs, d->cap_pairs, sizeof(*d->pairs));
 		}
 		size_t off = d->fmt.len;
-		go_quote(&d->fmt, d->raw.p, klen);
+		quote_label(&d->fmt, d->raw.p, klen);
 		sbuf_putc(&d->fmt, ':');
-		go_quote(&d->fmt, d->raw.p + klen, d->raw.len - klen);
+		quote_label(&d->fmt, d->raw.p + klen, d->raw.len - klen);
 		d->pairs[npairs].off = off;
 		d->pairs[npairs].n = d->fmt.len - off;
 		npairs++;

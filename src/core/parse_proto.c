@@ -37,6 +37,7 @@
 #define ZLIB_CONST /* next_in is const: no cast needed */
 #include <zlib.h>
 
+#include "pproftop/goquote.h"
 #include "pproftop/parse.h"
 #include "pproftop/xalloc.h"
 
@@ -821,148 +822,12 @@ lbuf_reserve(struct ctx *c, size_t extra, size_t *used)
 	c->lcap = n;
 }
 
-/* Decode one UTF-8 sequence like Go's utf8.DecodeRune: returns the rune and
- * its width, or -1 with width 1 for an invalid byte. */
-static long
-utf8_decode(const unsigned char *s, size_t n, size_t *w)
-{
-	unsigned char b = s[0];
-	long r;
-	size_t need;
-
-	*w = 1;
-	if (b < 0x80)
-		return b;
-	if (b >= 0xc2 && b <= 0xdf) {
-		need = 1;
-		r = b & 0x1f;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		need = 2;
-		r = b & 0x0f;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		need = 3;
-		r = b & 0x07;
-	} else {
-		return -1;
-	}
-	if (n < need + 1)
-		return -1;
-	for (size_t i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		r = r << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 2 && r < 0x800) || (need == 3 && (r < 0x10000 || r > 0x10ffff)) ||
-	    (r >= 0xd800 && r <= 0xdfff))
-		return -1;
-	*w = need + 1;
-	return r;
-}
-
-/* Approximation of Go's strconv.IsPrint for non-ASCII runes: escapes the
- * non-graphic categories that matter in practice (C1 controls, format
- * characters, separators other than ASCII space, private use,
- * non-characters); unassigned code points count as printable. */
-static bool
-rune_printable(long r)
-{
-	static const long ranges[][2] = {
-		{ 0x80, 0xa0 },        { 0xad, 0xad },       { 0x600, 0x605 },
-		{ 0x61c, 0x61c },      { 0x6dd, 0x6dd },     { 0x70f, 0x70f },
-		{ 0x890, 0x891 },      { 0x8e2, 0x8e2 },     { 0x1680, 0x1680 },
-		{ 0x180e, 0x180e },    { 0x2000, 0x200f },   { 0x2028, 0x202f },
-		{ 0x205f, 0x2064 },    { 0x2066, 0x206f },   { 0x3000, 0x3000 },
-		{ 0xd800, 0xf8ff },    { 0xfdd0, 0xfdef },   { 0xfeff, 0xfeff },
-		{ 0xfff9, 0xfffb },    { 0xfffe, 0xffff },   { 0x110bd, 0x110bd },
-		{ 0x110cd, 0x110cd },  { 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 },
-		{ 0x1d173, 0x1d17a },  { 0xe0001, 0xe0001 }, { 0xe0020, 0xe007f },
-		{ 0xf0000, 0x10ffff },
-	};
-	if ((r & 0xfffe) == 0xfffe)
-		return false;
-	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
-		if (r >= ranges[i][0] && r <= ranges[i][1])
-			return false;
-	return true;
-}
-
-/* Append s quoted like Go's strconv.Quote. */
+/* Append s quoted like Go's strconv.Quote (goquote.h). */
 static void
-go_quote(struct ctx *c, size_t *used, const char *s, size_t n)
+quote_label(struct ctx *c, size_t *used, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)s;
-
-	lbuf_reserve(c, n * 4 + 2, used); /* worst case without \U: 4 bytes per byte */
-	char *o = c->lbuf + *used;
-	*o++ = '"';
-	for (size_t i = 0; i < n;) {
-		size_t w;
-		long r = utf8_decode(u + i, n - i, &w);
-		/* make room for the rare 10-byte \U escape of a 4-byte rune */
-		if (r >= 0x10000) {
-			size_t off = (size_t)(o - c->lbuf);
-			lbuf_reserve(c, 10 + (n - i) * 4 + 1, &off);
-			o = c->lbuf + off;
-		}
-		if (r < 0) {
-			*o++ = '\\';
-			*o++ = 'x';
-			*o++ = hex[u[i] >> 4];
-			*o++ = hex[u[i] & 15];
-		} else if (r == '"' || r == '\\') {
-			*o++ = '\\';
-			*o++ = (char)r;
-		} else if (r >= 0x20 && r < 0x7f) {
-			*o++ = (char)r;
-		} else if (r >= 0x80 && rune_printable(r)) {
-			memcpy(o, u + i, w);
-			o += w;
-		} else {
-			*o++ = '\\';
-			switch (r) {
-			case '\a':
-				*o++ = 'a';
-				break;
-			case '\b':
-				*o++ = 'b';
-				break;
-			case '\f':
-				*o++ = 'f';
-				break;
-			case '\n':
-				*o++ = 'n';
-				break;
-			case '\r':
-				*o++ = 'r';
-				break;
-			case '\t':
-				*o++ = 't';
-				break;
-			case '\v':
-				*o++ = 'v';
-				break;
-			default:
-				if (r < 0x80) {
-					*o++ = 'x';
-					*o++ = hex[(r >> 4) & 15];
-					*o++ = hex[r & 15];
-				} else if (r < 0x10000) {
-					*o++ = 'u';
-					for (int sh = 12; sh >= 0; sh -= 4)
-						*o++ = hex[(r >> sh) & 15];
-				} else {
-					*o++ = 'U';
-					for (int sh = 28; sh >= 0; sh -= 4)
-						*o++ = hex[(r >> sh) & 15];
-				}
-				break;
-			}
-		}
-		i += w;
-	}
-	*o++ = '"';
-	*used = (size_t)(o - c->lbuf);
+	lbuf_reserve(c, GO_QUOTE_MAX(n), used);
+	*used += go_quote(c->lbuf + *used, s, n);
 }
 
 static int
@@ -1019,10 +884,10 @@ label_text(struct ctx *c, size_t at, size_t *outlen)
 			c->lbuf[used++] = ',';
 			c->lbuf[used++] = ' ';
 		}
-		go_quote(c, &used, k.p, k.n);
+		quote_label(c, &used, k.p, k.n);
 		lbuf_reserve(c, 1, &used);
 		c->lbuf[used++] = ':';
-		go_quote(c, &used, v.p, v.n);
+		quote_label(c, &used, v.p, v.n);
 	}
 	lbuf_reserve(c, 1, &used);
 	c->lbuf[used++] = '}';
