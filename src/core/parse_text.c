@@ -8,8 +8,15 @@
  *   "--- mutex:"               mutex
  *
  * One pass over the buffer (memchr per line), no allocation per line; the
- * stacks come from the "#\t0xPC\tfunc+0xoff\tfile:line" comment lines only and
+ * stacks come from the "#\t0xPC\tfunc+0xoff\tfile:line" comment lines and
  * are grouped by the builder.
+ *
+ * Unsymbolized text (older Go releases and other tools write the records
+ * without their "#" frame lines; go tool pprof reads it), i.e. a text with
+ * no line starting with "#\t": a record takes its stack from the record line's PCs, each frame
+ * named by its address less one ("0x420cee" for "@ 0x420cef"), the call site, as Go's own frame
+ * lines, the protobuf and go tool pprof show it; 0x0 PCs are skipped. Such a frame has no file and
+ * line 0.
  *
  * Not validated: the PCs of a record line are only syntax-checked (they are
  * not matched with the comment lines, whose PCs are ignored too); the
@@ -21,13 +28,16 @@
  *
  * Cut-off responses: a last line without its newline is taken as cut off and
  * ignored, and so is a record line at the end that has none of its frame
- * lines; the record being read is then dropped and snap->truncated is set. A
+ * lines in symbolized text (in unsymbolized text a record line is the whole
+ * record); the record being read is then dropped and
+ * snap->truncated is set. A
  * record whose lines are all complete but which lacks its closing blank line
  * at the end of the input is kept. The header lines must be complete.
  */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +72,9 @@ struct tp {
 	bool just_opened; /* the previous line was the record line */
 	size_t nframelines;
 	size_t rec_line, rec_off;
+	const char *rec_pcs; /* the record line's PCs, after the '@' */
+	size_t rec_pcslen;
+	bool symbolized; /* the text has frame lines ("#\t" at a line start) */
 	int64_t vals[PROF_MAX_VALUES];
 	const char *labels;
 	size_t labelslen;
@@ -338,7 +351,35 @@ record_line(struct tp *t)
 	if (!parse_pcs(p + 1, e, t->pcs, sizeof(t->pcs) / sizeof(t->pcs[0]), &t->npcs))
 		return parse_err_set(t->err, t->lineno, line_off(t),
 		                     "malformed record line: bad PC list after '@'");
+	t->rec_pcs = p + 1;
+	t->rec_pcslen = (size_t)(e - p - 1);
 	return 0;
+}
+
+/* address_frames: the stack of a record without frame lines, from its PCs
+ * (already syntax-checked by parse_pcs), leaf first, each named by its
+ * address less one; at most PARSE_MAX_FRAMES. */
+static void
+address_frames(struct tp *t)
+{
+	const char *p = t->rec_pcs, *e = t->rec_pcs + t->rec_pcslen;
+	size_t nframes = 0;
+	char hexbuf[24];
+
+	while (p < e && nframes < PARSE_MAX_FRAMES) {
+		p = skip_spaces(p, e);
+		if (e - p < 3)
+			break;
+		p += 2; /* "0x" */
+		uint64_t v = 0;
+		while (p < e && is_xdigit(*p))
+			v = v << 4 | (uint64_t)hex_digit((unsigned char)*p++);
+		if (v == 0)
+			continue;
+		int w = snprintf(hexbuf, sizeof(hexbuf), "0x%llx", (unsigned long long)(v - 1));
+		builder_frame(t->b, hexbuf, (size_t)w, "", 0, 0);
+		nframes++;
+	}
 }
 
 /* frame_line: "#\t0xPC\tfunc+0xoff\tfile:line" (fields separated by runs of
@@ -419,6 +460,8 @@ bad:
 static int
 commit(struct tp *t)
 {
+	if (t->nframelines == 0 && !t->symbolized)
+		address_frames(t);
 	for (int i = 0; i < t->nvalues; i++) {
 		int64_t v = t->vals[i];
 		uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -537,6 +580,21 @@ text_is_go119(const char *buf, size_t len, size_t pos)
 			f--;
 		if (f > 2 && old_goroot(s + f, n - f))
 			return true;
+	}
+	return false;
+}
+
+/* Any line in buf[0..len) starting with "#\t": a frame line. */
+static bool
+text_has_frames(const char *buf, size_t len)
+{
+	for (const char *p = buf, *e = buf + len; p < e;) {
+		const char *h = memchr(p, '#', (size_t)(e - p));
+		if (h == NULL)
+			return false;
+		if ((h == buf || h[-1] == '\n') && h + 1 < e && h[1] == '\t')
+			return true;
+		p = h + 1;
 	}
 	return false;
 }
@@ -865,7 +923,7 @@ parse_body(struct tp *t)
 		t->labelslen = 0;
 	}
 	if (t->open) {
-		if (t->nframelines > 0) {
+		if (t->nframelines > 0 || !t->symbolized) {
 			if (commit(t) < 0)
 				return -1;
 		} else {
@@ -903,6 +961,7 @@ parse_text(const void *data, size_t len, const char *name, struct snapshot **out
 	}
 	struct snapshot *snap = builder_snap(t.b);
 	t.nvalues = snap->nvalues;
+	t.symbolized = text_has_frames(t.buf + t.pos, t.len - t.pos);
 	if (parse_body(&t) < 0) {
 		builder_abort(t.b);
 		return -1;

@@ -883,6 +883,91 @@ test_frame_forms(void **state)
 	free(buf);
 }
 
+/* ---- unsymbolized text (no "#" frame lines) ---- */
+
+static void
+test_unsymbolized(void **state)
+{
+	(void)state;
+	/* the example: frames named by address less one */
+	struct snapshot *s = parse_str("heap profile: 1: 524288 [3: 1572864] @ heap/1048576\n"
+	                               "1: 524288 [3: 1572864] @ 0x420cef 0x422151 0x4221da\n"
+	                               "0: 0 [1: 32] @ 0x420cef 0x0 0x41dc0d\n",
+	                               NULL);
+	assert_int_equal(s->ngroups, 2);
+	assert_false(s->truncated);
+	const struct group *g = tu_group_by_label(s, "0x420cee");
+	assert_non_null(g);
+	assert_int_equal(g->nframes, 3);
+	assert_frame(&g->frames[0], "0x420cee", "", 0);
+	assert_frame(&g->frames[1], "0x422150", "", 0);
+	assert_frame(&g->frames[2], "0x4221d9", "", 0);
+	/* scaled as go tool pprof does (rate 524288): its -raw says 829411 */
+	assert_int_equal(g->values[0], 829411);
+	snapshot_free(s);
+
+	/* real go1.19 captures with their "#" lines stripped: the totals of
+	 * the symbolized file, the stacks by address (pprof_parity.py checks
+	 * every stack against go tool pprof -raw) */
+	s = parse_fixture("variants/go1.19-heap-debug1-unsymbolized.txt", NULL);
+	struct snapshot *sym = parse_fixture("go1.19/heap-debug1.txt", NULL);
+	assert_int_equal(s->ngroups, 11);
+	assert_false(s->truncated);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(s->totals[i], sym->totals[i]);
+	assert_int_equal(s->totals[0], 110923778);
+	assert_int_equal(s->totals[1], 3448);
+	g = tu_group_by_label(s, "0x676558");
+	assert_non_null(g);
+	assert_int_equal(g->nframes, 2);
+	assert_frame(&g->frames[1], "0x46b340", "", 0);
+	const struct group *gs = tu_group_by_label(sym, "main.grow");
+	assert_non_null(gs);
+	assert_int_equal(g->values[0], 109874482);
+	assert_int_equal(gs->values[0], 109874482);
+	assert_int_equal(g->values[1], 1676);
+	snapshot_free(sym);
+	snapshot_free(s);
+
+	s = parse_fixture("variants/go1.19-goroutine-debug1-unsymbolized.txt", NULL);
+	assert_int_equal(s->totals[0], 131);
+	assert_int_equal(s->header_total, 131);
+	assert_int_equal(s->ngroups, 28);
+	assert_false(s->truncated);
+	snapshot_free(s);
+
+	/* threadcreate: "8 @ 0x0 ..." has no address at all: an empty stack */
+	s = parse_fixture("variants/go1.24-threadcreate-debug1-unsymbolized.txt", NULL);
+	assert_int_equal(s->totals[0], 9);
+	assert_int_equal(s->ngroups, 2);
+	assert_false(s->truncated);
+	snapshot_free(s);
+
+	/* every cut at a line end is a complete profile, never "truncated";
+	 * a cut inside a line is */
+	size_t len;
+	char *buf = tu_read("variants/go1.19-goroutine-debug1-unsymbolized.txt", &len);
+	size_t nlines = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		struct parse_err err;
+		s = NULL;
+		if (parse_text(buf, i + 1, NULL, &s, &err) == 0) {
+			assert_false(s->truncated);
+			assert_true(s->totals[0] <= 131);
+			snapshot_free(s);
+		}
+		nlines++;
+	}
+	assert_true(nlines > 50);
+	s = parse_buf(buf, len - 3, NULL);
+	assert_true(s->truncated);
+	assert_true(s->totals[0] < 131);
+	snapshot_free(s);
+	free(buf);
+}
+
 /* ---- truncated input ---- */
 
 static void
@@ -1016,7 +1101,8 @@ test_malformed_headers(void **state)
 	             "sampling period");
 	/* header only, but the header promises records */
 	expect_error("goroutine profile: total 5\n", 1, "no complete record");
-	expect_error("goroutine profile: total 5\n5 @ 0x1 0x2\n", 2, "no complete record");
+	/* (a complete "5 @ 0x1 0x2\n" is an unsymbolized record: test_unsymbolized) */
+	expect_error("goroutine profile: total 5\n5 @ 0x1 0x2", 2, "no complete record");
 	/* unknown attributes of a contention header are ignored */
 	struct snapshot *s =
 	    parse_str("--- contention:\ncycles/second=2100000315\nfoo=bar\n", NULL);
@@ -1217,6 +1303,7 @@ main(void)
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_malformed_records),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_unsymbolized),
 	};
 	return cmocka_run_group_tests_name("parse_text", tests, NULL, NULL);
 }
