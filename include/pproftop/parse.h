@@ -52,6 +52,13 @@ int parse_proto(const void *data, size_t len, const char *name, struct snapshot 
                 struct parse_err *err);
 int parse_text(const void *data, size_t len, const char *name, struct snapshot **out,
                struct parse_err *err);
+
+/* parse_text_set_mutex_scaled: how parse_text reads the values of mutex
+ * debug=1 texts with a sampling period > 1, for the whole process (the
+ * --mutex-scaled option, set once before any parse): 1 = already scaled by
+ * the period (Go >= 1.20), 0 = unscaled (Go <= 1.19: multiplied), -1 (the
+ * default) = decided from the text (snapshot->scaling says how). */
+void parse_text_set_mutex_scaled(int scaled);
 int parse_dump(const void *data, size_t len, const char *name, struct snapshot **out,
                struct parse_err *err);
 

@@ -103,6 +103,24 @@ struct memstat {
 	double value;     /* numeric value when text is a scalar number, else 0 */
 };
 
+/* How the values of a mutex debug=1 text relate to its "sampling period"
+ * (Go <= 1.19 writes them unscaled, Go >= 1.20 already multiplied by it;
+ * parse_text decides, snapshot_scaling_name names it). */
+enum scaling {
+	SCALING_NA,         /* not a mutex text, a period <= 1, or no record */
+	SCALING_MULTIPLIED, /* unscaled (a value not a multiple of the period,
+	                     * or a Go <= 1.19 GOROOT in a frame): multiplied */
+	SCALING_SCALED,     /* a Go >= 1.20 GOROOT in a frame: kept as written */
+	SCALING_ASSUMED,    /* every value a multiple of the period and no Go
+	                     * version in the frames: assumed scaled, kept */
+	SCALING_FLAG_YES,   /* --mutex-scaled yes: kept as written */
+	SCALING_FLAG_NO,    /* --mutex-scaled no: multiplied */
+};
+
+/* snapshot_scaling_name: the JSON token of a scaling ("multiplied",
+ * "scaled", "assumed", "flag-yes", "flag-no"; "" for SCALING_NA). Static. */
+const char *snapshot_scaling_name(enum scaling sc);
+
 struct snapshot {
 	struct arena arena;
 	int refs;         /* snapshot_ref/snapshot_free; 1 when built */
@@ -132,6 +150,7 @@ struct snapshot {
 	int64_t sampling_period;  /* mutex debug=1 "sampling period", -1 if none */
 	int64_t heap_rate;        /* heap debug=1: MemProfileRate (R/2), -1 if none */
 	bool profiling_disabled;  /* mutex "sampling period=0", or empty block */
+	enum scaling scaling;     /* mutex debug=1: how the period was applied */
 	/* pproftop's own footprint, taken out by snapshot_hide_self: the
 	 * groups serving /debug/pprof requests (and, for goroutines, the
 	 * background reader of the request's connection) */
@@ -145,6 +164,11 @@ struct snapshot {
 	bool truncated;      /* the dump (or text) was cut off at the server's cap */
 	int64_t ngoroutines; /* goroutines in a dump */
 };
+
+/* snapshot_scaling_note: one line for the user when s's mutex numbers rest
+ * on an assumption or on --mutex-scaled (SCALING_ASSUMED, SCALING_FLAG_*),
+ * else NULL. Static. */
+const char *snapshot_scaling_note(const struct snapshot *s);
 
 /* snapshot_kind_from_name: the kind for an endpoint name ("goroutine",
  * "heap", "cpu"/"profile", ...); unknown names are PROF_CUSTOM. */

@@ -11,6 +11,7 @@
 
 #include "pproftop/app.h"
 #include "pproftop/batch.h"
+#include "pproftop/parse.h"
 #include "pproftop/readfile.h"
 #include "pproftop/target.h"
 #include "pproftop/xalloc.h"
@@ -72,6 +73,10 @@ static const char usage_text[] =
     "      --base FILE2        diff FILE (new) against FILE2 (old), with --batch\n"
     "      --name NAME         the profile's endpoint name when the bytes can't\n"
     "                          tell (block or mutex protobuf, allocs text)\n"
+    "      --mutex-scaled yes|no  whether mutex debug=1 values are already\n"
+    "                          multiplied by the sampling period (yes: Go >= 1.20,\n"
+    "                          no: Go <= 1.19); by default told from the text, and\n"
+    "                          said so when it is only assumed\n"
     "  -h, --help              this help\n"
     "  -V, --version           print the version\n";
 
@@ -271,6 +276,7 @@ main(int argc, char **argv)
 		OPT_CPU,
 		OPT_TARGETS,
 		OPT_MAX_INFLIGHT,
+		OPT_MUTEX_SCALED,
 	};
 	static const struct option longopts[] = {
 		{ "open", required_argument, NULL, OPT_OPEN },
@@ -283,6 +289,7 @@ main(int argc, char **argv)
 		{ "cpu", no_argument, NULL, OPT_CPU },
 		{ "targets", required_argument, NULL, OPT_TARGETS },
 		{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
+		{ "mutex-scaled", required_argument, NULL, OPT_MUTEX_SCALED },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "snapshot-dir", required_argument, NULL, 'o' },
 		{ "header", required_argument, NULL, 'H' },
@@ -337,6 +344,15 @@ main(int argc, char **argv)
 			break;
 		case OPT_TARGETS:
 			o.targets = optarg;
+			break;
+		case OPT_MUTEX_SCALED:
+			if (strcmp(optarg, "yes") != 0 && strcmp(optarg, "no") != 0) {
+				fprintf(stderr,
+				        "pproftop: --mutex-scaled: want yes or no, got '%s'\n",
+				        optarg);
+				goto out;
+			}
+			parse_text_set_mutex_scaled(strcmp(optarg, "yes") == 0);
 			break;
 		case OPT_MAX_INFLIGHT:
 			if (parse_size(optarg, &num) != 0 || num < 1 || num > 1000) {

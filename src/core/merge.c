@@ -308,6 +308,11 @@ merge_snapshots_named(const struct snapshot *const *in, const struct symtab *con
 	s->cycles_per_second = first->cycles_per_second;
 	s->sampling_period = first->sampling_period;
 	s->heap_rate = first->heap_rate;
+	/* one assumed scaling makes the merged numbers assumed too */
+	s->scaling = first->scaling;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] != NULL && in[i]->scaling == SCALING_ASSUMED)
+			s->scaling = SCALING_ASSUMED;
 	s->ntargets = n;
 	bool *present = arena_alloc(a, n * sizeof(*present));
 	size_t cap = 0;

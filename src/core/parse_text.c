@@ -530,10 +530,10 @@ memstat_line(struct tp *t)
 
 /* ---- Go version hint for mutex scaling ---- */
 
-/* A Go <= 1.19 GOROOT in a path: "go1.N" or "go-1.N" (N <= 19) not preceded
- * by a letter or digit and not followed by a digit. */
-static bool
-old_goroot(const char *s, size_t n)
+/* The Go minor version of a GOROOT in a path: "go1.N" or "go-1.N" not
+ * preceded by a letter or digit and not followed by a digit; -1 if none. */
+static int
+goroot_minor(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 4 <= n; i++) {
 		if (s[i] != 'g' || s[i + 1] != 'o')
@@ -557,31 +557,67 @@ old_goroot(const char *s, size_t n)
 		}
 		if (j < n && is_digit(s[j]))
 			continue;
-		if (v <= 19)
-			return true;
+		return (int)v;
 	}
-	return false;
+	return -1;
 }
 
-/* Any frame line in buf[pos..len) whose file path has a Go <= 1.19 GOROOT. */
-static bool
-text_is_go119(const char *buf, size_t len, size_t pos)
+static int mutex_scaled_flag = -1; /* parse_text_set_mutex_scaled */
+
+void
+parse_text_set_mutex_scaled(int scaled)
 {
+	mutex_scaled_flag = scaled < 0 ? -1 : scaled > 0;
+}
+
+/* mutex_scaling: whether the mutex records in buf[pos..len) are to be
+ * multiplied by period (> 1), from the evidence there is (reference 5.2):
+ * Go >= 1.20 adds the period to a record's count and period x cycles to its
+ * cycles, so a count or cycles value that is not a multiple of the period
+ * is an unscaled (<= 1.19) profile; else a GOROOT in a frame's file names
+ * the Go version; else (trimmed paths) the values are assumed scaled. The
+ * --mutex-scaled flag overrides it all. */
+static enum scaling
+mutex_scaling(const char *buf, size_t len, size_t pos, int64_t period)
+{
+	int minor = -1;
+	bool records = false;
+
+	if (mutex_scaled_flag >= 0)
+		return mutex_scaled_flag ? SCALING_FLAG_YES : SCALING_FLAG_NO;
 	while (pos < len) {
 		const char *s = buf + pos;
 		const char *nl = memchr(s, '\n', len - pos);
 		size_t n = nl != NULL ? (size_t)(nl - s) : len - pos;
 		pos += n + 1;
-		if (n < 2 || s[0] != '#' || s[1] != '\t')
+		if (n > 0 && is_digit(s[0])) {
+			/* "cycles count @ ..." */
+			const char *p = s, *e = s + n;
+			int64_t cycles, count;
+			if (parse_int(&p, e, false, &cycles) != NUM_OK)
+				continue;
+			p = skip_spaces(p, e);
+			if (parse_int(&p, e, false, &count) != NUM_OK)
+				continue;
+			records = true;
+			if (cycles % period != 0 || count % period != 0)
+				return SCALING_MULTIPLIED;
+			continue;
+		}
+		if (minor >= 0 || n < 2 || s[0] != '#' || s[1] != '\t')
 			continue;
 		/* the file is the last tab-separated field */
 		size_t f = n;
 		while (f > 0 && s[f - 1] != '\t')
 			f--;
-		if (f > 2 && old_goroot(s + f, n - f))
-			return true;
+		if (f > 2)
+			minor = goroot_minor(s + f, n - f);
 	}
-	return false;
+	if (!records)
+		return SCALING_NA;
+	if (minor >= 0)
+		return minor <= 19 ? SCALING_MULTIPLIED : SCALING_SCALED;
+	return SCALING_ASSUMED;
 }
 
 /* Any line in buf[0..len) starting with "#\t": a frame line. */
@@ -773,8 +809,12 @@ parse_header(struct tp *t, const char *name)
 		 * not (reference 5.2). A period <= 0 cannot be applied: keep the
 		 * raw numbers. */
 		t->period = 1;
-		if (mutex && period > 1 && text_is_go119(t->buf, t->len, t->pos))
-			t->period = period;
+		enum scaling sc = SCALING_NA;
+		if (mutex && period > 1) {
+			sc = mutex_scaling(t->buf, t->len, t->pos, period);
+			if (sc == SCALING_MULTIPLIED || sc == SCALING_FLAG_NO)
+				t->period = period;
+		}
 		t->b = builder_new(name != NULL && snapshot_kind_from_name(name) == kind
 		                       ? name
 		                       : (block ? "block" : "mutex"),
@@ -782,6 +822,7 @@ parse_header(struct tp *t, const char *name)
 		struct snapshot *snap = builder_snap(t->b);
 		snap->cycles_per_second = t->cps;
 		snap->sampling_period = mutex ? period : -1;
+		snap->scaling = sc;
 		snap->period = mutex && period > 0 ? period : 1;
 		snap->period_type = arena_intern(&snap->arena, "contentions", 11);
 		snap->period_unit = arena_intern(&snap->arena, "count", 5);

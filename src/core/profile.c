@@ -57,6 +57,41 @@ struct builder {
 	size_t sh_size, sh_n;
 };
 
+const char *
+snapshot_scaling_name(enum scaling sc)
+{
+	static const char *const names[] = {
+		[SCALING_NA] = "",
+		[SCALING_MULTIPLIED] = "multiplied",
+		[SCALING_SCALED] = "scaled",
+		[SCALING_ASSUMED] = "assumed",
+		[SCALING_FLAG_YES] = "flag-yes",
+		[SCALING_FLAG_NO] = "flag-no",
+	};
+	return (unsigned)sc < sizeof(names) / sizeof(names[0]) ? names[sc] : "";
+}
+
+const char *
+snapshot_scaling_note(const struct snapshot *s)
+{
+	switch (s->scaling) {
+	case SCALING_ASSUMED:
+		return "mutex values assumed already multiplied by the sampling period (Go >= "
+		       "1.20): every one is a multiple of it and no frame names a Go version; "
+		       "--mutex-scaled no if the target runs Go <= 1.19";
+	case SCALING_FLAG_YES:
+		return "mutex values taken as already multiplied by the sampling period "
+		       "(--mutex-scaled yes)";
+	case SCALING_FLAG_NO:
+		return "mutex values multiplied by the sampling period (--mutex-scaled no)";
+	case SCALING_NA:
+	case SCALING_MULTIPLIED:
+	case SCALING_SCALED:
+		break;
+	}
+	return NULL;
+}
+
 enum prof_kind
 snapshot_kind_from_name(const char *name)
 {

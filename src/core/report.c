@@ -201,6 +201,8 @@ table_header(FILE *out, const struct report_item *it)
 		fprintf(out, "note: %s profiling is not enabled in the target (%s)\n", s->name,
 		        s->kind == PROF_MUTEX ? "runtime.SetMutexProfileFraction(n > 0)"
 		                              : "runtime.SetBlockProfileRate(n > 0)");
+	if (snapshot_scaling_note(s) != NULL)
+		fprintf(out, "note: %s\n", snapshot_scaling_note(s));
 	if (it->hist != NULL)
 		fprintf(out, "growth verdict over the last %.0f s (%s)\n", it->hist->window,
 		        it->point_name ? it->point_name : "points");
@@ -748,6 +750,8 @@ report_json_targets(FILE *out, const struct report_item *items, size_t n, size_t
 			fputs(", \"truncated\": true", out);
 		if (s->profiling_disabled)
 			fputs(", \"profiling_disabled\": true", out);
+		if (s->scaling != SCALING_NA)
+			fprintf(out, ", \"scaling\": \"%s\"", snapshot_scaling_name(s->scaling));
 		if (s->format == FMT_DUMP)
 			fprintf(out, ", \"goroutines\": %" PRId64, s->ngoroutines);
 		if (items[k].memstats != NULL && items[k].memstats->nmemstats > 0)

@@ -112,6 +112,9 @@ info(const struct pane_ctx *cx, struct pane *p)
 			    kinds[k].name, kinds[k].enable);
 			continue;
 		}
+		if (snapshot_scaling_note(s) != NULL)
+			pane_add_info(p, s->scaling == SCALING_ASSUMED ? R_WARN : R_DIM, "%s",
+			              snapshot_scaling_note(s));
 		int ci = snapshot_value_index(s, "contentions");
 		int di = snapshot_value_index(s, "delay_ns");
 		if (ci < 0 || di < 0)

@@ -150,6 +150,29 @@ if [ "$rc" -eq 0 ] && grep -q '^note: mutex profiling is not enabled' "$tmp/out"
 	fail "mutex rate not set: exit $rc, no note: $out"
 fi
 
+# mutex debug=1 scaling: a trimmed go1.19 build reads like its protobuf
+# (3175 contentions, as go tool pprof says); text that cannot tell says so
+run --open "$fx/variants/go1.19-trimpath-mutex-debug1-fraction5.txt" --batch --json
+if [ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '"scaling": "multiplied"' &&
+	printf '%s' "$out" | grep -q '"contentions": 3175,'; then ok; else
+	fail "trimpath mutex: exit $rc: $out"
+fi
+grep -v '^#' "$fx/variants/go1.23-mutex-debug1-fraction5.txt" >"$tmp/m23.txt"
+run --open "$tmp/m23.txt" --batch
+if [ "$rc" -eq 0 ] && grep -q '^note: mutex values assumed already multiplied' "$tmp/out" &&
+	grep -q 'contentions 39.5k' "$tmp/out"; then ok; else
+	fail "stripped go1.23 mutex: exit $rc, no assumption note: $out"
+fi
+run --open "$tmp/m23.txt" --batch --json --mutex-scaled no
+if [ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '"scaling": "flag-no"' &&
+	printf '%s' "$out" | grep -q '"contentions": 197600,'; then ok; else
+	fail "--mutex-scaled no: exit $rc: $out"
+fi
+run --open "$tmp/m23.txt" --batch --mutex-scaled maybe
+if [ "$rc" -eq 2 ] && grep -q 'mutex-scaled: want yes or no' "$tmp/err"; then ok; else
+	fail "--mutex-scaled maybe: exit $rc: $err"
+fi
+
 # --rows
 run --open "$fx/go1.21/goroutine.pb.gz" --batch --rows 2
 rows=$(sed -n '/FUNCTION (LOCATION)$/,$p' "$tmp/out" | tail -n +2 | squeeze)

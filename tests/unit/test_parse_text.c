@@ -968,6 +968,110 @@ test_unsymbolized(void **state)
 	free(buf);
 }
 
+/* ---- mutex scaling evidence ---- */
+
+static struct snapshot *
+parse_proto_fixture(const char *rel)
+{
+	size_t len;
+	char *buf = tu_read(rel, &len);
+	struct snapshot *s = NULL;
+	struct parse_err err;
+	assert_int_equal(profile_parse(buf, len, "mutex", &s, &err), 0);
+	free(buf);
+	return s;
+}
+
+/* the text with its "#" lines stripped: no Go version left in it */
+static struct snapshot *
+parse_stripped(const char *rel)
+{
+	size_t len, o = 0;
+	char *buf = tu_read(rel, &len);
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t n = nl != NULL ? (size_t)(nl - (buf + i)) + 1 : len - i;
+		if (buf[i] != '#') {
+			memmove(buf + o, buf + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	struct snapshot *s = parse_buf(buf, o, NULL);
+	free(buf);
+	return s;
+}
+
+static void
+test_mutex_scaling(void **state)
+{
+	(void)state;
+	/* go1.19 built with -trimpath (tests/mutexgen), fraction 5: no GOROOT
+	 * in the frames, but its cycles (973911021, 421674858) are not
+	 * multiples of 5: unscaled, multiplied; equal to the protobuf and to
+	 * go tool pprof (2075 + 1100 contentions, 1875652174 + 812102283 ns) */
+	struct snapshot *t =
+	    parse_fixture("variants/go1.19-trimpath-mutex-debug1-fraction5.txt", NULL);
+	struct snapshot *pb = parse_proto_fixture("variants/go1.19-trimpath-mutex-fraction5.pb.gz");
+	assert_int_equal(t->scaling, SCALING_MULTIPLIED);
+	assert_int_equal(t->totals[0], 3175);
+	assert_int_equal(t->totals[1], 2687754457);
+	assert_int_equal(pb->totals[0], t->totals[0]);
+	assert_int_equal(pb->totals[1], t->totals[1]);
+	const struct group *g = tu_group_by_label(t, "main.hold");
+	assert_non_null(g);
+	assert_int_equal(g->values[0], 2075);
+	assert_int_equal(g->values[1], 1875652174);
+	assert_null(snapshot_scaling_note(t));
+	snapshot_free(pb);
+	snapshot_free(t);
+
+	/* GOROOT evidence: go1.19 multiplied, go1.23 kept as written */
+	t = parse_fixture("variants/go1.19-mutex-debug1-fraction5.txt", NULL);
+	assert_int_equal(t->scaling, SCALING_MULTIPLIED);
+	assert_int_equal(t->totals[0], 39510);
+	snapshot_free(t);
+	t = parse_fixture("variants/go1.23-mutex-debug1-fraction5.txt", NULL);
+	assert_int_equal(t->scaling, SCALING_SCALED);
+	assert_int_equal(t->totals[0], 39520);
+	snapshot_free(t);
+
+	/* stripped of every frame: go1.19's values still give it away (its
+	 * count 7902 is no multiple of 5); go1.23's are all multiples:
+	 * assumed scaled, said so */
+	t = parse_stripped("variants/go1.19-mutex-debug1-fraction5.txt");
+	assert_int_equal(t->scaling, SCALING_MULTIPLIED);
+	assert_int_equal(t->totals[0], 39510);
+	snapshot_free(t);
+	t = parse_stripped("variants/go1.23-mutex-debug1-fraction5.txt");
+	assert_int_equal(t->scaling, SCALING_ASSUMED);
+	assert_int_equal(t->totals[0], 39520);
+	assert_non_null(snapshot_scaling_note(t));
+	assert_string_equal(snapshot_scaling_name(t->scaling), "assumed");
+	snapshot_free(t);
+
+	/* --mutex-scaled overrides the evidence both ways */
+	parse_text_set_mutex_scaled(0);
+	t = parse_stripped("variants/go1.23-mutex-debug1-fraction5.txt");
+	assert_int_equal(t->scaling, SCALING_FLAG_NO);
+	assert_int_equal(t->totals[0], 39520 * 5);
+	snapshot_free(t);
+	parse_text_set_mutex_scaled(1);
+	t = parse_fixture("variants/go1.19-trimpath-mutex-debug1-fraction5.txt", NULL);
+	assert_int_equal(t->scaling, SCALING_FLAG_YES);
+	assert_int_equal(t->totals[0], 635);
+	snapshot_free(t);
+	parse_text_set_mutex_scaled(-1);
+
+	/* period 1 or block: nothing to decide */
+	t = parse_fixture("go1.22/mutex-debug1.txt", NULL);
+	assert_int_equal(t->scaling, SCALING_NA);
+	snapshot_free(t);
+	t = parse_fixture("go1.19/block-debug1.txt", NULL);
+	assert_int_equal(t->scaling, SCALING_NA);
+	snapshot_free(t);
+}
+
 /* ---- truncated input ---- */
 
 static void
@@ -1304,6 +1408,7 @@ main(void)
 		cmocka_unit_test(test_malformed_records),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_unsymbolized),
+		cmocka_unit_test(test_mutex_scaling),
 	};
 	return cmocka_run_group_tests_name("parse_text", tests, NULL, NULL);
 }

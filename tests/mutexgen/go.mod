@@ -1,0 +1,3 @@
+module mutexgen
+
+go 1.19
