@@ -1,7 +1,8 @@
 /* profile.h - the snapshot model: one parsed profile, grouped by stack.
  *
  * A snapshot is immutable once built and owns everything it points to (one
- * arena plus a few arrays); snapshot_free() releases all of it. Parsers build
+ * arena plus a few arrays: the groups are the builder's own array, cut to
+ * fit); snapshot_free() releases all of it. Parsers build
  * snapshots through the builder below, which is where frames are normalized
  * and stacks are grouped, so every format (protobuf, debug=1 text, debug=2
  * dump) yields the same group ids for the same stack.
@@ -120,7 +121,8 @@ struct snapshot {
 	bool delta;           /* a server-side ?seconds=N delta profile */
 	struct group *groups; /* sorted by values[primary] descending, then id */
 	size_t ngroups;
-	uint32_t *idtab; /* id -> group index + 1, open addressing (snapshot_find) */
+	bool groups_owned; /* groups is its own heap block (else in the arena) */
+	uint32_t *idtab;   /* id -> group index + 1, open addressing (snapshot_find) */
 	size_t idtab_size;
 	int64_t totals[PROF_MAX_VALUES];
 	int64_t nsamples;

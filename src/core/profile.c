@@ -55,6 +55,7 @@ struct builder {
 		uint64_t h;
 	} * sh;
 	size_t sh_size, sh_n;
+	const char *goexit; /* "runtime.goexit", interned: dropped by pointer */
 };
 
 enum prof_kind
@@ -91,6 +92,7 @@ builder_new(const char *name, enum prof_kind kind, enum prof_format format)
 	s->sampling_period = -1;
 	s->heap_rate = -1;
 	b->snap = s;
+	b->goexit = arena_intern(&s->arena, "runtime.goexit", strlen("runtime.goexit"));
 	set_kind(b, kind);
 	return b;
 }
@@ -361,10 +363,11 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 	struct frame *f = b->pending;
 	size_t n = b->npending;
 
-	/* drop runtime.goexit wherever it is (it is the root when present) */
+	/* drop runtime.goexit wherever it is (it is the root when present);
+	 * every pending function is interned in the snapshot's arena */
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(f[i].function, "runtime.goexit") != 0)
+		if (f[i].function != b->goexit)
 			f[w++] = f[i];
 	n = w;
 	size_t hidden = 0;
@@ -409,7 +412,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->id = id;
 		g->nframes = (uint32_t)n;
 		/* the hidden runtime frames are kept before the group's own */
-		struct frame *copy = arena_alloc(&s->arena, (hidden + n) * sizeof(*copy));
+		struct frame *copy = arena_alloc_raw(&s->arena, (hidden + n) * sizeof(*copy));
 		if (hidden + n > 0)
 			memcpy(copy, f - hidden, (hidden + n) * sizeof(*copy));
 		if (hidden > 0)
@@ -417,7 +420,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->frames = copy;
 		g->nhidden = (uint32_t)hidden;
 		if (hidden == 0 && b->nhpcs > 0) {
-			uint64_t *h = arena_alloc(&s->arena, b->nhpcs * sizeof(*h));
+			uint64_t *h = arena_alloc_raw(&s->arena, b->nhpcs * sizeof(*h));
 			memcpy(h, b->hpcs, b->nhpcs * sizeof(*h));
 			g->hpcs = h;
 			g->nhpcs = (uint32_t)b->nhpcs;
@@ -603,7 +606,7 @@ builder_finish(struct builder *b)
 	/* goroutine ids: sort by (group, goid), hand each group its slice */
 	if (b->ngoids > 0) {
 		qsort(b->goids, b->ngoids, sizeof(*b->goids), cmp_goid_pairs);
-		int64_t *ids = arena_alloc(a, b->ngoids * sizeof(*ids));
+		int64_t *ids = arena_alloc_raw(a, b->ngoids * sizeof(*ids));
 		for (size_t i = 0; i < b->ngoids; i++) {
 			struct group *g = &b->groups[b->goids[i].group];
 			ids[i] = b->goids[i].goid;
@@ -612,13 +615,15 @@ builder_finish(struct builder *b)
 			g->ngoids++;
 		}
 	}
+	/* the builder's array, cut to fit, becomes the snapshot's (no copy) */
 	s->ngroups = b->ngroups;
-	s->groups = arena_alloc(a, b->ngroups * sizeof(*s->groups));
-	if (b->ngroups > 0)
-		memcpy(s->groups, b->groups, b->ngroups * sizeof(*s->groups));
+	s->groups = b->ngroups > 0 ? xreallocarray(b->groups, b->ngroups, sizeof(*s->groups))
+	                           : arena_alloc(a, sizeof(*s->groups));
+	s->groups_owned = b->ngroups > 0;
+	b->groups = NULL;
 	snapshot_seal(s);
 	if (b->nms > 0) {
-		s->memstats = arena_alloc(a, b->nms * sizeof(*s->memstats));
+		s->memstats = arena_alloc_raw(a, b->nms * sizeof(*s->memstats));
 		memcpy(s->memstats, b->ms, b->nms * sizeof(*s->memstats));
 		s->nmemstats = b->nms;
 	}
@@ -640,6 +645,8 @@ snapshot_free(struct snapshot *s)
 {
 	if (s == NULL || --s->refs > 0)
 		return;
+	if (s->groups_owned)
+		free(s->groups);
 	arena_free(&s->arena);
 	free(s);
 }
