@@ -53,6 +53,7 @@ struct builder {
 	struct str_hash {
 		const char *s;
 		uint64_t h;
+		unsigned flags; /* STR_RUNTIME | STR_PPROF | STR_PLUMBING */
 	} * sh;
 	size_t sh_size, sh_n;
 	const char *goexit; /* "runtime.goexit", interned: dropped by pointer */
@@ -232,31 +233,6 @@ frame_is_plumbing(const char *fn)
 	return false;
 }
 
-/* The goroutine (or allocation) of the /debug/pprof request being served. */
-static bool
-is_pprof_handler(const struct frame *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(f[i].function, "net/http/pprof.", 15) == 0 ||
-		    strcmp(f[i].function, "runtime/pprof.writeGoroutine") == 0)
-			return true;
-	return false;
-}
-
-static uint32_t
-pick_label_frame(const struct frame *f, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (!frame_is_plumbing(f[i].function))
-			return i;
-	/* all standard library: the entry function, the outermost frame
-	 * outside the runtime (net/http.(*persistConn).readLoop, not the
-	 * net.(*netFD).Read it waits in) */
-	for (uint32_t i = n; i-- > 0;)
-		if (!is_runtime_fn(f[i].function))
-			return i;
-	return 0;
-}
 
 int64_t
 value_sat_add(int64_t a, int64_t b)
@@ -276,9 +252,16 @@ ptr_slot(const char *s, size_t size)
 	return (size_t)(k >> 32) & (size - 1);
 }
 
-/* The content hash of an interned string, computed once per snapshot. */
-static uint64_t
-str_hash(struct builder *b, const char *s)
+enum {
+	STR_RUNTIME = 1,  /* is_runtime_fn */
+	STR_PPROF = 2,    /* serves a /debug/pprof request */
+	STR_PLUMBING = 4, /* frame_is_plumbing */
+};
+
+/* The content hash of an interned string and what it is as a function
+ * name, computed once per distinct string of a snapshot. */
+static struct str_hash
+str_info(struct builder *b, const char *s)
 {
 	if ((b->sh_n + 1) * 2 > b->sh_size) {
 		size_t n = b->sh_size ? b->sh_size * 2 : 1024;
@@ -298,13 +281,56 @@ str_hash(struct builder *b, const char *s)
 	size_t j = ptr_slot(s, b->sh_size);
 	while (b->sh[j].s != NULL) {
 		if (b->sh[j].s == s)
-			return b->sh[j].h;
+			return b->sh[j];
 		j = (j + 1) & (b->sh_size - 1);
 	}
 	b->sh[j].s = s;
 	b->sh[j].h = hash_str(s);
+	b->sh[j].flags = (is_runtime_fn(s) ? STR_RUNTIME : 0u) |
+	                 (strncmp(s, "net/http/pprof.", 15) == 0 ||
+	                          strcmp(s, "runtime/pprof.writeGoroutine") == 0
+	                      ? STR_PPROF
+	                      : 0u) |
+	                 (frame_is_plumbing(s) ? STR_PLUMBING : 0u);
 	b->sh_n++;
-	return b->sh[j].h;
+	return b->sh[j];
+}
+
+static uint64_t
+str_hash(struct builder *b, const char *s)
+{
+	return str_info(b, s).h;
+}
+
+static bool
+str_is(struct builder *b, const char *s, unsigned flag)
+{
+	return (str_info(b, s).flags & flag) != 0;
+}
+
+/* The goroutine (or allocation) of the /debug/pprof request being served. */
+static bool
+is_pprof_handler(struct builder *b, const struct frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_is(b, f[i].function, STR_PPROF))
+			return true;
+	return false;
+}
+
+static uint32_t
+pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!str_is(b, f[i].function, STR_PLUMBING))
+			return i;
+	/* all standard library: the entry function, the outermost frame
+	 * outside the runtime (net/http.(*persistConn).readLoop, not the
+	 * net.(*netFD).Read it waits in) */
+	for (uint32_t i = n; i-- > 0;)
+		if (!str_is(b, f[i].function, STR_RUNTIME))
+			return i;
+	return 0;
 }
 
 /* Stable across runs and machines: combines the content hashes of function
@@ -372,7 +398,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 	n = w;
 	size_t hidden = 0;
 	if (b->trim_runtime) {
-		while (hidden < n && is_runtime_fn(f[hidden].function))
+		while (hidden < n && str_is(b, f[hidden].function, STR_RUNTIME))
 			hidden++;
 		if (hidden == n)
 			hidden = 0;
@@ -425,8 +451,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			g->hpcs = h;
 			g->nhpcs = (uint32_t)b->nhpcs;
 		}
-		g->label_frame = pick_label_frame(copy, (uint32_t)n);
-		g->pprof_handler = is_pprof_handler(copy, n);
+		g->label_frame = pick_label_frame(b, copy, (uint32_t)n);
+		g->pprof_handler = is_pprof_handler(b, copy, n);
 		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->tab_id[j] = id;
