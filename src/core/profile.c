@@ -56,7 +56,8 @@ struct builder {
 		unsigned flags; /* STR_RUNTIME | STR_PPROF | STR_PLUMBING */
 	} * sh;
 	size_t sh_size, sh_n;
-	const char *goexit; /* "runtime.goexit", interned: dropped by pointer */
+	struct str_hash memo[2]; /* the last two distinct strings looked up */
+	const char *goexit;      /* "runtime.goexit", interned: dropped by pointer */
 };
 
 enum prof_kind
@@ -278,10 +279,17 @@ str_info(struct builder *b, const char *s)
 		b->sh = t;
 		b->sh_size = n;
 	}
+	/* a stack repeats its frames (recursion) and alternates function and
+	 * file: the last two strings answer most lookups */
+	if (b->memo[0].s == s)
+		return b->memo[0];
+	if (b->memo[1].s == s)
+		return b->memo[1];
+	b->memo[1] = b->memo[0];
 	size_t j = ptr_slot(s, b->sh_size);
 	while (b->sh[j].s != NULL) {
 		if (b->sh[j].s == s)
-			return b->sh[j];
+			return b->memo[0] = b->sh[j];
 		j = (j + 1) & (b->sh_size - 1);
 	}
 	b->sh[j].s = s;
@@ -293,7 +301,7 @@ str_info(struct builder *b, const char *s)
 	                      : 0u) |
 	                 (frame_is_plumbing(s) ? STR_PLUMBING : 0u);
 	b->sh_n++;
-	return b->sh[j];
+	return b->memo[0] = b->sh[j];
 }
 
 static uint64_t
