@@ -316,16 +316,6 @@ str_is(struct builder *b, const char *s, unsigned flag)
 	return (str_info(b, s).flags & flag) != 0;
 }
 
-/* The goroutine (or allocation) of the /debug/pprof request being served. */
-static bool
-is_pprof_handler(struct builder *b, const struct frame *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (str_is(b, f[i].function, STR_PPROF))
-			return true;
-	return false;
-}
-
 static uint32_t
 pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
 {
@@ -342,14 +332,18 @@ pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
 }
 
 /* Stable across runs and machines: combines the content hashes of function
- * and file and the line number as a value (not its in-memory bytes). */
+ * and file and the line number as a value (not its in-memory bytes).
+ * *fn_flags: the STR_ flags of the stack's functions, or'ed. */
 static uint64_t
-stack_hash(struct builder *b, const struct frame *f, size_t n)
+stack_hash(struct builder *b, const struct frame *f, size_t n, unsigned *fn_flags)
 {
 	uint64_t h = HASH_SEED;
 
+	*fn_flags = 0;
 	for (size_t i = 0; i < n; i++) {
-		h = hash_mix(h ^ str_hash(b, f[i].function));
+		struct str_hash fn = str_info(b, f[i].function);
+		*fn_flags |= fn.flags;
+		h = hash_mix(h ^ fn.h);
 		h = hash_mix(h ^ str_hash(b, f[i].file));
 		h = hash_mix(h ^ (uint64_t)f[i].line);
 	}
@@ -416,7 +410,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		}
 	}
 
-	uint64_t id = stack_hash(b, f, n);
+	unsigned fn_flags;
+	uint64_t id = stack_hash(b, f, n, &fn_flags);
 	if ((b->ngroups + 1) * 2 > b->tab_size)
 		tab_grow(b);
 	size_t j = id & (b->tab_size - 1);
@@ -460,7 +455,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			g->nhpcs = (uint32_t)b->nhpcs;
 		}
 		g->label_frame = pick_label_frame(b, copy, (uint32_t)n);
-		g->pprof_handler = is_pprof_handler(b, copy, n);
+		/* the goroutine (or allocation) of a /debug/pprof request being served */
+		g->pprof_handler = (fn_flags & STR_PPROF) != 0;
 		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->tab_id[j] = id;
