@@ -74,21 +74,21 @@ struct group {
 	 * goroutine, heap and custom profiles: frames[-nhidden..-1], when
 	 * the input had them (protobuf, dump; the debug=1 text omits them) */
 	uint32_t nhidden;
+	uint32_t nhpcs; /* the number of hpcs */
 	/* debug=1 goroutine text: the PCs of the leaf-side runtime frames it
 	 * does not print, leaf first (symtab.h names them); NULL otherwise */
 	const uint64_t *hpcs;
-	uint32_t nhpcs;
 	int64_t values[PROF_MAX_VALUES];
 	int64_t nsamples;        /* records/samples/goroutines merged into this group */
 	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */
 	bool conn_reader;        /* net/http's background reader of a connection */
+	bool elided;             /* debug=2: "...N frames elided..." or truncated stack */
 	struct labelset *labels; /* NULL when no sample had labels */
 	/* debug=2 attributes (zero otherwise) */
 	struct gstate *states;
 	int64_t max_wait_minutes;
 	int64_t nlocked;                /* goroutines locked to their thread */
 	int64_t nleaked;                /* goroutines marked (leaked), Go 1.26+ */
-	bool elided;                    /* "...N frames elided..." or truncated stack */
 	const struct frame *created_by; /* NULL when absent */
 	const int64_t *goids;           /* goroutine ids, ascending */
 	size_t ngoids;
