@@ -3,7 +3,7 @@
  *
  *   bench_proto_pbc [-n RUNS] FILE...
  *
- * For each file (gzipped or raw profile.proto): inflate time (zlib alone),
+ * For each file (gzipped or raw profile.proto): inflate time (gunzip_inflate: zlib),
  * then, on the inflated bytes, best/median wall time of
  *   pbc    perftools__profiles__profile__unpack + free_unpacked (protobuf-c),
  *   wire   parse_proto's wire reader alone: both passes, id/string
@@ -16,14 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zlib.h>
 
+#include "pproftop/gunzip.h"
 #include "pproftop/parse.h"
+#include "pproftop/parse_proto_bench.h"
 #include "profile.pb-c.h"
 
-/* src/parse_proto.c: benchmark hook, deliberately not in a header */
-long parse_proto_wire_bench(const void *msg, size_t len, size_t *nlocations, size_t *nfunctions,
-                            size_t *nstrings, struct parse_err *err);
 
 static double
 now_ms(void)
@@ -70,49 +68,15 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* gunzip everything (no size cap: benchmark inputs are trusted) */
+/* gunzip with the parser's own inflater (gunzip.h), as parse_proto does */
 static unsigned char *
 inflate_all(const unsigned char *in, size_t len, size_t *outlen)
 {
-	z_stream zs;
-	size_t cap = len * 8 + 4096;
-	unsigned char *out = malloc(cap);
+	uint8_t *out;
+	struct parse_err err;
 
-	memset(&zs, 0, sizeof(zs));
-	if (out == NULL || inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
-		free(out);
+	if (gunzip_inflate(in, len, &out, outlen, &err) != 0)
 		return NULL;
-	}
-	zs.next_in = (unsigned char *)(uintptr_t)in;
-	zs.avail_in = (uInt)len;
-	for (;;) {
-		zs.next_out = out + zs.total_out;
-		zs.avail_out = (uInt)(cap - zs.total_out);
-		int rc = inflate(&zs, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END)
-			break;
-		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			inflateEnd(&zs);
-			free(out);
-			return NULL;
-		}
-		if (zs.avail_out == 0) {
-			cap *= 2;
-			unsigned char *no = realloc(out, cap);
-			if (no == NULL) {
-				inflateEnd(&zs);
-				free(out);
-				return NULL;
-			}
-			out = no;
-		} else if (zs.avail_in == 0) {
-			inflateEnd(&zs);
-			free(out);
-			return NULL; /* truncated */
-		}
-	}
-	*outlen = zs.total_out;
-	inflateEnd(&zs);
 	return out;
 }
 

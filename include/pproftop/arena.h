@@ -30,6 +30,10 @@ void arena_free(struct arena *a);
 /* arena_alloc: n bytes aligned to 16, zeroed; owned by the arena. */
 void *arena_alloc(struct arena *a, size_t n);
 
+/* arena_alloc_raw: as arena_alloc, but not zeroed: for memory the caller
+ * fills at once (copies), so that it is written once, not twice. */
+void *arena_alloc_raw(struct arena *a, size_t n);
+
 /* arena_strndup: a NUL-terminated copy of s[0..n) (not interned). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 

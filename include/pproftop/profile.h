@@ -1,7 +1,8 @@
 /* profile.h - the snapshot model: one parsed profile, grouped by stack.
  *
  * A snapshot is immutable once built and owns everything it points to (one
- * arena plus a few arrays); snapshot_free() releases all of it. Parsers build
+ * arena plus a few arrays: the groups are the builder's own array, cut to
+ * fit); snapshot_free() releases all of it. Parsers build
  * snapshots through the builder below, which is where frames are normalized
  * and stacks are grouped, so every format (protobuf, debug=1 text, debug=2
  * dump) yields the same group ids for the same stack.
@@ -73,21 +74,21 @@ struct group {
 	 * goroutine, heap and custom profiles: frames[-nhidden..-1], when
 	 * the input had them (protobuf, dump; the debug=1 text omits them) */
 	uint32_t nhidden;
+	uint32_t nhpcs; /* the number of hpcs */
 	/* debug=1 goroutine text: the PCs of the leaf-side runtime frames it
 	 * does not print, leaf first (symtab.h names them); NULL otherwise */
 	const uint64_t *hpcs;
-	uint32_t nhpcs;
 	int64_t values[PROF_MAX_VALUES];
 	int64_t nsamples;        /* records/samples/goroutines merged into this group */
 	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */
 	bool conn_reader;        /* net/http's background reader of a connection */
+	bool elided;             /* debug=2: "...N frames elided..." or truncated stack */
 	struct labelset *labels; /* NULL when no sample had labels */
 	/* debug=2 attributes (zero otherwise) */
 	struct gstate *states;
 	int64_t max_wait_minutes;
 	int64_t nlocked;                /* goroutines locked to their thread */
 	int64_t nleaked;                /* goroutines marked (leaked), Go 1.26+ */
-	bool elided;                    /* "...N frames elided..." or truncated stack */
 	const struct frame *created_by; /* NULL when absent */
 	const int64_t *goids;           /* goroutine ids, ascending */
 	size_t ngoids;
@@ -138,7 +139,8 @@ struct snapshot {
 	bool delta;           /* a server-side ?seconds=N delta profile */
 	struct group *groups; /* sorted by values[primary] descending, then id */
 	size_t ngroups;
-	uint32_t *idtab; /* id -> group index + 1, open addressing (snapshot_find) */
+	bool groups_owned; /* groups is its own heap block (else in the arena) */
+	uint32_t *idtab;   /* id -> group index + 1, open addressing (snapshot_find) */
 	size_t idtab_size;
 	int64_t totals[PROF_MAX_VALUES];
 	int64_t nsamples;

@@ -41,7 +41,7 @@ arena_free(struct arena *a)
 }
 
 void *
-arena_alloc(struct arena *a, size_t n)
+arena_alloc_raw(struct arena *a, size_t n)
 {
 	struct arena_block *b = a->head;
 	size_t need = (n + 15) & ~(size_t)15;
@@ -64,14 +64,22 @@ arena_alloc(struct arena *a, size_t n)
 	void *p = b->data + b->used;
 	b->used += need;
 	a->used_total += need;
-	memset(p, 0, need);
+	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc_raw(a, n);
+
+	memset(p, 0, n);
 	return p;
 }
 
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 
 	if (n > 0)
 		memcpy(p, s, n);

@@ -53,8 +53,11 @@ struct builder {
 	struct str_hash {
 		const char *s;
 		uint64_t h;
+		unsigned flags; /* STR_RUNTIME | STR_PPROF | STR_PLUMBING */
 	} * sh;
 	size_t sh_size, sh_n;
+	struct str_hash memo[2]; /* the last two distinct strings looked up */
+	const char *goexit;      /* "runtime.goexit", interned: dropped by pointer */
 };
 
 const char *
@@ -126,6 +129,7 @@ builder_new(const char *name, enum prof_kind kind, enum prof_format format)
 	s->sampling_period = -1;
 	s->heap_rate = -1;
 	b->snap = s;
+	b->goexit = arena_intern(&s->arena, "runtime.goexit", strlen("runtime.goexit"));
 	set_kind(b, kind);
 	return b;
 }
@@ -265,31 +269,6 @@ frame_is_plumbing(const char *fn)
 	return false;
 }
 
-/* The goroutine (or allocation) of the /debug/pprof request being served. */
-static bool
-is_pprof_handler(const struct frame *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(f[i].function, "net/http/pprof.", 15) == 0 ||
-		    strcmp(f[i].function, "runtime/pprof.writeGoroutine") == 0)
-			return true;
-	return false;
-}
-
-static uint32_t
-pick_label_frame(const struct frame *f, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (!frame_is_plumbing(f[i].function))
-			return i;
-	/* all standard library: the entry function, the outermost frame
-	 * outside the runtime (net/http.(*persistConn).readLoop, not the
-	 * net.(*netFD).Read it waits in) */
-	for (uint32_t i = n; i-- > 0;)
-		if (!is_runtime_fn(f[i].function))
-			return i;
-	return 0;
-}
 
 int64_t
 value_sat_add(int64_t a, int64_t b)
@@ -309,9 +288,16 @@ ptr_slot(const char *s, size_t size)
 	return (size_t)(k >> 32) & (size - 1);
 }
 
-/* The content hash of an interned string, computed once per snapshot. */
-static uint64_t
-str_hash(struct builder *b, const char *s)
+enum {
+	STR_RUNTIME = 1,  /* is_runtime_fn */
+	STR_PPROF = 2,    /* serves a /debug/pprof request */
+	STR_PLUMBING = 4, /* frame_is_plumbing */
+};
+
+/* The content hash of an interned string and what it is as a function
+ * name, computed once per distinct string of a snapshot. */
+static struct str_hash
+str_info(struct builder *b, const char *s)
 {
 	if ((b->sh_n + 1) * 2 > b->sh_size) {
 		size_t n = b->sh_size ? b->sh_size * 2 : 1024;
@@ -328,27 +314,71 @@ str_hash(struct builder *b, const char *s)
 		b->sh = t;
 		b->sh_size = n;
 	}
+	/* a stack repeats its frames (recursion) and alternates function and
+	 * file: the last two strings answer most lookups */
+	if (b->memo[0].s == s)
+		return b->memo[0];
+	if (b->memo[1].s == s)
+		return b->memo[1];
+	b->memo[1] = b->memo[0];
 	size_t j = ptr_slot(s, b->sh_size);
 	while (b->sh[j].s != NULL) {
 		if (b->sh[j].s == s)
-			return b->sh[j].h;
+			return b->memo[0] = b->sh[j];
 		j = (j + 1) & (b->sh_size - 1);
 	}
 	b->sh[j].s = s;
 	b->sh[j].h = hash_str(s);
+	b->sh[j].flags = (is_runtime_fn(s) ? STR_RUNTIME : 0u) |
+	                 (strncmp(s, "net/http/pprof.", 15) == 0 ||
+	                          strcmp(s, "runtime/pprof.writeGoroutine") == 0
+	                      ? STR_PPROF
+	                      : 0u) |
+	                 (frame_is_plumbing(s) ? STR_PLUMBING : 0u);
 	b->sh_n++;
-	return b->sh[j].h;
+	return b->memo[0] = b->sh[j];
+}
+
+static uint64_t
+str_hash(struct builder *b, const char *s)
+{
+	return str_info(b, s).h;
+}
+
+static bool
+str_is(struct builder *b, const char *s, unsigned flag)
+{
+	return (str_info(b, s).flags & flag) != 0;
+}
+
+static uint32_t
+pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!str_is(b, f[i].function, STR_PLUMBING))
+			return i;
+	/* all standard library: the entry function, the outermost frame
+	 * outside the runtime (net/http.(*persistConn).readLoop, not the
+	 * net.(*netFD).Read it waits in) */
+	for (uint32_t i = n; i-- > 0;)
+		if (!str_is(b, f[i].function, STR_RUNTIME))
+			return i;
+	return 0;
 }
 
 /* Stable across runs and machines: combines the content hashes of function
- * and file and the line number as a value (not its in-memory bytes). */
+ * and file and the line number as a value (not its in-memory bytes).
+ * *fn_flags: the STR_ flags of the stack's functions, or'ed. */
 static uint64_t
-stack_hash(struct builder *b, const struct frame *f, size_t n)
+stack_hash(struct builder *b, const struct frame *f, size_t n, unsigned *fn_flags)
 {
 	uint64_t h = HASH_SEED;
 
+	*fn_flags = 0;
 	for (size_t i = 0; i < n; i++) {
-		h = hash_mix(h ^ str_hash(b, f[i].function));
+		struct str_hash fn = str_info(b, f[i].function);
+		*fn_flags |= fn.flags;
+		h = hash_mix(h ^ fn.h);
 		h = hash_mix(h ^ str_hash(b, f[i].file));
 		h = hash_mix(h ^ (uint64_t)f[i].line);
 	}
@@ -396,15 +426,16 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 	struct frame *f = b->pending;
 	size_t n = b->npending;
 
-	/* drop runtime.goexit wherever it is (it is the root when present) */
+	/* drop runtime.goexit wherever it is (it is the root when present);
+	 * every pending function is interned in the snapshot's arena */
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(f[i].function, "runtime.goexit") != 0)
+		if (f[i].function != b->goexit)
 			f[w++] = f[i];
 	n = w;
 	size_t hidden = 0;
 	if (b->trim_runtime) {
-		while (hidden < n && is_runtime_fn(f[hidden].function))
+		while (hidden < n && str_is(b, f[hidden].function, STR_RUNTIME))
 			hidden++;
 		if (hidden == n)
 			hidden = 0;
@@ -414,7 +445,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		}
 	}
 
-	uint64_t id = stack_hash(b, f, n);
+	unsigned fn_flags;
+	uint64_t id = stack_hash(b, f, n, &fn_flags);
 	if ((b->ngroups + 1) * 2 > b->tab_size)
 		tab_grow(b);
 	size_t j = id & (b->tab_size - 1);
@@ -444,7 +476,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->id = id;
 		g->nframes = (uint32_t)n;
 		/* the hidden runtime frames are kept before the group's own */
-		struct frame *copy = arena_alloc(&s->arena, (hidden + n) * sizeof(*copy));
+		struct frame *copy = arena_alloc_raw(&s->arena, (hidden + n) * sizeof(*copy));
 		if (hidden + n > 0)
 			memcpy(copy, f - hidden, (hidden + n) * sizeof(*copy));
 		if (hidden > 0)
@@ -452,13 +484,14 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->frames = copy;
 		g->nhidden = (uint32_t)hidden;
 		if (hidden == 0 && b->nhpcs > 0) {
-			uint64_t *h = arena_alloc(&s->arena, b->nhpcs * sizeof(*h));
+			uint64_t *h = arena_alloc_raw(&s->arena, b->nhpcs * sizeof(*h));
 			memcpy(h, b->hpcs, b->nhpcs * sizeof(*h));
 			g->hpcs = h;
 			g->nhpcs = (uint32_t)b->nhpcs;
 		}
-		g->label_frame = pick_label_frame(copy, (uint32_t)n);
-		g->pprof_handler = is_pprof_handler(copy, n);
+		g->label_frame = pick_label_frame(b, copy, (uint32_t)n);
+		/* the goroutine (or allocation) of a /debug/pprof request being served */
+		g->pprof_handler = (fn_flags & STR_PPROF) != 0;
 		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->tab_id[j] = id;
@@ -638,7 +671,7 @@ builder_finish(struct builder *b)
 	/* goroutine ids: sort by (group, goid), hand each group its slice */
 	if (b->ngoids > 0) {
 		qsort(b->goids, b->ngoids, sizeof(*b->goids), cmp_goid_pairs);
-		int64_t *ids = arena_alloc(a, b->ngoids * sizeof(*ids));
+		int64_t *ids = arena_alloc_raw(a, b->ngoids * sizeof(*ids));
 		for (size_t i = 0; i < b->ngoids; i++) {
 			struct group *g = &b->groups[b->goids[i].group];
 			ids[i] = b->goids[i].goid;
@@ -647,13 +680,15 @@ builder_finish(struct builder *b)
 			g->ngoids++;
 		}
 	}
+	/* the builder's array, cut to fit, becomes the snapshot's (no copy) */
 	s->ngroups = b->ngroups;
-	s->groups = arena_alloc(a, b->ngroups * sizeof(*s->groups));
-	if (b->ngroups > 0)
-		memcpy(s->groups, b->groups, b->ngroups * sizeof(*s->groups));
+	s->groups = b->ngroups > 0 ? xreallocarray(b->groups, b->ngroups, sizeof(*s->groups))
+	                           : arena_alloc(a, sizeof(*s->groups));
+	s->groups_owned = b->ngroups > 0;
+	b->groups = NULL;
 	snapshot_seal(s);
 	if (b->nms > 0) {
-		s->memstats = arena_alloc(a, b->nms * sizeof(*s->memstats));
+		s->memstats = arena_alloc_raw(a, b->nms * sizeof(*s->memstats));
 		memcpy(s->memstats, b->ms, b->nms * sizeof(*s->memstats));
 		s->nmemstats = b->nms;
 	}
@@ -675,6 +710,8 @@ snapshot_free(struct snapshot *s)
 {
 	if (s == NULL || --s->refs > 0)
 		return;
+	if (s->groups_owned)
+		free(s->groups);
 	arena_free(&s->arena);
 	free(s);
 }
