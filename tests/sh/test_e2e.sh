@@ -364,16 +364,18 @@ while [ "$(now_ms)" -lt "$end" ]; do
 	cap main >/dev/null
 	c=$(row count main.leakOne.func1)
 	m=$(row mark main.leakOne.func1)
-	if [ -n "$c" ] && [ -n "$c0" ] && [ "$c" -ge $((c0 + 2)) ] && { [ "$m" = "▲" ] || [ "$m" = "^" ]; }; then
+	# the count, the mark and the pane's growth line, all on one screen
+	if [ -n "$c" ] && [ -n "$c0" ] && [ "$c" -ge $((c0 + 2)) ] && { [ "$m" = "▲" ] || [ "$m" = "^" ]; } &&
+		grep -qE '^(▲|\^) 1 group growing: main\.leakOne\.func1 \+[0-9]+/min' <<<"$screen"; then
 		grown=$c
 		break
 	fi
 	sleep 0.1
 done
-if [ -n "$grown" ] && grep -qE '^(▲|\^) 1 group growing: main\.leakOne\.func1 \+[0-9]+/min' <<<"$screen"; then
+if [ -n "$grown" ]; then
 	pass "leak: main.leakOne.func1 went from $c0 to $grown goroutines and is marked $m (growing, with its slope)"
 else
-	fail "leak: main.leakOne.func1 from '$c0' to '${c:-}' (mark '${m:-}'), want +2 and the growing mark"
+	fail "leak: main.leakOne.func1 from '$c0' to '${c:-}' (mark '${m:-}'), want +2, the growing mark and '1 group growing: main.leakOne.func1 +N/min' within 20 s"
 fi
 
 # 3. detail: the location, from go tool pprof on a profile fetched with curl
