@@ -193,6 +193,14 @@ void snapshot_seal(struct snapshot *s);
 /* snapshot_find: the group with this id (the first one), or NULL; O(1). */
 const struct group *snapshot_find(const struct snapshot *s, uint64_t id);
 
+/* snapshot_find_stack: the group of s with the stack of g, a group of
+ * another snapshot (perhaps of another form of the same profile): the one
+ * with g's id, else the one whose frames are g's without its root
+ * runtime.main (goroutine?debug=2 tracebacks leave runtime.main out of the
+ * main goroutine's stack; the profile forms keep it), or NULL. O(1) when
+ * the ids agree, else one pass over s's groups. */
+const struct group *snapshot_find_stack(const struct snapshot *s, const struct group *g);
+
 /* snapshot_hide_self: takes pproftop's own footprint out of s, which must not
  * have been shown to anyone yet (it changes in place; a second call is a
  * no-op): every group whose stack serves a

@@ -112,8 +112,9 @@ bool ui_shows(const struct ui *ui, enum ep_id e);
 /* ui_paused: the view is frozen. */
 bool ui_paused(const struct ui *ui);
 
-/* ui_resize: the terminal size changed (after resizeterm): re-layout and
- * mark everything dirty. */
+/* ui_resize: the terminal size changed (after resizeterm): re-layout, mark
+ * everything dirty and have the next refresh repaint the whole screen (the
+ * terminal's contents after a resize are not curses' last picture). */
 void ui_resize(struct ui *ui);
 
 /* ui_report: a plain-text rendering of every pane (all rows, ignoring the

@@ -731,6 +731,35 @@ snapshot_find(const struct snapshot *s, uint64_t id)
 	return i != IDTAB_NONE ? &s->groups[i] : NULL;
 }
 
+/* the same frames, from two snapshots (their strings are not shared) */
+static bool
+frames_same_text(const struct frame *a, const struct frame *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].line != c[i].line || strcmp(a[i].function, c[i].function) != 0 ||
+		    strcmp(a[i].file, c[i].file) != 0)
+			return false;
+	return true;
+}
+
+const struct group *
+snapshot_find_stack(const struct snapshot *s, const struct group *g)
+{
+	const struct group *m = snapshot_find(s, g->id);
+
+	if (m != NULL)
+		return m;
+	uint32_t n = g->nframes;
+	if (n < 2 || s->groups == NULL || strcmp(g->frames[n - 1].function, "runtime.main") != 0)
+		return NULL;
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct group *c = &s->groups[i];
+		if (c->nframes == n - 1 && frames_same_text(c->frames, g->frames, n - 1))
+			return c;
+	}
+	return NULL;
+}
+
 static bool
 is_goroutine_kind(enum prof_kind k)
 {

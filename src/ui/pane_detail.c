@@ -510,7 +510,7 @@ emit_all(struct out *o)
 	/* a goroutine dump fetched on demand (D) tells states, waits and creator */
 	const struct snapshot *dump = cx->view->ep[EP_DUMP].cur;
 	const struct group *dg = NULL;
-	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find(dump, d->id)) == NULL)
+	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find_stack(dump, g)) == NULL)
 		emit_dump_deeper(o, dump, g);
 	if (d->ep == EP_GOROUTINE && dump != NULL && dg != NULL) {
 		const struct endpoint *de = &cx->view->m->ep[EP_DUMP];
@@ -526,9 +526,11 @@ emit_all(struct out *o)
 		if (dg->ngoids > 16 && l < sizeof(ids))
 			snprintf(ids + l, sizeof(ids) - l, " ... (%zu more)", dg->ngoids - 16);
 		emit(o, A_NORMAL, "%s", ids);
-		if (g->created_by == NULL && dg->created_by != NULL)
-			g = dg; /* show the creator the dump knows (frames are the same) */
 	}
+	/* the creator the dump knows, when the profile form has none */
+	const struct frame *creator = g->created_by != NULL ? g->created_by
+	                              : dg != NULL          ? dg->created_by
+	                                                    : NULL;
 	/* functions in one column, locations aligned after the longest */
 	o->fncol = 0;
 	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
@@ -537,15 +539,15 @@ emit_all(struct out *o)
 		if (fw > o->fncol)
 			o->fncol = fw;
 	}
-	if (g->created_by != NULL) {
-		const char *fn = g->created_by->function;
+	if (creator != NULL) {
+		const char *fn = creator->function;
 		int fw = ui_text_width(fn, strlen(fn), cx->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;
 	}
-	if (g->created_by != NULL) {
+	if (creator != NULL) {
 		emit(o, cx->attr[R_TITLE], "created by");
-		emit_frame(o, " ", A_NORMAL, g->created_by);
+		emit_frame(o, " ", A_NORMAL, creator);
 	}
 	emit_stack(o, g);
 }

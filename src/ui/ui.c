@@ -630,6 +630,11 @@ void
 ui_resize(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->lines, ui->cols);
+	/* What the terminal shows after a resize is not what curses last
+	 * drew: it cut and blanked what fell outside the sizes it went
+	 * through, of which a storm (or a stopped process) lets curses see
+	 * only the last, perhaps its old one. Repaint everything. */
+	clearok(curscr, TRUE);
 	ui->meter_rows = ui->cols >= 180 ? 1 : 2;
 	ui->body_y = 2 + ui->meter_rows;
 	ui->body_h = ui->lines - ui->body_y - 1;

@@ -18,13 +18,12 @@ export LC_ALL=C.UTF-8
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 unset PPROFTOP_HEADERS NO_COLOR
 
-for tool in tmux python3 curl; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-done
 demo=$root/build/demo/demo
-if [ ! -x "$demo" ]; then
-	"$root/scripts/build-demo.sh" >/dev/null 2>&1 || { echo "SKIP: no demo"; exit 77; }
-fi
+demo_bin=$demo
+# shellcheck source=tests/sh/require.sh
+. "$here/require.sh"
+require_tools tmux python3 curl
+require_demo
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-cost.XXXXXX") || exit 1
 S=ptc$$

@@ -251,6 +251,22 @@ else
 	notok "after the storm: wrong screen at 137x41"
 	screen main | diag
 fi
+# the sizes a process does not see: stopped, the terminal goes to 137x6
+# and back; on SIGCONT one SIGWINCH says 137x41, the size curses knew,
+# while tmux has blanked lines 7-41: the hint line must be drawn again
+pt=$(cat "$tmp/main.pid")
+kill -STOP "$pt"
+resize main 137 6
+sleep 0.2
+resize main 137 41
+sleep 0.2
+kill -CONT "$pt"
+if wait_row main 41 '^\? help  q quit' && wait_row main 7 'COUNT .*FUNCTION  FILE:LINE'; then
+	ok "137x6 and back while stopped: the lines tmux blanked are drawn again"
+else
+	notok "137x6 and back while stopped: lines left blank"
+	screen main | diag
+fi
 if redraw_stable main; then
 	ok "after the storm: a full repaint (C-l) changes nothing"
 else
