@@ -634,9 +634,12 @@ if wait_for main '^pproftop .* STALE [0-9.]+s connection refused' 5000; then
 	fi
 	t0=$(now_ms)
 	T send-keys -t main 2
-	if wait_for main '^ +INUSE +OBJECTS' 1000; then
+	if wait_for main '^ +INUSE +OBJECTS' 3000; then
 		dt=$(($(now_ms) - t0))
-		[ "$dt" -le 200 ]
+		# a generous margin (a loaded machine, ASan): the strict figure is
+		# bench's (docs/benchmarks.md); this asserts the screen does not
+		# wait on the dead target
+		[ "$dt" -le 1000 ]
 		check $? "keys respond while the target is down: '2' showed the Heap pane in $dt ms"
 	else
 		fail "keys while the target is down: '2' did not show the Heap pane"
