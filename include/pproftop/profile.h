@@ -66,10 +66,12 @@ struct gstate {
 };
 
 struct group {
-	uint64_t id;                /* stable hash of the normalized frames */
-	uint32_t nframes;           /* may be 0 (threadcreate records without a stack) */
-	uint32_t label_frame;       /* the first non-plumbing frame; else the outermost */
-	const struct frame *frames; /* leaf first */
+	uint64_t id;          /* stable hash of the normalized frames */
+	uint32_t nframes;     /* may be 0 (threadcreate records without a stack) */
+	uint32_t label_frame; /* the first non-plumbing frame; else the outermost */
+	/* leaf first; each frame interned once per snapshot (frametab.h), so
+	 * equal frames of one snapshot are one pointer */
+	const struct frame *const *frames;
 	/* leaf-side runtime frames left out of frames (and of the id) in
 	 * goroutine, heap and custom profiles: frames[-nhidden..-1], when
 	 * the input had them (protobuf, dump; the debug=1 text omits them) */

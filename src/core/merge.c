@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/frametab.h"
 #include "pproftop/idtab.h"
 #include "pproftop/xalloc.h"
 
@@ -50,19 +51,17 @@ intern(struct arena *a, const char *s)
 	return s != NULL ? arena_intern(a, s, strlen(s)) : NULL;
 }
 
-/* The frames of g (its hidden ones first) copied into a. */
-static const struct frame *
-copy_frames(struct arena *a, const struct group *g)
+/* The frames of g (its hidden ones first) interned into t. */
+static const struct frame *const *
+copy_frames(struct frametab *t, const struct group *g)
 {
 	size_t n = (size_t)g->nhidden + g->nframes;
-	struct frame *f = arena_alloc(a, n * sizeof(*f));
-	const struct frame *src = g->frames - g->nhidden;
+	const struct frame **f = arena_alloc_raw(t->arena, n * sizeof(const struct frame *));
+	const struct frame *const *src = g->frames - g->nhidden;
 
-	for (size_t i = 0; i < n; i++) {
-		f[i].function = intern(a, src[i].function);
-		f[i].file = intern(a, src[i].file);
-		f[i].line = src[i].line;
-	}
+	for (size_t i = 0; i < n; i++)
+		f[i] = frametab_intern(t, intern(t->arena, src[i]->function),
+		                       intern(t->arena, src[i]->file), src[i]->line);
 	return f + g->nhidden;
 }
 
@@ -111,7 +110,7 @@ add_states(struct arena *a, struct group *dst, const struct group *src)
  * hidden frames (as a protobuf's): the merged model has no symtab of its
  * own. False when some PC is not named yet. */
 static bool
-name_hidden(struct arena *a, struct group *dst, const struct group *g, const struct symtab *syms)
+name_hidden(struct frametab *t, struct group *dst, const struct group *g, const struct symtab *syms)
 {
 	const char *names[BUILDER_HPCS_MAX];
 	size_t nh = syms != NULL && g->nhidden == 0 && g->nhpcs > 0
@@ -120,16 +119,14 @@ name_hidden(struct arena *a, struct group *dst, const struct group *g, const str
 
 	if (nh == 0)
 		return false;
-	struct frame *f = arena_alloc(a, (nh + g->nframes) * sizeof(*f));
-	for (size_t i = 0; i < nh; i++) {
-		f[i].function = intern(a, names[i]);
-		f[i].file = intern(a, "");
-	}
-	for (uint32_t i = 0; i < g->nframes; i++) {
-		f[nh + i].function = intern(a, g->frames[i].function);
-		f[nh + i].file = intern(a, g->frames[i].file);
-		f[nh + i].line = g->frames[i].line;
-	}
+	struct arena *a = t->arena;
+	const struct frame **f =
+	    arena_alloc_raw(a, (nh + g->nframes) * sizeof(const struct frame *));
+	for (size_t i = 0; i < nh; i++)
+		f[i] = frametab_intern(t, intern(a, names[i]), intern(a, ""), 0);
+	for (uint32_t i = 0; i < g->nframes; i++)
+		f[nh + i] = frametab_intern(t, intern(a, g->frames[i]->function),
+		                            intern(a, g->frames[i]->file), g->frames[i]->line);
 	dst->frames = f + nh;
 	dst->nhidden = (uint32_t)nh;
 	return true;
@@ -138,16 +135,18 @@ name_hidden(struct arena *a, struct group *dst, const struct group *g, const str
 /* The first appearance of group g (of an input whose symtab is syms, or
  * NULL) in the merged snapshot. */
 static void
-group_first(struct arena *a, struct group *dst, const struct group *g, size_t n,
+group_first(struct frametab *ft, struct group *dst, const struct group *g, size_t n,
             const struct symtab *syms)
 {
+	struct arena *a = ft->arena;
+
 	memset(dst, 0, sizeof(*dst));
 	dst->id = g->id;
 	dst->nframes = g->nframes;
 	dst->label_frame = g->label_frame;
 	dst->nhidden = g->nhidden;
-	if (!name_hidden(a, dst, g, syms))
-		dst->frames = copy_frames(a, g);
+	if (!name_hidden(ft, dst, g, syms))
+		dst->frames = copy_frames(ft, g);
 	if (g->nhpcs > 0 && dst->nhidden == 0) {
 		uint64_t *h = arena_alloc(a, g->nhpcs * sizeof(*h));
 		memcpy(h, g->hpcs, g->nhpcs * sizeof(*h));
@@ -158,13 +157,10 @@ group_first(struct arena *a, struct group *dst, const struct group *g, size_t n,
 	dst->conn_reader = g->conn_reader;
 	dst->max_wait_minutes = g->max_wait_minutes;
 	dst->elided = g->elided;
-	if (g->created_by != NULL) {
-		struct frame *f = arena_alloc(a, sizeof(*f));
-		f->function = intern(a, g->created_by->function);
-		f->file = intern(a, g->created_by->file);
-		f->line = g->created_by->line;
-		dst->created_by = f;
-	}
+	if (g->created_by != NULL)
+		dst->created_by =
+		    frametab_intern(ft, intern(a, g->created_by->function),
+		                    intern(a, g->created_by->file), g->created_by->line);
 	dst->by_target = arena_alloc(a, n * sizeof(*dst->by_target));
 }
 
@@ -327,6 +323,8 @@ merge_snapshots_named(const struct snapshot *const *in, const struct symtab *con
 	struct group *groups = xcalloc(cap ? cap : 1, sizeof(*groups));
 	size_t ng = 0, tabsize = idtab_size(cap);
 	uint32_t *tab = xcalloc(tabsize, sizeof(*tab));
+	struct frametab ft;
+	frametab_init(&ft, a);
 	for (size_t k = 0; k < n; k++) {
 		if (!present[k])
 			continue;
@@ -335,13 +333,14 @@ merge_snapshots_named(const struct snapshot *const *in, const struct symtab *con
 			size_t j = idtab_find(tab, tabsize, groups, sizeof(*groups), g->id);
 			if (j == IDTAB_NONE) {
 				j = ng++;
-				group_first(a, &groups[j], g, n, syms != NULL ? syms[k] : NULL);
+				group_first(&ft, &groups[j], g, n, syms != NULL ? syms[k] : NULL);
 				idtab_add(tab, tabsize, groups, sizeof(*groups), j);
 			}
 			group_add(a, &groups[j], g, s->nvalues, s->primary, k);
 		}
 	}
 	free(tab);
+	frametab_free(&ft);
 	s->ngroups = ng;
 	s->groups = arena_alloc(a, (ng ? ng : 1) * sizeof(*s->groups));
 	if (ng > 0)

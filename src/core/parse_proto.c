@@ -1050,8 +1050,11 @@ ctx_free(struct ctx *c)
 	free(c->lbuf);
 }
 
+/* The groups of the message in c, built into *out (finished by the caller,
+ * once c's tables and the inflated message are freed: they are not needed
+ * any more, and the peak memory is then the snapshot's alone). */
 static int
-decode(struct ctx *c, const char *name, struct snapshot **out)
+decode(struct ctx *c, const char *name, struct builder **out)
 {
 	enum prof_kind kind = PROF_CUSTOM;
 	struct str inferred = { NULL, 0 };
@@ -1092,7 +1095,7 @@ decode(struct ctx *c, const char *name, struct snapshot **out)
 			return -1;
 		}
 	}
-	*out = builder_finish(b);
+	*out = b;
 	return 0;
 }
 
@@ -1102,6 +1105,7 @@ parse_proto(const void *data, size_t len, const char *name, struct snapshot **ou
 {
 	const uint8_t *in = data;
 	uint8_t *inflated = NULL;
+	struct builder *b = NULL;
 	struct ctx c;
 	int rc;
 
@@ -1133,10 +1137,12 @@ parse_proto(const void *data, size_t len, const char *name, struct snapshot **ou
 	if (c.len == 0) {
 		rc = parse_err_set(err, 0, 0, "empty protobuf message: not a profile");
 	} else {
-		rc = decode(&c, name, out);
+		rc = decode(&c, name, &b);
 	}
 	ctx_free(&c);
 	free(inflated);
+	if (rc == 0)
+		*out = builder_finish(b);
 	if (rc == 0 && err != NULL)
 		err->inflated = 0;
 	return rc;

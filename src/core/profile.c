@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/frametab.h"
 #include "pproftop/idtab.h"
 #include "pproftop/kinds.h"
 #include "pproftop/xalloc.h"
@@ -58,6 +59,7 @@ struct builder {
 	size_t sh_size, sh_n;
 	struct str_hash memo[2]; /* the last two distinct strings looked up */
 	const char *goexit;      /* "runtime.goexit", interned: dropped by pointer */
+	struct frametab ft;      /* the snapshot's frames, each once */
 };
 
 const char *
@@ -130,6 +132,7 @@ builder_new(const char *name, enum prof_kind kind, enum prof_format format)
 	s->heap_rate = -1;
 	b->snap = s;
 	b->goexit = arena_intern(&s->arena, "runtime.goexit", strlen("runtime.goexit"));
+	frametab_init(&b->ft, &s->arena);
 	set_kind(b, kind);
 	return b;
 }
@@ -352,16 +355,16 @@ str_is(struct builder *b, const char *s, unsigned flag)
 }
 
 static uint32_t
-pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
+pick_label_frame(struct builder *b, const struct frame *const *f, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (!str_is(b, f[i].function, STR_PLUMBING))
+		if (!str_is(b, f[i]->function, STR_PLUMBING))
 			return i;
 	/* all standard library: the entry function, the outermost frame
 	 * outside the runtime (net/http.(*persistConn).readLoop, not the
 	 * net.(*netFD).Read it waits in) */
 	for (uint32_t i = n; i-- > 0;)
-		if (!str_is(b, f[i].function, STR_RUNTIME))
+		if (!str_is(b, f[i]->function, STR_RUNTIME))
 			return i;
 	return 0;
 }
@@ -410,11 +413,11 @@ tab_grow(struct builder *b)
 }
 
 static bool
-frames_equal(const struct frame *a, const struct frame *c, size_t n)
+frames_equal(const struct frame *const *a, const struct frame *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (a[i].function != c[i].function || a[i].file != c[i].file ||
-		    a[i].line != c[i].line)
+		if (a[i]->function != c[i].function || a[i]->file != c[i].file ||
+		    a[i]->line != c[i].line)
 			return false;
 	return true;
 }
@@ -476,9 +479,12 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->id = id;
 		g->nframes = (uint32_t)n;
 		/* the hidden runtime frames are kept before the group's own */
-		struct frame *copy = arena_alloc_raw(&s->arena, (hidden + n) * sizeof(*copy));
-		if (hidden + n > 0)
-			memcpy(copy, f - hidden, (hidden + n) * sizeof(*copy));
+		const struct frame **copy =
+		    arena_alloc_raw(&s->arena, (hidden + n) * sizeof(const struct frame *));
+		for (size_t i = 0; i < hidden + n; i++) {
+			const struct frame *src = &f[(ptrdiff_t)i - (ptrdiff_t)hidden];
+			copy[i] = frametab_intern(&b->ft, src->function, src->file, src->line);
+		}
 		if (hidden > 0)
 			copy += hidden;
 		g->frames = copy;
@@ -492,7 +498,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->label_frame = pick_label_frame(b, copy, (uint32_t)n);
 		/* the goroutine (or allocation) of a /debug/pprof request being served */
 		g->pprof_handler = (fn_flags & STR_PPROF) != 0;
-		g->conn_reader = n > 0 && strcmp(copy[n - 1].function,
+		g->conn_reader = n > 0 && strcmp(copy[n - 1]->function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->tab_id[j] = id;
 		b->tab_idx[j] = (uint32_t)b->ngroups;
@@ -637,6 +643,7 @@ free_builder(struct builder *b)
 	free(b->groups);
 	free(b->ms);
 	free(b->sh);
+	frametab_free(&b->ft);
 	free(b);
 }
 
@@ -668,6 +675,16 @@ builder_finish(struct builder *b)
 	struct snapshot *s = b->snap;
 	struct arena *a = &s->arena;
 
+	/* the lookup tables go first: the peak is then the snapshot alone */
+	free(b->tab_id);
+	free(b->tab_idx);
+	free(b->sh);
+	free(b->pending);
+	b->tab_id = NULL;
+	b->tab_idx = NULL;
+	b->sh = NULL;
+	b->pending = NULL;
+	frametab_free(&b->ft);
 	/* goroutine ids: sort by (group, goid), hand each group its slice */
 	if (b->ngoids > 0) {
 		qsort(b->goids, b->ngoids, sizeof(*b->goids), cmp_goid_pairs);
@@ -733,11 +750,11 @@ snapshot_find(const struct snapshot *s, uint64_t id)
 
 /* the same frames, from two snapshots (their strings are not shared) */
 static bool
-frames_same_text(const struct frame *a, const struct frame *c, size_t n)
+frames_same_text(const struct frame *const *a, const struct frame *const *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (a[i].line != c[i].line || strcmp(a[i].function, c[i].function) != 0 ||
-		    strcmp(a[i].file, c[i].file) != 0)
+		if (a[i]->line != c[i]->line || strcmp(a[i]->function, c[i]->function) != 0 ||
+		    strcmp(a[i]->file, c[i]->file) != 0)
 			return false;
 	return true;
 }
@@ -750,7 +767,7 @@ snapshot_find_stack(const struct snapshot *s, const struct group *g)
 	if (m != NULL)
 		return m;
 	uint32_t n = g->nframes;
-	if (n < 2 || s->groups == NULL || strcmp(g->frames[n - 1].function, "runtime.main") != 0)
+	if (n < 2 || s->groups == NULL || strcmp(g->frames[n - 1]->function, "runtime.main") != 0)
 		return NULL;
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct group *c = &s->groups[i];
@@ -842,7 +859,7 @@ snapshot_text_size(const struct snapshot *s)
 		const struct group *g = &s->groups[i];
 		n += 16 + (size_t)g->nframes * 13;
 		for (uint32_t f = 0; f < g->nframes; f++)
-			n += 32 + strlen(g->frames[f].function) + strlen(g->frames[f].file);
+			n += 32 + strlen(g->frames[f]->function) + strlen(g->frames[f]->file);
 		if (g->labels != NULL)
 			n += 12 + strlen(g->labels->text);
 	}

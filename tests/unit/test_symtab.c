@@ -159,7 +159,7 @@ test_states_match_protobuf(void **state)
 			for (uint32_t k = 0; k < g->nhpcs && len + 600 < cap; k++)
 				len += (size_t)snprintf(ans + len, cap - len, "0x%llx %s\n",
 				                        (unsigned long long)g->hpcs[k],
-				                        (pg->frames - pg->nhidden)[k].function);
+				                        (pg->frames - pg->nhidden)[k]->function);
 		}
 		while (symtab_query(&st, s, q, sizeof(q)) > 0)
 			;
@@ -174,7 +174,7 @@ test_states_match_protobuf(void **state)
 			const char *ps = label_state(pg, p->format);
 			if (strcmp(ts, ps) != 0)
 				fail_msg("%s: %s: text says '%s', protobuf '%s'", dirs[d],
-				         g->frames[g->label_frame].function, ts, ps);
+				         g->frames[g->label_frame]->function, ts, ps);
 			named += ts[0] != '\0';
 		}
 		free(ans);
