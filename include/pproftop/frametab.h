@@ -1,10 +1,10 @@
 /* frametab.h - interning stack frames, so that a snapshot holds each
- * distinct (function, file, line) once and its groups hold pointers to
- * them (struct group.frames), not copies.
+ * distinct (function, file, line) once and its groups hold 4-byte indices
+ * into that table (struct group.fidx, .ftab; group_frame()), not copies.
  *
- * The frames live in the arena given to frametab_init (a snapshot's); the
- * table itself is the caller's, freed by frametab_free once the snapshot
- * is built. Pure core: no I/O. */
+ * While a snapshot is built the frames live in the table (malloc'd, moved
+ * as it grows); frametab_take copies them into the snapshot's arena, where
+ * every group's ftab then points. Pure core: no I/O. */
 #ifndef PPROFTOP_FRAMETAB_H
 #define PPROFTOP_FRAMETAB_H
 
@@ -15,22 +15,27 @@
 #include "pproftop/profile.h"
 
 struct frametab {
-	struct arena *arena;
-	const struct frame **slots; /* open addressing, NULL = empty */
-	size_t size, n;
+	struct frame *v; /* the distinct frames, in order of first sight */
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: index + 1, 0 = empty */
+	size_t size;
 };
 
-/* frametab_init: an empty table whose frames are allocated in a (borrowed;
- * it must outlive every frame handed out). No allocation until first use. */
-void frametab_init(struct frametab *t, struct arena *a);
+/* frametab_init: an empty table; no allocation until first use. */
+void frametab_init(struct frametab *t);
 
-/* frametab_intern: the one frame of t equal to (fn, file, line). fn and
- * file must be interned in t's arena (arena_intern), so that pointer
- * equality is string equality. The frame is owned by the arena. */
-const struct frame *frametab_intern(struct frametab *t, const char *fn, const char *file,
-                                    int64_t line);
+/* frametab_intern: the index of the one frame of t equal to (fn, file,
+ * line), added if new. fn and file must be interned in one arena
+ * (arena_intern), so that pointer equality is string equality; the frame
+ * keeps the pointers. Indices stay valid as t grows. */
+uint32_t frametab_intern(struct frametab *t, const char *fn, const char *file, int64_t line);
 
-/* frametab_free: releases the table, not the frames (the arena's). */
+/* frametab_take: t's frames copied into a (owned by the arena; one
+ * element, unused, when t is empty), indexed as frametab_intern said.
+ * t keeps its frames until frametab_free. */
+const struct frame *frametab_take(const struct frametab *t, struct arena *a);
+
+/* frametab_free: releases the table (not what frametab_take copied). */
 void frametab_free(struct frametab *t);
 
 #endif

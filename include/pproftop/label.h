@@ -30,7 +30,7 @@ const char *label_short(const char *fn);
 const char *label_file(const char *path);
 
 /* label_apart: for n groups shown together, fills apart[i] with the index
- * (in g[i]->frames) of the first frame where g[i]'s stack differs from
+ * (group_frame(g[i], k)) of the first frame where g[i]'s stack differs from
  * every other group whose label (label frame's function, file and line) is
  * the same, or LABEL_NONE when no other group has its label or the stacks
  * never differ. Frames above the label frame (toward the root) are looked

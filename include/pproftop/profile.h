@@ -69,11 +69,12 @@ struct group {
 	uint64_t id;          /* stable hash of the normalized frames */
 	uint32_t nframes;     /* may be 0 (threadcreate records without a stack) */
 	uint32_t label_frame; /* the first non-plumbing frame; else the outermost */
-	/* leaf first; each frame interned once per snapshot (frametab.h), so
-	 * equal frames of one snapshot are one pointer */
-	const struct frame *const *frames;
+	/* the frames, leaf first, as indices into ftab: each distinct frame
+	 * is held once per snapshot (frametab.h); read them with group_frame() */
+	const uint32_t *fidx;
+	const struct frame *ftab;
 	/* leaf-side runtime frames left out of frames (and of the id) in
-	 * goroutine, heap and custom profiles: frames[-nhidden..-1], when
+	 * goroutine, heap and custom profiles: fidx[-nhidden..-1], when
 	 * the input had them (protobuf, dump; the debug=1 text omits them) */
 	uint32_t nhidden;
 	uint32_t nhpcs; /* the number of hpcs */
@@ -98,6 +99,14 @@ struct group {
 	 * of the snapshot's ntargets targets, 0 where absent; NULL otherwise */
 	const int64_t *by_target;
 };
+
+/* group_frame: frame i of g, leaf first (0 <= i < nframes), or one of its
+ * hidden runtime frames (-nhidden <= i < 0). Owned by g's snapshot. */
+static inline const struct frame *
+group_frame(const struct group *g, ptrdiff_t i)
+{
+	return &g->ftab[g->fidx[i]];
+}
 
 /* One "# Name = value" line of the heap debug=1 MemStats trailer. */
 struct memstat {
@@ -274,8 +283,8 @@ void builder_hidden_pcs(struct builder *b, const uint64_t *pcs, size_t n);
 
 /* builder_commit: normalizes the pending frames, finds or creates their
  * group and adds values[0..nvalues) to it; labels (may be NULL) is the
- * canonical label text. Returns the group, valid until the next commit or
- * finish. */
+ * canonical label text. Returns the group, valid (its frames too) until
+ * the next commit or finish; only after finish do all groups' frames read. */
 struct group *builder_commit(struct builder *b, const int64_t *values, const char *labels,
                              size_t labelslen);
 

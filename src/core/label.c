@@ -33,12 +33,12 @@ label_text(const struct group *g, uint32_t apart, bool utf8, char *out, size_t c
 		snprintf(out, cap, "(no stack)");
 		return out;
 	}
-	const char *fn = label_short(g->frames[g->label_frame]->function);
+	const char *fn = label_short(group_frame(g, g->label_frame)->function);
 	if (apart == LABEL_NONE || LABEL_FRAME(apart) >= g->nframes) {
 		snprintf(out, cap, "%s", fn);
 		return out;
 	}
-	const struct frame *f = g->frames[LABEL_FRAME(apart)];
+	const struct frame *f = group_frame(g, LABEL_FRAME(apart));
 	int n = snprintf(out, cap, "%s %s %s", fn, utf8 ? "\xe2\x86\x90" : "<-",
 	                 label_short(f->function));
 	if ((apart & LABEL_LINE) && n >= 0 && (size_t)n < cap)
@@ -102,7 +102,7 @@ common_prefix(const struct group *a, const struct group *b, int *c)
 
 	*c = 0;
 	for (; j < na && j < nb; j++) {
-		*c = cmp_frame(a->frames[seq_frame(a, j)], b->frames[seq_frame(b, j)]);
+		*c = cmp_frame(group_frame(a, seq_frame(a, j)), group_frame(b, seq_frame(b, j)));
 		if (*c != 0)
 			return j;
 	}
@@ -129,13 +129,13 @@ static bool
 same_function_at(const struct apart_item *it, size_t m, size_t k, uint32_t d, bool with_prev,
                  bool with_next)
 {
-	const char *fn = it[k].g->frames[seq_frame(it[k].g, d)]->function;
+	const char *fn = group_frame(it[k].g, seq_frame(it[k].g, d))->function;
 
 	if (with_prev && k > 0 && d < it[k - 1].g->nframes - 1 &&
-	    strcmp(fn, it[k - 1].g->frames[seq_frame(it[k - 1].g, d)]->function) == 0)
+	    strcmp(fn, group_frame(it[k - 1].g, seq_frame(it[k - 1].g, d))->function) == 0)
 		return true;
 	if (with_next && k + 1 < m && d < it[k + 1].g->nframes - 1 &&
-	    strcmp(fn, it[k + 1].g->frames[seq_frame(it[k + 1].g, d)]->function) == 0)
+	    strcmp(fn, group_frame(it[k + 1].g, seq_frame(it[k + 1].g, d))->function) == 0)
 		return true;
 	return false;
 }
@@ -150,7 +150,7 @@ label_apart(const struct group *const *g, size_t n, uint32_t *apart)
 		apart[i] = LABEL_NONE;
 		if (g[i] == NULL || g[i]->nframes == 0)
 			continue;
-		const struct frame *f = g[i]->frames[g[i]->label_frame];
+		const struct frame *f = group_frame(g[i], g[i]->label_frame);
 		it[m++] = (struct apart_item){ g[i], i, label_short(f->function),
 			                       label_file(f->file), f->line };
 	}
@@ -279,7 +279,7 @@ label_state(const struct group *g, enum prof_format fmt)
 	const char *fns[LABEL_STATE_FRAMES];
 	size_t n = 0;
 	for (uint32_t k = 0; k < g->nhidden + g->nframes && n < LABEL_STATE_FRAMES; k++)
-		fns[n++] = (g->frames - g->nhidden)[k]->function;
+		fns[n++] = group_frame(g, (ptrdiff_t)(k) - (ptrdiff_t)g->nhidden)->function;
 	return state_of_fns(fns, n, g->nhidden, fmt);
 }
 
@@ -295,7 +295,7 @@ label_state_named(const struct group *g, enum prof_format fmt, const struct symt
 	/* the hidden frames named: the whole leaf side is known */
 	size_t nruntime = n;
 	for (uint32_t k = 0; k < g->nframes && n < LABEL_STATE_FRAMES; k++)
-		fns[n++] = g->frames[k]->function;
+		fns[n++] = group_frame(g, k)->function;
 	return state_of_fns(fns, n, nruntime, FMT_PROTO);
 }
 

@@ -52,16 +52,17 @@ intern(struct arena *a, const char *s)
 }
 
 /* The frames of g (its hidden ones first) interned into t. */
-static const struct frame *const *
-copy_frames(struct frametab *t, const struct group *g)
+static const uint32_t *
+copy_frames(struct frametab *t, struct arena *a, const struct group *g)
 {
 	size_t n = (size_t)g->nhidden + g->nframes;
-	const struct frame **f = arena_alloc_raw(t->arena, n * sizeof(const struct frame *));
-	const struct frame *const *src = g->frames - g->nhidden;
+	uint32_t *f = arena_alloc_raw(a, (n ? n : 1) * sizeof(*f));
 
-	for (size_t i = 0; i < n; i++)
-		f[i] = frametab_intern(t, intern(t->arena, src[i]->function),
-		                       intern(t->arena, src[i]->file), src[i]->line);
+	for (size_t i = 0; i < n; i++) {
+		const struct frame *src = group_frame(g, (ptrdiff_t)i - (ptrdiff_t)g->nhidden);
+		f[i] =
+		    frametab_intern(t, intern(a, src->function), intern(a, src->file), src->line);
+	}
 	return f + g->nhidden;
 }
 
@@ -110,7 +111,8 @@ add_states(struct arena *a, struct group *dst, const struct group *src)
  * hidden frames (as a protobuf's): the merged model has no symtab of its
  * own. False when some PC is not named yet. */
 static bool
-name_hidden(struct frametab *t, struct group *dst, const struct group *g, const struct symtab *syms)
+name_hidden(struct frametab *t, struct arena *a, struct group *dst, const struct group *g,
+            const struct symtab *syms)
 {
 	const char *names[BUILDER_HPCS_MAX];
 	size_t nh = syms != NULL && g->nhidden == 0 && g->nhpcs > 0
@@ -119,15 +121,15 @@ name_hidden(struct frametab *t, struct group *dst, const struct group *g, const 
 
 	if (nh == 0)
 		return false;
-	struct arena *a = t->arena;
-	const struct frame **f =
-	    arena_alloc_raw(a, (nh + g->nframes) * sizeof(const struct frame *));
+	uint32_t *f = arena_alloc_raw(a, (nh + g->nframes) * sizeof(*f));
 	for (size_t i = 0; i < nh; i++)
 		f[i] = frametab_intern(t, intern(a, names[i]), intern(a, ""), 0);
-	for (uint32_t i = 0; i < g->nframes; i++)
-		f[nh + i] = frametab_intern(t, intern(a, g->frames[i]->function),
-		                            intern(a, g->frames[i]->file), g->frames[i]->line);
-	dst->frames = f + nh;
+	for (uint32_t i = 0; i < g->nframes; i++) {
+		const struct frame *src = group_frame(g, i);
+		f[nh + i] =
+		    frametab_intern(t, intern(a, src->function), intern(a, src->file), src->line);
+	}
+	dst->fidx = f + nh;
 	dst->nhidden = (uint32_t)nh;
 	return true;
 }
@@ -135,18 +137,16 @@ name_hidden(struct frametab *t, struct group *dst, const struct group *g, const 
 /* The first appearance of group g (of an input whose symtab is syms, or
  * NULL) in the merged snapshot. */
 static void
-group_first(struct frametab *ft, struct group *dst, const struct group *g, size_t n,
-            const struct symtab *syms)
+group_first(struct frametab *ft, struct arena *a, struct group *dst, const struct group *g,
+            size_t n, const struct symtab *syms)
 {
-	struct arena *a = ft->arena;
-
 	memset(dst, 0, sizeof(*dst));
 	dst->id = g->id;
 	dst->nframes = g->nframes;
 	dst->label_frame = g->label_frame;
 	dst->nhidden = g->nhidden;
-	if (!name_hidden(ft, dst, g, syms))
-		dst->frames = copy_frames(ft, g);
+	if (!name_hidden(ft, a, dst, g, syms))
+		dst->fidx = copy_frames(ft, a, g);
 	if (g->nhpcs > 0 && dst->nhidden == 0) {
 		uint64_t *h = arena_alloc(a, g->nhpcs * sizeof(*h));
 		memcpy(h, g->hpcs, g->nhpcs * sizeof(*h));
@@ -157,10 +157,13 @@ group_first(struct frametab *ft, struct group *dst, const struct group *g, size_
 	dst->conn_reader = g->conn_reader;
 	dst->max_wait_minutes = g->max_wait_minutes;
 	dst->elided = g->elided;
-	if (g->created_by != NULL)
-		dst->created_by =
-		    frametab_intern(ft, intern(a, g->created_by->function),
-		                    intern(a, g->created_by->file), g->created_by->line);
+	if (g->created_by != NULL) {
+		struct frame *cb = arena_alloc(a, sizeof(*cb));
+		cb->function = intern(a, g->created_by->function);
+		cb->file = intern(a, g->created_by->file);
+		cb->line = g->created_by->line;
+		dst->created_by = cb;
+	}
 	dst->by_target = arena_alloc(a, n * sizeof(*dst->by_target));
 }
 
@@ -324,7 +327,7 @@ merge_snapshots_named(const struct snapshot *const *in, const struct symtab *con
 	size_t ng = 0, tabsize = idtab_size(cap);
 	uint32_t *tab = xcalloc(tabsize, sizeof(*tab));
 	struct frametab ft;
-	frametab_init(&ft, a);
+	frametab_init(&ft);
 	for (size_t k = 0; k < n; k++) {
 		if (!present[k])
 			continue;
@@ -333,13 +336,17 @@ merge_snapshots_named(const struct snapshot *const *in, const struct symtab *con
 			size_t j = idtab_find(tab, tabsize, groups, sizeof(*groups), g->id);
 			if (j == IDTAB_NONE) {
 				j = ng++;
-				group_first(&ft, &groups[j], g, n, syms != NULL ? syms[k] : NULL);
+				group_first(&ft, a, &groups[j], g, n,
+				            syms != NULL ? syms[k] : NULL);
 				idtab_add(tab, tabsize, groups, sizeof(*groups), j);
 			}
 			group_add(a, &groups[j], g, s->nvalues, s->primary, k);
 		}
 	}
 	free(tab);
+	const struct frame *frames = frametab_take(&ft, a);
+	for (size_t j = 0; j < ng; j++)
+		groups[j].ftab = frames;
 	frametab_free(&ft);
 	s->ngroups = ng;
 	s->groups = arena_alloc(a, (ng ? ng : 1) * sizeof(*s->groups));

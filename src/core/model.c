@@ -270,11 +270,11 @@ static const char *
 shared_function(const struct group *g, const struct group *h)
 {
 	for (uint32_t i = 0; i < g->nframes; i++) {
-		const char *fn = g->frames[i]->function;
+		const char *fn = group_frame(g, i)->function;
 		if (frame_is_plumbing(fn))
 			continue;
 		for (uint32_t j = 0; j < h->nframes; j++)
-			if (strcmp(fn, h->frames[j]->function) == 0)
+			if (strcmp(fn, group_frame(h, j)->function) == 0)
 				return fn;
 	}
 	return NULL;

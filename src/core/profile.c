@@ -132,7 +132,7 @@ builder_new(const char *name, enum prof_kind kind, enum prof_format format)
 	s->heap_rate = -1;
 	b->snap = s;
 	b->goexit = arena_intern(&s->arena, "runtime.goexit", strlen("runtime.goexit"));
-	frametab_init(&b->ft, &s->arena);
+	frametab_init(&b->ft);
 	set_kind(b, kind);
 	return b;
 }
@@ -355,16 +355,16 @@ str_is(struct builder *b, const char *s, unsigned flag)
 }
 
 static uint32_t
-pick_label_frame(struct builder *b, const struct frame *const *f, uint32_t n)
+pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (!str_is(b, f[i]->function, STR_PLUMBING))
+		if (!str_is(b, f[i].function, STR_PLUMBING))
 			return i;
 	/* all standard library: the entry function, the outermost frame
 	 * outside the runtime (net/http.(*persistConn).readLoop, not the
 	 * net.(*netFD).Read it waits in) */
 	for (uint32_t i = n; i-- > 0;)
-		if (!str_is(b, f[i]->function, STR_RUNTIME))
+		if (!str_is(b, f[i].function, STR_RUNTIME))
 			return i;
 	return 0;
 }
@@ -412,13 +412,15 @@ tab_grow(struct builder *b)
 	b->tab_size = n;
 }
 
+/* a group's frames (indices into t) and pending ones, the same */
 static bool
-frames_equal(const struct frame *const *a, const struct frame *c, size_t n)
+frames_equal(const struct frametab *t, const uint32_t *a, const struct frame *c, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i]->function != c[i].function || a[i]->file != c[i].file ||
-		    a[i]->line != c[i].line)
+	for (size_t i = 0; i < n; i++) {
+		const struct frame *f = &t->v[a[i]];
+		if (f->function != c[i].function || f->file != c[i].file || f->line != c[i].line)
 			return false;
+	}
 	return true;
 }
 
@@ -457,7 +459,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 	while (b->tab_id[j] != 0) {
 		if (b->tab_id[j] == id) {
 			struct group *c = &b->groups[b->tab_idx[j] - 1];
-			if (c->nframes == n && frames_equal(c->frames, f, n)) {
+			if (c->nframes == n && frames_equal(&b->ft, c->fidx, f, n)) {
 				g = c;
 				break;
 			}
@@ -479,15 +481,13 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->id = id;
 		g->nframes = (uint32_t)n;
 		/* the hidden runtime frames are kept before the group's own */
-		const struct frame **copy =
-		    arena_alloc_raw(&s->arena, (hidden + n) * sizeof(const struct frame *));
+		uint32_t *idx =
+		    arena_alloc_raw(&s->arena, (hidden + n ? hidden + n : 1) * sizeof(*idx));
 		for (size_t i = 0; i < hidden + n; i++) {
-			const struct frame *src = &f[(ptrdiff_t)i - (ptrdiff_t)hidden];
-			copy[i] = frametab_intern(&b->ft, src->function, src->file, src->line);
+			const struct frame *src = &b->pending[i];
+			idx[i] = frametab_intern(&b->ft, src->function, src->file, src->line);
 		}
-		if (hidden > 0)
-			copy += hidden;
-		g->frames = copy;
+		g->fidx = idx + hidden; /* ftab: set by builder_finish */
 		g->nhidden = (uint32_t)hidden;
 		if (hidden == 0 && b->nhpcs > 0) {
 			uint64_t *h = arena_alloc_raw(&s->arena, b->nhpcs * sizeof(*h));
@@ -495,14 +495,16 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 			g->hpcs = h;
 			g->nhpcs = (uint32_t)b->nhpcs;
 		}
-		g->label_frame = pick_label_frame(b, copy, (uint32_t)n);
+		g->label_frame = pick_label_frame(b, f, (uint32_t)n);
 		/* the goroutine (or allocation) of a /debug/pprof request being served */
 		g->pprof_handler = (fn_flags & STR_PPROF) != 0;
-		g->conn_reader = n > 0 && strcmp(copy[n - 1]->function,
+		g->conn_reader = n > 0 && strcmp(f[n - 1].function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->tab_id[j] = id;
 		b->tab_idx[j] = (uint32_t)b->ngroups;
 	}
+	/* the table moves as it grows: builder_finish sets every group's */
+	g->ftab = b->ft.v;
 	for (int i = 0; i < s->nvalues; i++)
 		g->values[i] = value_sat_add(g->values[i], values != NULL ? values[i] : 0);
 	g->nsamples++;
@@ -684,6 +686,10 @@ builder_finish(struct builder *b)
 	b->tab_idx = NULL;
 	b->sh = NULL;
 	b->pending = NULL;
+	/* the frames, once each, into the arena: every group indexes them */
+	const struct frame *frames = frametab_take(&b->ft, a);
+	for (size_t i = 0; i < b->ngroups; i++)
+		b->groups[i].ftab = frames;
 	frametab_free(&b->ft);
 	/* goroutine ids: sort by (group, goid), hand each group its slice */
 	if (b->ngoids > 0) {
@@ -750,12 +756,15 @@ snapshot_find(const struct snapshot *s, uint64_t id)
 
 /* the same frames, from two snapshots (their strings are not shared) */
 static bool
-frames_same_text(const struct frame *const *a, const struct frame *const *c, size_t n)
+frames_same_text(const struct group *a, const struct group *c, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i]->line != c[i]->line || strcmp(a[i]->function, c[i]->function) != 0 ||
-		    strcmp(a[i]->file, c[i]->file) != 0)
+	for (size_t i = 0; i < n; i++) {
+		const struct frame *x = group_frame(a, (ptrdiff_t)i),
+		                   *y = group_frame(c, (ptrdiff_t)i);
+		if (x->line != y->line || strcmp(x->function, y->function) != 0 ||
+		    strcmp(x->file, y->file) != 0)
 			return false;
+	}
 	return true;
 }
 
@@ -767,11 +776,12 @@ snapshot_find_stack(const struct snapshot *s, const struct group *g)
 	if (m != NULL)
 		return m;
 	uint32_t n = g->nframes;
-	if (n < 2 || s->groups == NULL || strcmp(g->frames[n - 1]->function, "runtime.main") != 0)
+	if (n < 2 || s->groups == NULL ||
+	    strcmp(group_frame(g, n - 1)->function, "runtime.main") != 0)
 		return NULL;
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct group *c = &s->groups[i];
-		if (c->nframes == n - 1 && frames_same_text(c->frames, g->frames, n - 1))
+		if (c->nframes == n - 1 && frames_same_text(c, g, n - 1))
 			return c;
 	}
 	return NULL;
@@ -859,7 +869,8 @@ snapshot_text_size(const struct snapshot *s)
 		const struct group *g = &s->groups[i];
 		n += 16 + (size_t)g->nframes * 13;
 		for (uint32_t f = 0; f < g->nframes; f++)
-			n += 32 + strlen(g->frames[f]->function) + strlen(g->frames[f]->file);
+			n += 32 + strlen(group_frame(g, f)->function) +
+			     strlen(group_frame(g, f)->file);
 		if (g->labels != NULL)
 			n += 12 + strlen(g->labels->text);
 	}

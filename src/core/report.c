@@ -313,7 +313,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		if (g->nframes == 0) {
 			fputs(" (no stack)", out);
 		} else {
-			const struct frame *f = g->frames[g->label_frame];
+			const struct frame *f = group_frame(g, g->label_frame);
 			char text[1200];
 			fputc(' ', out);
 			put_text(out, label_text(g, apart[i], false, text, sizeof(text)));
@@ -517,7 +517,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 
 	fprintf(out, "        {\"id\": \"%016" PRIx64 "\", ", g->id);
 	fputs("\"label\": ", out);
-	report_json_string(out, g->nframes ? g->frames[g->label_frame]->function : "");
+	report_json_string(out, g->nframes ? group_frame(g, g->label_frame)->function : "");
 	for (int v = 0; v < s->nvalues; v++)
 		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
 	if (d != NULL && r != NULL) /* with a diff every row has its diff row */
@@ -626,14 +626,14 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		fputs(", \"runtime_frames\": [", out);
 		for (uint32_t i = 0; i < g->nhidden; i++) {
 			fputs(i ? ", " : "", out);
-			json_frame(out, g->frames[(int64_t)i - g->nhidden]);
+			json_frame(out, group_frame(g, (int64_t)i - g->nhidden));
 		}
 		fputc(']', out);
 	}
 	fputs(", \"frames\": [", out);
 	for (uint32_t i = 0; i < g->nframes; i++) {
 		fputs(i ? ", " : "", out);
-		json_frame(out, g->frames[i]);
+		json_frame(out, group_frame(g, i));
 	}
 	fputs("]}", out);
 }
@@ -1005,7 +1005,7 @@ growth_group(FILE *out, const struct model *m, enum ep_id e, const struct group 
 		fprintf(out, " leaked %" PRId64, leaked);
 	fprintf(out, " now %s ",
 	        fmt_unit(b, sizeof(b), (double)g->values[s->primary], s->vt[s->primary].unit));
-	put_text(out, g->nframes ? g->frames[g->label_frame]->function : "(no stack)");
+	put_text(out, g->nframes ? group_frame(g, g->label_frame)->function : "(no stack)");
 	const struct growth_link *l = model_link_of(m, g->id, e == EP_HEAP);
 	if (l != NULL) {
 		fprintf(out, " (also growing in the %s, through ",
@@ -1016,10 +1016,10 @@ growth_group(FILE *out, const struct model *m, enum ep_id e, const struct group 
 	fputc('\n', out);
 	for (uint32_t i = 0; i < g->nframes; i++) {
 		fputs("      ", out);
-		put_text(out, g->frames[i]->function);
+		put_text(out, group_frame(g, i)->function);
 		fputc(' ', out);
-		put_text(out, g->frames[i]->file);
-		fprintf(out, ":%" PRId64 "\n", g->frames[i]->line);
+		put_text(out, group_frame(g, i)->file);
+		fprintf(out, ":%" PRId64 "\n", group_frame(g, i)->line);
 	}
 }
 

@@ -189,7 +189,7 @@ symtab_hidden(const struct symtab *st, const struct group *g, const char **out, 
 	size_t n = 0;
 
 	for (uint32_t k = 0; k < g->nhidden && n < max; k++)
-		out[n++] = (g->frames - g->nhidden)[k]->function;
+		out[n++] = group_frame(g, (ptrdiff_t)(k) - (ptrdiff_t)g->nhidden)->function;
 	for (uint32_t k = 0; k < g->nhpcs && n < max; k++) {
 		const char *name = symtab_name(st, g->hpcs[k]);
 		if (name == NULL)

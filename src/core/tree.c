@@ -191,16 +191,17 @@ trie_build(struct trie *tr, const struct snapshot *s, const struct tree_opts *o)
 			continue;
 		}
 		for (; last != NULL && k < gr->nframes && k < last->nframes; k++) {
-			const struct frame *a = gr->frames[o->inverted ? k : gr->nframes - 1 - k];
+			const struct frame *a =
+			    group_frame(gr, o->inverted ? k : gr->nframes - 1 - k);
 			const struct frame *b =
-			    last->frames[o->inverted ? k : last->nframes - 1 - k];
+			    group_frame(last, o->inverted ? k : last->nframes - 1 - k);
 			if (a->function != b->function || (o->by_line && a->line != b->line))
 				break;
 			at = path[k];
 		}
 		for (; k < gr->nframes; k++) {
 			uint32_t fi = o->inverted ? k : gr->nframes - 1 - k;
-			at = trie_child(tr, at, gr->frames[fi], o->by_line, seed);
+			at = trie_child(tr, at, group_frame(gr, fi), o->by_line, seed);
 			path[k] = at;
 		}
 		tr->ends[g] = at;

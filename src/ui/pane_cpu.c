@@ -129,7 +129,7 @@ function_rows(const struct pane_ctx *cx, struct pane *p)
 	double secs = (double)s->duration_ns / 1e9;
 	for (size_t i = 0; i < own->ngroups; i++) {
 		const struct group *g = &own->groups[i];
-		const struct tree_fn *f = find_fn(fns, n, hash_str(g->frames[0]->function));
+		const struct tree_fn *f = find_fn(fns, n, hash_str(group_frame(g, 0)->function));
 		if (f == NULL)
 			continue;
 		struct row *r = table_add(p);

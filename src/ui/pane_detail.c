@@ -273,9 +273,9 @@ frames_prefix(const struct group *deep, const struct group *g)
 	if (g->nframes == 0 || deep->nframes < g->nframes)
 		return false;
 	for (uint32_t i = 0; i < g->nframes; i++)
-		if (deep->frames[i]->line != g->frames[i]->line ||
-		    strcmp(deep->frames[i]->function, g->frames[i]->function) != 0 ||
-		    strcmp(deep->frames[i]->file, g->frames[i]->file) != 0)
+		if (group_frame(deep, i)->line != group_frame(g, i)->line ||
+		    strcmp(group_frame(deep, i)->function, group_frame(g, i)->function) != 0 ||
+		    strcmp(group_frame(deep, i)->file, group_frame(g, i)->file) != 0)
 			return false;
 	return true;
 }
@@ -344,8 +344,8 @@ emit_groups(struct out *o)
 		shown++;
 		o->fncol = 0;
 		for (uint32_t k = 0; k < g->nframes; k++) {
-			int fw = ui_text_width(g->frames[k]->function,
-			                       strlen(g->frames[k]->function), cx->utf8);
+			int fw = ui_text_width(group_frame(g, k)->function,
+			                       strlen(group_frame(g, k)->function), cx->utf8);
 			o->fncol = fw > o->fncol ? fw : o->fncol;
 		}
 		emit(o, cx->attr[R_TITLE], "stack %zu: %s %s, %u frame%s, leaf first", shown,
@@ -353,7 +353,7 @@ emit_groups(struct out *o)
 		     fmt_unit(a, sizeof(a), (double)g->values[s->primary], s->vt[s->primary].unit),
 		     g->nframes, g->nframes == 1 ? "" : "s");
 		for (uint32_t k = 0; k < g->nframes; k++)
-			emit_frame(o, " ", cx->attr[R_NORMAL], g->frames[k]);
+			emit_frame(o, " ", cx->attr[R_NORMAL], group_frame(g, k));
 	}
 	if (d->nids - gone > shown)
 		emit(o, cx->attr[R_DIM], "... and %zu more stacks", d->nids - gone - shown);
@@ -405,7 +405,7 @@ emit_stack(struct out *o, const struct group *g)
 		     "  the first %u (runtime) frame%s not part of the group's identity",
 		     g->nhidden, g->nhidden == 1 ? " is" : "s are");
 	for (uint32_t k = 0; k < n; k++) {
-		const struct frame *f = (g->frames - g->nhidden)[k];
+		const struct frame *f = group_frame(g, (ptrdiff_t)(k) - (ptrdiff_t)g->nhidden);
 		bool own = k >= g->nhidden;
 		uint32_t i = k - g->nhidden;
 		bool lf = own && i == g->label_frame, af = own && apart && i == af_i;
@@ -534,7 +534,7 @@ emit_all(struct out *o)
 	/* functions in one column, locations aligned after the longest */
 	o->fncol = 0;
 	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
-		const char *fn = (g->frames - g->nhidden)[i]->function;
+		const char *fn = group_frame(g, (ptrdiff_t)(i) - (ptrdiff_t)g->nhidden)->function;
 		int fw = ui_text_width(fn, strlen(fn), cx->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;

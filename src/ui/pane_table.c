@@ -216,7 +216,7 @@ row_matches(const struct pane_ctx *cx, const struct row *r)
 	if (!(cx->re != NULL))
 		return true;
 	for (uint32_t i = 0; i < r->g->nframes; i++)
-		if (regexec(cx->re, r->g->frames[i]->function, 0, NULL, 0) == 0)
+		if (regexec(cx->re, group_frame(r->g, i)->function, 0, NULL, 0) == 0)
 			return true;
 	return false;
 }
@@ -293,7 +293,7 @@ mark_labels(const struct pane_ctx *cx, struct pane *p)
 		r->label_w = ui_text_width(text, strlen(text), cx->utf8);
 		r->label_loc_w = r->label_w;
 		if (r->g->nframes > 0) {
-			const struct frame *f = r->g->frames[r->g->label_frame];
+			const struct frame *f = group_frame(r->g, r->g->label_frame);
 			r->label_loc_w += 1 + (int)strlen(label_file(f->file)) + 1 + 6;
 		}
 		if (p->ops->has_state)
@@ -748,7 +748,7 @@ table_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 		ui_text_write(out, label_text(r->g, r->apart, cx->utf8, text, sizeof(text)),
 		              cx->utf8);
 		if (r->g->nframes > 0) {
-			const struct frame *f = r->g->frames[r->g->label_frame];
+			const struct frame *f = group_frame(r->g, r->g->label_frame);
 			fputc(' ', out);
 			ui_text_write(out, label_file(f->file), cx->utf8);
 			fprintf(out, ":%lld", (long long)f->line);

@@ -315,7 +315,7 @@ ui_fill(const struct pane_ctx *cx, int y, int x, int w, int attr)
 const char *
 ui_label_fn(const struct group *g)
 {
-	return g->nframes > 0 ? label_short(g->frames[g->label_frame]->function) : "";
+	return g->nframes > 0 ? label_short(group_frame(g, g->label_frame)->function) : "";
 }
 
 int
@@ -329,7 +329,7 @@ ui_put_label(const struct pane_ctx *cx, int y, int x, int width, int attr, int l
 		return 0;
 	if (g->nframes == 0)
 		return ui_put(cx, y, x, width, locattr, "(no stack)");
-	const struct frame *f = g->frames[g->label_frame];
+	const struct frame *f = group_frame(g, g->label_frame);
 	label_text(g, apart, cx->utf8, text, sizeof(text));
 	if (f->file[0] != '\0') {
 		const char *b = label_file(f->file);

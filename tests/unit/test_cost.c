@@ -25,7 +25,7 @@ group_with(const struct snapshot *s, const char *fn)
 {
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (uint32_t f = 0; f < s->groups[i].nframes; f++)
-			if (strcmp(s->groups[i].frames[f]->function, fn) == 0)
+			if (strcmp(group_frame(&s->groups[i], f)->function, fn) == 0)
 				return &s->groups[i];
 	return NULL;
 }

@@ -57,7 +57,7 @@ labels_of(const struct snapshot *s)
 			out[i] = strdup("(no stack)");
 			continue;
 		}
-		const struct frame *f = g[i]->frames[g[i]->label_frame];
+		const struct frame *f = group_frame(g[i], g[i]->label_frame);
 		const char *b = strrchr(f->file, '/');
 		char *l = malloc(700);
 		snprintf(l, 700, "%s %s:%lld",
@@ -134,12 +134,11 @@ test_apart_edges(void **state)
 		             { "main.g", "m.go", 2 },
 		             { "main.h", "m.go", 3 } };
 	struct frame c[] = { { "main.f", "m.go", 1 }, { "main.k", "m.go", 9 } };
-	const struct frame *pa[] = { &a[0], &a[1] }, *pb[] = { &b[0], &b[1], &b[2] };
-	const struct frame *pc[] = { &c[0], &c[1] };
-	struct group ga = { .nframes = 2, .frames = pa };
-	struct group gb = { .nframes = 3, .frames = pb };
-	struct group gc = { .nframes = 2, .frames = pc };
-	struct group gd = { .nframes = 1, .frames = &pc[1] };
+	static const uint32_t idx[] = { 0, 1, 2 };
+	struct group ga = { .nframes = 2, .fidx = idx, .ftab = a };
+	struct group gb = { .nframes = 3, .fidx = idx, .ftab = b };
+	struct group gc = { .nframes = 2, .fidx = idx, .ftab = c };
+	struct group gd = { .nframes = 1, .fidx = &idx[1], .ftab = c };
 	const struct group *g[] = { &ga, &gb, &gc, &gd, NULL };
 	uint32_t apart[5];
 
@@ -158,8 +157,7 @@ test_apart_edges(void **state)
 
 	/* the same caller at another line: the line tells them apart */
 	struct frame e[] = { { "main.f", "m.go", 1 }, { "main.g", "m.go", 7 } };
-	const struct frame *pe[] = { &e[0], &e[1] };
-	struct group ge = { .nframes = 2, .frames = pe };
+	struct group ge = { .nframes = 2, .fidx = idx, .ftab = e };
 	const struct group *g2[] = { &ga, &ge };
 	label_apart(g2, 2, apart);
 	assert_int_equal(apart[0], 1 | LABEL_LINE);
@@ -177,7 +175,7 @@ test_apart_20000(void **state)
 	(void)state;
 	enum { N = 20000, DEPTH = 8 };
 	static struct frame fr[N][DEPTH];
-	static const struct frame *pfr[N][DEPTH];
+	static uint32_t idx[DEPTH];
 	static struct group grp[N];
 	static const struct group *g[N];
 	static uint32_t apart[N];
@@ -188,9 +186,9 @@ test_apart_20000(void **state)
 		for (size_t k = 0; k < DEPTH; k++) {
 			fr[i][k] =
 			    (struct frame){ k == 5 ? names[i] : "main.f", "m.go", (int64_t)k };
-			pfr[i][k] = &fr[i][k];
+			idx[k] = (uint32_t)k;
 		}
-		grp[i] = (struct group){ .nframes = DEPTH, .frames = pfr[i] };
+		grp[i] = (struct group){ .nframes = DEPTH, .fidx = idx, .ftab = fr[i] };
 		g[i] = &grp[i];
 	}
 	struct timespec t0, t1;
@@ -255,7 +253,7 @@ test_state_vs_dump(void **state)
 				continue;
 			if (strcmp(want, got) != 0)
 				fail_msg("%s: %s: dump says \"%s\", label_state \"%s\"", vers[v],
-				         g->frames[g->label_frame]->function, want, got);
+				         group_frame(g, g->label_frame)->function, want, got);
 			checked++;
 		}
 		snapshot_free(s);
@@ -284,7 +282,7 @@ test_state_text(void **state)
 	assert_non_null(g);
 	assert_string_equal(label_state(g, s->format), "chan receive");
 	assert_true(g->nhidden >= 2);
-	assert_string_equal(g->frames[-(int)g->nhidden]->function, "runtime.gopark");
+	assert_string_equal(group_frame(g, -(int)g->nhidden)->function, "runtime.gopark");
 	snapshot_free(s);
 }
 

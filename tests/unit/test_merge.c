@@ -82,13 +82,13 @@ test_merge_goroutine_versions(void **state)
 	const struct group *g0 = &a->groups[0];
 	uint64_t id = g0->id;
 	char fn[256];
-	snprintf(fn, sizeof(fn), "%s", g0->frames[g0->label_frame]->function);
+	snprintf(fn, sizeof(fn), "%s", group_frame(g0, g0->label_frame)->function);
 	int64_t v0 = g0->values[0];
 	snapshot_free(a);
 	snapshot_free(b);
 	const struct group *g = snapshot_find(m, id);
 	assert_non_null(g);
-	assert_string_equal(g->frames[g->label_frame]->function, fn);
+	assert_string_equal(group_frame(g, g->label_frame)->function, fn);
 	assert_true(g->values[0] >= v0);
 	assert_int_equal(g->by_target[0], v0);
 	snapshot_free(m);

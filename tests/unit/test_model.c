@@ -964,7 +964,7 @@ test_cpu_windows(void **state)
 	assert_false(ep->d.restarted);
 	const struct group *hot = NULL;
 	for (size_t i = 0; i < ep->cur->ngroups; i++)
-		if (ep->cur->groups[i].frames[0]->line == 117)
+		if (group_frame(&ep->cur->groups[i], 0)->line == 117)
 			hot = &ep->cur->groups[i];
 	assert_non_null(hot);
 	assert_int_equal(hot->values[0], 200000000);

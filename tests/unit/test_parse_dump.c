@@ -197,7 +197,7 @@ check_version(const struct version_case *vc)
 	assert_int_equal(g->values[0], vc->leakers);
 	assert_int_equal(state_count(g, "chan receive"), vc->leakers);
 	assert_int_equal(g->nframes, 2);
-	assert_string_equal(g->frames[1]->function, "runtime/pprof.Do");
+	assert_string_equal(group_frame(g, 1)->function, "runtime/pprof.Do");
 	assert_null(g->labels);
 	assert_non_null(g->created_by);
 	assert_string_equal(g->created_by->function, "main.leakOne");
@@ -210,10 +210,10 @@ check_version(const struct version_case *vc)
 	assert_int_equal(state_count(g, vc->mutex_state), 1);
 	assert_int_equal(g->max_wait_minutes, 1);
 	assert_int_equal(g->nframes, vc->mutex_frames);
-	assert_string_equal(g->frames[0]->function, vc->mutex_leaf);
-	assert_frame(g->frames[g->nframes - 1], "main.variety.func6", "/home/gopher/demo/main.go",
-	             165);
-	assert_string_equal(g->frames[g->nframes - 2]->function, "sync.(*Mutex).Lock");
+	assert_string_equal(group_frame(g, 0)->function, vc->mutex_leaf);
+	assert_frame(group_frame(g, g->nframes - 1), "main.variety.func6",
+	             "/home/gopher/demo/main.go", 165);
+	assert_string_equal(group_frame(g, g->nframes - 2)->function, "sync.(*Mutex).Lock");
 	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 165);
 
 	/* the sleeper: [sleep, 1 minutes], created by main.variety (with
@@ -221,8 +221,8 @@ check_version(const struct version_case *vc)
 	g = group_of_goid(s, vc->sleep_goid);
 	assert_non_null(g);
 	assert_int_equal(g->nframes, 2);
-	assert_string_equal(g->frames[0]->function, "time.Sleep");
-	assert_frame(g->frames[1], "main.variety.func1", "/home/gopher/demo/main.go", 148);
+	assert_string_equal(group_frame(g, 0)->function, "time.Sleep");
+	assert_frame(group_frame(g, 1), "main.variety.func1", "/home/gopher/demo/main.go", 148);
 	assert_int_equal(state_count(g, "sleep"), 1);
 	assert_int_equal(g->max_wait_minutes, 1);
 	assert_int_equal(g->nlocked, 0);
@@ -231,7 +231,7 @@ check_version(const struct version_case *vc)
 	/* locked to thread */
 	g = group_of_goid(s, vc->locked_goid);
 	assert_non_null(g);
-	assert_string_equal(g->frames[g->nframes - 1]->function, "main.variety.func9");
+	assert_string_equal(group_frame(g, g->nframes - 1)->function, "main.variety.func9");
 	assert_int_equal(g->nlocked, 1);
 	assert_int_equal(g->max_wait_minutes, 1);
 	assert_int_equal(state_count(g, "sleep"), 1);
@@ -242,9 +242,9 @@ check_version(const struct version_case *vc)
 	assert_non_null(g);
 	assert_int_equal(g->nframes, vc->deep_frames);
 	assert_int_equal(g->elided, vc->deep_elided);
-	assert_frame(g->frames[0], "main.deep", "/home/gopher/demo/main.go", 130);
+	assert_frame(group_frame(g, 0), "main.deep", "/home/gopher/demo/main.go", 130);
 	for (uint32_t i = 1; i < g->nframes; i++)
-		assert_frame(g->frames[i], "main.deep", "/home/gopher/demo/main.go", 132);
+		assert_frame(group_frame(g, i), "main.deep", "/home/gopher/demo/main.go", 132);
 	assert_int_equal(state_count(g, "chan receive"), 1);
 	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 190);
 	/* only that group is elided */
@@ -256,14 +256,14 @@ check_version(const struct version_case *vc)
 	g = group_of_goid(s, 1);
 	assert_non_null(g);
 	assert_null(g->created_by);
-	assert_string_equal(g->frames[g->nframes - 1]->function, "main.main");
+	assert_string_equal(group_frame(g, g->nframes - 1)->function, "main.main");
 	assert_int_equal(state_count(g, "IO wait"), 1);
 
 	/* the requesting goroutine is kept, [running] */
 	g = group_of_goid(s, vc->requester);
 	assert_non_null(g);
 	assert_int_equal(state_count(g, "running"), 1);
-	assert_string_equal(g->frames[0]->function, "runtime/pprof.writeGoroutineStacks");
+	assert_string_equal(group_frame(g, 0)->function, "runtime/pprof.writeGoroutineStacks");
 	snapshot_free(s);
 }
 
@@ -326,8 +326,8 @@ test_cross_format(void **state)
 		const struct group *dm = tu_group_with_fn(dump, "main.main");
 		assert_non_null(pm);
 		assert_non_null(dm);
-		assert_string_equal(pm->frames[pm->nframes - 1]->function, "runtime.main");
-		assert_string_equal(dm->frames[dm->nframes - 1]->function, "main.main");
+		assert_string_equal(group_frame(pm, pm->nframes - 1)->function, "runtime.main");
+		assert_string_equal(group_frame(dm, dm->nframes - 1)->function, "main.main");
 		if (strcmp(versions[v].dir, "go1.24") == 0) {
 			/* captured at other moments: main was in syscall.accept4
 			 * (13 frames) for debug=1, parked in pollWait for debug=2;
@@ -475,19 +475,19 @@ test_tracebackancestors(void **state)
 	const struct group *g = group_of_goid(s, 28);
 	assert_non_null(g);
 	assert_int_equal(g->nframes, 2);
-	assert_string_equal(g->frames[0]->function, "time.Sleep");
-	assert_frame(g->frames[1], "main.variety.func12.1", "/home/gopher/demo/main.go", 195);
+	assert_string_equal(group_frame(g, 0)->function, "time.Sleep");
+	assert_frame(group_frame(g, 1), "main.variety.func12.1", "/home/gopher/demo/main.go", 195);
 	assert_frame(g->created_by, "main.variety.func12", "/home/gopher/demo/main.go", 195);
 
 	g = group_of_goid(s, 19);
 	assert_int_equal(g->nframes, 2);
-	assert_frame(g->frames[1], "main.variety.func1", "/home/gopher/demo/main.go", 148);
+	assert_frame(group_frame(g, 1), "main.variety.func1", "/home/gopher/demo/main.go", 148);
 	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 148);
 
 	/* the requester (ancestors after its created by): 9 frames */
 	g = group_of_goid(s, 165);
 	assert_int_equal(g->nframes, 9);
-	assert_string_equal(g->frames[8]->function, "net/http.(*conn).serve");
+	assert_string_equal(group_frame(g, 8)->function, "net/http.(*conn).serve");
 
 	g = tu_group_with_fn(s, "main.leakOne.func1");
 	assert_int_equal(g->values[0], 118);
@@ -519,7 +519,7 @@ test_gotraceback_system(void **state)
 	assert_int_equal(state_count(g, "running"), 1);
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (uint32_t j = 0; j < s->groups[i].nframes; j++)
-			assert_null(strstr(s->groups[i].frames[j]->function, "gp="));
+			assert_null(strstr(group_frame(&s->groups[i], j)->function, "gp="));
 	snapshot_free(s);
 }
 
@@ -645,14 +645,15 @@ test_frames(void **state)
 	assert_int_equal(s->ngroups, 1);
 	const struct group *g = &s->groups[0];
 	assert_int_equal(g->nframes, 7); /* runtime.goexit dropped */
-	assert_frame(g->frames[0], "example.com/m/pkg.(*T).Method", "/home/my user/go src/pkg/t.go",
-	             42);
-	assert_frame(g->frames[1], "example.com/m/pkg.Map[...]", "C:/Users/x/pkg/map.go", 7);
-	assert_frame(g->frames[2], "main.F[...]", "/a/main.go", 9);
-	assert_frame(g->frames[3], "main.(*G[...]).M", "/a/main.go", 10);
-	assert_frame(g->frames[4], "runtime.gopanic", "/usr/local/go/src/runtime/panic.go", 770);
-	assert_frame(g->frames[5], "main.main.func1", "/a/dir:with:colons/main.go", 11);
-	assert_frame(g->frames[6], "main.main", "/a/main.go", 12);
+	assert_frame(group_frame(g, 0), "example.com/m/pkg.(*T).Method",
+	             "/home/my user/go src/pkg/t.go", 42);
+	assert_frame(group_frame(g, 1), "example.com/m/pkg.Map[...]", "C:/Users/x/pkg/map.go", 7);
+	assert_frame(group_frame(g, 2), "main.F[...]", "/a/main.go", 9);
+	assert_frame(group_frame(g, 3), "main.(*G[...]).M", "/a/main.go", 10);
+	assert_frame(group_frame(g, 4), "runtime.gopanic", "/usr/local/go/src/runtime/panic.go",
+	             770);
+	assert_frame(group_frame(g, 5), "main.main.func1", "/a/dir:with:colons/main.go", 11);
+	assert_frame(group_frame(g, 6), "main.main", "/a/main.go", 12);
 	assert_frame(g->created_by, "main.init.0", "/a/init.go", 3);
 	assert_false(g->elided);
 	snapshot_free(s);
@@ -681,10 +682,10 @@ test_frames(void **state)
 	assert_int_equal(s->ngoroutines, 3);
 	g = group_of_goid(s, 7);
 	assert_int_equal(g->nframes, 4);
-	assert_frame(g->frames[0], "non-Go function at pc=0x7f0000001234", "", 0);
-	assert_frame(g->frames[1], "non-Go function", "", 0);
-	assert_frame(g->frames[2], "C.helper", "/src/helper.c", 12);
-	assert_frame(g->frames[3], "main._Cfunc_sleep", "_cgo_gotypes.go", 40);
+	assert_frame(group_frame(g, 0), "non-Go function at pc=0x7f0000001234", "", 0);
+	assert_frame(group_frame(g, 1), "non-Go function", "", 0);
+	assert_frame(group_frame(g, 2), "C.helper", "/src/helper.c", 12);
+	assert_frame(group_frame(g, 3), "main._Cfunc_sleep", "_cgo_gotypes.go", 40);
 	assert_true(g->elided);
 	assert_null(g->created_by);
 	g = group_of_goid(s, 8);
@@ -693,7 +694,7 @@ test_frames(void **state)
 	assert_frame(g->created_by, "main.start", "/a/main.go", 30);
 	g = group_of_goid(s, 9);
 	assert_int_equal(g->nframes, 1);
-	assert_frame(g->frames[0], "main.x", "/a/main.go", 31);
+	assert_frame(group_frame(g, 0), "main.x", "/a/main.go", 31);
 	assert_int_equal(state_count(g, "sleep"), 1);
 	assert_false(s->truncated);
 	snapshot_free(s);

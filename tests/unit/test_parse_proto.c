@@ -109,7 +109,7 @@ any_frame_matching(const struct snapshot *s, const char *needle, bool empty)
 {
 	for (size_t i = 0; i < s->ngroups; i++)
 		for (uint32_t j = 0; j < s->groups[i].nframes; j++) {
-			const char *fn = s->groups[i].frames[j]->function;
+			const char *fn = group_frame(&s->groups[i], j)->function;
 			if ((empty && fn[0] == '\0') || (needle && strstr(fn, needle)))
 				return true;
 		}
@@ -454,10 +454,10 @@ test_goroutine(void **state)
 		assert_int_equal(g->nsamples, 3);
 		assert_int_equal(g->nframes, 2);
 		assert_int_equal(g->label_frame, 0);
-		assert_string_equal(g->frames[0]->function, "main.leakOne.func1");
-		assert_string_equal(g->frames[0]->file, "/home/gopher/demo/main.go");
-		assert_int_equal(g->frames[0]->line, 64);
-		assert_string_equal(g->frames[1]->function, "runtime/pprof.Do");
+		assert_string_equal(group_frame(g, 0)->function, "main.leakOne.func1");
+		assert_string_equal(group_frame(g, 0)->file, "/home/gopher/demo/main.go");
+		assert_int_equal(group_frame(g, 0)->line, 64);
+		assert_string_equal(group_frame(g, 1)->function, "runtime/pprof.Do");
 		assert_int_equal(count_labelsets(g), 3);
 		for (int id = 0; id < 3; id++) {
 			char text[64];
@@ -497,8 +497,8 @@ test_generics_folded(void **state)
 		struct snapshot *s = tu_parse(path_in(dirs[i], "goroutine.pb.gz"), NULL);
 		const struct group *g = tu_group_with_fn(s, "main.waitGeneric[...]");
 		assert_non_null(g);
-		assert_string_equal(g->frames[0]->function, "main.waitGeneric[...]");
-		assert_int_equal(g->frames[0]->line, 137);
+		assert_string_equal(group_frame(g, 0)->function, "main.waitGeneric[...]");
+		assert_int_equal(group_frame(g, 0)->line, 137);
 		assert_false(any_frame_matching(s, "go.shape", false));
 		snapshot_free(s);
 	}
@@ -669,7 +669,7 @@ test_block_mutex(void **state)
 		assert_string_equal(s->period_type, "contentions");
 		assert_int_equal(s->period, 1);
 		if (k == PROF_MUTEX) /* the hottest mutex stack ends at the Unlock */
-			assert_string_equal(s->groups[0].frames[0]->function,
+			assert_string_equal(group_frame(&s->groups[0], 0)->function,
 			                    "sync.(*Mutex).Unlock");
 		snapshot_free(s);
 
@@ -684,7 +684,7 @@ test_block_mutex(void **state)
 	/* block stacks keep their runtime leaf frames */
 	struct snapshot *s = tu_parse("go1.19/block.pb.gz", NULL);
 	assert_non_null(tu_group_with_fn(s, "runtime.chansend1"));
-	assert_string_equal(tu_group_with_fn(s, "runtime.chansend1")->frames[0]->function,
+	assert_string_equal(group_frame(tu_group_with_fn(s, "runtime.chansend1"), 0)->function,
 	                    "runtime.chansend1");
 	snapshot_free(s);
 }
@@ -717,7 +717,7 @@ test_threadcreate(void **state)
 		assert_non_null(g);
 		assert_int_equal(g->values[0], 1);
 		assert_int_equal(g->nframes, 4); /* all runtime: kept; padding dropped */
-		assert_string_equal(g->frames[3]->function, "runtime.main");
+		assert_string_equal(group_frame(g, 3)->function, "runtime.main");
 		snapshot_free(s);
 	}
 }
@@ -927,16 +927,16 @@ test_frames_and_inlining(void **state)
 	assert_int_equal(s->ngroups, 1);
 	const struct group *g = &s->groups[0];
 	assert_int_equal(g->nframes, 4);
-	assert_string_equal(g->frames[0]->function, "main.a"); /* Line[0]: innermost */
-	assert_int_equal(g->frames[0]->line, 11);
-	assert_string_equal(g->frames[0]->file, "a.go");
-	assert_string_equal(g->frames[1]->function, "main.b"); /* last: physical */
-	assert_int_equal(g->frames[1]->line, 20);
-	assert_string_equal(g->frames[1]->file, "b.go");
-	assert_string_equal(g->frames[2]->function, "main.a");
-	assert_int_equal(g->frames[2]->line, 10);
-	assert_string_equal(g->frames[3]->function, "0x1634"); /* no Line: address */
-	assert_string_equal(g->frames[3]->file, "");
+	assert_string_equal(group_frame(g, 0)->function, "main.a"); /* Line[0]: innermost */
+	assert_int_equal(group_frame(g, 0)->line, 11);
+	assert_string_equal(group_frame(g, 0)->file, "a.go");
+	assert_string_equal(group_frame(g, 1)->function, "main.b"); /* last: physical */
+	assert_int_equal(group_frame(g, 1)->line, 20);
+	assert_string_equal(group_frame(g, 1)->file, "b.go");
+	assert_string_equal(group_frame(g, 2)->function, "main.a");
+	assert_int_equal(group_frame(g, 2)->line, 10);
+	assert_string_equal(group_frame(g, 3)->function, "0x1634"); /* no Line: address */
+	assert_string_equal(group_frame(g, 3)->file, "");
 	assert_int_equal(s->totals[0], 3);
 	snapshot_free(s);
 	free(m.p);
@@ -1097,7 +1097,7 @@ test_unknown_fields_skipped(void **state)
 	struct snapshot *s = expect_ok(m.p, m.n, NULL);
 	assert_int_equal(s->totals[0], 4);
 	assert_int_equal(s->ngroups, 1);
-	assert_string_equal(s->groups[0].frames[0]->function, "main.a");
+	assert_string_equal(group_frame(&s->groups[0], 0)->function, "main.a");
 	assert_int_equal(s->time_ns, 1700000000000000000LL);
 	snapshot_free(s);
 	free(m.p);

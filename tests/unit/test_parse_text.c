@@ -123,8 +123,8 @@ group_at(const struct snapshot *s, uint32_t i, const char *fn, int64_t line)
 {
 	for (size_t k = 0; k < s->ngroups; k++) {
 		const struct group *g = &s->groups[k];
-		if (g->nframes > i && strcmp(g->frames[i]->function, fn) == 0 &&
-		    g->frames[i]->line == line)
+		if (g->nframes > i && strcmp(group_frame(g, i)->function, fn) == 0 &&
+		    group_frame(g, i)->line == line)
 			return g;
 	}
 	return NULL;
@@ -143,7 +143,8 @@ assert_no_goexit(const struct snapshot *s)
 {
 	for (size_t k = 0; k < s->ngroups; k++)
 		for (uint32_t i = 0; i < s->groups[k].nframes; i++)
-			assert_string_not_equal(s->groups[k].frames[i]->function, "runtime.goexit");
+			assert_string_not_equal(group_frame(&s->groups[k], i)->function,
+			                        "runtime.goexit");
 }
 
 /* put: copy len bytes (the test buffers are deliberately not NUL-terminated) */
@@ -244,8 +245,9 @@ test_goroutine_debug1(void **state)
 		assert_int_equal(g->values[0], x->leaker);
 		assert_int_equal(g->nsamples, 3);
 		assert_int_equal(g->nframes, 2);
-		assert_frame(g->frames[0], "main.leakOne.func1", "/home/gopher/demo/main.go", 64);
-		assert_frame(g->frames[1], "runtime/pprof.Do", x->do_file, x->do_line);
+		assert_frame(group_frame(g, 0), "main.leakOne.func1", "/home/gopher/demo/main.go",
+		             64);
+		assert_frame(group_frame(g, 1), "runtime/pprof.Do", x->do_file, x->do_line);
 		/* labels preserved verbatim, weighted by the record count */
 		assert_int_equal(count_labelsets(g), 3);
 		assert_int_equal(labelset_count(g, "{\"component\":\"leaker\", \"leak_id\":\"0\"}"),
@@ -266,7 +268,7 @@ test_goroutine_debug1(void **state)
 		g = tu_group_by_label(s, "main.contend");
 		assert_non_null(g);
 		assert_int_equal(g->values[0], x->contend);
-		assert_string_equal(g->frames[0]->function, x->sema_fn);
+		assert_string_equal(group_frame(g, 0)->function, x->sema_fn);
 		assert_null(g->labels);
 
 		/* the recursion is cut at the stack depth but parsed */
@@ -288,12 +290,13 @@ test_goroutine_frames_exact(void **state)
 	assert_non_null(g);
 	assert_int_equal(g->nframes, 4);
 	assert_int_equal(g->label_frame, 3);
-	assert_frame(g->frames[0], "sync.runtime_SemacquireMutex",
+	assert_frame(group_frame(g, 0), "sync.runtime_SemacquireMutex",
 	             "/usr/lib/go-1.19/src/runtime/sema.go", 77);
-	assert_frame(g->frames[1], "sync.(*Mutex).lockSlow", "/usr/lib/go-1.19/src/sync/mutex.go",
-	             171);
-	assert_frame(g->frames[2], "sync.(*Mutex).Lock", "/usr/lib/go-1.19/src/sync/mutex.go", 90);
-	assert_frame(g->frames[3], "main.contend", "/home/gopher/demo/main.go", 89);
+	assert_frame(group_frame(g, 1), "sync.(*Mutex).lockSlow",
+	             "/usr/lib/go-1.19/src/sync/mutex.go", 171);
+	assert_frame(group_frame(g, 2), "sync.(*Mutex).Lock", "/usr/lib/go-1.19/src/sync/mutex.go",
+	             90);
+	assert_frame(group_frame(g, 3), "main.contend", "/home/gopher/demo/main.go", 89);
 	snapshot_free(s);
 }
 
@@ -310,7 +313,7 @@ test_goroutineleak_debug1(void **state)
 	assert_int_equal(s->ngroups, 6);
 	const struct group *g = &s->groups[0];
 	assert_int_equal(g->values[0], 118);
-	assert_frame(g->frames[0], "main.leakOne.func1", "/home/gopher/demo/main.go", 64);
+	assert_frame(group_frame(g, 0), "main.leakOne.func1", "/home/gopher/demo/main.go", 64);
 	assert_int_equal(labelset_count(g, "{\"component\":\"leaker\", \"leak_id\":\"0\"}"), 40);
 	assert_int_equal(labelset_count(g, "{\"component\":\"leaker\", \"leak_id\":\"1\"}"), 39);
 	assert_int_equal(labelset_count(g, "{\"component\":\"leaker\", \"leak_id\":\"2\"}"), 39);
@@ -318,7 +321,7 @@ test_goroutineleak_debug1(void **state)
 	assert_non_null(g);
 	assert_int_equal(g->values[0], 1);
 	assert_int_equal(g->nframes, 1);
-	assert_frame(g->frames[0], "main.variety.func3", "/home/gopher/demo/main.go", 152);
+	assert_frame(group_frame(g, 0), "main.variety.func3", "/home/gopher/demo/main.go", 152);
 	snapshot_free(s);
 }
 
@@ -361,10 +364,11 @@ test_threadcreate_debug1(void **state)
 		assert_int_equal(g->values[0], 1);
 		/* all runtime: nothing is trimmed */
 		assert_int_equal(g->nframes, 4);
-		assert_frame(g->frames[0], "runtime.allocm", x[i].proc, x[i].allocm);
-		assert_frame(g->frames[1], "runtime.newm", x[i].proc, x[i].newm);
-		assert_frame(g->frames[2], "runtime.startTemplateThread", x[i].proc, x[i].template);
-		assert_frame(g->frames[3], "runtime.main", x[i].proc, x[i].main);
+		assert_frame(group_frame(g, 0), "runtime.allocm", x[i].proc, x[i].allocm);
+		assert_frame(group_frame(g, 1), "runtime.newm", x[i].proc, x[i].newm);
+		assert_frame(group_frame(g, 2), "runtime.startTemplateThread", x[i].proc,
+		             x[i].template);
+		assert_frame(group_frame(g, 3), "runtime.main", x[i].proc, x[i].main);
 		snapshot_free(s);
 	}
 }
@@ -382,9 +386,9 @@ test_custom_openfiles(void **state)
 	assert_int_equal(s->totals[0], 3); /* go tool pprof -top: 3 total */
 	assert_int_equal(s->ngroups, 1);
 	assert_int_equal(s->groups[0].nframes, 2);
-	assert_frame(s->groups[0].frames[0], "main.main", "/home/gopher/demo/main.go", 212);
-	assert_frame(s->groups[0].frames[1], "runtime.main", "/usr/lib/go-1.19/src/runtime/proc.go",
-	             250);
+	assert_frame(group_frame(&s->groups[0], 0), "main.main", "/home/gopher/demo/main.go", 212);
+	assert_frame(group_frame(&s->groups[0], 1), "runtime.main",
+	             "/usr/lib/go-1.19/src/runtime/proc.go", 250);
 	snapshot_free(s);
 
 	/* the name argument overrides the header's name */
@@ -482,7 +486,7 @@ test_heap_debug1(void **state)
 		const struct group *g = group_at(s, 0, "main.grow", 71);
 		assert_non_null(g);
 		assert_int_equal(g->nframes, 1);
-		assert_string_equal(g->frames[0]->file, "/home/gopher/demo/main.go");
+		assert_string_equal(group_frame(g, 0)->file, "/home/gopher/demo/main.go");
 		assert_int_equal(g->values[0], x->g71_b);
 		assert_int_equal(g->values[1], x->g71_o);
 		assert_int_equal(g->values[2], x->g71_b);
@@ -689,10 +693,10 @@ test_contention_debug1(void **state)
 		const struct group *g = &s->groups[0];
 		assert_int_equal(g->values[0], x->g0_count);
 		assert_int_equal(g->values[1], x->g0_delay);
-		assert_string_equal(g->frames[0]->function, x->leaf);
-		assert_int_equal(g->frames[0]->line, x->leaf_line);
+		assert_string_equal(group_frame(g, 0)->function, x->leaf);
+		assert_int_equal(group_frame(g, 0)->line, x->leaf_line);
 		/* block/mutex stacks keep the plumbing; labelled by main.contend */
-		assert_string_equal(g->frames[g->label_frame]->function, "main.contend");
+		assert_string_equal(group_frame(g, g->label_frame)->function, "main.contend");
 		assert_no_goexit(s);
 		snapshot_free(s);
 	}
@@ -709,9 +713,9 @@ test_contention_runtime_frames_kept(void **state)
 	assert_int_equal(g->values[0], 14155);
 	assert_int_equal(g->values[1], 82432813127); /* pprof -raw: 14155 82432813127 */
 	assert_int_equal(g->nframes, 2);
-	assert_frame(g->frames[0], "runtime.chansend1", "/usr/lib/go-1.19/src/runtime/chan.go",
+	assert_frame(group_frame(g, 0), "runtime.chansend1", "/usr/lib/go-1.19/src/runtime/chan.go",
 	             145);
-	assert_frame(g->frames[1], "main.chanBlocker", "/home/gopher/demo/main.go", 107);
+	assert_frame(group_frame(g, 1), "main.chanBlocker", "/home/gopher/demo/main.go", 107);
 	snapshot_free(s);
 	/* 1.22: runtime-internal contention at a single runtime frame */
 	s = parse_fixture("go1.22/mutex-debug1.txt", NULL);
@@ -829,8 +833,8 @@ test_labels_verbatim(void **state)
 	assert_int_equal(labelset_count(g, "{\"k\":\"a\\\"b\\n\", \"x\":\"\xc3\xa9\"}"), 3);
 	assert_int_equal(labelset_count(g, "{\"k\":\"v\"}"), 2);
 	/* spaces and colons in the path: the line is after the last ':' */
-	assert_frame(g->frames[0], "main.f", "/a b/c:d.go", 7);
-	assert_frame(g->frames[1], "main.g", "/a b/c:d.go", 9);
+	assert_frame(group_frame(g, 0), "main.f", "/a b/c:d.go", 7);
+	assert_frame(group_frame(g, 1), "main.g", "/a b/c:d.go", 9);
 	snapshot_free(s);
 	/* a labels line anywhere else is an error */
 	expect_error("goroutine profile: total 1\n1 @ 0x1\n#\t0x1\tmain.f+0x1\t/a.go:1\n"
@@ -856,8 +860,8 @@ test_frame_forms(void **state)
 	assert_int_equal(s->ngroups, 1);
 	const struct group *g = &s->groups[0];
 	assert_int_equal(g->nframes, 2);
-	assert_frame(g->frames[0], "pkg.F[...]", "/src/pkg/f.go", 12);
-	assert_frame(g->frames[1], "main.(*T).M.func1", "/src/main.go", 3);
+	assert_frame(group_frame(g, 0), "pkg.F[...]", "/src/pkg/f.go", 12);
+	assert_frame(group_frame(g, 1), "main.(*T).M.func1", "/src/main.go", 3);
 	snapshot_free(s);
 
 	/* CRLF line endings give the same result as LF */
@@ -875,7 +879,7 @@ test_frame_forms(void **state)
 	assert_int_equal(s->ngroups, 28);
 	const struct group *lg = tu_group_by_label(s, "main.leakOne.func1");
 	assert_non_null(lg);
-	assert_string_equal(lg->frames[0]->file, "/home/gopher/demo/main.go");
+	assert_string_equal(group_frame(lg, 0)->file, "/home/gopher/demo/main.go");
 	assert_int_equal(labelset_count(lg, "{\"component\":\"leaker\", \"leak_id\":\"0\"}"), 34);
 	snapshot_free(s);
 	free(crlf);
@@ -898,9 +902,9 @@ test_unsymbolized(void **state)
 	const struct group *g = tu_group_by_label(s, "0x420cee");
 	assert_non_null(g);
 	assert_int_equal(g->nframes, 3);
-	assert_frame(g->frames[0], "0x420cee", "", 0);
-	assert_frame(g->frames[1], "0x422150", "", 0);
-	assert_frame(g->frames[2], "0x4221d9", "", 0);
+	assert_frame(group_frame(g, 0), "0x420cee", "", 0);
+	assert_frame(group_frame(g, 1), "0x422150", "", 0);
+	assert_frame(group_frame(g, 2), "0x4221d9", "", 0);
 	/* scaled as go tool pprof does (rate 524288): its -raw says 829411 */
 	assert_int_equal(g->values[0], 829411);
 	snapshot_free(s);
@@ -919,7 +923,7 @@ test_unsymbolized(void **state)
 	g = tu_group_by_label(s, "0x676558");
 	assert_non_null(g);
 	assert_int_equal(g->nframes, 2);
-	assert_frame(g->frames[1], "0x46b340", "", 0);
+	assert_frame(group_frame(g, 1), "0x46b340", "", 0);
 	const struct group *gs = tu_group_by_label(sym, "main.grow");
 	assert_non_null(gs);
 	assert_int_equal(g->values[0], 109874482);
@@ -1342,7 +1346,7 @@ test_limits(void **state)
 	put(ok + pl + fill, post, ql);
 	struct snapshot *s = parse_buf(ok, total, NULL);
 	assert_int_equal(s->ngroups, 1);
-	assert_int_equal(strlen(s->groups[0].frames[0]->function), 6 + fill);
+	assert_int_equal(strlen(group_frame(&s->groups[0], 0)->function), 6 + fill);
 	snapshot_free(s);
 	/* one byte more and it is rejected */
 	char *ko = malloc(total + 1);

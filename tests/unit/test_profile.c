@@ -105,9 +105,9 @@ test_generics_folded(void **state)
 		{ "pkg.Unbalanced[go.shape.int", MAIN_GO, 3 },
 	};
 	struct group *g = commit1(b, many, 3, 1, NULL);
-	assert_string_equal(g->frames[0]->function, "main.(*List[...]).Push[...]");
-	assert_string_equal(g->frames[1]->function, "pkg.F[...].func1");
-	assert_string_equal(g->frames[2]->function, "pkg.Unbalanced[go.shape.int");
+	assert_string_equal(group_frame(g, 0)->function, "main.(*List[...]).Push[...]");
+	assert_string_equal(group_frame(g, 1)->function, "pkg.F[...].func1");
+	assert_string_equal(group_frame(g, 2)->function, "pkg.Unbalanced[go.shape.int");
 	/* long names are folded too (heap buffer path) */
 	char longfn[600];
 	memset(longfn, 'a', sizeof(longfn));
@@ -115,8 +115,8 @@ test_generics_folded(void **state)
 	memcpy(longfn + 500, "[go.shape.x]", 12);
 	builder_frame(b, longfn, 512, MAIN_GO, strlen(MAIN_GO), 9);
 	g = builder_commit(b, (const int64_t[]){ 1 }, NULL, 0);
-	assert_int_equal(strlen(g->frames[0]->function), 505);
-	assert_memory_equal(g->frames[0]->function + 500, "[...]", 6);
+	assert_int_equal(strlen(group_frame(g, 0)->function), 505);
+	assert_memory_equal(group_frame(g, 0)->function + 500, "[...]", 6);
 	/* created_by is folded as well */
 	builder_note_created_by(b, g, "main.spawn[go.shape.int]", 24, MAIN_GO, strlen(MAIN_GO), 12);
 	builder_note_created_by(b, g, "main.other", 10, MAIN_GO, strlen(MAIN_GO), 13);
@@ -146,19 +146,19 @@ test_runtime_trim(void **state)
 		struct group *g = commit1(b, parked, N(parked), 1, NULL);
 		/* only the leading runtime frames go; runtime.main at the root stays */
 		assert_int_equal(g->nframes, 2);
-		assert_string_equal(g->frames[0]->function, "main.worker");
-		assert_string_equal(g->frames[1]->function, "runtime.main");
+		assert_string_equal(group_frame(g, 0)->function, "main.worker");
+		assert_string_equal(group_frame(g, 1)->function, "runtime.main");
 		/* all runtime: kept whole */
 		g = commit1(b, parked, 3, 1, NULL);
 		assert_int_equal(g->nframes, 3);
-		assert_string_equal(g->frames[0]->function, "runtime.gopark");
+		assert_string_equal(group_frame(g, 0)->function, "runtime.gopark");
 		snapshot_free(builder_finish(b));
 	}
 	for (size_t k = 0; k < N(kept); k++) {
 		struct builder *b = builder_new("x", kept[k], FMT_PROTO);
 		struct group *g = commit1(b, parked, N(parked), 1, NULL);
 		assert_int_equal(g->nframes, 5);
-		assert_string_equal(g->frames[0]->function, "runtime.gopark");
+		assert_string_equal(group_frame(g, 0)->function, "runtime.gopark");
 		snapshot_free(builder_finish(b));
 	}
 	/* the trimmed stack has the id of the stack without those frames */
@@ -241,11 +241,11 @@ test_lines_and_files_distinguish(void **state)
 	assert_int_equal(s->ngroups, 4);
 	/* sorted by the primary value, descending */
 	assert_int_equal(s->groups[0].values[0], 10);
-	assert_int_equal(s->groups[0].frames[1]->line, 2);
+	assert_int_equal(group_frame(&s->groups[0], 1)->line, 2);
 	assert_int_equal(s->groups[1].values[0], 3);
-	assert_int_equal(s->groups[1].frames[1]->line, 3);
+	assert_int_equal(group_frame(&s->groups[1], 1)->line, 3);
 	assert_int_equal(s->groups[2].values[0], 2);
-	assert_string_equal(s->groups[2].frames[0]->file, "/other/main.go");
+	assert_string_equal(group_frame(&s->groups[2], 0)->file, "/other/main.go");
 	assert_int_equal(s->groups[3].nframes, 1);
 	for (size_t i = 0; i < 4; i++)
 		for (size_t j = i + 1; j < 4; j++)
@@ -389,7 +389,7 @@ label_of(enum prof_kind k, const struct sf *f, size_t n)
 	struct snapshot *s = builder_finish(b);
 	const struct group *g = &s->groups[0];
 	snprintf(out, sizeof(out), "%u:%s", g->label_frame,
-	         g->nframes ? g->frames[g->label_frame]->function : "");
+	         g->nframes ? group_frame(g, g->label_frame)->function : "");
 	snapshot_free(s);
 	return out;
 }
@@ -507,7 +507,7 @@ test_refcount(void **state)
 	snapshot_free(s);
 	snapshot_free(s);
 	assert_int_equal(s->refs, 1);
-	assert_string_equal(s->groups[0].frames[0]->function, "main.a"); /* still alive */
+	assert_string_equal(group_frame(&s->groups[0], 0)->function, "main.a"); /* still alive */
 	snapshot_free(s); /* freed: ASan reports a leak or a use after free otherwise */
 	snapshot_free(NULL);
 
@@ -544,7 +544,7 @@ test_goroutine_ids(void **state)
 	assert_int_equal(s->ngroups, 2);
 	assert_int_equal(s->ngoroutines, 7);
 	const struct group *g = &s->groups[0];
-	assert_string_equal(g->frames[0]->function, "main.a");
+	assert_string_equal(group_frame(g, 0)->function, "main.a");
 	assert_int_equal(g->values[0], 4);
 	assert_int_equal(g->ngoids, 4);
 	static const int64_t wa[] = { 7, 8, 90, 1000 }, wc[] = { 3, 4, 55 };

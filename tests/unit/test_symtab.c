@@ -157,9 +157,11 @@ test_states_match_protobuf(void **state)
 			if (g->nhpcs == 0 || pg == NULL || pg->nhidden != g->nhpcs)
 				continue;
 			for (uint32_t k = 0; k < g->nhpcs && len + 600 < cap; k++)
-				len += (size_t)snprintf(ans + len, cap - len, "0x%llx %s\n",
-				                        (unsigned long long)g->hpcs[k],
-				                        (pg->frames - pg->nhidden)[k]->function);
+				len += (size_t)snprintf(
+				    ans + len, cap - len, "0x%llx %s\n",
+				    (unsigned long long)g->hpcs[k],
+				    group_frame(pg, (ptrdiff_t)(k) - (ptrdiff_t)pg->nhidden)
+				        ->function);
 		}
 		while (symtab_query(&st, s, q, sizeof(q)) > 0)
 			;
@@ -174,7 +176,7 @@ test_states_match_protobuf(void **state)
 			const char *ps = label_state(pg, p->format);
 			if (strcmp(ts, ps) != 0)
 				fail_msg("%s: %s: text says '%s', protobuf '%s'", dirs[d],
-				         g->frames[g->label_frame]->function, ts, ps);
+				         group_frame(g, g->label_frame)->function, ts, ps);
 			named += ts[0] != '\0';
 		}
 		free(ans);

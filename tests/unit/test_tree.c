@@ -155,7 +155,7 @@ test_goroutine_top_down(void **state)
 	int64_t vals = 0;
 	for (int i = 0; i < 3; i++) {
 		const struct group *g = &s->groups[gi[i]];
-		assert_string_equal(g->frames[g->nframes - 1]->function, "main.contend");
+		assert_string_equal(group_frame(g, g->nframes - 1)->function, "main.contend");
 		vals += g->values[0];
 	}
 	assert_int_equal(vals, 4);

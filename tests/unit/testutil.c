@@ -61,7 +61,7 @@ tu_group_by_label(const struct snapshot *s, const char *fn)
 {
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct group *g = &s->groups[i];
-		if (g->nframes > 0 && strcmp(g->frames[g->label_frame]->function, fn) == 0)
+		if (g->nframes > 0 && strcmp(group_frame(g, g->label_frame)->function, fn) == 0)
 			return g;
 	}
 	return NULL;
@@ -73,7 +73,7 @@ tu_group_with_fn(const struct snapshot *s, const char *fn)
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct group *g = &s->groups[i];
 		for (uint32_t j = 0; j < g->nframes; j++)
-			if (strcmp(g->frames[j]->function, fn) == 0)
+			if (strcmp(group_frame(g, j)->function, fn) == 0)
 				return g;
 	}
 	return NULL;
