@@ -58,7 +58,8 @@ int app_run(const struct app_config *cfg);
 
 /* app_fetcher_new: the fetcher every target's requests go through, with
  * cfg's TLS, headers, caps and timeout (by default 0.9 x the interval, at
- * least 5 s). NULL when libcurl can't be initialised. */
+ * least 5 s). NULL when libcurl can't be loaded or initialised, after one
+ * line on stderr saying why (called before curses starts). */
 struct fetcher *app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg);
 
 /* app_poller_config: the configuration of target i's poller (its URL and

@@ -23,6 +23,7 @@
 #include <ev.h>
 
 #include "pproftop/cpulane.h"
+#include "pproftop/curl_lazy.h"
 #include "pproftop/fetch.h"
 #include "pproftop/format.h"
 #include "pproftop/merge.h"
@@ -90,7 +91,12 @@ app_fetcher_new(struct ev_loop *loop, const struct app_config *cfg)
 		.cert = cfg->cert,
 		.key = cfg->key,
 	};
-	return fetcher_new(loop, &fo);
+	struct fetcher *f = fetcher_new(loop, &fo);
+	if (f == NULL) {
+		const char *why = curl_lazy_error();
+		fprintf(stderr, "pproftop: cannot initialise libcurl%s%s\n", *why ? ": " : "", why);
+	}
+	return f;
 }
 
 static void
@@ -573,7 +579,6 @@ app_init(struct app *a, const struct app_config *cfg)
 	}
 	a->fetcher = app_fetcher_new(a->loop, cfg);
 	if (a->fetcher == NULL) {
-		fputs("pproftop: cannot initialise libcurl\n", stderr);
 		app_fini(a);
 		return -1;
 	}

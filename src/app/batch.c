@@ -226,7 +226,6 @@ batch_run(const struct app_config *cfg)
 	}
 	b.fetcher = app_fetcher_new(b.loop, cfg);
 	if (b.fetcher == NULL) {
-		fputs("pproftop: cannot initialise libcurl\n", stderr);
 		ev_loop_destroy(b.loop);
 		return 1;
 	}

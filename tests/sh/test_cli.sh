@@ -79,6 +79,28 @@ run --open "$fx/go1.22" --batch
 run --help
 [[ $out == *"--window SECONDS"*"--budget PERCENT"*"--fail-on-growth"* ]] && ok || fail "--help lacks --window/--budget/--fail-on-growth"
 
+# libcurl is loaded when a target is first fetched: a broken one (here a
+# library of that name without its functions, found first on the path)
+# gives one line saying what is missing, exit 1, and --open needs none
+mkdir -p "$tmp/nocurl"
+if echo 'int pproftop_not_curl;' | cc -shared -fPIC -x c -o "$tmp/nocurl/libcurl.so.4" - 2>/dev/null &&
+	cp "$tmp/nocurl/libcurl.so.4" "$tmp/nocurl/libcurl-gnutls.so.4"; then
+	LD_LIBRARY_PATH="$tmp/nocurl" "$bin" --batch http://127.0.0.1:9/ >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	err=$(cat "$tmp/err")
+	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		[[ $err =~ ^pproftop:\ cannot\ initialise\ libcurl:\ libcurl\ has\ no\ curl_[a-z_]+$ ]]; then
+		ok
+	else
+		fail "broken libcurl: exit $rc, stderr '$err'"
+	fi
+	LD_LIBRARY_PATH="$tmp/nocurl" "$bin" --open "$fx/go1.21/goroutine.pb.gz" --batch >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok || fail "--open with a broken libcurl: exit $rc, $(cat "$tmp/err")"
+else
+	fail "cc cannot build a stand-in libcurl"
+fi
+
 # ---------------------------------------------------------------- tables
 
 # table FILE 'header line' 'row 1' ['row 2']: the first line and the first
