@@ -13,8 +13,9 @@
 #
 # env: PPROFTOP_BIN (the binary; default build/pproftop). Needs tmux, curl,
 # python3 and go (the demo is built with scripts/build-demo.sh if missing;
-# go tool pprof gives the expected values). Each check prints "ok - ..." or
-# "not ok - ..." (with the screen it saw); exits 1 when any check failed.
+# go tool pprof gives the expected values). The harness is tui-lib.sh's.
+# Each check prints "ok N - ..." or "not ok N - ..." (with the screen it
+# saw); exits 1 when any check failed.
 # Every pproftop's stderr goes to a file that must stay empty, so ASan,
 # LSan and UBSan reports fail the test. PPROFTOP_E2E_KEEP=1 keeps the
 # scratch directory.
@@ -26,100 +27,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=${PPROFTOP_BIN:-$root/build/pproftop}
 demo=$root/build/demo/demo
-sock=pte2e$$
 W=120 H=40 # the dashboard's terminal size
 IV=0.5     # poll interval (seconds)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-e2e.XXXXXX") || exit 1
+TUI_KEEP=${PPROFTOP_E2E_KEEP:-0}
+lib_name=e2e
+# shellcheck source=tests/sh/tui-lib.sh
+. "$here/tui-lib.sh"
 declare -A dpid dport # demo name -> pid, port
-npass=0
-nfail=0
-screen=
-closed_pid=
 
-# the server's socket lives in the scratch directory, removed at the end
-T() { TMUX_TMPDIR=$tmp tmux -L "$sock" -f /dev/null "$@"; }
-
-cleanup() {
-	T kill-server 2>/dev/null
-	local p
-	for p in "${dpid[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${dpid[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "$closed_pid" ]; then
-		kill "$closed_pid" 2>/dev/null
-		wait "$closed_pid" 2>/dev/null
-	fi
-	if [ "${PPROFTOP_E2E_KEEP:-0}" = 1 ]; then
-		echo "# kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-pass() {
-	echo "ok - $*"
-	npass=$((npass + 1))
-}
-# fail MSG: the last screen looked at ($screen) goes with it.
-fail() {
-	echo "not ok - $*"
-	nfail=$((nfail + 1))
-	if [ -n "$screen" ]; then
-		echo "# screen:"
-		sed 's/^/# |/' <<<"$screen"
-	fi
-}
-check() { # check COND-EXIT-STATUS MSG
-	if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2"; fi
-}
-bail() {
-	fail "$*"
-	echo "# bailing out"
-	exit 1
-}
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# cap SESSION: the screen as text (also left in $screen).
-cap() {
-	screen=$(T capture-pane -p -t "$1" 2>&1)
-	printf '%s\n' "$screen"
-}
-
-# wait_for SESSION ERE [MS]: poll the screen until a line matches ERE.
-wait_for() {
-	local s=$1 re=$2 ms=${3:-5000}
-	local end=$(($(now_ms) + ms))
-	while :; do
-		cap "$s" >/dev/null
-		grep -qE -- "$re" <<<"$screen" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-
-# wait_not SESSION ERE [MS]: poll until no line matches ERE.
-wait_not() {
-	local s=$1 re=$2 ms=${3:-5000}
-	local end=$(($(now_ms) + ms))
-	while :; do
-		cap "$s" >/dev/null
-		grep -qE -- "$re" <<<"$screen" || return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-
-# row FIELD FUNCTION: from $screen, the goroutine row whose function is
+# row_of FIELD FUNCTION: from $screen, the goroutine row whose function is
 # FUNCTION; FIELD is count (the first column) or mark (the column before
 # the function: the trend or a mark).
-row() {
+row_of() {
 	# the mark of a growing row is followed by its slope: "▲ +60/min"
 	awk -v f="$2" -v what="$1" 'NF >= 3 && $(NF-1) == f && $1 ~ /^[0-9]+$/ {
 		m = $(NF-2) ~ /\/min$/ ? $(NF-3) : $(NF-2)
@@ -143,36 +63,24 @@ stats() { # stats DEMO KEY: a number from /demo/stats
 		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
 }
 
-# start_demo NAME ADDR ARGS...: start the demo, wait for "listening on".
+# start_demo NAME ADDR ARGS...: start the demo (output in demo-NAME.out),
+# wait for "listening on".
 start_demo() {
-	local name=$1 addr=$2 i port pid
+	local name=$1 a=$2
 	shift 2
-	"$demo" -addr "$addr" "$@" >"$tmp/demo-$name.out" 2>>"$tmp/demo-$name.err" &
-	pid=$!
-	dpid[$name]=$pid
-	for i in $(seq 200); do
-		port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$tmp/demo-$name.out")
-		if [ -n "$port" ]; then
-			dport[$name]=$port
-			return 0
-		fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.025
-	done
-	wait "$pid" 2>/dev/null
-	unset "dpid[$name]"
-	return 1
+	start_server "demo-$name" "$demo" -addr "$a" "$@" || return 1
+	dpid[$name]=$bg_pid
+	dport[$name]=${addr##*:}
 }
 
 stop_demo() {
-	kill "${dpid[$1]}" 2>/dev/null
-	wait "${dpid[$1]}" 2>/dev/null
+	stop_bg "${dpid[$1]}"
 	unset "dpid[$1]"
 }
 
-# run_pp SESSION ARGS...: pproftop ARGS in a new tmux session of W x H;
-# its pid goes to $tmp/SESSION.pid, its stderr to $tmp/SESSION.err, and the
-# pane prints EXIT=<status> when it ends. --budget 0: on a loaded CI machine
+# run_pp SESSION ARGS...: pproftop ARGS in a new tmux session of W x H
+# (tui_start: its pid in $tmp/SESSION.pid, its stderr in $tmp/SESSION.err,
+# "EXITED rc=<status>" when it ends). --budget 0: on a loaded CI machine
 # the cost budget would space fetches out and say so on the status line,
 # over what these checks read (test_cost.sh and test_gentle.sh test it).
 locale=C
@@ -180,19 +88,14 @@ locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' && locale=C.UTF-8
 run_pp() {
 	local s=$1
 	shift
-	local inner
-	inner="echo \$\$ >$tmp/$s.pid; exec env TERM=screen-256color LC_ALL=$locale \
-$(printf '%q ' "$bin" --budget 0 "$@") 2>>$tmp/$s.err"
-	: >"$tmp/$s.err"
-	T new-session -d -s "$s" -x "$W" -y "$H" \
-		"bash -c $(printf '%q' "$inner"); echo EXIT=\$?; exec sleep 600"
+	tui_start "$s" "$W" "$H" "$locale" "$bin" --budget 0 "$@"
 }
 
 # restored SESSION: the pane left the alternate screen, shows the cursor
 # again and has keypad modes off (what endwin must undo).
 restored() {
 	local f
-	f=$(T display -p -t "$1" '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag}')
+	f=$(tm display -p -t "$1" '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag}')
 	[ "$f" = "0 1 0 0" ] || {
 		echo "# pane flags (alternate cursor keypad_cursor keypad): $f"
 		return 1
@@ -206,16 +109,16 @@ for tool in tmux curl python3 go infocmp; do
 	command -v "$tool" >/dev/null || bail "setup: $tool is not installed"
 done
 [ -x "$bin" ] || bail "setup: $bin is not executable"
-infocmp screen-256color >/dev/null 2>&1 || bail "setup: no terminfo for screen-256color"
+infocmp tmux-256color >/dev/null 2>&1 || bail "setup: no terminfo for tmux-256color"
 if [ ! -x "$demo" ]; then
 	"$root/scripts/build-demo.sh" >"$tmp/build-demo.log" 2>&1 ||
 		bail "setup: scripts/build-demo.sh failed: $(tail -n 5 "$tmp/build-demo.log")"
 fi
 # every 64 KiB chunk of main.grow in the heap profile (3b measures its rate)
 GODEBUG=memprofilerate=4096 start_demo leak 127.0.0.1:0 ||
-	bail "setup: the demo did not start: $(cat "$tmp/demo-leak.err")"
+	bail "setup: the demo did not start: $(cat "$tmp/demo-demo-leak.out")"
 start_demo quiet 127.0.0.1:0 -quiet -spawn 10 -stacks 2 ||
-	bail "setup: the quiet demo did not start: $(cat "$tmp/demo-quiet.err")"
+	bail "setup: the quiet demo did not start: $(cat "$tmp/demo-demo-quiet.out")"
 # a port nobody listens on (bound and released at once)
 closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 echo "# pproftop $bin; demo leak :${dport[leak]}, quiet :${dport[quiet]}, closed :$closed; $locale"
@@ -223,6 +126,7 @@ echo "# pproftop $bin; demo leak :${dport[leak]}, quiet :${dport[quiet]}, closed
 # batch against a closed port: runs in the background (it retries for ~3 s)
 "$bin" --batch -n 2 -i "$IV" --json "127.0.0.1:$closed" >"$tmp/closed.out" 2>"$tmp/closed.err" &
 closed_pid=$!
+bg_pids+=("$closed_pid")
 
 # ------------------------------------------------------------------ 9. batch
 
@@ -233,7 +137,7 @@ screen=
 rc=$?
 if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/nope.err")" = 1 ] &&
 	grep -q "^pproftop: http://127.0.0.1:${dport[quiet]}/nope: HTTP 404: 404 page not found at http://127.0.0.1:${dport[quiet]}/nope/goroutine?debug=1: no pprof on this port under this prefix? (another prefix: pproftop http://HOST:PORT/PREFIX)\$" "$tmp/nope.err"; then
-	pass "batch with a wrong prefix: exit 1, one line: $(cat "$tmp/nope.err")"
+	ok "batch with a wrong prefix: exit 1, one line: $(cat "$tmp/nope.err")"
 else
 	fail "batch with a wrong prefix: exit $rc, stderr: $(head -c 2000 "$tmp/nope.err")"
 fi
@@ -266,7 +170,7 @@ print("OK %d goroutines, HeapAlloc %d" % (p["goroutine"]["total"], ms["HeapAlloc
 PY
 )
 if [ $rc -eq 0 ] && [ ! -s "$tmp/batch.err" ] && [[ $msg == OK* ]]; then
-	pass "batch --json: 5 profiles, delta_count, heap memstats (${msg#OK })"
+	ok "batch --json: 5 profiles, delta_count, heap memstats (${msg#OK })"
 else
 	fail "batch --json: exit $rc, $msg, stderr: $(head -c 2000 "$tmp/batch.err")"
 fi
@@ -275,7 +179,7 @@ fi
 
 run_pp quiet -i "$IV" "127.0.0.1:${dport[quiet]}"
 # two polls: a diff exists (the delta column shows a number)
-if wait_for quiet '^ +[0-9]+ +[-+]?[0-9]+ +[-+]?[0-9]+ .*main\.parked' 8000; then
+if wait_for quiet '^ +[0-9]+ +[-+]?[0-9]+ +[-+]?[0-9]+ .*main\.parked' 8; then
 	total=$(header_total)
 	# /demo/stats counts runtime.NumGoroutine() in its own handler. Between
 	# polls the dashboard's kept-alive connection is one more goroutine
@@ -294,7 +198,7 @@ if wait_for quiet '^ +[0-9]+ +[-+]?[0-9]+ +[-+]?[0-9]+ .*main\.parked' 8000; the
 	spawned=$(stats quiet spawned)
 	parked=$(awk 'NF >= 3 && $(NF-1) == "main.parked" && $1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' <<<"$screen")
 	if [ -n "$total" ] && [ -n "$best" ] && [ "$total" -eq $((best - 3)) ]; then
-		pass "quiet demo: header total $total = /demo/stats goroutines $best - 3 (the dashboard's idle connection; the stats request and its reader)"
+		ok "quiet demo: header total $total = /demo/stats goroutines $best - 3 (the dashboard's idle connection; the stats request and its reader)"
 	else
 		fail "quiet demo: header total '$total', /demo/stats goroutines '$best' (want total = stats - 3)"
 	fi
@@ -317,13 +221,13 @@ if wait_for quiet '^ +[0-9]+ +[-+]?[0-9]+ +[-+]?[0-9]+ .*main\.parked' 8000; the
 else
 	fail "quiet demo: no main.parked row with a delta after 8 s"
 fi
-T send-keys -t quiet q
-if wait_for quiet '^EXIT=0$' 3000 && ! grep -q 'goroutines in' <<<"$screen" && restored quiet; then
-	pass "q exits with status 0 and restores the terminal (EXIT=0, no alternate screen, cursor on)"
+tm send-keys -t quiet q
+if wait_for quiet '^EXITED rc=0$' 3 && ! grep -q 'goroutines in' <<<"$screen" && restored quiet; then
+	ok "q exits with status 0 and restores the terminal (EXIT=0, no alternate screen, cursor on)"
 else
 	fail "q: no EXIT=0 on a restored terminal"
 fi
-T kill-session -t quiet 2>/dev/null
+tm kill-session -t quiet 2>/dev/null
 stop_demo quiet
 
 # ------------------------------------------------------------------ main session: leaking demo
@@ -333,11 +237,11 @@ snaps=$tmp/snaps
 run_pp main -i "$IV" --window 10 -o "$snaps" "127.0.0.1:${dport[leak]}"
 
 # 1a. the demo's functions
-if wait_for main 'main\.leakOne\.func1' 5000 && wait_for main 'main\.blockedSender' 2000; then
+if wait_for main 'main\.leakOne\.func1' 5 && wait_for main 'main\.blockedSender' 2; then
 	missing=
 	for f in main.leakOne.func1 main.contend main.blockedSender main.slowConsumer main.leaker \
 		main.grower main.condWaiter main.sleeper main.selectForever; do
-		[ -n "$(row count "$f")" ] || missing="$missing $f"
+		[ -n "$(row_of count "$f")" ] || missing="$missing $f"
 	done
 	[ -z "$missing" ]
 	check $? "rows for the demo's functions (leakOne.func1, contend, blockedSender, ...)${missing:+; missing:$missing}"
@@ -348,7 +252,7 @@ if wait_for main 'main\.leakOne\.func1' 5000 && wait_for main 'main\.blockedSend
 		"main.selectForever:select" "main.condWaiter:sync.Cond" \
 		"main.waitGroupWaiter:sync.WaitGroup" "main.sleeper:sleep"; do
 		f=${fs%%:*} want=${fs#*:}
-		wait_for main "^ +[0-9]+ .* ${want//./\\.} .* ${f//./\\.} " 3000 || bad="$bad $f (want '$want')"
+		wait_for main "^ +[0-9]+ .* ${want//./\\.} .* ${f//./\\.} " 3 || bad="$bad $f (want '$want')"
 	done
 	[ -z "$bad" ]
 	check $? "STATE: leakOne.func1 chan receive, blockedSender chan send, selectForever select, condWaiter sync.Cond, ...${bad:+; wrong:$bad}"
@@ -357,13 +261,13 @@ else
 fi
 
 # 2. the leak grows and gets the mark
-c0=$(row count main.leakOne.func1)
+c0=$(row_of count main.leakOne.func1)
 grown=
 end=$(($(now_ms) + 20000))
 while [ "$(now_ms)" -lt "$end" ]; do
 	cap main >/dev/null
-	c=$(row count main.leakOne.func1)
-	m=$(row mark main.leakOne.func1)
+	c=$(row_of count main.leakOne.func1)
+	m=$(row_of mark main.leakOne.func1)
 	# the count, the mark and the pane's growth line, all on one screen
 	if [ -n "$c" ] && [ -n "$c0" ] && [ "$c" -ge $((c0 + 2)) ] && { [ "$m" = "▲" ] || [ "$m" = "^" ]; } &&
 		grep -qE '^(▲|\^) 1 group growing: main\.leakOne\.func1 \+[0-9]+/min' <<<"$screen"; then
@@ -373,7 +277,7 @@ while [ "$(now_ms)" -lt "$end" ]; do
 	sleep 0.1
 done
 if [ -n "$grown" ]; then
-	pass "leak: main.leakOne.func1 went from $c0 to $grown goroutines and is marked $m (growing, with its slope)"
+	ok "leak: main.leakOne.func1 went from $c0 to $grown goroutines and is marked $m (growing, with its slope)"
 else
 	fail "leak: main.leakOne.func1 from '$c0' to '${c:-}' (mark '${m:-}'), want +2, the growing mark and '1 group growing: main.leakOne.func1 +N/min' within 20 s"
 fi
@@ -382,56 +286,56 @@ fi
 curl -s --max-time 5 -o "$tmp/goroutine.pb.gz" "http://127.0.0.1:${dport[leak]}/debug/pprof/goroutine"
 want_loc=$(go tool pprof -traces -lines "$tmp/goroutine.pb.gz" 2>/dev/null |
 	awk '$1 == "main.leakOne.func1" { n = split($2, a, "/"); print a[n]; exit }')
-T send-keys -t main / l e a k O n e Enter
-if wait_for main 'filter: /leakOne/' 2000 && wait_for main '^ +[0-9]+ .*main\.leakOne\.func1' 2000; then
-	T send-keys -t main Enter
-	if [ -n "$want_loc" ] && wait_for main "main\.leakOne\.func1 .*[/ …]${want_loc//./\\.}\$" 2000 &&
+tm send-keys -t main / l e a k O n e Enter
+if wait_for main 'filter: /leakOne/' 2 && wait_for main '^ +[0-9]+ .*main\.leakOne\.func1' 2; then
+	tm send-keys -t main Enter
+	if [ -n "$want_loc" ] && wait_for main "main\.leakOne\.func1 .*[/ …]${want_loc//./\\.}\$" 2 &&
 		grep -q 'Goroutines › main\.leakOne\.func1\|Goroutines > main\.leakOne\.func1' <<<"$screen"; then
-		pass "detail of leakOne.func1 shows $want_loc (go tool pprof -traces -lines agrees)"
+		ok "detail of leakOne.func1 shows $want_loc (go tool pprof -traces -lines agrees)"
 	else
 		fail "detail: want '${want_loc:-?}' (from go tool pprof) on the main.leakOne.func1 frame"
 	fi
 else
 	fail "filter /leakOne/: no single leakOne row"
 fi
-T send-keys -t main Escape
-wait_for main 'FUNCTION' 2000
-T send-keys -t main / C-u Enter
-wait_not main 'filter: /' 2000 && wait_for main 'main\.blockedSender' 2000 ||
+tm send-keys -t main Escape
+wait_for main 'FUNCTION' 2
+tm send-keys -t main / C-u Enter
+wait_not main 'filter: /' 2 && wait_for main 'main\.blockedSender' 2 ||
 	fail "could not leave the detail and clear the filter"
 
 # 3b. D: the dump attaches to the main goroutine's group, whose profile stack
 # ends in runtime.main and whose dump traceback does not (another id): the
 # demo's main goroutine is goroutine 1, parked in its listener's Accept
-T send-keys -t main /
-T send-keys -t main -l 'Server[)][.]Serve'
-T send-keys -t main Enter
-if wait_for main 'filter: /Server' 2000 && wait_for main '^ +1 .*main\.main ' 3000; then
-	T send-keys -t main D
-	if wait_for main 'goroutine dump: [0-9]+ goroutines in [0-9]+ groups' 10000; then
-		T send-keys -t main Enter
-		if wait_for main 'from the goroutine dump \(D\) taken .* ago: 1 goroutines$' 3000 &&
+tm send-keys -t main /
+tm send-keys -t main -l 'Server[)][.]Serve'
+tm send-keys -t main Enter
+if wait_for main 'filter: /Server' 2 && wait_for main '^ +1 .*main\.main ' 3; then
+	tm send-keys -t main D
+	if wait_for main 'goroutine dump: [0-9]+ goroutines in [0-9]+ groups' 10; then
+		tm send-keys -t main Enter
+		if wait_for main 'from the goroutine dump \(D\) taken .* ago: 1 goroutines$' 3 &&
 			grep -qE '^  states: IO wait (x|×)1;' <<<"$screen" && grep -q '^  goroutine ids: 1$' <<<"$screen"; then
-			pass "D: the main.main group's detail has the dump's goroutine 1 [IO wait]"
+			ok "D: the main.main group's detail has the dump's goroutine 1 [IO wait]"
 		else
 			fail "D: the main.main group's detail has no dump section (want goroutine 1, IO wait)"
 		fi
-		T send-keys -t main Escape
-		wait_for main 'FUNCTION' 2000
+		tm send-keys -t main Escape
+		wait_for main 'FUNCTION' 2
 	else
 		fail "D: no goroutine dump"
 	fi
 else
 	fail "filter /Server[)][.]Serve/: no main.main row"
 fi
-T send-keys -t main / C-u Enter
-wait_not main 'filter: /' 2000 && wait_for main 'main\.blockedSender' 2000 ||
+tm send-keys -t main / C-u Enter
+wait_not main 'filter: /' 2 && wait_for main 'main\.blockedSender' 2 ||
 	fail "could not clear the /Server[)][.]Serve/ filter"
 
 # 3a. t: the same data as a call tree, opened along its heaviest path (the
 # leak): main.leakOne.func1 one level under its caller
-T send-keys -t main t
-if wait_for main 'tree top-down' 2000 && wait_for main ' main\.leakOne\.func1$' 3000; then
+tm send-keys -t main t
+if wait_for main 'tree top-down' 2 && wait_for main ' main\.leakOne\.func1$' 3; then
 	caller=$(python3 -c '
 import re, sys
 lines = sys.stdin.read().splitlines()
@@ -448,23 +352,23 @@ for j in range(i - 1, -1, -1):
         print(rows[j][1]); break
 ' <<<"$screen" 2>/dev/null)
 	if [ -n "$caller" ]; then
-		pass "t: a call tree, main.leakOne.func1 under its caller $caller"
+		ok "t: a call tree, main.leakOne.func1 under its caller $caller"
 	else
 		fail "t: main.leakOne.func1 is not one level under a caller"
 	fi
 else
 	fail "t: no call tree with main.leakOne.func1"
 fi
-T send-keys -t main t
-wait_for main 'FUNCTION  FILE:LINE' 2000 || fail "t again: not back to the table"
+tm send-keys -t main t
+wait_for main 'FUNCTION  FILE:LINE' 2 || fail "t again: not back to the table"
 
 # 3b. the heap pane's growth rate is measured between GC cycles: steady
 # and right in every poll, with or without a GC since the one before (it
 # used to read 0/s in most polls and then three times too much). The
 # demo's main.grow retains 64 KiB every 50 ms; /demo/stats says how much.
 r0=$(stats leak heap_retained_bytes) t0=$(stats leak uptime_ns)
-T send-keys -t main 2
-if wait_for main 'GROWTH/s' 2000 && wait_for main '^ +[0-9.]+ [KMG]iB .*[0-9] [KMG]iB/s .*main\.grow ' 8000; then
+tm send-keys -t main 2
+if wait_for main 'GROWTH/s' 2 && wait_for main '^ +[0-9.]+ [KMG]iB .*[0-9] [KMG]iB/s .*main\.grow ' 8; then
 	rates=
 	for i in $(seq 12); do
 		cap main >/dev/null
@@ -501,15 +405,15 @@ PY
 else
 	fail "heap pane: no main.grow row with a growth rate"
 fi
-T send-keys -t main 1
+tm send-keys -t main 1
 
 # 4. pause
-T send-keys -t main p
-if wait_for main '^pproftop .* PAUSED$' 2000; then
+tm send-keys -t main p
+if wait_for main '^pproftop .* PAUSED$' 2; then
 	# the body: not the header (its ages move) nor the status line (the
 	# messages of the polls that go on)
 	frozen=$(sed '1d;$d' <<<"$screen")
-	pc=$(row count main.leakOne.func1)
+	pc=$(row_of count main.leakOne.func1)
 	l0=$(stats leak leaked)
 	changed=
 	end=$(($(now_ms) + 1800)) # more than 3 polls
@@ -526,16 +430,16 @@ if wait_for main '^pproftop .* PAUSED$' 2000; then
 	fresh=$(sed -n '1s/.*polled \([0-9.]*\)s ago.*/\1/p' <<<"$screen")
 	if [ -z "$changed" ] && [ "$l1" -gt "$l0" ] &&
 		python3 -c "import sys; sys.exit(0 if 0 <= float('${fresh:-99}') < 1.0 else 1)"; then
-		pass "p: PAUSED, the view stayed frozen for 1.8 s (leakOne $pc) while the demo leaked $((l1 - l0)) more and polls went on (polled ${fresh}s ago)"
+		ok "p: PAUSED, the view stayed frozen for 1.8 s (leakOne $pc) while the demo leaked $((l1 - l0)) more and polls went on (polled ${fresh}s ago)"
 	else
 		fail "p: the paused view changed ('${changed}') or nothing happened meanwhile (leaked $l0 -> $l1, polled '${fresh}'s ago)"
 	fi
-	T send-keys -t main p
+	tm send-keys -t main p
 	moved=
 	end=$(($(now_ms) + 3000))
 	while [ "$(now_ms)" -lt "$end" ]; do
 		cap main >/dev/null
-		c=$(row count main.leakOne.func1)
+		c=$(row_of count main.leakOne.func1)
 		if ! grep -q 'PAUSED$' <<<"$screen" && [ -n "$c" ] && [ "$c" -gt "$pc" ]; then
 			moved=$c
 			break
@@ -549,8 +453,8 @@ else
 fi
 
 # 5. snapshot
-T send-keys -t main s
-if wait_for main '^snapshot saved: ' 3000; then
+tm send-keys -t main s
+if wait_for main '^snapshot saved: ' 3; then
 	snap=$(sed -n 's/^snapshot saved: \(.*[^ ]\) *$/\1/p' <<<"$screen" | tail -n 1)
 	bad=
 	[ -d "$snap" ] || bad="$bad; $snap is not a directory"
@@ -575,7 +479,7 @@ if wait_for main '^snapshot saved: ' 3000; then
 	[ -n "$ptotal" ] && [ -n "$rown" ] && [ "$ptotal" = $((rtotal + rown)) ] ||
 		bad="$bad; go tool pprof total '$ptotal', report.txt total '$rtotal' + pproftop's own '$rown'"
 	if [ -z "$bad" ]; then
-		pass "s: snapshot $(basename "$snap"): files 0600, dir 0700; go tool pprof total $ptotal = report.txt total $rtotal + pproftop's own $rown"
+		ok "s: snapshot $(basename "$snap"): files 0600, dir 0700; go tool pprof total $ptotal = report.txt total $rtotal + pproftop's own $rown"
 	else
 		fail "s: snapshot${bad}"
 	fi
@@ -608,33 +512,33 @@ wait_resized() {
 		sleep 0.05
 	done
 }
-T send-keys -t main g # Home: the top row; any key clears the snapshot message
-T resize-window -t main -x 100 -y 30
+tm send-keys -t main g # Home: the top row; any key clears the snapshot message
+tm resize-window -t main -x 100 -y 30
 wait_resized 100 30 && grep -q 'TREND' <<<"$screen"
 check $? "resize to 100x30: redrawn at 100 columns, 30 lines, with the trend column"
-T resize-window -t main -x 60 -y 16
+tm resize-window -t main -x 60 -y 16
 wait_resized 60 16 && ! grep -q 'TREND' <<<"$screen" && grep -q 'main\.leakOne\.func1' <<<"$screen"
 check $? "resize to 60x16: redrawn at 60 columns, 16 lines, the trend column dropped"
-T resize-window -t main -x 20 -y 6
-wait_for main '^Terminal too small' 3000
+tm resize-window -t main -x 20 -y 6
+wait_for main '^Terminal too small' 3
 check $? "resize to 20x6: 'Terminal too small'"
-T resize-window -t main -x "$W" -y "$H"
+tm resize-window -t main -x "$W" -y "$H"
 wait_resized "$W" "$H" || fail "resize back to ${W}x$H"
 
 # 8. the target dies and comes back on the same port
-wait_for main 'main\.leakOne\.func1' 2000
-before=$(row count main.leakOne.func1)
+wait_for main 'main\.leakOne\.func1' 2
+before=$(row_of count main.leakOne.func1)
 stop_demo leak
-if wait_for main '^pproftop .* STALE [0-9.]+s connection refused' 5000; then
-	c=$(row count main.leakOne.func1)
+if wait_for main '^pproftop .* STALE [0-9.]+s connection refused' 5; then
+	c=$(row_of count main.leakOne.func1)
 	if [ -n "$c" ] && grep -q '^last poll failed (showing the last good data): connection refused' <<<"$screen"; then
-		pass "demo killed: STALE with 'connection refused', the rows stay (leakOne $c)"
+		ok "demo killed: STALE with 'connection refused', the rows stay (leakOne $c)"
 	else
 		fail "demo killed: the rows or the status line reason are gone"
 	fi
 	t0=$(now_ms)
-	T send-keys -t main 2
-	if wait_for main '^ +INUSE +OBJECTS' 3000; then
+	tm send-keys -t main 2
+	if wait_for main '^ +INUSE +OBJECTS' 3; then
 		dt=$(($(now_ms) - t0))
 		# a generous margin (a loaded machine, ASan): the strict figure is
 		# bench's (docs/benchmarks.md); this asserts the screen does not
@@ -644,8 +548,8 @@ if wait_for main '^pproftop .* STALE [0-9.]+s connection refused' 5000; then
 	else
 		fail "keys while the target is down: '2' did not show the Heap pane"
 	fi
-	T send-keys -t main 1
-	wait_for main 'main\.leakOne\.func1' 1000
+	tm send-keys -t main 1
+	wait_for main 'main\.leakOne\.func1' 1
 	t0=$(now_ms)
 	restarted=
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -656,18 +560,18 @@ if wait_for main '^pproftop .* STALE [0-9.]+s connection refused' 5000; then
 		sleep 0.2
 	done
 	if [ -z "$restarted" ]; then
-		fail "could not restart the demo on port ${dport[leak]}: $(tail -n 2 "$tmp/demo-leak.err")"
-	elif wait_for main '^pproftop .* polled [0-9.]+s ago' 15000 && ! grep -q STALE <<<"$screen" &&
-		wait_for main '^ +[0-9]+ .*main\.leakOne\.func1' 2000; then
+		fail "could not restart the demo on port ${dport[leak]}: $(tail -n 2 "$tmp/demo-demo-leak.out")"
+	elif wait_for main '^pproftop .* polled [0-9.]+s ago' 15 && ! grep -q STALE <<<"$screen" &&
+		wait_for main '^ +[0-9]+ .*main\.leakOne\.func1' 2; then
 		# the new process's heap may answer before its goroutines do: till
 		# then the pane says its rows are the old process's
-		wait_not main "rows are the old process's" 5000
+		wait_not main "rows are the old process's" 5
 		dt=$(($(now_ms) - t0))
-		c=$(row count main.leakOne.func1)
+		c=$(row_of count main.leakOne.func1)
 		# fresh data: the new process has leaked only a few so far
 		if [ "$dt" -le 12000 ] && [ -n "$c" ] && [ "$c" -lt "$before" ] &&
 			! grep -q '^last poll failed' <<<"$screen"; then
-			pass "demo restarted on the same port: recovered by itself in $dt ms (leakOne $before -> $c)"
+			ok "demo restarted on the same port: recovered by itself in $dt ms (leakOne $before -> $c)"
 		else
 			fail "demo restarted: recovered in $dt ms, leakOne $before -> '$c'"
 		fi
@@ -680,13 +584,13 @@ fi
 
 # 7b. SIGTERM
 pid=$(cat "$tmp/main.pid" 2>/dev/null)
-if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait_for main '^EXIT=0$' 3000 &&
+if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait_for main '^EXITED rc=0$' 3 &&
 	! grep -q 'goroutines in' <<<"$screen" && restored main; then
-	pass "SIGTERM exits with status 0 and restores the terminal"
+	ok "SIGTERM exits with status 0 and restores the terminal"
 else
 	fail "SIGTERM: no EXIT=0 on a restored terminal"
 fi
-T kill-session -t main 2>/dev/null
+tm kill-session -t main 2>/dev/null
 
 # ------------------------------------------------------------------ 10. --open the snapshot
 
@@ -696,21 +600,21 @@ if [ -n "$snap" ] && [ -d "$snap" ]; then
 		awk 'hdr && NF >= 4 && $1 ~ /^[0-9]+$/ && $1 > 0 { print $1, $(NF-1), $NF } /FUNCTION/ { hdr = 1 } /^$/ && hdr { exit }' |
 		sort >"$tmp/report-all.rows"
 	run_pp open --open "$snap"
-	if wait_for open '^viewing a saved snapshot' 5000 && wait_for open 'main\.leakOne\.func1' 2000; then
+	if wait_for open '^viewing a saved snapshot' 5 && wait_for open 'main\.leakOne\.func1' 2; then
 		goroutine_rows <<<"$screen" >"$tmp/open.rows"
 		if [ -s "$tmp/report.rows" ] && cmp -s "$tmp/report.rows" "$tmp/open.rows" &&
 			[ "$(header_total)" = "$rtotal" ]; then
-			pass "--open SNAPDIR: the same $(wc -l <"$tmp/report.rows") goroutine rows and total $rtotal as the snapshot's report"
+			ok "--open SNAPDIR: the same $(wc -l <"$tmp/report.rows") goroutine rows and total $rtotal as the snapshot's report"
 		else
 			fail "--open SNAPDIR: rows differ from report.txt: $(diff "$tmp/report.rows" "$tmp/open.rows" | head -n 20)"
 		fi
 	else
 		fail "--open SNAPDIR: no dashboard"
 	fi
-	T send-keys -t open q
-	wait_for open '^EXIT=0$' 3000
+	tm send-keys -t open q
+	wait_for open '^EXITED rc=0$' 3
 	check $? "--open SNAPDIR: q exits with status 0"
-	T kill-session -t open 2>/dev/null
+	tm kill-session -t open 2>/dev/null
 
 	screen=
 	"$bin" --open "$snap" --batch >"$tmp/open-batch.out" 2>"$tmp/open-batch.err"
@@ -727,7 +631,7 @@ if [ -n "$snap" ] && [ -d "$snap" ]; then
 	if [ $rc -eq 0 ] && [ ! -s "$tmp/open-batch.err" ] && [ "$btotal" = "$rtotal" ] &&
 		cmp -s "$tmp/report-all.rows" "$tmp/open-batch.rows" &&
 		grep -q '^heap: ' "$tmp/open-batch.out"; then
-		pass "--open SNAPDIR --batch: goroutine table (total $btotal) matches the report, heap table present"
+		ok "--open SNAPDIR --batch: goroutine table (total $btotal) matches the report, heap table present"
 	else
 		fail "--open SNAPDIR --batch: exit $rc, total '$btotal' vs '$rtotal': $(diff "$tmp/report-all.rows" "$tmp/open-batch.rows" | head -n 20) $(head -c 1000 "$tmp/open-batch.err")"
 	fi
@@ -740,10 +644,10 @@ fi
 screen=
 wait "$closed_pid"
 rc=$?
-closed_pid=
+stop_bg "$closed_pid"
 if [ $rc -eq 1 ] && [ ! -s "$tmp/closed.out" ] && [ "$(wc -l <"$tmp/closed.err")" = 1 ] &&
 	grep -q '^pproftop: .*connection refused$' "$tmp/closed.err"; then
-	pass "batch against a closed port: exit 1, one line: $(cat "$tmp/closed.err")"
+	ok "batch against a closed port: exit 1, one line: $(cat "$tmp/closed.err")"
 else
 	fail "batch against a closed port: exit $rc, stdout $(wc -c <"$tmp/closed.out") bytes, stderr: $(head -c 2000 "$tmp/closed.err")"
 fi
@@ -758,5 +662,6 @@ done
 check $? "every dashboard's stderr is empty (no sanitizer reports)$errs"
 
 t_end=$(now_ms)
-echo "# e2e: $npass passed, $nfail failed in $(((t_end - t_start) / 1000)).$(((t_end - t_start) % 1000 / 100)) s"
+echo "# e2e: $((n - nfail)) passed, $nfail failed in $(((t_end - t_start) / 1000)).$(((t_end - t_start) % 1000 / 100)) s"
+echo "1..$n"
 [ "$nfail" -eq 0 ]

@@ -23,8 +23,9 @@
 #      PPROFTOP_DEMO (the demo binary; default build/demo/demo, built with
 #      scripts/build-demo.sh when missing), FAULT_MODES (a subset, spaces),
 #      RSS_LIMIT_MB, LAT_LIMIT_MS, KEEP_TMP=1 (keep the work directory).
-# Prints one line per failed check, a table per mode, and exits 1 when any
-# check failed (77: skipped, a tool is missing).
+# The harness (scratch, tmux, panes, waits, TAP lines) is tui-lib.sh's.
+# Prints a TAP line per check, a table per mode, and exits 1 when any check
+# failed (77: skipped, a tool is missing).
 set -u
 
 bin=${PPROFTOP_BIN:?PPROFTOP_BIN is not set}
@@ -63,72 +64,17 @@ else
 fi
 
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-faults.XXXXXX") || exit 1
-S=ptf$$ # the private tmux server
-pids=()
+TUI_KEEP=${KEEP_TMP:-0}
+lib_name=faults
+# shellcheck source=tests/sh/tui-lib.sh
+. "$here/tui-lib.sh"
 ppid=
-cleanup() {
-	# pproftop itself (it would get SIGHUP from tmux anyway)
-	if [ -n "$ppid" ] && grep -q pproftop "/proc/$ppid/cmdline" 2>/dev/null; then
-		kill "$ppid" 2>/dev/null
-	fi
-	tmux -L "$S" kill-server 2>/dev/null
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$S"
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	if [ "${KEEP_TMP:-0}" = 1 ]; then
-		echo "work directory kept: $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
 
-nfail=0
-nok=0
-fail() {
-	echo "FAIL: $*"
-	nfail=$((nfail + 1))
-}
-ok() {
-	nok=$((nok + 1))
-}
-
-# us: microseconds of the wall clock; ms: milliseconds.
-us() {
-	local t=${EPOCHREALTIME/./}
-	echo "$((10#$t))"
-}
-ms() {
-	local t=${EPOCHREALTIME/./}
-	echo "$((10#$t / 1000))"
-}
-
-# start_bg NAME LOGFILE CMD...: starts CMD in the background, waits for a
-# "listening on X" line in LOGFILE, sets $listen to X and $bgpid.
+# start_bg NAME CMD...: start_server, or the test ends; sets $listen (what
+# follows "listening on").
 start_bg() {
-	local name=$1 log=$2
-	shift 2
-	"$@" >"$log" 2>&1 &
-	bgpid=$!
-	pids+=("$bgpid")
-	local t0
-	t0=$(ms)
-	while :; do
-		listen=$(sed -n 's/^.*listening on //p' "$log" | head -n 1)
-		[ -n "$listen" ] && return 0
-		if ! kill -0 "$bgpid" 2>/dev/null || [ $(($(ms) - t0)) -gt 15000 ]; then
-			echo "FAIL: $name did not start:"
-			sed 's/^/  | /' "$log"
-			exit 1
-		fi
-		sleep 0.05
-	done
+	start_server "$@" || bail "$1 did not start"
+	listen=$addr
 }
 
 # ctl PATH: a request to the fault server's control endpoints; prints the body.
@@ -143,10 +89,7 @@ PY
 set_mode() {
 	local r
 	r=$(ctl "/__fault?mode=$1${2:-}")
-	if [ "$r" != ok ]; then
-		echo "FAIL: cannot set fault mode $1: $r"
-		exit 1
-	fi
+	[ "$r" = ok ] || bail "cannot set fault mode $1: $r"
 }
 # fstat EXPR...: a value from /__stats (python expression on d).
 fstat() {
@@ -155,9 +98,9 @@ fstat() {
 
 # ---------------------------------------------------------------- services
 
-start_bg demo "$tmp/demo.log" "$demo" -addr 127.0.0.1:0
+start_bg demo "$demo" -addr 127.0.0.1:0
 upstream=$listen
-start_bg faultserver "$tmp/faultserver.log" python3 "$faultserver" --upstream "$upstream"
+start_bg faultserver python3 "$faultserver" --upstream "$upstream"
 fport=$listen
 target=http://127.0.0.1:$fport
 
@@ -188,44 +131,44 @@ SPARE_INDEX='&spare=pprof/%24'
 
 echo "== batch mode (--batch -n 2 -i 0.3 --timeout 1)"
 set_mode proxy
-t0=$(ms)
+t0=$(now_ms)
 timeout 20 "$bin" --batch -n 2 -i 0.3 --timeout 1 -H "$AUTH" "$target" >"$tmp/b.out" 2>"$tmp/b.err"
 rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^target ' "$tmp/b.out" && [ ! -s "$tmp/b.err" ]; then
 	ok
 else
-	fail "batch proxy: exit $rc, expected 0 and a report; stderr: $(head -c 500 "$tmp/b.err")"
+	notok "batch proxy: exit $rc, expected 0 and a report; stderr: $(head -c 500 "$tmp/b.err")"
 fi
-echo "batch proxy: exit $rc in $(($(ms) - t0)) ms"
+echo "batch proxy: exit $rc in $(($(now_ms) - t0)) ms"
 for m in $modes; do
 	case $m in alternate | restart | index) continue ;; esac
 	set_mode "$m"
-	t0=$(ms)
+	t0=$(now_ms)
 	timeout 20 "$bin" --batch -n 2 -i 0.3 --timeout 1 -H "$AUTH" "$target" >"$tmp/b.out" 2>"$tmp/b.err"
 	rc=$?
-	dt=$(($(ms) - t0))
+	dt=$(($(now_ms) - t0))
 	first=$(head -n 1 "$tmp/b.err")
 	echo "batch $m: exit $rc in $dt ms: ${first:-<no stderr>}"
 	if [ "$rc" -eq 124 ] || [ "$rc" -ge 128 ]; then
-		fail "batch $m: hung or crashed (exit $rc after $dt ms)"
+		notok "batch $m: hung or crashed (exit $rc after $dt ms)"
 	elif [ "$rc" -eq 0 ]; then
-		fail "batch $m: exit 0, expected non-zero"
+		notok "batch $m: exit 0, expected non-zero"
 	else
 		ok
 	fi
 	if [ ! -s "$tmp/b.err" ]; then
-		fail "batch $m: exit $rc without a reason on stderr"
+		notok "batch $m: exit $rc without a reason on stderr"
 	elif grep -v -q '^pproftop: ' "$tmp/b.err"; then
-		fail "batch $m: stderr has lines that are not one-line reasons: $(grep -v '^pproftop: ' "$tmp/b.err" | head -n 5)"
+		notok "batch $m: stderr has lines that are not one-line reasons: $(grep -v '^pproftop: ' "$tmp/b.err" | head -n 5)"
 	elif [ "$(awk 'length > 300' "$tmp/b.err" | wc -l)" -ne 0 ]; then
-		fail "batch $m: a reason longer than 300 bytes"
+		notok "batch $m: a reason longer than 300 bytes"
 	elif ! grep -Eq -- "${reason[$m]}" "$tmp/b.err"; then
-		fail "batch $m: no reason matching /${reason[$m]}/ on stderr: $(head -c 400 "$tmp/b.err")"
+		notok "batch $m: no reason matching /${reason[$m]}/ on stderr: $(head -c 400 "$tmp/b.err")"
 	else
 		ok
 	fi
 	if grep -q -- "$SECRET" "$tmp/b.out" "$tmp/b.err"; then
-		fail "batch $m: the secret token was printed"
+		notok "batch $m: the secret token was printed"
 	else
 		ok
 	fi
@@ -241,9 +184,6 @@ npp=0
 errf=
 stf=
 
-cap() {
-	tmux -L "$S" capture-pane -p -t pt 2>/dev/null
-}
 # alive: pproftop runs (not exited, not a zombie).
 alive() {
 	local st
@@ -265,7 +205,7 @@ dead_status() {
 
 # why_dead: how pproftop ended, for a failure report.
 why_dead() {
-	if ! tmux -L "$S" has-session -t pt 2>/dev/null; then
+	if ! tm has-session -t "$pt" 2>/dev/null; then
 		echo "the tmux server or session is gone"
 	elif alive; then
 		echo "still running"
@@ -274,82 +214,39 @@ why_dead() {
 	fi
 }
 
-# run.sh PIDFILE STATUSFILE ERRFILE CMD...: runs CMD with stderr to
-# ERRFILE, writing its pid first and its exit status last.
-cat >"$tmp/run.sh" <<'EOF'
-pidf=$1 stf=$2 errf=$3
-shift 3
-sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$@" 2>"$errf"
-echo $? >"$stf"
-EOF
-
-# start_pp: pproftop in a fresh tmux session "pt" (remain-on-exit, so a
-# crash leaves the screen to look at). Sets ppid, errf, stf.
+# start_pp: pproftop in a fresh tmux session pt$npp (named in $pt; the
+# pane stays when it ends, so a crash leaves the screen to look at). Sets
+# ppid, errf, stf. The new session starts before the old one is killed:
+# the server never runs out of sessions.
+pt=
 start_pp() {
+	local old=$pt
 	npp=$((npp + 1))
-	errf=$tmp/pproftop$npp.err
-	stf=$tmp/pproftop$npp.status
-	local cmd pidf=$tmp/pproftop$npp.pid t0
-	cmd=$(printf 'exec sh %q %q %q %q env TERM=screen-256color %q -i 0.5 --budget 0 --timeout 1 --max-body 8 -o %q -H %q %q' \
-		"$tmp/run.sh" "$pidf" "$stf" "$errf" "$bin" "$snap" "$AUTH" "$target")
-	tmux -L "$S" kill-session -t pt 2>/dev/null
-	# exit-empty off: killing the last session must not race the server's exit
-	tmux -L "$S" -f /dev/null start-server \; set-option -s exit-empty off \; \
-		set-option -g remain-on-exit on \; set-option -g history-limit 0 \; \
-		new-session -d -s pt -x 100 -y 30 "$cmd" || {
-		echo "FAIL: cannot start tmux"
-		exit 1
-	}
-	t0=$(ms)
-	until [ -s "$pidf" ]; do
-		if [ $(($(ms) - t0)) -gt 5000 ]; then
-			echo "FAIL: pproftop did not start in tmux"
-			exit 1
-		fi
-		sleep 0.02
-	done
-	ppid=$(cat "$pidf")
-}
-stop_pp() {
-	tmux -L "$S" kill-session -t pt 2>/dev/null
+	pt=pt$npp
+	errf=$tmp/$pt.err
+	stf=$tmp/$pt.exit
+	tui_start "$pt" 100 30 C "$bin" -i 0.5 --budget 0 --timeout 1 --max-body 8 \
+		-o "$snap" -H "$AUTH" "$target" || bail "pproftop did not start in tmux"
+	[ -n "$old" ] && tm kill-session -t "$old" 2>/dev/null
+	ppid=$(cat "$tmp/$pt.pid")
 }
 
-# wait_for MS ERE [where]: polls the screen (where: header = first line,
-# all = whole screen) until it matches ERE; leaves it in $screen.
-wait_for() {
-	local limit=$1 re=$2 where=${3:-header} t0
-	t0=$(ms)
-	while :; do
-		screen=$(cap)
-		if [ "$where" = header ]; then
-			head -n 1 <<<"$screen" | grep -Eq -- "$re" && return 0
-		else
-			grep -Eq -- "$re" <<<"$screen" && return 0
-		fi
-		[ $(($(ms) - t0)) -gt "$limit" ] && return 1
-		alive || return 1
-		sleep 0.05
-	done
-}
-
-# show: the current screen, indented, for a failure report.
-show() {
-	cap | sed -e 's/[[:space:]]*$//' -e 's/^/  | /'
-}
+# hdr_re ERE: an ERE for the header (the first line) matching ERE.
+hdr_re() { echo "^pproftop .*($1)"; }
 
 # key_latency KEY ERE: sends KEY, then captures in a tight loop until the
 # screen matches ERE; prints the milliseconds (99999: not within 3 s).
 key_latency() {
 	local t0 t
-	t0=$(us)
-	tmux -L "$S" send-keys -t pt "$1"
+	t0=$(now_us)
+	tm send-keys -t "$pt" "$1"
 	while :; do
-		if cap | grep -q -- "$2"; then
-			t=$(us)
+		if screen "$pt" | grep -q -- "$2"; then
+			t=$(now_us)
 			echo $(((t - t0) / 1000))
 			return
 		fi
-		if [ $(($(us) - t0)) -gt 3000000 ]; then
+		if [ $(($(now_us) - t0)) -gt 3000000 ]; then
 			echo 99999
 			return
 		fi
@@ -369,19 +266,19 @@ worst_lat=0
 worst_lat_mode=
 declare -A res_detect res_lat res_rss res_recover res_result
 
-# live_ready MS: fresh data with goroutine rows on pane 1.
+# live_ready SECONDS: fresh data with goroutine rows on pane 1.
 # (the header can say "polled" before the rows arrive: the index comes first)
 live_ready() {
-	wait_for "$1" "$fresh_re" header && wait_for "$1" "$rows_re" screen
+	wait_for "$pt" "$(hdr_re "$fresh_re")" "$1" && wait_for "$pt" "$rows_re" "$1"
 }
 
 echo "== live dashboard (-i 0.5 --timeout 1 --max-body 8, 100x30)"
 set_mode proxy
 start_pp
-if ! live_ready 20000; then
-	fail "live: no data from the demo through the fault server within 20 s ($(why_dead)); stderr:"
+if ! live_ready 20; then
+	notok "live: no data from the demo through the fault server within 20 s ($(why_dead)); stderr:"
 	sed 's/^/  | /' "$errf" | head -n 40
-	show
+	show "$pt"
 	exit 1
 fi
 ok
@@ -390,14 +287,14 @@ sleep 1.2
 
 # check_secret WHERE: the screen and stderr never show the secret.
 check_secret() {
-	if cap | grep -q -- "$SECRET"; then
-		fail "$1: the secret token is on screen"
-		show
+	if screen "$pt" | grep -q -- "$SECRET"; then
+		notok "$1: the secret token is on screen"
+		show "$pt"
 	else
 		ok
 	fi
 	if grep -q -- "$SECRET" "$errf"; then
-		fail "$1: the secret token is in pproftop's stderr"
+		notok "$1: the secret token is in pproftop's stderr"
 	else
 		ok
 	fi
@@ -407,22 +304,22 @@ check_secret() {
 snapshot() {
 	local before after
 	before=$(find "$snap" -mindepth 1 -maxdepth 1 | wc -l)
-	tmux -L "$S" send-keys -t pt s
+	tm send-keys -t "$pt" s
 	local t0
-	t0=$(ms)
+	t0=$(now_ms)
 	while :; do
 		after=$(find "$snap" -mindepth 1 -maxdepth 1 | wc -l)
 		[ "$after" -gt "$before" ] && break
-		if [ $(($(ms) - t0)) -gt 3000 ]; then
-			fail "$1: s saved no snapshot within 3 s"
-			show
+		if [ $(($(now_ms) - t0)) -gt 3000 ]; then
+			notok "$1: s saved no snapshot within 3 s"
+			show "$pt"
 			return
 		fi
 		sleep 0.05
 	done
-	wait_for 2000 'snapshot (saved|failed)' all >/dev/null
+	wait_for "$pt" 'snapshot (saved|failed)' 2 >/dev/null
 	if grep -rq -- "$SECRET" "$snap"; then
-		fail "$1: the secret token is in a saved snapshot: $(grep -rl -- "$SECRET" "$snap" | head -n 3)"
+		notok "$1: the secret token is in a saved snapshot: $(grep -rl -- "$SECRET" "$snap" | head -n 3)"
 	else
 		ok
 	fi
@@ -444,8 +341,8 @@ keys() {
 		worst_lat_mode=$1
 	fi
 	if [ "${sorted[4]}" -gt "$LAT_LIMIT_MS" ] || [ "$lat" -gt $((5 * LAT_LIMIT_MS)) ]; then
-		fail "$1: keys answered in ${all[*]} ms (limit $LAT_LIMIT_MS ms)"
-		show
+		notok "$1: keys answered in ${all[*]} ms (limit $LAT_LIMIT_MS ms)"
+		show "$pt"
 	else
 		ok
 	fi
@@ -456,9 +353,9 @@ check_rss() {
 	hwm=$(hwm_mb)
 	rss=$(rss_mb)
 	if [ -z "$hwm" ]; then
-		fail "$1: cannot read /proc/$ppid/status"
+		notok "$1: cannot read /proc/$ppid/status"
 	elif [ "$hwm" -ge "$RSS_LIMIT_MB" ]; then
-		fail "$1: peak RSS $hwm MB (limit $RSS_LIMIT_MB MB)"
+		notok "$1: peak RSS $hwm MB (limit $RSS_LIMIT_MB MB)"
 	else
 		ok
 	fi
@@ -470,9 +367,9 @@ check_alive() {
 		ok
 		return 0
 	fi
-	fail "$1: pproftop is gone ($(why_dead)); stderr:"
+	notok "$1: pproftop is gone ($(why_dead)); stderr:"
 	sed 's/^/  | /' "$errf" | head -n 40
-	show
+	show "$pt"
 	restart_pp "$1"
 	return 1
 }
@@ -481,10 +378,10 @@ restart_pp() {
 	echo "   (restarting pproftop after $1)"
 	set_mode proxy
 	start_pp
-	live_ready 20000 || {
-		fail "restart after $1: no data ($(why_dead)); stderr:"
+	live_ready 20 || {
+		notok "restart after $1: no data ($(why_dead)); stderr:"
 		sed 's/^/  | /' "$errf" | head -n 40
-		show
+		show "$pt"
 		exit 1
 	}
 	sleep 1.2
@@ -494,15 +391,15 @@ restart_pp() {
 recover() {
 	local t0
 	set_mode proxy
-	t0=$(ms)
-	if live_ready 10000 && ! head -n 1 <<<"$screen" | grep -q STALE; then
-		rec=$(($(ms) - t0))
+	t0=$(now_ms)
+	if live_ready 10 && ! head -n 1 <<<"$screen" | grep -q STALE; then
+		rec=$(($(now_ms) - t0))
 		ok
 		return 0
 	fi
 	rec=-1
-	fail "$1: no fresh data within 10 s after the server recovered; screen:"
-	show
+	notok "$1: no fresh data within 10 s after the server recovered; screen:"
+	show "$pt"
 	restart_pp "$1"
 	return 1
 }
@@ -513,18 +410,18 @@ for m in $modes; do
 	nf0=$nfail
 	# the index (read every 30 polls) is checked on its own below
 	set_mode "$m" "$SPARE_INDEX"
-	t0=$(ms)
+	t0=$(now_ms)
 	detect=-1
 	if [ "$m" = alternate ]; then
 		# good and bad polls take turns: both states must show within 4 s
 		seen_bad=0 seen_good=0
-		while [ $(($(ms) - t0)) -lt 4000 ]; do
-			h=$(cap | head -n 1)
+		while [ $(($(now_ms) - t0)) -lt 4000 ]; do
+			h=$(row "$pt" 1)
 			if grep -Eq "STALE.*(${reason[$m]})" <<<"$h"; then
-				[ "$seen_bad" = 0 ] && detect=$(($(ms) - t0))
+				[ "$seen_bad" = 0 ] && detect=$(($(now_ms) - t0))
 				seen_bad=1
 			fi
-			if grep -Eq "$fresh_re" <<<"$h" && [ $(($(ms) - t0)) -gt 1000 ]; then
+			if grep -Eq "$fresh_re" <<<"$h" && [ $(($(now_ms) - t0)) -gt 1000 ]; then
 				seen_good=1
 			fi
 			[ "$seen_bad$seen_good" = 11 ] && break
@@ -532,22 +429,22 @@ for m in $modes; do
 			sleep 0.03
 		done
 		if [ "$seen_bad$seen_good" = 11 ]; then ok; else
-			fail "alternate: expected both STALE ${reason[$m]} and fresh data within 4 s (bad seen: $seen_bad, good seen: $seen_good)"
-			show
+			notok "alternate: expected both STALE ${reason[$m]} and fresh data within 4 s (bad seen: $seen_bad, good seen: $seen_good)"
+			show "$pt"
 		fi
-	elif wait_for 6000 "STALE.*(${reason[$m]})" header; then
-		detect=$(($(ms) - t0))
+	elif wait_for "$pt" "$(hdr_re "STALE.*(${reason[$m]})")" 6; then
+		detect=$(($(now_ms) - t0))
 		ok
 	else
-		fail "$m: header did not show STALE and /${reason[$m]}/ within 6 s; screen:"
-		show
+		notok "$m: header did not show STALE and /${reason[$m]}/ within 6 s; screen:"
+		show "$pt"
 	fi
 	if ! check_alive "$m"; then
 		res_result[$m]=CRASH
 		continue
 	fi
 	# hold the fault for a while (2.5 s in all), watching memory
-	while [ $(($(ms) - t0)) -lt 2500 ]; do
+	while [ $(($(now_ms) - t0)) -lt 2500 ]; do
 		sleep 0.2
 	done
 	check_alive "$m" || {
@@ -555,14 +452,14 @@ for m in $modes; do
 		continue
 	}
 	if [ "$m" != alternate ]; then
-		screen=$(cap)
+		cap "$pt" >/dev/null
 		hdr=$(head -n 1 <<<"$screen")
 		if grep -Eq "STALE.*(${reason[$m]})" <<<"$hdr"; then ok; else
-			fail "$m: after 2.5 s the header no longer shows STALE /${reason[$m]}/: $hdr"
+			notok "$m: after 2.5 s the header no longer shows STALE /${reason[$m]}/: $hdr"
 		fi
 		if grep -q -- "$rows_re" <<<"$screen"; then ok; else
-			fail "$m: the last good rows are no longer shown; screen:"
-			show
+			notok "$m: the last good rows are no longer shown; screen:"
+			show "$pt"
 		fi
 	fi
 	keys "$m"
@@ -572,7 +469,7 @@ for m in $modes; do
 	if [ "$m" = redirect_other_host ]; then
 		other=$(fstat 'd["by_host"].get("127.0.0.2", {}).get("requests", 0)')
 		if [ "$other" = 0 ]; then ok; else
-			fail "redirect_other_host: pproftop followed the redirect to 127.0.0.2 ($other requests)"
+			notok "redirect_other_host: pproftop followed the redirect to 127.0.0.2 ($other requests)"
 		fi
 	fi
 	res_detect[$m]=$detect
@@ -594,28 +491,28 @@ if [[ " $modes " == *" index "* ]]; then
 	nf0=$nfail
 	n0=$(fstat 'd["by_mode"].get("s500", 0)')
 	set_mode s500 '&only=pprof/%24'
-	t0=$(ms)
-	while [ "$(fstat 'd["by_mode"].get("s500", 0)')" = "$n0" ] && [ $(($(ms) - t0)) -lt 30000 ]; do
+	t0=$(now_ms)
+	while [ "$(fstat 'd["by_mode"].get("s500", 0)')" = "$n0" ] && [ $(($(now_ms) - t0)) -lt 30000 ]; do
 		sleep 0.2
 	done
 	if [ "$(fstat 'd["by_mode"].get("s500", 0)')" = "$n0" ]; then
-		fail "index: pproftop did not read the index within 30 s"
+		notok "index: pproftop did not read the index within 30 s"
 	else
 		ok
-		res_detect[$m]=$(($(ms) - t0))
+		res_detect[$m]=$(($(now_ms) - t0))
 		sleep 0.3
 		check_alive index
 		keys index
 		res_lat[$m]=$lat
 		set_mode proxy
-		t0=$(ms)
-		if wait_for 5000 "$fresh_re" header; then
+		t0=$(now_ms)
+		if wait_for "$pt" "$(hdr_re "$fresh_re")" 5; then
 			ok
-			res_recover[$m]=$(($(ms) - t0))
+			res_recover[$m]=$(($(now_ms) - t0))
 		else
 			res_recover[$m]=-1
-			fail "index: the header still shows STALE 5 s after a failed index read, although every profile is fresh again:"
-			show
+			notok "index: the header still shows STALE 5 s after a failed index read, although every profile is fresh again:"
+			show "$pt"
 			restart_pp index
 		fi
 		check_rss index
@@ -631,20 +528,20 @@ fi
 if [[ " $modes " == *" restart "* ]]; then
 	m=restart
 	nf0=$nfail
-	start_bg demo2 "$tmp/demo2.log" "$demo" -addr 127.0.0.1:0
+	start_bg demo2 "$demo" -addr 127.0.0.1:0
 	upstream2=$listen
 	# watch the contention pane across the restart
-	tmux -L "$S" send-keys -t pt 3
-	wait_for 2000 'sort: DELAY' all >/dev/null
+	tm send-keys -t "$pt" 3
+	wait_for "$pt" 'sort: DELAY' 2 >/dev/null
 	sleep 1 # rates from two polls of the old target
 	set_mode restart "&upstream2=$upstream2"
-	t0=$(ms)
+	t0=$(now_ms)
 	seen_restart=0
 	neg=
-	n=0
-	while [ $(($(ms) - t0)) -lt 3500 ]; do
-		screen=$(cap)
-		n=$((n + 1))
+	ncap=0
+	while [ $(($(now_ms) - t0)) -lt 3500 ]; do
+		cap "$pt" >/dev/null
+		ncap=$((ncap + 1))
 		grep -qi 'restart' <<<"$screen" && seen_restart=1
 		# the rate columns of the contention table (rows start with B or
 		# M); a lone "-" is a gone group's "no rate"
@@ -657,16 +554,16 @@ if [[ " $modes " == *" restart "* ]]; then
 	done
 	if check_alive restart; then
 		if [ -z "$neg" ]; then ok; else
-			fail "restart: negative rates in the contention pane after the target restarted:"
+			notok "restart: negative rates in the contention pane after the target restarted:"
 			sed -e 's/[[:space:]]*$//' -e 's/^/  | /' <<<"$neg"
 		fi
 		if [ "$seen_restart" = 1 ]; then ok; else
-			fail "restart: the counters dropped but nothing on the contention pane said the target restarted ($n screens over 3.5 s); last screen:"
-			show
+			notok "restart: the counters dropped but nothing on the contention pane said the target restarted ($ncap screens over 3.5 s); last screen:"
+			show "$pt"
 		fi
-		screen=$(cap)
+		cap "$pt" >/dev/null
 		if grep -Eq "$fresh_re" <<<"$(head -n 1 <<<"$screen")"; then ok; else
-			fail "restart: the header is not fresh after a restart: $(head -n 1 <<<"$screen")"
+			notok "restart: the header is not fresh after a restart: $(head -n 1 <<<"$screen")"
 		fi
 		keys restart
 		check_rss restart
@@ -678,7 +575,7 @@ if [[ " $modes " == *" restart "* ]]; then
 	fi
 	res_result[$m]=ok
 	[ "$nfail" -gt "$nf0" ] && res_result[$m]=FAIL
-	tmux -L "$S" send-keys -t pt 1
+	tm send-keys -t "$pt" 1
 	set_mode proxy
 fi
 
@@ -686,15 +583,15 @@ fi
 
 max_overlap=$(fstat 'd["max_overlap"]')
 if [ "$max_overlap" = 1 ]; then ok; else
-	fail "the fault server saw $max_overlap requests outstanding at once (batch phase: $batch_overlap): $(fstat 'd["overlaps"]')"
+	notok "the fault server saw $max_overlap requests outstanding at once (batch phase: $batch_overlap): $(fstat 'd["overlaps"]')"
 fi
 auth1=$(fstat 'd["by_host"].get("127.0.0.1", {}).get("authorization", 0)')
 auth2=$(fstat 'd["by_host"].get("127.0.0.2", {}).get("authorization", 0)')
 if [ "$auth1" -gt 0 ]; then ok; else
-	fail "the Authorization header never reached the target"
+	notok "the Authorization header never reached the target"
 fi
 if [ "$auth2" = 0 ]; then ok; else
-	fail "the Authorization header reached 127.0.0.2 $auth2 times (another host)"
+	notok "the Authorization header reached 127.0.0.2 $auth2 times (another host)"
 fi
 
 # ---------------------------------------------------------------- quit
@@ -703,27 +600,27 @@ fi
 if alive; then
 	set_mode silent
 	sleep 1.2 # a poll is waiting on the silent server now
-	t0=$(ms)
-	tmux -L "$S" send-keys -t pt q
-	while alive && [ $(($(ms) - t0)) -lt 5000 ]; do
+	t0=$(now_ms)
+	tm send-keys -t "$pt" q
+	while alive && [ $(($(now_ms) - t0)) -lt 5000 ]; do
 		sleep 0.02
 	done
-	qt=$(($(ms) - t0))
+	qt=$(($(now_ms) - t0))
 	qs=$(dead_status)
 	if alive; then
-		fail "q did not quit within 5 s while a request was hanging"
-		show
+		notok "q did not quit within 5 s while a request was hanging"
+		show "$pt"
 	elif [ "$qs" != 0 ]; then
-		fail "pproftop exited with status '$qs' after q ($(why_dead))"
+		notok "pproftop exited with status '$qs' after q ($(why_dead))"
 	else
 		ok
 		echo "quit while a request hangs: ${qt} ms"
 	fi
 	set_mode proxy
 fi
-for f in "$tmp"/pproftop*.err; do
+for f in "$tmp"/pt*.err; do
 	if [ -s "$f" ]; then
-		fail "pproftop wrote to stderr ($(basename "$f")):"
+		notok "pproftop wrote to stderr ($(basename "$f")):"
 		head -n 60 "$f" | sed 's/^/  | /'
 	else
 		ok
@@ -739,5 +636,6 @@ for m in $modes; do
 		"${res_lat[$m]:--}" "${res_rss[$m]:--}" "${res_recover[$m]:--}"
 done
 echo "worst key latency: $worst_lat ms ($worst_lat_mode); max outstanding requests: $max_overlap; sanitized build: $sanitized"
-echo "$nok checks passed, $nfail failed"
+echo "# $((n - nfail)) checks passed, $nfail failed"
+echo "1..$n"
 [ "$nfail" -eq 0 ]

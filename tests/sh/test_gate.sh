@@ -27,9 +27,9 @@ curl -sf "http://127.0.0.1:$fport/__fault?mode=slow&delay=0.25" >/dev/null
 stats() { curl -sf "http://127.0.0.1:$fport/__stats"; }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-# check CAP NTARGETS [--max-inflight CAP]: one batch run, then the server's
+# gate_check CAP NTARGETS [--max-inflight CAP]: one batch run, then the server's
 # largest number of outstanding requests
-check() {
+gate_check() {
 	local cap=$1 nt=$2 t=() i
 	shift 2
 	for ((i = 0; i < nt; i++)); do t+=("http://127.0.0.1:$fport/debug/pprof"); done
@@ -55,8 +55,8 @@ check() {
 	fi
 }
 
-check 1 3 --max-inflight 1
-check 2 6 --max-inflight 2
-check 3 3 # the default cap (8) is above 3 targets: all three at once
-check 8 12
+gate_check 1 3 --max-inflight 1
+gate_check 2 6 --max-inflight 2
+gate_check 3 3 # the default cap (8) is above 3 targets: all three at once
+gate_check 8 12
 

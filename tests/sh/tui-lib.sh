@@ -1,8 +1,14 @@
-# tui-lib.sh - the harness shared by the tmux tests (soak, terminal, tls):
-# a scratch directory and a private tmux server, ok/notok TAP lines, a
-# background-server starter, and a pane runner that records the command's
-# pid, stderr and exit status. Source it after setting lib_name; set
-# TUI_RAW=1 to also record each pane's raw output in NAME.raw.
+# tui-lib.sh - the harness shared by the tmux tests (e2e, faults, cost,
+# soak, terminal, tls, ...): a scratch directory and a private tmux server,
+# ok/notok/check/bail TAP lines, a background-server starter, a pane runner
+# that records the command's pid, stderr and exit status, and the screen
+# helpers (capture, wait for a line, wait for it to go). Source it after
+# setting lib_name; set TUI_RAW=1 to also record each pane's raw output in
+# NAME.raw, TUI_KEEP=1 to keep the scratch directory.
+#
+# Timed waits count polls of the screen (20 a second), not the wall clock: on
+# a loaded machine each poll takes longer, so a wait only grows more
+# generous. What they wait for is behaviour; strict figures are bench/'s.
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pproftop-${lib_name:?}.XXXXXX") || exit 1
 sock=pproftop-$lib_name$$
@@ -12,7 +18,11 @@ cleanup() {
 	local p
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${bg_pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
+	if [ "${TUI_KEEP:-0}" = 1 ]; then
+		echo "# kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -23,7 +33,7 @@ n=0
 nfail=0
 ok() {
 	n=$((n + 1))
-	echo "ok $n - $*"
+	echo "ok $n${*:+ - $*}"
 }
 notok() {
 	n=$((n + 1))
@@ -31,18 +41,43 @@ notok() {
 	echo "not ok $n - $*"
 }
 diag() { sed -e 's/^/#   /' | head -n "${1:-45}"; }
+# fail MSG: notok, with the last screen looked at ($screen, from cap or a
+# wait) when there is one.
+screen=
+fail() {
+	notok "$@"
+	if [ -n "$screen" ]; then
+		echo "# screen:"
+		sed -e 's/[[:space:]]*$//' -e 's/^/# |/' <<<"$screen"
+	fi
+}
+check() { # check EXIT-STATUS MSG
+	if [ "$1" -eq 0 ]; then ok "$2"; else fail "$2"; fi
+}
+bail() {
+	fail "$*"
+	echo "# bailing out"
+	exit 1
+}
+# now_ms, now_us: the wall clock in milliseconds, microseconds.
+now_us() {
+	local t=${EPOCHREALTIME/./}
+	echo "$((10#$t))"
+}
+now_ms() { echo "$(($(now_us) / 1000))"; }
 
 # a private server whose socket lives in $tmp
 tm() { TMUX_TMPDIR=$tmp tmux -L "$sock" -f /dev/null "$@"; }
 
 # start_server NAME CMD...: CMD in the background, output in NAME.out; waits
-# for its "listening on ADDR" line and sets $addr.
+# for its "listening on ADDR" line and sets $addr and $bg_pid.
 start_server() {
 	local name=$1 pid i
 	shift
 	: >"$tmp/$name.out"
 	"$@" >"$tmp/$name.out" 2>&1 &
 	pid=$!
+	bg_pid=$pid
 	bg_pids+=("$pid")
 	for ((i = 0; i < 200; i++)); do
 		addr=$(sed -n 's/^listening on //p' "$tmp/$name.out")
@@ -53,6 +88,14 @@ start_server() {
 	echo "# $name did not start:"
 	diag <"$tmp/$name.out"
 	return 1
+}
+# stop_bg PID: kills a process started by start_server and waits for it.
+stop_bg() {
+	local p keep=()
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	for p in "${bg_pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	bg_pids=("${keep[@]}")
 }
 
 # The pane runs run.sh: it waits for NAME.go, runs the command with stderr in
@@ -74,11 +117,16 @@ EOF
 chmod +x "$tmp/run.sh"
 
 # tui_start NAME COLS LINES LOCALE CMD...: a tmux session running CMD (with
-# TUI_RAW=1 the pane's raw output goes to NAME.raw from the first byte).
+# TUI_RAW=1 the pane's raw output goes to NAME.raw from the first byte); the
+# server stays up when its last session is killed.
 tui_start() {
 	local name=$1 w=$2 h=$3 loc=$4 i
 	shift 4
-	tm new-session -d -s "$name" -x "$w" -y "$h" "$tmp/run.sh" "$name" "$loc" "$@" || return 1
+	# exit-empty off: a session killed as the last one must not take the
+	# server with it while the next one starts (that raced on a loaded
+	# machine: "no server running")
+	tm start-server \; set-option -s exit-empty off \; \
+		new-session -d -s "$name" -x "$w" -y "$h" "$tmp/run.sh" "$name" "$loc" "$@" || return 1
 	if [ "${TUI_RAW:-0}" = 1 ]; then
 		tm pipe-pane -O -t "$name" "cat >>'$tmp/$name.raw'"
 	fi
@@ -89,12 +137,32 @@ tui_start() {
 	done
 	return 1
 }
-screen() { tm capture-pane -p -t "$1"; }
+screen() { tm capture-pane -p -t "$1" 2>&1; }
+# cap NAME: the screen, also left in $screen (for fail and later greps).
+cap() {
+	screen=$(screen "$1")
+	printf '%s\n' "$screen"
+}
+# show NAME: the screen now, indented, for a failure report.
+show() { screen "$1" | sed -e 's/[[:space:]]*$//' -e 's/^/# |/'; }
 row() { screen "$1" | sed -n "$2p"; } # row NAME N (1-based)
-wait_for() { # NAME ERE [SECONDS]
+# wait_for NAME ERE [SECONDS]: until a line of the screen matches ERE (10 s
+# by default); the last screen is left in $screen.
+wait_for() {
 	local i
 	for ((i = 0; i < ${3:-10} * 20; i++)); do
-		screen "$1" | grep -Eq -- "$2" && return 0
+		cap "$1" >/dev/null
+		grep -Eq -- "$2" <<<"$screen" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# wait_not NAME ERE [SECONDS]: until no line matches ERE.
+wait_not() {
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		cap "$1" >/dev/null
+		grep -Eq -- "$2" <<<"$screen" || return 0
 		sleep 0.05
 	done
 	return 1
