@@ -67,33 +67,33 @@ test_decode(void **state)
 	assert_int_equal(len, 1);
 }
 
+/* The escape of r (a byte when byte), exactly want and no byte more. */
+static void
+esc(bool byte, uint32_t r, const char *want)
+{
+	char b[16];
+	size_t n;
+
+	memset(b, '#', sizeof(b));
+	n = byte ? text_escape_byte(b, (unsigned char)r) : text_escape_rune(b, r);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(b, want, n);
+	assert_int_equal(b[n], '#');
+}
+
 static void
 test_escapes(void **state)
 {
 	(void)state;
-	char b[16];
-
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_byte(b, 0xff), 4);
-	assert_string_equal(b, "\\xff");
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_byte(b, 0x07), 4);
-	assert_string_equal(b, "\\x07");
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_rune(b, 0x1b), 4);
-	assert_string_equal(b, "\\x1b");
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_rune(b, 0x85), 6);
-	assert_string_equal(b, "\\u0085");
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_rune(b, 0xfdd0), 6);
-	assert_string_equal(b, "\\ufdd0");
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_rune(b, 0xe0001), 10);
-	assert_string_equal(b, "\\U000e0001");
-	memset(b, 0, sizeof(b));
-	assert_int_equal(text_escape_rune(b, 0x10ffff), 10);
-	assert_string_equal(b, "\\U0010ffff");
+	esc(true, 0xff, "\\xff");
+	esc(true, 0x07, "\\x07");
+	esc(false, 0x1b, "\\x1b");
+	esc(false, 0x85, "\\u0085");
+	esc(false, 0xfdd0, "\\ufdd0");
+	esc(false, 0xffff, "\\uffff");
+	esc(false, 0x10000, "\\U00010000");
+	esc(false, 0xe0001, "\\U000e0001");
+	esc(false, 0x10ffff, "\\U0010ffff");
 }
 
 static int
