@@ -15,10 +15,12 @@ struct arena_block;
 struct arena {
 	struct arena_block *head;
 	size_t used_total; /* bytes handed out, for memory accounting */
-	/* string interning: open-addressing table of (hash, ptr, len) */
-	struct intern_slot *slots;
-	size_t nslots;
-	size_t nstrings;
+	/* string interning: the distinct strings (hash, ptr, len) and an
+	 * idtab over them keyed by hash */
+	struct intern_str *strs;
+	size_t nstrings, capstrings;
+	uint32_t *tab;
+	size_t tabsize;
 };
 
 /* arena_init: an empty arena; no allocation until first use. */

@@ -85,10 +85,6 @@ size_t report_model_items(const struct model *m, struct report_item *items, size
  * returns how many there are (0: nothing written). */
 size_t report_growth(FILE *out, const struct model *m);
 
-/* report_json_string: s as a JSON string literal (quotes included); control
- * bytes and invalid UTF-8 are escaped. */
-void report_json_string(FILE *out, const char *s);
-
 /* report_kind_name: the JSON profile key for a snapshot ("cpu" for CPU,
  * else its endpoint name). */
 const char *report_kind_name(const struct snapshot *s);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/idtab.h"
 #include "pproftop/xalloc.h"
 
 #define BLOCK_MIN ((size_t)64 * 1024)
@@ -14,8 +15,8 @@ struct arena_block {
 	_Alignas(16) unsigned char data[];
 };
 
-struct intern_slot {
-	uint64_t hash;
+struct intern_str {
+	uint64_t hash; /* first: idtab reads it */
 	const char *str;
 	size_t len;
 };
@@ -36,7 +37,8 @@ arena_free(struct arena *a)
 		free(b);
 		b = next;
 	}
-	free(a->slots);
+	free(a->strs);
+	free(a->tab);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -124,42 +126,26 @@ hash_mix(uint64_t h)
 	return h;
 }
 
-static void
-intern_grow(struct arena *a)
-{
-	size_t n = a->nslots ? a->nslots * 2 : 1024;
-	struct intern_slot *s = xcalloc(n, sizeof(*s));
-
-	for (size_t i = 0; i < a->nslots; i++) {
-		if (a->slots[i].str == NULL)
-			continue;
-		size_t j = a->slots[i].hash & (n - 1);
-		while (s[j].str != NULL)
-			j = (j + 1) & (n - 1);
-		s[j] = a->slots[i];
-	}
-	free(a->slots);
-	a->slots = s;
-	a->nslots = n;
-}
-
 const char *
 arena_intern(struct arena *a, const char *s, size_t n)
 {
-	if ((a->nstrings + 1) * 2 > a->nslots)
-		intern_grow(a);
 	uint64_t h = hash_bytes(HASH_SEED, s, n);
-	size_t j = h & (a->nslots - 1);
+	size_t probe = 0;
 
-	while (a->slots[j].str != NULL) {
-		if (a->slots[j].hash == h && a->slots[j].len == n &&
-		    memcmp(a->slots[j].str, s, n) == 0)
-			return a->slots[j].str;
-		j = (j + 1) & (a->nslots - 1);
+	for (size_t i; (i = idtab_next(a->tab, a->tabsize, a->strs, sizeof(*a->strs), h, &probe)) !=
+	               IDTAB_NONE;)
+		if (a->strs[i].len == n && memcmp(a->strs[i].str, s, n) == 0)
+			return a->strs[i].str;
+	idtab_reserve(&a->tab, &a->tabsize, a->strs, sizeof(*a->strs), a->nstrings, a->nstrings + 1,
+	              1024);
+	if (a->nstrings == a->capstrings) {
+		a->capstrings = a->capstrings ? a->capstrings * 2 : 512;
+		a->strs = xreallocarray(a->strs, a->capstrings, sizeof(*a->strs));
 	}
-	a->slots[j].hash = h;
-	a->slots[j].len = n;
-	a->slots[j].str = arena_strndup(a, s, n);
-	a->nstrings++;
-	return a->slots[j].str;
+	struct intern_str *e = &a->strs[a->nstrings];
+	e->hash = h;
+	e->len = n;
+	e->str = arena_strndup(a, s, n);
+	idtab_put(a->tab, a->tabsize, a->strs, sizeof(*a->strs), a->nstrings++);
+	return e->str;
 }

@@ -1,9 +1,11 @@
 /* history.c - bounded per-group history (see history.h). */
 #include "pproftop/history.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pproftop/idtab.h"
 #include "pproftop/xalloc.h"
 
 void
@@ -35,6 +37,8 @@ history_set_window(struct history *h, double window)
 		h->window = window;
 }
 
+_Static_assert(offsetof(struct history_entry, id) == 0, "idtab reads the id first");
+
 void
 history_free(struct history *h)
 {
@@ -43,37 +47,22 @@ history_free(struct history *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* Indexes the entries again (after evictions moved them). */
 static void
 rebuild(struct history *h)
 {
-	size_t size = 64;
-
-	while (size < h->n * 2 + 2)
-		size *= 2;
 	free(h->tab);
-	h->tab = xcalloc(size, sizeof(*h->tab));
-	h->tabsize = size;
-	for (size_t i = 0; i < h->n; i++) {
-		size_t j = h->e[i].id & (size - 1);
-		while (h->tab[j] != 0)
-			j = (j + 1) & (size - 1);
-		h->tab[j] = (uint32_t)(i + 1);
-	}
+	h->tab = NULL;
+	h->tabsize = 0;
+	idtab_reserve(&h->tab, &h->tabsize, h->e, sizeof(*h->e), h->n, h->n + 1, 64);
 }
 
 static struct history_entry *
 lookup(const struct history *h, uint64_t id)
 {
-	if (h->tabsize == 0)
-		return NULL;
-	size_t j = id & (h->tabsize - 1);
-	while (h->tab[j] != 0) {
-		struct history_entry *e = &h->e[h->tab[j] - 1];
-		if (e->id == id)
-			return e;
-		j = (j + 1) & (h->tabsize - 1);
-	}
-	return NULL;
+	size_t i = idtab_find(h->tab, h->tabsize, h->e, sizeof(*h->e), id);
+
+	return i == IDTAB_NONE ? NULL : &h->e[i];
 }
 
 static size_t
@@ -150,18 +139,12 @@ push_value(struct history *h, uint64_t k, uint64_t id, int64_t v)
 			h->cap = h->cap ? h->cap * 2 : 256;
 			h->e = xreallocarray(h->e, h->cap, sizeof(*h->e));
 		}
-		e = &h->e[h->n++];
+		idtab_reserve(&h->tab, &h->tabsize, h->e, sizeof(*h->e), h->n, h->n + 1, 64);
+		e = &h->e[h->n];
 		memset(e, 0, sizeof(*e));
 		e->id = id;
 		e->first = k;
-		if ((h->n + 1) * 2 > h->tabsize) {
-			rebuild(h);
-		} else {
-			size_t j = id & (h->tabsize - 1);
-			while (h->tab[j] != 0)
-				j = (j + 1) & (h->tabsize - 1);
-			h->tab[j] = (uint32_t)h->n;
-		}
+		idtab_put(h->tab, h->tabsize, h->e, sizeof(*h->e), h->n++);
 	}
 	if (e->last_seen == h->gen)
 		return; /* duplicate id in one push: keep the first */

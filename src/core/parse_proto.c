@@ -2,10 +2,10 @@
  *
  * The body is inflated by gunzip.c (gzip framing only, concatenated members
  * accepted, output capped at PARSE_MAX_INFLATED), then decoded by a
- * hand-written protobuf wire reader in two steps: one pass over the top-level
- * Profile message buffers sample ranges, locations, functions and the string
- * table (which Go writes last), then every sample is decoded and handed to the
- * builder leaf first (Line[0] of a Location is the innermost inlined call).
+ * hand-written protobuf wire reader (pbwire.h) in two steps: one pass over
+ * the top-level Profile message buffers sample ranges, locations, functions
+ * and the string table (which Go writes last), then every sample is decoded
+ * and handed to the builder leaf first (Line[0] of a Location is the innermost inlined call).
  * Both packed and unpacked encodings are accepted for every repeated scalar.
  *
  * Not validated (accepted as is):
@@ -39,21 +39,12 @@
 #include "pproftop/gunzip.h"
 #include "pproftop/parse.h"
 #include "pproftop/parse_proto_bench.h"
+#include "pproftop/pbwire.h"
 #include "pproftop/xalloc.h"
 
 /* ------------------------------------------------------------------ */
-/* wire reader                                                         */
+/* the decoded messages (the wire reader is pbwire.h)                 */
 /* ------------------------------------------------------------------ */
-
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_SGROUP = 3, WT_EGROUP = 4, WT_I32 = 5 };
-
-/* A bounded view into the message; positions are absolute offsets into the
- * whole (decompressed) message so errors can name them. */
-struct rd {
-	const uint8_t *base;
-	size_t pos, end;
-	const char *what; /* message name for errors */
-};
 
 struct str {
 	const char *p;
@@ -139,155 +130,30 @@ struct ctx {
 	size_t lcap;
 };
 
-static inline int
-rd_varint(struct ctx *c, struct rd *r, uint64_t *out)
-{
-	const uint8_t *p = r->base + r->pos;
-	size_t avail = r->end - r->pos;
-
-	*out = 0;
-	/* fast path: one byte */
-	if (avail > 0 && p[0] < 0x80) {
-		*out = p[0];
-		r->pos++;
-		return 0;
-	}
-	uint64_t v = 0;
-	for (size_t i = 0; i < 10; i++) {
-		if (i == avail)
-			return parse_err_set(c->err, 0, r->pos, "truncated varint in %s", r->what);
-		uint8_t b = p[i];
-		if (i == 9) {
-			if (b & 0x80)
-				return parse_err_set(c->err, 0, r->pos,
-				                     "varint longer than 10 bytes in %s", r->what);
-			if (b > 1)
-				return parse_err_set(c->err, 0, r->pos,
-				                     "varint overflows 64 bits in %s", r->what);
-		}
-		v |= (uint64_t)(b & 0x7f) << (7 * i);
-		if (b < 0x80) {
-			*out = v;
-			r->pos += i + 1;
-			return 0;
-		}
-	}
-	return -1; /* not reached */
-}
-
-static inline int
-rd_key(struct ctx *c, struct rd *r, uint32_t *field, unsigned *wt)
-{
-	size_t at = r->pos;
-	uint64_t k;
-
-	*field = 0;
-	*wt = 0;
-	if (rd_varint(c, r, &k) != 0)
-		return -1;
-	*wt = (unsigned)(k & 7);
-	if ((k >> 3) == 0 || (k >> 3) > 0x1fffffff)
-		return parse_err_set(c->err, 0, at, "invalid field number %llu in %s",
-		                     (unsigned long long)(k >> 3), r->what);
-	*field = (uint32_t)(k >> 3);
-	if (*wt == WT_SGROUP || *wt == WT_EGROUP || *wt > WT_I32)
-		return parse_err_set(c->err, 0, at, "unsupported wire type %u (field %u of %s)",
-		                     *wt, *field, r->what);
-	return 0;
-}
-
-/* rd_len: a length-delimited payload as a sub-reader. */
-static inline int
-rd_len(struct ctx *c, struct rd *r, uint32_t field, struct rd *sub, const char *what)
-{
-	size_t at = r->pos;
-	uint64_t n;
-
-	sub->base = r->base;
-	sub->pos = sub->end = r->pos;
-	sub->what = what;
-	if (rd_varint(c, r, &n) != 0)
-		return -1;
-	if (n > r->end - r->pos)
-		return parse_err_set(c->err, 0, at,
-		                     "length %llu of field %u runs past the end of %s (%zu bytes "
-		                     "left)",
-		                     (unsigned long long)n, field, r->what, r->end - r->pos);
-	sub->base = r->base;
-	sub->pos = r->pos;
-	sub->end = r->pos + (size_t)n;
-	sub->what = what;
-	r->pos += (size_t)n;
-	return 0;
-}
-
-static int
-rd_skip(struct ctx *c, struct rd *r, uint32_t field, unsigned wt)
-{
-	uint64_t v;
-	struct rd sub;
-	size_t need;
-
-	switch (wt) {
-	case WT_VARINT:
-		return rd_varint(c, r, &v);
-	case WT_LEN:
-		return rd_len(c, r, field, &sub, r->what);
-	case WT_I64:
-		need = 8;
-		break;
-	default: /* WT_I32; the others were rejected by rd_key */
-		need = 4;
-		break;
-	}
-	if (r->end - r->pos < need)
-		return parse_err_set(c->err, 0, r->pos, "truncated fixed%zu field %u in %s",
-		                     need * 8, field, r->what);
-	r->pos += need;
-	return 0;
-}
-
-static int
-wrong_type(struct ctx *c, struct rd *r, size_t at, uint32_t field, unsigned wt, unsigned want)
-{
-	return parse_err_set(c->err, 0, at, "field %u of %s has wire type %u, expected %u", field,
-	                     r->what, wt, want);
-}
-
-/* A scalar varint field: checks the wire type. */
-static inline int
-rd_scalar(struct ctx *c, struct rd *r, size_t at, uint32_t field, unsigned wt, uint64_t *out)
-{
-	*out = 0;
-	if (wt != WT_VARINT)
-		return wrong_type(c, r, at, field, wt, WT_VARINT);
-	return rd_varint(c, r, out);
-}
-
 /* A repeated varint field, packed (LEN) or not: appends to vec. */
 #define RD_REPEATED(c, r, at, field, wt, vec, T)                                                   \
 	do {                                                                                       \
 		uint64_t v_;                                                                       \
-		if ((wt) == WT_VARINT) {                                                           \
-			if (rd_varint((c), (r), &v_) != 0)                                         \
+		if ((wt) == PB_VARINT) {                                                           \
+			if (pb_varint((c)->err, (r), &v_) != 0)                                    \
 				return -1;                                                         \
 			VEC_PUSH((vec), (T)v_);                                                    \
-		} else if ((wt) == WT_LEN) {                                                       \
-			struct rd p_;                                                              \
-			if (rd_len((c), (r), (field), &p_, (r)->what) != 0)                        \
+		} else if ((wt) == PB_LEN) {                                                       \
+			struct pb_rd p_;                                                           \
+			if (pb_len((c)->err, (r), (field), &p_, (r)->what) != 0)                   \
 				return -1;                                                         \
 			while (p_.pos < p_.end) {                                                  \
-				if (rd_varint((c), &p_, &v_) != 0)                                 \
+				if (pb_varint((c)->err, &p_, &v_) != 0)                            \
 					return -1;                                                 \
 				VEC_PUSH((vec), (T)v_);                                            \
 			}                                                                          \
 		} else {                                                                           \
-			return wrong_type((c), (r), (at), (field), (wt), WT_VARINT);               \
+			return pb_wrong_type((c)->err, (r), (at), (field), (wt), PB_VARINT);       \
 		}                                                                                  \
 	} while (0)
 
 static int
-read_valtype(struct ctx *c, struct rd *r, struct valtype *vt)
+read_valtype(struct ctx *c, struct pb_rd *r, struct valtype *vt)
 {
 	uint32_t f;
 	unsigned wt;
@@ -295,12 +161,12 @@ read_valtype(struct ctx *c, struct rd *r, struct valtype *vt)
 	vt->type = vt->unit = 0;
 	while (r->pos < r->end) {
 		size_t at = r->pos;
-		if (rd_key(c, r, &f, &wt) != 0)
+		if (pb_key(c->err, r, &f, &wt) != 0)
 			return -1;
 		if (f == 1 || f == 2) {
-			if (rd_scalar(c, r, at, f, wt, f == 1 ? &vt->type : &vt->unit) != 0)
+			if (pb_scalar(c->err, r, at, f, wt, f == 1 ? &vt->type : &vt->unit) != 0)
 				return -1;
-		} else if (rd_skip(c, r, f, wt) != 0) {
+		} else if (pb_skip(c->err, r, f, wt) != 0) {
 			return -1;
 		}
 	}
@@ -308,7 +174,7 @@ read_valtype(struct ctx *c, struct rd *r, struct valtype *vt)
 }
 
 static int
-read_line(struct ctx *c, struct rd *r, struct line *ln)
+read_line(struct ctx *c, struct pb_rd *r, struct line *ln)
 {
 	uint32_t f;
 	unsigned wt;
@@ -318,16 +184,16 @@ read_line(struct ctx *c, struct rd *r, struct line *ln)
 	ln->line = 0;
 	while (r->pos < r->end) {
 		size_t at = r->pos;
-		if (rd_key(c, r, &f, &wt) != 0)
+		if (pb_key(c->err, r, &f, &wt) != 0)
 			return -1;
 		if (f == 1 || f == 2) {
-			if (rd_scalar(c, r, at, f, wt, &v) != 0)
+			if (pb_scalar(c->err, r, at, f, wt, &v) != 0)
 				return -1;
 			if (f == 1)
 				ln->fn = v;
 			else
 				ln->line = (int64_t)v;
-		} else if (rd_skip(c, r, f, wt) != 0) {
+		} else if (pb_skip(c->err, r, f, wt) != 0) {
 			return -1;
 		}
 	}
@@ -335,7 +201,7 @@ read_line(struct ctx *c, struct rd *r, struct line *ln)
 }
 
 static int
-read_location(struct ctx *c, struct rd *r)
+read_location(struct ctx *c, struct pb_rd *r)
 {
 	struct location loc = { 0, 0, (uint32_t)c->lines.n, 0, r->pos };
 	uint32_t f;
@@ -343,21 +209,21 @@ read_location(struct ctx *c, struct rd *r)
 
 	while (r->pos < r->end) {
 		size_t at = r->pos;
-		if (rd_key(c, r, &f, &wt) != 0)
+		if (pb_key(c->err, r, &f, &wt) != 0)
 			return -1;
 		if (f == 1 || f == 3) {
-			if (rd_scalar(c, r, at, f, wt, f == 1 ? &loc.id : &loc.address) != 0)
+			if (pb_scalar(c->err, r, at, f, wt, f == 1 ? &loc.id : &loc.address) != 0)
 				return -1;
 		} else if (f == 4) {
-			struct rd sub;
+			struct pb_rd sub;
 			struct line ln;
-			if (wt != WT_LEN)
-				return wrong_type(c, r, at, f, wt, WT_LEN);
-			if (rd_len(c, r, f, &sub, "Line") != 0 || read_line(c, &sub, &ln) != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, r, f, &sub, "Line") != 0 || read_line(c, &sub, &ln) != 0)
 				return -1;
 			VEC_PUSH(c->lines, ln);
 			loc.nlines++;
-		} else if (rd_skip(c, r, f, wt) != 0) {
+		} else if (pb_skip(c->err, r, f, wt) != 0) {
 			return -1;
 		}
 	}
@@ -366,7 +232,7 @@ read_location(struct ctx *c, struct rd *r)
 }
 
 static int
-read_function(struct ctx *c, struct rd *r)
+read_function(struct ctx *c, struct pb_rd *r)
 {
 	struct function fn = { 0, 0, 0, r->pos, NULL, NULL };
 	uint32_t f;
@@ -374,13 +240,13 @@ read_function(struct ctx *c, struct rd *r)
 
 	while (r->pos < r->end) {
 		size_t at = r->pos;
-		if (rd_key(c, r, &f, &wt) != 0)
+		if (pb_key(c->err, r, &f, &wt) != 0)
 			return -1;
 		if (f == 1 || f == 2 || f == 4) {
 			uint64_t *dst = f == 1 ? &fn.id : f == 2 ? &fn.name : &fn.file;
-			if (rd_scalar(c, r, at, f, wt, dst) != 0)
+			if (pb_scalar(c->err, r, at, f, wt, dst) != 0)
 				return -1;
-		} else if (rd_skip(c, r, f, wt) != 0) {
+		} else if (pb_skip(c->err, r, f, wt) != 0) {
 			return -1;
 		}
 	}
@@ -392,24 +258,24 @@ read_function(struct ctx *c, struct rd *r)
 static int
 read_profile(struct ctx *c)
 {
-	struct rd r = { c->msg, 0, c->len, "Profile" };
+	struct pb_rd r = { c->msg, 0, c->len, "Profile" };
 	uint32_t f;
 	unsigned wt;
 	uint64_t v;
 
 	while (r.pos < r.end) {
 		size_t at = r.pos;
-		struct rd sub;
-		if (rd_key(c, &r, &f, &wt) != 0)
+		struct pb_rd sub;
+		if (pb_key(c->err, &r, &f, &wt) != 0)
 			return -1;
 		switch (f) {
 		case 1:  /* sample_type */
 		case 11: /* period_type */
 		{
 			struct valtype vt;
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "ValueType") != 0 ||
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "ValueType") != 0 ||
 			    read_valtype(c, &sub, &vt) != 0)
 				return -1;
 			if (f == 1)
@@ -419,9 +285,9 @@ read_profile(struct ctx *c)
 			break;
 		}
 		case 2: /* sample: decoded in pass 2 */
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "Sample") != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "Sample") != 0)
 				return -1;
 			{
 				struct range rg = { sub.pos, sub.end };
@@ -429,27 +295,29 @@ read_profile(struct ctx *c)
 			}
 			break;
 		case 3: /* mapping: not used */
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "Mapping") != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "Mapping") != 0)
 				return -1;
 			break;
 		case 4:
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "Location") != 0 || read_location(c, &sub) != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "Location") != 0 ||
+			    read_location(c, &sub) != 0)
 				return -1;
 			break;
 		case 5:
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "Function") != 0 || read_function(c, &sub) != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "Function") != 0 ||
+			    read_function(c, &sub) != 0)
 				return -1;
 			break;
 		case 6:
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "Profile") != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "Profile") != 0)
 				return -1;
 			{
 				struct str s = { (const char *)c->msg + sub.pos,
@@ -464,7 +332,7 @@ read_profile(struct ctx *c)
 		case 12: /* period */
 		case 14: /* default_sample_type */
 		case 15: /* doc_url */
-			if (rd_scalar(c, &r, at, f, wt, &v) != 0)
+			if (pb_scalar(c->err, &r, at, f, wt, &v) != 0)
 				return -1;
 			if (f == 9)
 				c->time_ns = (int64_t)v;
@@ -476,21 +344,21 @@ read_profile(struct ctx *c)
 				c->default_type = v;
 			break;
 		case 13: /* comment: repeated int64, validated and dropped */
-			if (wt == WT_VARINT) {
-				if (rd_varint(c, &r, &v) != 0)
+			if (wt == PB_VARINT) {
+				if (pb_varint(c->err, &r, &v) != 0)
 					return -1;
-			} else if (wt == WT_LEN) {
-				if (rd_len(c, &r, f, &sub, "Profile") != 0)
+			} else if (wt == PB_LEN) {
+				if (pb_len(c->err, &r, f, &sub, "Profile") != 0)
 					return -1;
 				while (sub.pos < sub.end)
-					if (rd_varint(c, &sub, &v) != 0)
+					if (pb_varint(c->err, &sub, &v) != 0)
 						return -1;
 			} else {
-				return wrong_type(c, &r, at, f, wt, WT_VARINT);
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_VARINT);
 			}
 			break;
 		default:
-			if (rd_skip(c, &r, f, wt) != 0)
+			if (pb_skip(c->err, &r, f, wt) != 0)
 				return -1;
 			break;
 		}
@@ -502,7 +370,7 @@ read_profile(struct ctx *c)
 static int
 read_sample(struct ctx *c, const struct range *rg)
 {
-	struct rd r = { c->msg, rg->pos, rg->end, "Sample" };
+	struct pb_rd r = { c->msg, rg->pos, rg->end, "Sample" };
 	uint32_t f;
 	unsigned wt;
 
@@ -511,30 +379,30 @@ read_sample(struct ctx *c, const struct range *rg)
 	c->s_labels.n = 0;
 	while (r.pos < r.end) {
 		size_t at = r.pos;
-		if (rd_key(c, &r, &f, &wt) != 0)
+		if (pb_key(c->err, &r, &f, &wt) != 0)
 			return -1;
 		if (f == 1) {
 			RD_REPEATED(c, &r, at, f, wt, c->s_locs, uint64_t);
 		} else if (f == 2) {
 			RD_REPEATED(c, &r, at, f, wt, c->s_vals, int64_t);
 		} else if (f == 3) {
-			struct rd sub;
+			struct pb_rd sub;
 			struct label lb;
 			memset(&lb, 0, sizeof(lb));
 			uint64_t num;
-			if (wt != WT_LEN)
-				return wrong_type(c, &r, at, f, wt, WT_LEN);
-			if (rd_len(c, &r, f, &sub, "Label") != 0)
+			if (wt != PB_LEN)
+				return pb_wrong_type(c->err, &r, at, f, wt, PB_LEN);
+			if (pb_len(c->err, &r, f, &sub, "Label") != 0)
 				return -1;
 			while (sub.pos < sub.end) {
 				size_t lat = sub.pos;
-				if (rd_key(c, &sub, &f, &wt) != 0)
+				if (pb_key(c->err, &sub, &f, &wt) != 0)
 					return -1;
 				if (f >= 1 && f <= 4) {
 					uint64_t *dst = f == 1 ? &lb.key : f == 2 ? &lb.str : &num;
-					if (rd_scalar(c, &sub, lat, f, wt, dst) != 0)
+					if (pb_scalar(c->err, &sub, lat, f, wt, dst) != 0)
 						return -1;
-				} else if (rd_skip(c, &sub, f, wt) != 0) {
+				} else if (pb_skip(c->err, &sub, f, wt) != 0) {
 					return -1;
 				}
 			}
@@ -542,7 +410,7 @@ read_sample(struct ctx *c, const struct range *rg)
 			 * label whose str index is 0 is not a string label */
 			if (lb.str != 0)
 				VEC_PUSH(c->s_labels, lb);
-		} else if (rd_skip(c, &r, f, wt) != 0) {
+		} else if (pb_skip(c->err, &r, f, wt) != 0) {
 			return -1;
 		}
 	}

@@ -33,9 +33,10 @@ struct builder {
 	/* groups, growable; moved to snap at finish */
 	struct group *groups;
 	size_t ngroups, cap_groups;
-	/* id -> group index + 1 (0 = empty), open addressing */
-	uint64_t *tab_id;
-	uint32_t *tab_idx;
+	/* id -> group index: an idtab over ids, the groups' ids in a dense
+	 * array of their own (a probe reads 8 bytes, not a group) */
+	uint64_t *ids;
+	uint32_t *tab;
 	size_t tab_size;
 	/* goroutine ids: (group index, goid) pairs, distributed at finish */
 	struct goid_pair {
@@ -389,29 +390,6 @@ stack_hash(struct builder *b, const struct frame *f, size_t n, unsigned *fn_flag
 	return h ? h : 1;
 }
 
-static void
-tab_grow(struct builder *b)
-{
-	size_t n = b->tab_size ? b->tab_size * 2 : 1024;
-	uint64_t *ids = xcalloc(n, sizeof(*ids));
-	uint32_t *idx = xcalloc(n, sizeof(*idx));
-
-	for (size_t i = 0; i < b->tab_size; i++) {
-		if (b->tab_id[i] == 0)
-			continue;
-		size_t j = b->tab_id[i] & (n - 1);
-		while (ids[j] != 0)
-			j = (j + 1) & (n - 1);
-		ids[j] = b->tab_id[i];
-		idx[j] = b->tab_idx[i];
-	}
-	free(b->tab_id);
-	free(b->tab_idx);
-	b->tab_id = ids;
-	b->tab_idx = idx;
-	b->tab_size = n;
-}
-
 /* a group's frames (indices into t) and pending ones, the same */
 static bool
 frames_equal(const struct frametab *t, const uint32_t *a, const struct frame *c, size_t n)
@@ -452,29 +430,24 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 
 	unsigned fn_flags;
 	uint64_t id = stack_hash(b, f, n, &fn_flags);
-	if ((b->ngroups + 1) * 2 > b->tab_size)
-		tab_grow(b);
-	size_t j = id & (b->tab_size - 1);
+	idtab_reserve(&b->tab, &b->tab_size, b->ids, sizeof(*b->ids), b->ngroups, b->ngroups + 1,
+	              1024);
 	struct group *g = NULL;
-	while (b->tab_id[j] != 0) {
-		if (b->tab_id[j] == id) {
-			struct group *c = &b->groups[b->tab_idx[j] - 1];
-			if (c->nframes == n && frames_equal(&b->ft, c->fidx, f, n)) {
-				g = c;
-				break;
-			}
-			id++; /* 64-bit collision with different frames: probe a new id */
-			if (id == 0)
-				id = 1;
-			j = id & (b->tab_size - 1);
-			continue;
+	for (size_t c;
+	     (c = idtab_find(b->tab, b->tab_size, b->ids, sizeof(*b->ids), id)) != IDTAB_NONE;) {
+		if (b->groups[c].nframes == n && frames_equal(&b->ft, b->groups[c].fidx, f, n)) {
+			g = &b->groups[c];
+			break;
 		}
-		j = (j + 1) & (b->tab_size - 1);
+		id++; /* 64-bit collision with different frames: probe a new id */
+		if (id == 0)
+			id = 1;
 	}
 	if (g == NULL) {
 		if (b->ngroups == b->cap_groups) {
 			b->cap_groups = b->cap_groups ? b->cap_groups * 2 : 256;
 			b->groups = xreallocarray(b->groups, b->cap_groups, sizeof(*b->groups));
+			b->ids = xreallocarray(b->ids, b->cap_groups, sizeof(*b->ids));
 		}
 		g = &b->groups[b->ngroups++];
 		memset(g, 0, sizeof(*g));
@@ -500,8 +473,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->pprof_handler = (fn_flags & STR_PPROF) != 0;
 		g->conn_reader = n > 0 && strcmp(f[n - 1].function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
-		b->tab_id[j] = id;
-		b->tab_idx[j] = (uint32_t)b->ngroups;
+		b->ids[b->ngroups - 1] = id;
+		idtab_put(b->tab, b->tab_size, b->ids, sizeof(*b->ids), b->ngroups - 1);
 	}
 	/* the table moves as it grows: builder_finish sets every group's */
 	g->ftab = b->ft.v;
@@ -639,8 +612,8 @@ static void
 free_builder(struct builder *b)
 {
 	free(b->pending);
-	free(b->tab_id);
-	free(b->tab_idx);
+	free(b->tab);
+	free(b->ids);
 	free(b->goids);
 	free(b->groups);
 	free(b->ms);
@@ -678,12 +651,12 @@ builder_finish(struct builder *b)
 	struct arena *a = &s->arena;
 
 	/* the lookup tables go first: the peak is then the snapshot alone */
-	free(b->tab_id);
-	free(b->tab_idx);
+	free(b->tab);
+	free(b->ids);
 	free(b->sh);
 	free(b->pending);
-	b->tab_id = NULL;
-	b->tab_idx = NULL;
+	b->tab = NULL;
+	b->ids = NULL;
 	b->sh = NULL;
 	b->pending = NULL;
 	/* the frames, once each, into the arena: every group indexes them */

@@ -11,6 +11,7 @@
 #include "pproftop/kinds.h"
 #include "pproftop/label.h"
 #include "pproftop/merge.h"
+#include "pproftop/text.h"
 #include "pproftop/tree.h"
 #include "pproftop/xalloc.h"
 
@@ -26,26 +27,6 @@ report_kind_name(const struct snapshot *s)
 	const char *key = kind_info(s->kind)->json_key;
 
 	return key != NULL ? key : s->name;
-}
-
-static int utf8_len(const unsigned char *p);
-
-/* Text from the target (function and file names) for a terminal: printable
- * UTF-8 as is; control bytes, DEL and invalid UTF-8 as \xNN, never raw. */
-static void
-put_text(FILE *out, const char *str)
-{
-	const unsigned char *p = (const unsigned char *)str;
-
-	while (*p) {
-		int n = (*p < 0x20 || *p == 0x7f) ? 0 : utf8_len(p);
-		if (n == 0) {
-			fprintf(out, "\\x%02x", *p++);
-		} else {
-			fwrite(p, 1, (size_t)n, out);
-			p += n;
-		}
-	}
 }
 
 void
@@ -168,7 +149,7 @@ table_header(FILE *out, const struct report_item *it)
 	char b[80];
 	int nv = s->nvalues;
 
-	put_text(out, report_kind_name(s));
+	text_write_valid(out, report_kind_name(s));
 	fprintf(out, ": %s, %zu groups", format_names[s->format], s->ngroups);
 	for (int v = 0; v < nv; v++)
 		fprintf(out, ", %s %s", s->vt[v].key,
@@ -233,7 +214,7 @@ by_target_line(FILE *out, const struct report_item *it, const struct group *g)
 	fputs("    by target:", out);
 	for (size_t k = 0; k < s->ntargets; k++) {
 		fputs(k ? ", " : " ", out);
-		put_text(out, it->targets[k]);
+		text_write_valid(out, it->targets[k]);
 		fprintf(out, " %s",
 		        merge_present(s, k) ? fmt_unit(b, sizeof(b), (double)g->by_target[k],
 		                                       s->vt[s->primary].unit)
@@ -316,9 +297,9 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			const struct frame *f = group_frame(g, g->label_frame);
 			char text[1200];
 			fputc(' ', out);
-			put_text(out, label_text(g, apart[i], false, text, sizeof(text)));
+			text_write_valid(out, label_text(g, apart[i], false, text, sizeof(text)));
 			fputs(" (", out);
-			put_text(out, label_file(f->file));
+			text_write_valid(out, label_file(f->file));
 			fprintf(out, ":%" PRId64 ")", f->line);
 		}
 		if (r && (r->flags & DIFF_NEW))
@@ -344,66 +325,14 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 
 /* ---- JSON ---- */
 
-/* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static int
-utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if (p[0] == 0xe0 && p[1] < 0xa0)
-			return 0;
-		if (p[0] == 0xed && p[1] >= 0xa0)
-			return 0;
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-void
-report_json_string(FILE *out, const char *str)
-{
-	const unsigned char *p = (const unsigned char *)str;
-
-	fputc('"', out);
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p++, out);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p++);
-		} else {
-			int n = utf8_len(p);
-			if (n == 0) {
-				fputs("\\ufffd", out);
-				p++;
-			} else {
-				fwrite(p, 1, (size_t)n, out);
-				p += n;
-			}
-		}
-	}
-	fputc('"', out);
-}
 
 static void
 json_frame(FILE *out, const struct frame *f)
 {
 	fputs("{\"function\": ", out);
-	report_json_string(out, f->function);
+	text_write_json(out, f->function);
 	fputs(", \"file\": ", out);
-	report_json_string(out, f->file);
+	text_write_json(out, f->file);
 	fprintf(out, ", \"line\": %" PRId64 "}", f->line);
 }
 
@@ -478,7 +407,7 @@ json_memstats(FILE *out, const struct snapshot *s)
 	for (size_t i = 0; i < s->nmemstats; i++) {
 		const struct memstat *m = &s->memstats[i];
 		fputs(i ? ", " : "", out);
-		report_json_string(out, m->name);
+		text_write_json(out, m->name);
 		fputs(": ", out);
 		if (is_uint_array(m->text)) {
 			/* "[a b c]" -> [a, b, c] */
@@ -501,7 +430,7 @@ json_memstats(FILE *out, const struct snapshot *s)
 		           is_json_number(m->text)) {
 			fputs(m->text, out);
 		} else {
-			report_json_string(out, m->text);
+			text_write_json(out, m->text);
 		}
 	}
 	fputc('}', out);
@@ -517,7 +446,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 
 	fprintf(out, "        {\"id\": \"%016" PRIx64 "\", ", g->id);
 	fputs("\"label\": ", out);
-	report_json_string(out, g->nframes ? group_frame(g, g->label_frame)->function : "");
+	text_write_json(out, g->nframes ? group_frame(g, g->label_frame)->function : "");
 	for (int v = 0; v < s->nvalues; v++)
 		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
 	if (d != NULL && r != NULL) /* with a diff every row has its diff row */
@@ -560,7 +489,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 			              s->vt[s->primary].unit);
 		else
 			snprintf(why, sizeof(why), "no history");
-		report_json_string(out, why);
+		text_write_json(out, why);
 	}
 	int64_t lk = leaked_of(it, g);
 	if (lk >= 0)
@@ -575,7 +504,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		fputs(", \"labels\": [", out);
 		for (const struct labelset *l = g->labels; l; l = l->next) {
 			fputs("{\"set\": ", out);
-			report_json_string(out, l->text);
+			text_write_json(out, l->text);
 			fprintf(out, ", \"count\": %" PRId64 "}%s", l->count, l->next ? ", " : "");
 		}
 		fputc(']', out);
@@ -583,7 +512,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	if (g->states != NULL) {
 		fputs(", \"states\": {", out);
 		for (const struct gstate *st = g->states; st; st = st->next) {
-			report_json_string(out, st->state);
+			text_write_json(out, st->state);
 			fprintf(out, ": %" PRId64 "%s", st->count, st->next ? ", " : "");
 		}
 		fprintf(out, "}, \"max_wait_minutes\": %" PRId64, g->max_wait_minutes);
@@ -603,7 +532,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		fputs(", \"by_target\": {", out);
 		for (size_t k = 0; k < s->ntargets; k++) {
 			fputs(k ? ", " : "", out);
-			report_json_string(out, it->targets[k]);
+			text_write_json(out, it->targets[k]);
 			if (merge_present(s, k))
 				fprintf(out, ": %" PRId64, g->by_target[k]);
 			else
@@ -615,7 +544,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		const char *st = label_state_named(g, s->format, it->syms);
 		fputs(", \"state\": ", out);
 		if (st[0] != '\0')
-			report_json_string(out, st);
+			text_write_json(out, st);
 		else
 			fputs("null", out);
 	}
@@ -650,12 +579,12 @@ json_targets(FILE *out, const struct report_target *t, size_t nt)
 	fputs(",\n\"targets\": [", out);
 	for (size_t i = 0; i < nt; i++) {
 		fputs(i ? ",\n  {\"url\": " : "\n  {\"url\": ", out);
-		report_json_string(out, t[i].url);
+		text_write_json(out, t[i].url);
 		fprintf(out, ", \"ok\": %s, \"error\": ", t[i].ok ? "true" : "false");
 		if (t[i].ok || t[i].error == NULL)
 			fputs("null", out);
 		else
-			report_json_string(out, t[i].error);
+			text_write_json(out, t[i].error);
 		fputs(", \"last_poll\": ", out);
 		if (t[i].last_poll > 0 && isfinite(t[i].last_poll))
 			fprintf(out, "%.3f", t[i].last_poll); /* ms, as a time stamp */
@@ -671,13 +600,14 @@ report_targets_text(FILE *out, const struct report_target *t, size_t nt)
 {
 	for (size_t i = 0; i < nt; i++) {
 		fputs("target ", out);
-		put_text(out, t[i].url);
+		text_write_valid(out, t[i].url);
 		if (t[i].ok) {
 			fputs(": ok\n", out);
 			continue;
 		}
 		fputs(": down: ", out);
-		put_text(out, t[i].error != NULL && t[i].error[0] ? t[i].error : "never polled");
+		text_write_valid(out,
+		                 t[i].error != NULL && t[i].error[0] ? t[i].error : "never polled");
 		fputs(t[i].stale ? "; its last data is kept in the merge, stale\n" : "\n", out);
 	}
 }
@@ -692,13 +622,13 @@ report_json_targets(FILE *out, const struct report_item *items, size_t n, size_t
 		const struct diff *d = items[k].d;
 		int p = s->primary;
 		fputs(k ? ",\n  " : "\n  ", out);
-		report_json_string(out, report_kind_name(s));
+		text_write_json(out, report_kind_name(s));
 		fprintf(out, ": {\n      \"format\": \"%s\", \"total\": %" PRId64 ", \"unit\": ",
 		        s->format == FMT_PROTO  ? "protobuf"
 		        : s->format == FMT_TEXT ? "text"
 		                                : "dump",
 		        s->totals[p]);
-		report_json_string(out, s->vt[p].unit);
+		text_write_json(out, s->vt[p].unit);
 		fprintf(out, ", \"value\": \"%s\", \"totals\": {", s->vt[p].key);
 		for (int v = 0; v < s->nvalues; v++)
 			fprintf(out, "%s\"%s\": %" PRId64, v ? ", " : "", s->vt[v].key,
@@ -873,7 +803,7 @@ text_node(FILE *out, const struct tree *t, const struct tree_node *x, bool leave
 	}
 	fprintf(out, "%*s%s ", (int)x->depth * 2, "",
 	        fmt_unit(b, sizeof(b), (double)x->cum[t->opts.value], vt->unit));
-	put_text(out, x->function);
+	text_write_valid(out, x->function);
 	if (t->prev != NULL)
 		fprintf(out, " (%s)",
 		        fmt_signed(b, sizeof(b), (double)cum_delta(x, t->opts.value), vt->unit));
@@ -912,9 +842,9 @@ json_node(FILE *out, const struct tree *t, const struct tree_node *x, bool leave
 	}
 	fprintf(out, "%s%*s{\"id\": \"%016" PRIx64 "\", \"function\": ", nth ? ",\n" : "\n",
 	        (int)(x->depth + 4) * 2, "", x->id);
-	report_json_string(out, x->function);
+	text_write_json(out, x->function);
 	fputs(", \"file\": ", out);
-	report_json_string(out, x->file);
+	text_write_json(out, x->file);
 	fprintf(out, ", \"line\": %" PRId64, x->line);
 	for (int v = 0; v < s->nvalues; v++)
 		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, x->cum[v]);
@@ -1005,20 +935,20 @@ growth_group(FILE *out, const struct model *m, enum ep_id e, const struct group 
 		fprintf(out, " leaked %" PRId64, leaked);
 	fprintf(out, " now %s ",
 	        fmt_unit(b, sizeof(b), (double)g->values[s->primary], s->vt[s->primary].unit));
-	put_text(out, g->nframes ? group_frame(g, g->label_frame)->function : "(no stack)");
+	text_write_valid(out, g->nframes ? group_frame(g, g->label_frame)->function : "(no stack)");
 	const struct growth_link *l = model_link_of(m, g->id, e == EP_HEAP);
 	if (l != NULL) {
 		fprintf(out, " (also growing in the %s, through ",
 		        e == EP_HEAP ? "goroutines" : "heap");
-		put_text(out, l->function);
+		text_write_valid(out, l->function);
 		fputc(')', out);
 	}
 	fputc('\n', out);
 	for (uint32_t i = 0; i < g->nframes; i++) {
 		fputs("      ", out);
-		put_text(out, group_frame(g, i)->function);
+		text_write_valid(out, group_frame(g, i)->function);
 		fputc(' ', out);
-		put_text(out, group_frame(g, i)->file);
+		text_write_valid(out, group_frame(g, i)->file);
 		fprintf(out, ":%" PRId64 "\n", group_frame(g, i)->line);
 	}
 }

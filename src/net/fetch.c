@@ -29,6 +29,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 
+#include "pproftop/text.h"
 #include "pproftop/xalloc.h"
 
 #ifndef PPROFTOP_VERSION
@@ -85,47 +86,6 @@ struct fetcher {
 
 /* ---- small text helpers ------------------------------------------------ */
 
-/* Append p[0..n) to out (NUL-terminated, size outlen) with bytes outside
- * 0x20..0x7e written as \xNN; at most max source-derived bytes. Sets *trunc
- * when input was left over. */
-static void
-put_escaped(char *out, size_t outlen, const unsigned char *p, size_t n, size_t max, bool *trunc)
-{
-	size_t o = strlen(out), used = 0, i;
-
-	*trunc = false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		size_t need = (c >= 0x20 && c < 0x7f) ? 1 : 4;
-
-		if (used + need > max || o + need >= outlen) {
-			*trunc = true;
-			break;
-		}
-		if (need == 1) {
-			out[o++] = (char)c;
-		} else {
-			snprintf(out + o, outlen - o, "\\x%02x", c);
-			o += 4;
-		}
-		used += need;
-	}
-	out[o] = '\0';
-}
-
-/* Copy a C string keeping printable ASCII only (one line, no controls). */
-static void
-copy_printable(char *out, size_t outlen, const char *s)
-{
-	size_t o = 0;
-
-	if (s != NULL)
-		for (; *s != '\0' && o + 1 < outlen; s++)
-			if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
-				out[o++] = *s;
-	out[o] = '\0';
-}
-
 static void
 fmt_size(char *out, size_t outlen, size_t n)
 {
@@ -151,7 +111,7 @@ url_part(const struct fetch *x, CURLUPart part, unsigned flags, char *out, size_
 
 	out[0] = '\0';
 	if (x->url != NULL && curl_url_get(x->url, part, &s, flags) == CURLUE_OK)
-		copy_printable(out, outlen, s);
+		text_copy_ascii(out, outlen, s);
 	curl_free(s);
 }
 
@@ -164,7 +124,7 @@ detail(struct fetch *x, const char *strip)
 
 	if (x->errbuf[0] == '\0')
 		return "";
-	copy_printable(tmp, sizeof(tmp), x->errbuf);
+	text_copy_ascii(tmp, sizeof(tmp), x->errbuf);
 	n = strlen(strip);
 	if (n > 0 && strncmp(tmp, strip, n) == 0)
 		memmove(tmp, tmp + n, strlen(tmp + n) + 1);
@@ -455,15 +415,15 @@ classify(struct fetch *x, CURLcode rc, struct fetch_result *res)
 		snprintf(e, el, "TLS: handshake failed (%s)", detail(x, ""));
 		break;
 	case CURLE_SSL_CACERT_BADFILE:
-		copy_printable(a, sizeof(a), f->cacert);
+		text_copy_ascii(a, sizeof(a), f->cacert);
 		snprintf(e, el, "TLS: could not load CA certificates '%s'", a);
 		break;
 	case CURLE_SSL_CERTPROBLEM:
 		if (strstr(x->errbuf, "private key") != NULL) {
-			copy_printable(a, sizeof(a), f->key != NULL ? f->key : f->cert);
+			text_copy_ascii(a, sizeof(a), f->key != NULL ? f->key : f->cert);
 			snprintf(e, el, "TLS: could not load the client key '%s'", a);
 		} else if (strstr(x->errbuf, "client certificate") != NULL) {
-			copy_printable(a, sizeof(a), f->cert);
+			text_copy_ascii(a, sizeof(a), f->cert);
 			snprintf(e, el, "TLS: could not load the client certificate '%s'", a);
 		} else {
 			snprintf(e, el, "TLS: client certificate problem (%s)", detail(x, ""));
@@ -514,7 +474,7 @@ http_error(const struct fetch *x, long code, char *out, size_t outlen)
 	if (j == i)
 		return;
 	snprintf(out + strlen(out), outlen - strlen(out), ": ");
-	put_escaped(out, outlen, p + i, j - i, ERRLINE_MAX, &trunc);
+	text_append_ascii(out, outlen, p + i, j - i, ERRLINE_MAX, &trunc);
 	if (trunc)
 		snprintf(out + strlen(out), outlen - strlen(out), "...");
 }
@@ -548,8 +508,8 @@ redirect(struct fetch *x, struct fetch_result *res)
 		snprintf(res->err, sizeof(res->err), "redirect refused: unusable Location");
 		goto out;
 	}
-	copy_printable(host, sizeof(host), h2);
-	copy_printable(port, sizeof(port), p2);
+	text_copy_ascii(host, sizeof(host), h2);
+	text_copy_ascii(port, sizeof(port), p2);
 	if (strcasecmp(h1, h2) != 0) {
 		snprintf(res->err, sizeof(res->err), "redirect to another host refused (%s:%s)",
 		         host, port);
@@ -558,7 +518,7 @@ redirect(struct fetch *x, struct fetch_result *res)
 	if (strcasecmp(s1, s2) != 0 || strcmp(p1, p2) != 0) {
 		char sch[16];
 
-		copy_printable(sch, sizeof(sch), s2);
+		text_copy_ascii(sch, sizeof(sch), s2);
 		snprintf(res->err, sizeof(res->err),
 		         "redirect to %s://%s:%s refused (different scheme or port)", sch, host,
 		         port);
@@ -660,7 +620,7 @@ finish(struct fetch *x, CURLcode rc)
 	res.len = x->len;
 	x->buf = NULL;
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
-	copy_printable(res.content_type, sizeof(res.content_type), ct);
+	text_copy_ascii(res.content_type, sizeof(res.content_type), ct);
 	res.go_pprof_error = x->go_pprof;
 	res.total_s = x->total_s;
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME, &res.connect_s);

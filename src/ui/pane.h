@@ -22,6 +22,7 @@
 #include "pproftop/keymap.h"
 #include "pproftop/label.h"
 #include "pproftop/model.h"
+#include "pproftop/text.h"
 #include "pproftop/ui.h"
 
 #define PANE_MAX_COLS 6
@@ -224,25 +225,15 @@ struct detail {
 
 /* ---- ui.c: text helpers ---- */
 
-/* ui_text: s[0..n) made safe and fitted to width columns: control bytes and
- * invalid UTF-8 escaped ("\x07"), code points the terminal can't show
- * escaped ("\u00e9" outside UTF-8 locales), truncated with an ellipsis at
- * the end (or at the start when left). out must hold 4 * width + 8 bytes;
- * it is always NUL-terminated. Returns the columns used. */
-int ui_text(const char *s, size_t n, int width, bool left, bool utf8, char *out, size_t outlen);
-
-/* ui_text_width: columns s[0..n) takes once escaped. */
-int ui_text_width(const char *s, size_t n, bool utf8);
-
-/* ui_text_write: s escaped, never truncated, to f. */
-void ui_text_write(FILE *f, const char *s, bool utf8);
+/* Text is escaped and fitted by the core (text.h: text_fit, text_width,
+ * text_write). */
 
 /* ui_spark: a sparkline of the last width values, right-aligned (padded
  * with spaces on the left), scaled between their min and max. out must hold
  * 3 * width + 1 bytes. */
 void ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outlen);
 
-/* ui_put: writes s at (y, x) with attributes attr, escaped (ui_text) and
+/* ui_put: writes s at (y, x) with attributes attr, escaped (text_fit) and
  * fitted to maxw columns and to the screen; returns the columns written. */
 int ui_put(const struct pane_ctx *cx, int y, int x, int maxw, int attr, const char *s);
 

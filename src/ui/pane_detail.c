@@ -36,7 +36,7 @@ emit(struct out *o, int attr, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
 	if (o->f != NULL) {
-		ui_text_write(o->f, buf, o->cx->utf8);
+		text_write(o->f, buf, o->cx->utf8);
 		fputc('\n', o->f);
 	} else {
 		int row = o->line - o->top;
@@ -58,9 +58,9 @@ emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
 		loc[0] = '\0';
 	if (o->f != NULL) {
 		fprintf(o->f, "%s ", mark);
-		ui_text_write(o->f, f->function, o->cx->utf8);
+		text_write(o->f, f->function, o->cx->utf8);
 		fputs("  ", o->f);
-		ui_text_write(o->f, loc, o->cx->utf8);
+		text_write(o->f, loc, o->cx->utf8);
 		fputc('\n', o->f);
 		o->line++;
 		return;
@@ -73,7 +73,7 @@ emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
 	int y = o->y + row, w = cx->cols;
 	/* functions in a column as wide as the longest (but the location keeps
 	 * at least a third of the screen); locations after it */
-	int locw = ui_text_width(loc, strlen(loc), cx->utf8);
+	int locw = text_width(loc, strlen(loc), cx->utf8);
 	int fnw = w - 4 - 2 - w / 3;
 	if (o->fncol > 0 && o->fncol < fnw)
 		fnw = o->fncol;
@@ -83,7 +83,7 @@ emit_frame(struct out *o, const char *mark, int attr, const struct frame *f)
 	ui_put(cx, y, 1, 2, attr, mark);
 	ui_put(cx, y, 4, fnw, attr, f->function);
 	if (locw) {
-		ui_text(loc, strlen(loc), locw, true, cx->utf8, fit, sizeof(fit));
+		text_fit(loc, strlen(loc), locw, true, cx->utf8, fit, sizeof(fit));
 		ui_put(cx, y, 4 + fnw + 2, locw, cx->attr[R_DIM], fit);
 	}
 }
@@ -344,8 +344,8 @@ emit_groups(struct out *o)
 		shown++;
 		o->fncol = 0;
 		for (uint32_t k = 0; k < g->nframes; k++) {
-			int fw = ui_text_width(group_frame(g, k)->function,
-			                       strlen(group_frame(g, k)->function), cx->utf8);
+			int fw = text_width(group_frame(g, k)->function,
+			                    strlen(group_frame(g, k)->function), cx->utf8);
 			o->fncol = fw > o->fncol ? fw : o->fncol;
 		}
 		emit(o, cx->attr[R_TITLE], "stack %zu: %s %s, %u frame%s, leaf first", shown,
@@ -450,7 +450,7 @@ emit_by_target(struct out *o, const struct detail *d)
 	qsort(order, n, sizeof(*order), cmp_targets);
 	int w = 0;
 	for (size_t i = 0; i < n; i++) {
-		int tw = ui_text_width(cx->target_names[i], strlen(cx->target_names[i]), cx->utf8);
+		int tw = text_width(cx->target_names[i], strlen(cx->target_names[i]), cx->utf8);
 		w = tw > w ? tw : w;
 	}
 	w = w > 60 ? 60 : w;
@@ -535,13 +535,13 @@ emit_all(struct out *o)
 	o->fncol = 0;
 	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {
 		const char *fn = group_frame(g, (ptrdiff_t)(i) - (ptrdiff_t)g->nhidden)->function;
-		int fw = ui_text_width(fn, strlen(fn), cx->utf8);
+		int fw = text_width(fn, strlen(fn), cx->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;
 	}
 	if (creator != NULL) {
 		const char *fn = creator->function;
-		int fw = ui_text_width(fn, strlen(fn), cx->utf8);
+		int fw = text_width(fn, strlen(fn), cx->utf8);
 		if (fw > o->fncol)
 			o->fncol = fw;
 	}

@@ -290,7 +290,7 @@ mark_labels(const struct pane_ctx *cx, struct pane *p)
 		struct row *r = &p->rows[i];
 		r->apart = apart[i];
 		label_text(r->g, r->apart, cx->utf8, text, sizeof(text));
-		r->label_w = ui_text_width(text, strlen(text), cx->utf8);
+		r->label_w = text_width(text, strlen(text), cx->utf8);
 		r->label_loc_w = r->label_w;
 		if (r->g->nframes > 0) {
 			const struct frame *f = group_frame(r->g, r->g->label_frame);
@@ -555,7 +555,7 @@ layout(const struct pane_ctx *cx, const struct pane *p, int w, struct table_layo
 		const struct row *r = &p->rows[p->vis[i]];
 		int role;
 		const char *mk = table_mark_text(cx, p, r, &role, buf, sizeof(buf));
-		int mw = ui_text_width(mk, strlen(mk), cx->utf8);
+		int mw = text_width(mk, strlen(mk), cx->utf8);
 		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
 	}
 	L->tag_x = -1;
@@ -621,7 +621,7 @@ table_draw(const struct pane_ctx *cx, struct pane *p, int y, int h)
 		if (L.col_x[c] < 0)
 			continue;
 		const char *t = cx->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
-		int tw = ui_text_width(t, strlen(t), cx->utf8);
+		int tw = text_width(t, strlen(t), cx->utf8);
 		int cw = o->cols[c].width;
 		int at = c == p->sort ? cx->attr[R_SORTED] : hdr;
 		ui_put(cx, y, L.col_x[c] + (cw > tw ? cw - tw : 0), cw, at, t);
@@ -710,7 +710,7 @@ table_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 
 	fprintf(out, "== %s ==\n", o->name);
 	for (int i = 0; i < p->ninfo; i++) {
-		ui_text_write(out, p->info[i], cx->utf8);
+		text_write(out, p->info[i], cx->utf8);
 		fputc('\n', out);
 	}
 	if (o->has_tag)
@@ -719,7 +719,7 @@ table_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 		if (col_hidden(p, c))
 			continue;
 		const char *t = cx->utf8 ? o->cols[c].title : o->cols[c].ascii_title;
-		int pad = o->cols[c].width - ui_text_width(t, strlen(t), cx->utf8);
+		int pad = o->cols[c].width - text_width(t, strlen(t), cx->utf8);
 		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
 	}
 	if (o->has_state)
@@ -745,12 +745,11 @@ table_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 		const char *mk = table_mark_text(cx, p, r, &mrole, mbuf, sizeof(mbuf));
 		fprintf(out, "%s %s ", spark, mk);
 		char text[1200];
-		ui_text_write(out, label_text(r->g, r->apart, cx->utf8, text, sizeof(text)),
-		              cx->utf8);
+		text_write(out, label_text(r->g, r->apart, cx->utf8, text, sizeof(text)), cx->utf8);
 		if (r->g->nframes > 0) {
 			const struct frame *f = group_frame(r->g, r->g->label_frame);
 			fputc(' ', out);
-			ui_text_write(out, label_file(f->file), cx->utf8);
+			text_write(out, label_file(f->file), cx->utf8);
 			fprintf(out, ":%lld", (long long)f->line);
 		}
 		fputc('\n', out);

@@ -937,7 +937,7 @@ layout(const struct pane_ctx *cx, const struct pane *p, int w, struct tlayout *L
 		node_row(&pt->src[si], &pt->src[si].hist[hist_slot(pt, si)],
 		         node_of(pt, pt->rows[i]), &r);
 		const char *mk = table_mark_text(cx, p, &r, &role, buf, sizeof(buf));
-		int mw = ui_text_width(mk, strlen(mk), cx->utf8);
+		int mw = text_width(mk, strlen(mk), cx->utf8);
 		L->mark_w = mw > L->mark_w ? mw : L->mark_w;
 	}
 	L->tag_x = -1;
@@ -999,8 +999,8 @@ put_name(const struct pane_ctx *cx, const struct ptree *pt, int y, const struct 
 	/* the package and function, as the tables' labels (label.h); the
 	 * detail has the whole import path */
 	const char *fn = label_short(n->function);
-	int lw = ui_text_width(loc, strlen(loc), cx->utf8);
-	int fw = ui_text_width(fn, strlen(fn), cx->utf8);
+	int lw = text_width(loc, strlen(loc), cx->utf8);
+	int fw = text_width(fn, strlen(fn), cx->utf8);
 	if (lw > 0 && fw + 1 + lw > w)
 		lw = lw <= w / 3 ? lw : 0;
 	int used = ui_put(cx, y, x, lw > 0 ? w - lw - 1 : w, attr, fn);
@@ -1073,7 +1073,7 @@ tree_draw(const struct pane_ctx *cx, struct pane *p, int y, int h)
 		if (L.col_x[c] < 0)
 			continue;
 		const char *t = tc_title[cx->utf8][c];
-		int tw = ui_text_width(t, strlen(t), cx->utf8);
+		int tw = text_width(t, strlen(t), cx->utf8);
 		int at = c == pt->sort ? cx->attr[R_SORTED] : hdr;
 		ui_put(cx, y, L.col_x[c] + (L.col_w[c] > tw ? L.col_w[c] - tw : 0), L.col_w[c], at,
 		       t);
@@ -1148,7 +1148,7 @@ tree_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 		fputs("K ", out);
 	for (int c = 0; c < TC_NCOLS; c++) {
 		const char *t = tc_title[cx->utf8][c];
-		int pad = col_width(unit_of(pt), c) - ui_text_width(t, strlen(t), cx->utf8);
+		int pad = col_width(unit_of(pt), c) - text_width(t, strlen(t), cx->utf8);
 		fprintf(out, "%*s%s ", pad > 0 ? pad : 0, "", t);
 	}
 	fputs(pt->inverted ? "FUNCTION  (callers below)\n" : "FUNCTION  (callees below)\n", out);
@@ -1162,10 +1162,10 @@ tree_report(const struct pane_ctx *cx, struct pane *p, FILE *out)
 			fprintf(out, "%*s ", col_width(s->cur->vt[s->vi].unit, c), buf);
 		}
 		fprintf(out, "%*s", 2 * (int)n->depth, "");
-		ui_text_write(out, n->function, cx->utf8);
+		text_write(out, n->function, cx->utf8);
 		if (pt->by_line && n->file[0] != '\0') {
 			fputc(' ', out);
-			ui_text_write(out, label_file(n->file), cx->utf8);
+			text_write(out, label_file(n->file), cx->utf8);
 			fprintf(out, ":%lld", (long long)n->line);
 		}
 		fputc('\n', out);

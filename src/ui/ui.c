@@ -1,19 +1,18 @@
 /* ui.c - the dashboard frame: terminal setup, header, meters, tab bar,
- * status line, filter prompt, help overlay, key dispatch, and the text
- * helpers every pane uses (escaping, fitting, sparklines). See ui.h.
+ * status line, filter prompt, help overlay, key dispatch, and the
+ * sparklines every pane uses. See ui.h.
  *
  * Everything untrusted (function names, file names, labels, error texts)
  * goes to the screen through ui_put(), which escapes control bytes and
- * invalid UTF-8 and fits the text to its columns; nothing is written raw.
+ * invalid UTF-8 and fits the text to its columns (text_fit, in the core's
+ * text.c); nothing is written raw.
  */
 #include "pproftop/ui.h"
 
 #include <langinfo.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include <curses.h>
 
@@ -70,162 +69,6 @@ struct ui {
 #define MIN_LINES 10
 
 /* ---- text helpers ---- */
-
-/* One display token of s[*i..n): at most 11 bytes into tok (NUL-terminated).
- * Returns its width in columns. */
-static int
-next_tok(const unsigned char *s, size_t n, size_t *i, bool utf8, char tok[12])
-{
-	unsigned c = s[*i];
-
-	if (c >= 0x20 && c < 0x7f) {
-		tok[0] = (char)c;
-		tok[1] = '\0';
-		(*i)++;
-		return 1;
-	}
-	if (c >= 0x80) {
-		uint32_t cp;
-		size_t len;
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			goto invalid;
-		}
-		if (n - *i < len)
-			goto invalid;
-		for (size_t k = 1; k < len; k++) {
-			unsigned b = s[*i + k];
-			if ((b & 0xc0) != 0x80)
-				goto invalid;
-			cp = cp << 6 | (b & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			goto invalid;
-		int w = utf8 ? wcwidth((wchar_t)cp) : -1;
-		if (w == 1 || w == 2) {
-			memcpy(tok, s + *i, len);
-			tok[len] = '\0';
-			*i += len;
-			return w;
-		}
-		/* not printable here (or a zero-width character): escape */
-		snprintf(tok, 12, cp <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned)cp);
-		*i += len;
-		return (int)strlen(tok);
-	}
-invalid:
-	snprintf(tok, 12, "\\x%02x", c);
-	(*i)++;
-	return 4;
-}
-
-int
-ui_text_width(const char *s, size_t n, bool utf8)
-{
-	char tok[12];
-	size_t i = 0;
-	int w = 0;
-
-	while (i < n) {
-		int tw = next_tok((const unsigned char *)s, n, &i, utf8, tok);
-		if (w > INT_MAX - tw)
-			return INT_MAX;
-		w += tw;
-	}
-	return w;
-}
-
-int
-ui_text(const char *s, size_t n, int width, bool left, bool utf8, char *out, size_t outlen)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	const char *ell = utf8 ? "\xe2\x80\xa6" : "..."; /* … */
-	int ellw = utf8 ? 1 : 3;
-	char tok[12];
-	size_t i = 0, o = 0;
-	int used = 0;
-
-	if (outlen == 0)
-		return 0;
-	out[0] = '\0';
-	if (width <= 0)
-		return 0;
-
-	/* does it fit? (stop measuring once it doesn't) */
-	int total = 0;
-	bool fits = true;
-	while (i < n) {
-		total += next_tok(u, n, &i, utf8, tok);
-		if (total > width) {
-			fits = false;
-			break;
-		}
-	}
-	int budget = width;
-	i = 0;
-	if (!fits && width > ellw) {
-		budget = width - ellw;
-		if (left) {
-			/* skip from the start until the rest fits in the budget */
-			int full = ui_text_width(s, n, utf8);
-			while (i < n && full > budget)
-				full -= next_tok(u, n, &i, utf8, tok);
-			size_t el = strlen(ell);
-			if (el + 1 <= outlen) {
-				memcpy(out, ell, el);
-				o = el;
-				used = ellw;
-			}
-			budget = width;
-		}
-	} else if (!fits) {
-		left = false; /* too narrow for an ellipsis: plain cut */
-	}
-	while (i < n) {
-		size_t save = i;
-		int tw = next_tok(u, n, &i, utf8, tok);
-		size_t tl = strlen(tok);
-		if (used + tw > budget || o + tl + 1 > outlen) {
-			i = save;
-			break;
-		}
-		memcpy(out + o, tok, tl);
-		o += tl;
-		used += tw;
-	}
-	if (!fits && !left && width > ellw) {
-		size_t el = strlen(ell);
-		if (o + el + 1 <= outlen) {
-			memcpy(out + o, ell, el);
-			o += el;
-			used += ellw;
-		}
-	}
-	out[o] = '\0';
-	return used;
-}
-
-void
-ui_text_write(FILE *f, const char *s, bool utf8)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0;
-	char tok[12];
-
-	while (i < n) {
-		next_tok(u, n, &i, utf8, tok);
-		fputs(tok, f);
-	}
-}
 
 void
 ui_spark(const double *v, size_t n, int width, bool utf8, char *out, size_t outlen)
@@ -293,7 +136,7 @@ ui_put(const struct pane_ctx *cx, int y, int x, int maxw, int attr, const char *
 		w = cx->cols - x;
 	if (w > 512)
 		w = 512;
-	int used = ui_text(s, strlen(s), w, false, cx->utf8, buf, sizeof(buf));
+	int used = text_fit(s, strlen(s), w, false, cx->utf8, buf, sizeof(buf));
 	attrset(attr);
 	mvaddstr(y, x, buf);
 	attrset(A_NORMAL);
@@ -334,19 +177,19 @@ ui_put_label(const struct pane_ctx *cx, int y, int x, int width, int attr, int l
 	if (f->file[0] != '\0') {
 		const char *b = label_file(f->file);
 		snprintf(tmp, sizeof(tmp), "%s:%lld", b, (long long)f->line);
-		int fw = ui_text_width(text, strlen(text), cx->utf8);
-		int lw = ui_text_width(tmp, strlen(tmp), cx->utf8);
+		int fw = text_width(text, strlen(text), cx->utf8);
+		int lw = text_width(tmp, strlen(tmp), cx->utf8);
 		/* the label comes first: the location when both fit; a label
 		 * cut anyway keeps the location when it takes at most a third
 		 * of a wide column */
 		int lmax = width >= 36 ? width / 3 : 0;
 		if (fw + 1 + lw <= width || (fw > width && lw <= lmax))
-			locw = ui_text(tmp, strlen(tmp), lw, true, cx->utf8, loc, sizeof(loc));
+			locw = text_fit(tmp, strlen(tmp), lw, true, cx->utf8, loc, sizeof(loc));
 	}
 	int fnw = width - (locw ? locw + 1 : 0);
 	if (fnw > 512)
 		fnw = 512;
-	int used = ui_text(text, strlen(text), fnw, false, cx->utf8, fn, sizeof(fn));
+	int used = text_fit(text, strlen(text), fnw, false, cx->utf8, fn, sizeof(fn));
 	attrset(attr);
 	mvaddstr(y, x, fn);
 	if (locw) {
@@ -742,7 +585,7 @@ draw_header(struct ui *ui, const struct ui_status *st)
 	size_t fl = strlen(flags);
 	if (fl > 0 && flags[fl - 1] == ' ')
 		flags[--fl] = '\0'; /* PAUSED or the line's end follows */
-	int fw = ui_text_width(flags, fl, ui->utf8);
+	int fw = text_width(flags, fl, ui->utf8);
 	/* what the texts before the flags may take: up to a space before them */
 	int right = fw + pw + (fw > 0);
 	if (st != NULL && st->target != NULL && w - x - right > 0)
@@ -863,7 +706,7 @@ draw_tabs(struct ui *ui)
 		if (ui->filter_on && o < sizeof(buf))
 			snprintf(buf + o, sizeof(buf) - o, "  filter: /%s/", ui->filter);
 	}
-	int bw = ui_text_width(buf, strlen(buf), ui->utf8);
+	int bw = text_width(buf, strlen(buf), ui->utf8);
 	/* the counts go when the tabs would leave no room for the sort and
 	 * the filter */
 	int tw = 0;
