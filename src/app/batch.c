@@ -282,7 +282,8 @@ load(const char *path, const char *name)
 {
 	char err[512];
 	size_t len;
-	char *buf = readfile(path, MAX_FILE, &len, err, sizeof(err));
+	bool mapped;
+	const char *buf = readfile_map(path, MAX_FILE, &len, &mapped, err, sizeof(err));
 
 	if (buf == NULL) {
 		fprintf(stderr, "pproftop: %s\n", err);
@@ -294,7 +295,7 @@ load(const char *path, const char *name)
 		parse_err_format(&pe, path, err, sizeof(err));
 		fprintf(stderr, "pproftop: %s\n", err);
 	}
-	free(buf);
+	readfile_release(buf, len, mapped);
 	/* as live: the request that captured it is not the service */
 	if (s != NULL)
 		snapshot_hide_self(s);
