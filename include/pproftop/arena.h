@@ -53,8 +53,18 @@ uint64_t hash_bytes(uint64_t h, const void *p, size_t n);
 uint64_t hash_str(const char *s);
 
 /* hash_mix: a 64-bit finalizer (murmur3's fmix64) that folds one more step
- * into a hash: h = hash_mix(h ^ part) (group ids and call tree ids). */
-uint64_t hash_mix(uint64_t h);
+ * into a hash: h = hash_mix(h ^ part) (group ids and call tree ids);
+ * inline, as it runs for every frame of every sample. */
+static inline uint64_t
+hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
 
 #define HASH_SEED 0xcbf29ce484222325ULL
 

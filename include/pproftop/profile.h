@@ -272,6 +272,14 @@ void builder_intern_names(struct builder *b, const char *fn, size_t fnlen, const
 /* builder_frame_interned: builder_frame with names from builder_intern_names. */
 void builder_frame_interned(struct builder *b, const char *fn, const char *file, int64_t line);
 
+/* builder_frame_key: the frame (names from builder_intern_names) interned
+ * in b, as a key that stays valid for b's life, without appending it;
+ * builder_frame_key_add appends the frame of a key. Together they are
+ * builder_frame_interned, for a parser that meets the same frame often
+ * (a protobuf's locations) and keeps the key. */
+uint32_t builder_frame_key(struct builder *b, const char *fn, const char *file, int64_t line);
+void builder_frame_key_add(struct builder *b, uint32_t key);
+
 /* builder_clear_frames: drop the frames appended since the last commit. */
 void builder_clear_frames(struct builder *b);
 

@@ -115,17 +115,6 @@ hash_str(const char *s)
 	return hash_bytes(HASH_SEED, s, strlen(s) + 1);
 }
 
-uint64_t
-hash_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 const char *
 arena_intern(struct arena *a, const char *s, size_t n)
 {

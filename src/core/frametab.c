@@ -12,13 +12,15 @@ frametab_init(struct frametab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static size_t
+/* The strings are interned: their addresses stand for them, and a
+ * multiplicative hash of addresses and line is enough (no finalizer). */
+static inline size_t
 slot_of(const char *fn, const char *file, int64_t line, size_t size)
 {
-	uint64_t h = hash_mix((uint64_t)(uintptr_t)fn);
-	h = hash_mix(h ^ (uint64_t)(uintptr_t)file);
-	h = hash_mix(h ^ (uint64_t)line);
-	return (size_t)(h & (size - 1));
+	uint64_t h = (uint64_t)(uintptr_t)fn * 0x9e3779b97f4a7c15ULL;
+	h ^= (uint64_t)(uintptr_t)file * 0xc2b2ae3d27d4eb4fULL;
+	h ^= (uint64_t)line * 0x165667b19e3779f9ULL;
+	return (size_t)((h ^ (h >> 29)) & (size - 1));
 }
 
 static void

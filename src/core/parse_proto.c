@@ -58,6 +58,7 @@ struct valtype {
 struct line {
 	uint64_t fn; /* function id, then index + 1 after resolve (0 = none) */
 	int64_t line;
+	uint32_t frame; /* the builder's frame key + 1, once first used (0: not yet) */
 };
 
 struct location {
@@ -182,6 +183,7 @@ read_line(struct ctx *c, struct pb_rd *r, struct line *ln)
 
 	ln->fn = 0;
 	ln->line = 0;
+	ln->frame = 0;
 	while (r->pos < r->end) {
 		size_t at = r->pos;
 		if (pb_key(c->err, r, &f, &wt) != 0)
@@ -874,10 +876,19 @@ emit_sample(struct ctx *c, struct builder *b, const struct range *rg, const int 
 			nframes++;
 			continue;
 		}
-		const struct line *ln = &c->lines.v[l->line0];
+		struct line *ln = &c->lines.v[l->line0];
 		for (uint32_t k = 0; k < l->nlines; k++) {
 			if (ln[k].fn == 0)
 				continue;
+			if (ln[k].frame != 0) { /* seen in an earlier sample */
+				if (nframes == PARSE_MAX_FRAMES) {
+					elided = true;
+					break;
+				}
+				builder_frame_key_add(b, ln[k].frame - 1);
+				nframes++;
+				continue;
+			}
 			struct function *fn = &c->funcs.v[ln[k].fn - 1];
 			struct str nm = c->strs.v[fn->name], file = c->strs.v[fn->file];
 			if (nm.n == 0)
@@ -889,7 +900,9 @@ emit_sample(struct ctx *c, struct builder *b, const struct range *rg, const int 
 			if (fn->iname == NULL)
 				builder_intern_names(b, nm.p, nm.n, file.p, file.n, &fn->iname,
 				                     &fn->ifile);
-			builder_frame_interned(b, fn->iname, fn->ifile, ln[k].line);
+			uint32_t key = builder_frame_key(b, fn->iname, fn->ifile, ln[k].line);
+			ln[k].frame = key + 1;
+			builder_frame_key_add(b, key);
 			nframes++;
 		}
 	}

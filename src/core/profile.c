@@ -27,8 +27,8 @@
 
 struct builder {
 	struct snapshot *snap;
-	/* pending frames of the stack being built */
-	struct frame *pending;
+	/* pending frames of the stack being built, as indices into ft */
+	uint32_t *pending;
 	size_t npending, cap_pending;
 	/* groups, growable; moved to snap at finish */
 	struct group *groups;
@@ -61,7 +61,16 @@ struct builder {
 	struct str_hash memo[2]; /* the last two distinct strings looked up */
 	const char *goexit;      /* "runtime.goexit", interned: dropped by pointer */
 	struct frametab ft;      /* the snapshot's frames, each once */
+	/* per frame of ft: its strings' content hashes and its function's
+	 * STR_ flags, taken once when the frame is first seen */
+	struct frame_info {
+		uint64_t fn_h, file_h;
+		unsigned flags;
+	} * fi;
+	size_t cap_fi;
 };
+
+static struct str_hash str_info(struct builder *b, const char *s);
 
 const char *
 snapshot_scaling_name(enum scaling sc)
@@ -200,17 +209,39 @@ builder_intern_names(struct builder *b, const char *fn, size_t fnlen, const char
 	*file_out = arena_intern(a, file, filelen);
 }
 
+uint32_t
+builder_frame_key(struct builder *b, const char *fn, const char *file, int64_t line)
+{
+	size_t known = b->ft.n;
+	uint32_t k = frametab_intern(&b->ft, fn, file, line);
+
+	if (b->ft.n != known) { /* first seen: its hashes and flags, once */
+		if (k >= b->cap_fi) {
+			b->cap_fi = b->ft.cap;
+			b->fi = xreallocarray(b->fi, b->cap_fi, sizeof(*b->fi));
+		}
+		struct str_hash h = str_info(b, fn);
+		b->fi[k].fn_h = h.h;
+		b->fi[k].flags = h.flags;
+		b->fi[k].file_h = str_info(b, file).h;
+	}
+	return k;
+}
+
 void
-builder_frame_interned(struct builder *b, const char *fn, const char *file, int64_t line)
+builder_frame_key_add(struct builder *b, uint32_t key)
 {
 	if (b->npending == b->cap_pending) {
 		b->cap_pending = b->cap_pending ? b->cap_pending * 2 : 64;
 		b->pending = xreallocarray(b->pending, b->cap_pending, sizeof(*b->pending));
 	}
-	struct frame *f = &b->pending[b->npending++];
-	f->function = fn;
-	f->file = file;
-	f->line = line;
+	b->pending[b->npending++] = key;
+}
+
+void
+builder_frame_interned(struct builder *b, const char *fn, const char *file, int64_t line)
+{
+	builder_frame_key_add(b, builder_frame_key(b, fn, file, line));
 }
 
 void
@@ -343,29 +374,24 @@ str_info(struct builder *b, const char *s)
 	return b->memo[0] = b->sh[j];
 }
 
-static uint64_t
-str_hash(struct builder *b, const char *s)
-{
-	return str_info(b, s).h;
-}
-
+/* whether frame k of the table has STR_ flag */
 static bool
-str_is(struct builder *b, const char *s, unsigned flag)
+frame_is(const struct builder *b, uint32_t k, unsigned flag)
 {
-	return (str_info(b, s).flags & flag) != 0;
+	return (b->fi[k].flags & flag) != 0;
 }
 
 static uint32_t
-pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
+pick_label_frame(const struct builder *b, const uint32_t *f, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (!str_is(b, f[i].function, STR_PLUMBING))
+		if (!frame_is(b, f[i], STR_PLUMBING))
 			return i;
 	/* all standard library: the entry function, the outermost frame
 	 * outside the runtime (net/http.(*persistConn).readLoop, not the
 	 * net.(*netFD).Read it waits in) */
 	for (uint32_t i = n; i-- > 0;)
-		if (!str_is(b, f[i].function, STR_RUNTIME))
+		if (!frame_is(b, f[i], STR_RUNTIME))
 			return i;
 	return 0;
 }
@@ -374,51 +400,40 @@ pick_label_frame(struct builder *b, const struct frame *f, uint32_t n)
  * and file and the line number as a value (not its in-memory bytes).
  * *fn_flags: the STR_ flags of the stack's functions, or'ed. */
 static uint64_t
-stack_hash(struct builder *b, const struct frame *f, size_t n, unsigned *fn_flags)
+stack_hash(const struct builder *b, const uint32_t *f, size_t n, unsigned *fn_flags)
 {
 	uint64_t h = HASH_SEED;
 
 	*fn_flags = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct str_hash fn = str_info(b, f[i].function);
-		*fn_flags |= fn.flags;
-		h = hash_mix(h ^ fn.h);
-		h = hash_mix(h ^ str_hash(b, f[i].file));
-		h = hash_mix(h ^ (uint64_t)f[i].line);
+		const struct frame_info *fi = &b->fi[f[i]];
+		*fn_flags |= fi->flags;
+		h = hash_mix(h ^ fi->fn_h);
+		h = hash_mix(h ^ fi->file_h);
+		h = hash_mix(h ^ (uint64_t)b->ft.v[f[i]].line);
 	}
 	/* never 0: 0 marks an empty slot */
 	return h ? h : 1;
 }
 
-/* a group's frames (indices into t) and pending ones, the same */
-static bool
-frames_equal(const struct frametab *t, const uint32_t *a, const struct frame *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct frame *f = &t->v[a[i]];
-		if (f->function != c[i].function || f->file != c[i].file || f->line != c[i].line)
-			return false;
-	}
-	return true;
-}
 
 struct group *
 builder_commit(struct builder *b, const int64_t *values, const char *labels, size_t labelslen)
 {
 	struct snapshot *s = b->snap;
-	struct frame *f = b->pending;
+	uint32_t *f = b->pending;
 	size_t n = b->npending;
 
 	/* drop runtime.goexit wherever it is (it is the root when present);
 	 * every pending function is interned in the snapshot's arena */
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
-		if (f[i].function != b->goexit)
+		if (b->ft.v[f[i]].function != b->goexit)
 			f[w++] = f[i];
 	n = w;
 	size_t hidden = 0;
 	if (b->trim_runtime) {
-		while (hidden < n && str_is(b, f[hidden].function, STR_RUNTIME))
+		while (hidden < n && frame_is(b, f[hidden], STR_RUNTIME))
 			hidden++;
 		if (hidden == n)
 			hidden = 0;
@@ -435,7 +450,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 	struct group *g = NULL;
 	for (size_t c;
 	     (c = idtab_find(b->tab, b->tab_size, b->ids, sizeof(*b->ids), id)) != IDTAB_NONE;) {
-		if (b->groups[c].nframes == n && frames_equal(&b->ft, b->groups[c].fidx, f, n)) {
+		if (b->groups[c].nframes == n &&
+		    (n == 0 || memcmp(b->groups[c].fidx, f, n * sizeof(*f)) == 0)) {
 			g = &b->groups[c];
 			break;
 		}
@@ -456,10 +472,8 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		/* the hidden runtime frames are kept before the group's own */
 		uint32_t *idx =
 		    arena_alloc_raw(&s->arena, (hidden + n ? hidden + n : 1) * sizeof(*idx));
-		for (size_t i = 0; i < hidden + n; i++) {
-			const struct frame *src = &b->pending[i];
-			idx[i] = frametab_intern(&b->ft, src->function, src->file, src->line);
-		}
+		if (hidden + n > 0)
+			memcpy(idx, b->pending, (hidden + n) * sizeof(*idx));
 		g->fidx = idx + hidden; /* ftab: set by builder_finish */
 		g->nhidden = (uint32_t)hidden;
 		if (hidden == 0 && b->nhpcs > 0) {
@@ -471,7 +485,7 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		g->label_frame = pick_label_frame(b, f, (uint32_t)n);
 		/* the goroutine (or allocation) of a /debug/pprof request being served */
 		g->pprof_handler = (fn_flags & STR_PPROF) != 0;
-		g->conn_reader = n > 0 && strcmp(f[n - 1].function,
+		g->conn_reader = n > 0 && strcmp(b->ft.v[f[n - 1]].function,
 		                                 "net/http.(*connReader).backgroundRead") == 0;
 		b->ids[b->ngroups - 1] = id;
 		idtab_put(b->tab, b->tab_size, b->ids, sizeof(*b->ids), b->ngroups - 1);
@@ -618,8 +632,78 @@ free_builder(struct builder *b)
 	free(b->groups);
 	free(b->ms);
 	free(b->sh);
+	free(b->fi);
 	frametab_free(&b->ft);
 	free(b);
+}
+
+/* A group's sort key: ascending (hi, lo) is cmp_groups' order (hi is the
+ * primary value, flipped so that larger sorts first; lo the id). */
+struct sort_key {
+	uint64_t hi, lo;
+	size_t i;
+};
+
+/* byte b (0 = lowest) of k's 128-bit key, lo's bytes below hi's */
+static inline unsigned
+key_byte(const struct sort_key *k, unsigned b)
+{
+	return (unsigned)((b < 8 ? k->lo >> (8 * b) : k->hi >> (8 * (b - 8))) & 0xff);
+}
+
+/* s's groups in cmp_groups' order: their keys radix-sorted (least
+ * significant byte first, a byte all keys share skipped), then the
+ * permutation applied in place, cycle by cycle (each group moved once). */
+static void
+sort_groups(struct snapshot *s)
+{
+	size_t n = s->ngroups;
+
+	if (n < 2)
+		return;
+	struct sort_key *k = xreallocarray(NULL, n, sizeof(*k));
+	struct sort_key *tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	for (size_t i = 0; i < n; i++) {
+		const struct group *g = &s->groups[i];
+		k[i].hi = ~((uint64_t)g->values[s->primary] ^ 0x8000000000000000ULL);
+		k[i].lo = g->id;
+		k[i].i = i;
+	}
+	for (unsigned b = 0; b < 16; b++) {
+		size_t count[256] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[key_byte(&k[i], b)]++;
+		if (count[key_byte(&k[0], b)] == n)
+			continue; /* every key has this byte: the pass changes nothing */
+		size_t at = 0;
+		for (unsigned v = 0; v < 256; v++) {
+			size_t c = count[v];
+			count[v] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[key_byte(&k[i], b)]++] = k[i];
+		struct sort_key *t = k;
+		k = tmp;
+		tmp = t;
+	}
+	free(tmp);
+	/* position i takes the group at k[i].i; k[i].i = i marks it placed */
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].i == i)
+			continue;
+		struct group held = s->groups[i];
+		size_t j = i;
+		while (k[j].i != i) {
+			size_t from = k[j].i;
+			s->groups[j] = s->groups[from];
+			k[j].i = j;
+			j = from;
+		}
+		s->groups[j] = held;
+		k[j].i = j;
+	}
+	free(k);
 }
 
 /* The id index of snapshot_find, in the arena. */
@@ -635,8 +719,7 @@ index_groups(struct snapshot *s)
 void
 snapshot_seal(struct snapshot *s)
 {
-	primary_for_sort = s->primary;
-	qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
+	sort_groups(s);
 	index_groups(s);
 	memset(s->totals, 0, sizeof(s->totals));
 	for (size_t i = 0; i < s->ngroups; i++)
@@ -654,7 +737,9 @@ builder_finish(struct builder *b)
 	free(b->tab);
 	free(b->ids);
 	free(b->sh);
+	free(b->fi);
 	free(b->pending);
+	b->fi = NULL;
 	b->tab = NULL;
 	b->ids = NULL;
 	b->sh = NULL;

@@ -106,8 +106,11 @@ make_rows(const struct report_item *it, size_t *n)
 			rows[i].g = &s->groups[i];
 		}
 	}
-	sort_primary = s->primary;
-	qsort(rows, cnt, sizeof(*rows), cmp_rows);
+	/* a snapshot's groups are in this order already (profile.h) */
+	if (it->d != NULL) {
+		sort_primary = s->primary;
+		qsort(rows, cnt, sizeof(*rows), cmp_rows);
+	}
 	*n = cnt;
 	return rows;
 }
