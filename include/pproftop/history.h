@@ -1,7 +1,9 @@
 /* history.h - bounded per-group (time, value) history and the growth verdict.
  *
  * Memory is bounded: each group keeps the last HISTORY_LEN points, and a
- * group absent from evict_after consecutive pushes is forgotten. Points are
+ * group absent from evict_after consecutive pushes is forgotten. A group
+ * whose value has not changed holds that one value (about 130 bytes in
+ * all); its ring of points is allocated when the value first changes. Points are
  * shared by all groups (one time per point); a group absent from a push
  * gets 0 for that point. A push closer than window / HISTORY_LEN seconds to
  * the start of the newest point replaces that point's value and time, so
@@ -30,7 +32,8 @@ struct history_entry {
 	uint64_t changed;    /* the last point whose value differs from the one before */
 	uint64_t last_point; /* the point last written */
 	struct trend_verdict verdict;
-	int64_t v[HISTORY_LEN]; /* by point number % HISTORY_LEN */
+	int64_t flat; /* the value of every point while v is NULL */
+	int64_t *v;   /* HISTORY_LEN values by point number % HISTORY_LEN, or NULL */
 };
 
 struct history {
@@ -59,6 +62,10 @@ void history_set_cover(struct history *h, double cover);
 /* history_set_window: the verdict window in seconds (> 0); applies from the
  * next push. */
 void history_set_window(struct history *h, double window);
+
+/* history_copy: dst becomes an independent copy of src (a paused view's);
+ * free both with history_free. */
+void history_copy(struct history *dst, const struct history *src);
 
 /* history_free: releases everything; h may be re-initialized. */
 void history_free(struct history *h);

@@ -42,9 +42,28 @@ _Static_assert(offsetof(struct history_entry, id) == 0, "idtab reads the id firs
 void
 history_free(struct history *h)
 {
+	for (size_t i = 0; i < h->n; i++)
+		free(h->e[i].v);
 	free(h->e);
 	free(h->tab);
 	memset(h, 0, sizeof(*h));
+}
+
+void
+history_copy(struct history *dst, const struct history *src)
+{
+	*dst = *src;
+	dst->e = xreallocarray(NULL, src->cap ? src->cap : 1, sizeof(*src->e));
+	if (src->n)
+		memcpy(dst->e, src->e, src->n * sizeof(*src->e));
+	for (size_t i = 0; i < src->n; i++)
+		if (src->e[i].v != NULL) {
+			dst->e[i].v = xreallocarray(NULL, HISTORY_LEN, sizeof(*src->e[i].v));
+			memcpy(dst->e[i].v, src->e[i].v, HISTORY_LEN * sizeof(*src->e[i].v));
+		}
+	dst->tab = xreallocarray(NULL, src->tabsize ? src->tabsize : 1, sizeof(*src->tab));
+	if (src->tabsize)
+		memcpy(dst->tab, src->tab, src->tabsize * sizeof(*src->tab));
 }
 
 /* Indexes the entries again (after evictions moved them). */
@@ -73,18 +92,34 @@ entry_count(const struct history *h, const struct history_entry *e)
 	return n < HISTORY_LEN ? (size_t)n : HISTORY_LEN;
 }
 
+/* The value of point k (first <= k <= last_point). */
+static int64_t
+value_at(const struct history_entry *e, uint64_t k)
+{
+	return e->v != NULL ? e->v[k % HISTORY_LEN] : e->flat;
+}
+
 /* Stores the value of point k; a value unlike the one of point k - 1 (or
- * a second value for the same point) marks a change. */
+ * a second value for the same point) marks a change. The first change
+ * gives the entry its ring, the points before it holding the flat value. */
 static void
 set_value(struct history_entry *e, uint64_t k, int64_t v)
 {
-	size_t slot = k % HISTORY_LEN;
-
-	if (k > e->first && e->v[(k - 1) % HISTORY_LEN] != v)
+	if (k > e->first && value_at(e, k - 1) != v)
 		e->changed = k;
-	if (k == e->last_point && e->v[slot] != v)
+	if (k == e->last_point && value_at(e, k) != v)
 		e->changed = k;
-	e->v[slot] = v;
+	if (e->v == NULL) {
+		if (k == e->first || v == e->flat) {
+			e->flat = v; /* the only point, or the same value again */
+			e->last_point = k;
+			return;
+		}
+		e->v = xreallocarray(NULL, HISTORY_LEN, sizeof(*e->v));
+		for (size_t i = 0; i < HISTORY_LEN; i++)
+			e->v[i] = e->flat;
+	}
+	e->v[k % HISTORY_LEN] = v;
 	e->last_point = k;
 }
 
@@ -109,7 +144,7 @@ judge(const struct history *h, const struct history_entry *e, double now, bool w
 
 	for (size_t i = 0; i < n; i++) {
 		t[i] = h->t[(k0 + i) % HISTORY_LEN];
-		v[i] = (double)e->v[(k0 + i) % HISTORY_LEN];
+		v[i] = (double)value_at(e, k0 + i);
 	}
 	trend_judge(t, v, n, now, h->window, h->cover, want_slope, out);
 }
@@ -163,6 +198,7 @@ push_end(struct history *h, uint64_t k, double t)
 		if (e->last_seen != h->gen) {
 			if (h->gen - e->last_seen >= h->evict_after) {
 				evicted = true;
+				free(e->v);
 				continue;
 			}
 			set_value(e, k, 0);
@@ -213,7 +249,7 @@ history_points(const struct history *h, uint64_t id, double *t, int64_t *out, si
 	for (size_t i = 0; i < n; i++) {
 		if (t != NULL)
 			t[i] = h->t[(k0 + i) % HISTORY_LEN];
-		out[i] = e->v[(k0 + i) % HISTORY_LEN];
+		out[i] = value_at(e, k0 + i);
 	}
 	return n;
 }

@@ -787,18 +787,6 @@ view_live(struct view *v, const struct model *m)
 	}
 }
 
-static void
-history_copy(struct history *dst, const struct history *src)
-{
-	*dst = *src;
-	dst->e = xreallocarray(NULL, src->cap ? src->cap : 1, sizeof(*src->e));
-	if (src->n)
-		memcpy(dst->e, src->e, src->n * sizeof(*src->e));
-	dst->tab = xreallocarray(NULL, src->tabsize ? src->tabsize : 1, sizeof(*src->tab));
-	if (src->tabsize)
-		memcpy(dst->tab, src->tab, src->tabsize * sizeof(*src->tab));
-}
-
 void
 view_freeze(struct view *v, const struct model *m)
 {

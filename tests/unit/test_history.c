@@ -59,6 +59,43 @@ push1(struct history *h, int fn, int64_t v)
 	snapshot_free(s);
 }
 
+/* A group whose value never changed holds one value, not a ring; its
+ * first change gives it the ring with the earlier points intact, and a
+ * copy (a paused view) is independent of the original. */
+static void
+test_flat_then_changed(void **state)
+{
+	(void)state;
+	struct history h, copy;
+	int64_t out[HISTORY_LEN];
+	uint64_t id = id_of(7);
+
+	history_init(&h, 5);
+	for (int i = 0; i < 10; i++)
+		push1(&h, 7, 3);
+	assert_null(h.e[0].v);
+	assert_int_equal(history_get(&h, id, out, HISTORY_LEN), 10);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(out[i], 3);
+	history_copy(&copy, &h);
+	push1(&h, 7, 5);
+	assert_non_null(h.e[0].v);
+	assert_int_equal(history_get(&h, id, out, HISTORY_LEN), 11);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(out[i], 3);
+	assert_int_equal(out[10], 5);
+	assert_int_equal(h.e[0].changed, 10);
+	/* the copy still has its 10 flat points */
+	assert_int_equal(history_get(&copy, id, out, HISTORY_LEN), 10);
+	assert_int_equal(out[9], 3);
+	history_free(&copy);
+	history_copy(&copy, &h);
+	history_free(&h);
+	assert_int_equal(history_get(&copy, id, out, HISTORY_LEN), 11);
+	assert_int_equal(out[10], 5);
+	history_free(&copy);
+}
+
 static void
 test_ring_wraps(void **state)
 {
@@ -345,6 +382,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ring_wraps),
+		cmocka_unit_test(test_flat_then_changed),
 		cmocka_unit_test(test_absent_and_evicted),
 		cmocka_unit_test(test_churn_bounded),
 		cmocka_unit_test(test_value_index),
