@@ -13,6 +13,10 @@ PKGS=(
 if [ "${PPROFTOP_FUZZ_DEPS:-0}" = 1 ]; then
 	PKGS+=(clang libclang-rt-14-dev)
 fi
+# the Debian package's test (tests/sh/test_deb.sh)
+if [ "${PPROFTOP_DEB_DEPS:-0}" = 1 ]; then
+	PKGS+=(dpkg-dev debhelper lintian)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
