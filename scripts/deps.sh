@@ -8,9 +8,14 @@ PKGS=(
 	libncurses-dev ncurses-term libcurl4-openssl-dev libev-dev zlib1g-dev
 	libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
 	golang-go tmux curl python3 procps openssl
+	groff-base man-db mandoc
 )
 if [ "${PPROFTOP_FUZZ_DEPS:-0}" = 1 ]; then
 	PKGS+=(clang libclang-rt-14-dev)
+fi
+# the Debian package's test (tests/sh/test_deb.sh)
+if [ "${PPROFTOP_DEB_DEPS:-0}" = 1 ]; then
+	PKGS+=(dpkg-dev debhelper lintian)
 fi
 
 missing=()

@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-PPROFTOP_FUZZ_DEPS=1 scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+PPROFTOP_FUZZ_DEPS=1 PPROFTOP_DEB_DEPS=1 scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0

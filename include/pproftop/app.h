@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define APP_MAX_TARGETS 100
 
@@ -55,6 +56,11 @@ struct app_config {
 /* app_run: the full-screen dashboard until q, SIGINT or SIGTERM. Restores the
  * terminal on every path. Returns the process exit status. */
 int app_run(const struct app_config *cfg);
+
+/* app_version: prints --version to f: pproftop's version (and the git
+ * description it was built from, when it was), then the versions of
+ * libcurl, ncurses and libev it runs with, one "name: version" a line. */
+void app_version(FILE *f);
 
 /* app_fetcher_new: the fetcher every target's requests go through, with
  * cfg's TLS, headers, caps and timeout (by default 0.9 x the interval, at

@@ -12,6 +12,7 @@
 #define PPROFTOP_CURL_LAZY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* curl_lazy_load: loads libcurl once (later calls return the first
  * result). True when every function the fetcher uses was found. */
@@ -23,5 +24,10 @@ bool curl_lazy_loaded(void);
 /* curl_lazy_error: after a failed curl_lazy_load, one line saying what was
  * missing (static storage); "" otherwise. */
 const char *curl_lazy_error(void);
+
+/* curl_lazy_version: libcurl's version and TLS library ("7.88.1
+ * (OpenSSL/3.0.17)"), loading it, into buf; or, when it can't be loaded,
+ * "not found (why)" into buf and NULL returned. */
+const char *curl_lazy_version(char *buf, size_t len);
 
 #endif

@@ -10,6 +10,8 @@
  */
 #include "pproftop/app.h"
 
+#include "version.h"
+
 #define EV_COMPAT3 0
 #include <signal.h>
 #include <stdint.h>
@@ -597,6 +599,23 @@ app_init(struct app *a, const struct app_config *cfg)
 		a->names[i] = cfg->targets[i].given;
 	}
 	return 0;
+}
+
+void
+app_version(FILE *f)
+{
+	char curl[300];
+	const char *nc = curses_version();
+
+	if (strncmp(nc, "ncurses ", 8) == 0)
+		nc += 8;
+	if (PPROFTOP_GIT[0] != '\0' && strcmp(PPROFTOP_GIT, PPROFTOP_VERSION) != 0)
+		fprintf(f, "pproftop %s (%s)\n", PPROFTOP_VERSION, PPROFTOP_GIT);
+	else
+		fprintf(f, "pproftop %s\n", PPROFTOP_VERSION);
+	curl_lazy_version(curl, sizeof(curl));
+	fprintf(f, "libcurl: %s\nncurses: %s\nlibev: %d.%d\n", curl, nc, ev_version_major(),
+	        ev_version_minor());
 }
 
 int

@@ -11,74 +11,13 @@
 
 #include "pproftop/app.h"
 #include "pproftop/batch.h"
+#include "pproftop/cliopts.h"
 #include "pproftop/parse.h"
 #include "pproftop/readfile.h"
 #include "pproftop/target.h"
 #include "pproftop/xalloc.h"
 
 #define MAX_HEADERS 64
-
-static const char usage_text[] =
-    "usage: pproftop [options] [TARGET...]\n"
-    "       pproftop --batch [-n N] [-i SECONDS] [--json] [--tree] [--cpu] [--fail-on-growth]\n"
-    "                [TARGET...]\n"
-    "       pproftop --open FILE|DIR [--base FILE2] [--batch] [--json] [--tree]\n"
-    "\n"
-    "TARGET is host:port, :port, http://host:port[/prefix] or https://...\n"
-    "(default http://localhost:6060, prefix /debug/pprof). Several TARGETs, or\n"
-    "--targets FILE, watch replicas together (at most 100): their groups merged\n"
-    "by stack, each group's value per target in its detail (JSON: \"by_target\",\n"
-    "and a \"targets\" list); key T shows one target, then the next, then all.\n"
-    "Batch exits 1 when any target's last poll failed.\n"
-    "\n"
-    "Live:\n"
-    "  -i, --interval SECONDS  time between polls (default 2; fractions allowed)\n"
-    "      --targets FILE      more TARGETs, one a line (# comments, blank lines)\n"
-    "      --max-inflight N    requests in flight across all targets (default 8)\n"
-    "  -o, --snapshot-dir DIR  where 's' saves snapshots (default .)\n"
-    "  -H, --header 'N: v'     extra request header, repeatable (auth);\n"
-    "                          -H @FILE reads one header per line from FILE;\n"
-    "                          PPROFTOP_HEADERS (newline-separated) adds more\n"
-    "      --insecure          do not verify TLS certificates (shown on screen)\n"
-    "      --cacert FILE       CA certificates (PEM) to verify the target with\n"
-    "      --cert FILE         client certificate (PEM)\n"
-    "      --key FILE          client key (PEM)\n"
-    "      --timeout SECONDS   per request (default: 0.9 x interval, at least 5)\n"
-    "      --max-body MIB      cap on one response body (default 64)\n"
-    "      --no-color          monochrome (also when NO_COLOR is set)\n"
-    "      --window SECONDS    the growth verdict's time window (default 60; it\n"
-    "                          judges once half of it is covered)\n"
-    "      --budget PERCENT    what pproftop's requests may cost the service: this\n"
-    "                          share of a core, and of what it allocates itself\n"
-    "                          (at least 1 MiB/s); past it, fetches are spaced\n"
-    "                          out (default 1; 0: no limit)\n"
-    "      --cpu               sample the CPU (profile?seconds=N) all the time, not\n"
-    "                          only while the CPU pane (4) is shown: back-to-back\n"
-    "                          windows of max(5 s, interval); each costs the\n"
-    "                          service a SIGPROF per 10 ms of CPU. Batch: one\n"
-    "                          window covering the polls, reported as \"cpu\"\n"
-    "Batch:\n"
-    "      --batch             print the panes as text instead of the dashboard\n"
-    "  -n, --count N           polls in batch mode (default 2, so there is a diff)\n"
-    "      --json              print one JSON document\n"
-    "      --rows N            at most N groups per profile (default: all);\n"
-    "                          with --tree, the N heaviest children per node\n"
-    "      --tree              print each profile's top-down call tree: one\n"
-    "                          function a line, its cumulative value first,\n"
-    "                          two spaces per level (with --json: nested \"tree\")\n"
-    "      --fail-on-growth    exit 3 when, at the end, a goroutine or heap group\n"
-    "                          is growing or proven leaked (listed on stderr)\n"
-    "Offline:\n"
-    "      --open FILE|DIR     a saved profile (any format Go serves) or snapshot\n"
-    "      --base FILE2        diff FILE (new) against FILE2 (old), with --batch\n"
-    "      --name NAME         the profile's endpoint name when the bytes can't\n"
-    "                          tell (block or mutex protobuf, allocs text)\n"
-    "      --mutex-scaled yes|no  whether mutex debug=1 values are already\n"
-    "                          multiplied by the sampling period (yes: Go >= 1.20,\n"
-    "                          no: Go <= 1.19); by default told from the text, and\n"
-    "                          said so when it is only assumed\n"
-    "  -h, --help              this help\n"
-    "  -V, --version           print the version\n";
 
 struct opts {
 	const char *open, *base, *name, *targets;
@@ -254,61 +193,21 @@ is_dir(const char *path)
 int
 main(int argc, char **argv)
 {
-	enum {
-		OPT_OPEN = 256,
-		OPT_BASE,
-		OPT_NAME,
-		OPT_BATCH,
-		OPT_JSON,
-		OPT_ROWS,
-		OPT_INSECURE,
-		OPT_CACERT,
-		OPT_CERT,
-		OPT_KEY,
-		OPT_TIMEOUT,
-		OPT_MAXBODY,
-		OPT_NOCOLOR,
-		OPT_EXIT_AFTER,
-		OPT_WINDOW,
-		OPT_FAIL_ON_GROWTH,
-		OPT_BUDGET,
-		OPT_TREE,
-		OPT_CPU,
-		OPT_TARGETS,
-		OPT_MAX_INFLIGHT,
-		OPT_MUTEX_SCALED,
-	};
-	static const struct option longopts[] = {
-		{ "open", required_argument, NULL, OPT_OPEN },
-		{ "base", required_argument, NULL, OPT_BASE },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "batch", no_argument, NULL, OPT_BATCH },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "rows", required_argument, NULL, OPT_ROWS },
-		{ "tree", no_argument, NULL, OPT_TREE },
-		{ "cpu", no_argument, NULL, OPT_CPU },
-		{ "targets", required_argument, NULL, OPT_TARGETS },
-		{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
-		{ "mutex-scaled", required_argument, NULL, OPT_MUTEX_SCALED },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "snapshot-dir", required_argument, NULL, 'o' },
-		{ "header", required_argument, NULL, 'H' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "insecure", no_argument, NULL, OPT_INSECURE },
-		{ "cacert", required_argument, NULL, OPT_CACERT },
-		{ "cert", required_argument, NULL, OPT_CERT },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "max-body", required_argument, NULL, OPT_MAXBODY },
-		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
-		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "fail-on-growth", no_argument, NULL, OPT_FAIL_ON_GROWTH },
-		{ "budget", required_argument, NULL, OPT_BUDGET },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	size_t nopt;
+	const struct cli_option *table = cli_options(&nopt);
+	struct option *longopts = xcalloc(nopt + 1, sizeof(*longopts));
+	char shortopts[64], *so = shortopts;
+	for (size_t i = 0; i < nopt; i++) {
+		longopts[i] =
+		    (struct option){ table[i].name, table[i].arg ? required_argument : no_argument,
+			             NULL, table[i].id };
+		if (table[i].id < 128 && so + 3 < shortopts + sizeof(shortopts)) {
+			*so++ = (char)table[i].id;
+			if (table[i].arg != NULL)
+				*so++ = ':';
+		}
+	}
+	*so = '\0';
 	struct opts o = { 0 };
 	struct app_config cfg = { 0 };
 	struct headers hdr = { { 0 }, 0 };
@@ -319,33 +218,33 @@ main(int argc, char **argv)
 
 	cfg.interval = 2;
 	cfg.batch_n = 2;
-	while ((c = getopt_long(argc, argv, "hVi:o:H:n:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_OPEN:
+		case CLI_OPEN:
 			o.open = optarg;
 			break;
-		case OPT_BASE:
+		case CLI_BASE:
 			o.base = optarg;
 			break;
-		case OPT_NAME:
+		case CLI_NAME:
 			o.name = optarg;
 			break;
-		case OPT_BATCH:
+		case CLI_BATCH:
 			o.batch = true;
 			break;
-		case OPT_JSON:
+		case CLI_JSON:
 			o.json = true;
 			break;
-		case OPT_TREE:
+		case CLI_TREE:
 			o.tree = true;
 			break;
-		case OPT_CPU:
+		case CLI_CPU:
 			cfg.cpu = true;
 			break;
-		case OPT_TARGETS:
+		case CLI_TARGETS:
 			o.targets = optarg;
 			break;
-		case OPT_MUTEX_SCALED:
+		case CLI_MUTEX_SCALED:
 			if (strcmp(optarg, "yes") != 0 && strcmp(optarg, "no") != 0) {
 				fprintf(stderr,
 				        "pproftop: --mutex-scaled: want yes or no, got '%s'\n",
@@ -354,7 +253,7 @@ main(int argc, char **argv)
 			}
 			parse_text_set_mutex_scaled(strcmp(optarg, "yes") == 0);
 			break;
-		case OPT_MAX_INFLIGHT:
+		case CLI_MAX_INFLIGHT:
 			if (parse_size(optarg, &num) != 0 || num < 1 || num > 1000) {
 				fprintf(stderr,
 				        "pproftop: --max-inflight: want a number from 1 to 1000, "
@@ -364,7 +263,7 @@ main(int argc, char **argv)
 			}
 			cfg.max_inflight = (unsigned)num;
 			break;
-		case OPT_ROWS:
+		case CLI_ROWS:
 			if (parse_size(optarg, &o.rows) != 0) {
 				fprintf(stderr, "pproftop: --rows: not a number: %s\n", optarg);
 				goto out;
@@ -394,19 +293,19 @@ main(int argc, char **argv)
 			}
 			cfg.batch_n = (unsigned)num;
 			break;
-		case OPT_INSECURE:
+		case CLI_INSECURE:
 			cfg.insecure = true;
 			break;
-		case OPT_CACERT:
+		case CLI_CACERT:
 			cfg.cacert = optarg;
 			break;
-		case OPT_CERT:
+		case CLI_CERT:
 			cfg.cert = optarg;
 			break;
-		case OPT_KEY:
+		case CLI_KEY:
 			cfg.key = optarg;
 			break;
-		case OPT_TIMEOUT:
+		case CLI_TIMEOUT:
 			if (parse_seconds(optarg, 0.05, 3600, &secs) != 0) {
 				fprintf(stderr, "pproftop: --timeout: want seconds, got '%s'\n",
 				        optarg);
@@ -414,24 +313,24 @@ main(int argc, char **argv)
 			}
 			cfg.timeout_ms = (long)(secs * 1000);
 			break;
-		case OPT_MAXBODY:
+		case CLI_MAXBODY:
 			if (parse_size(optarg, &num) != 0 || num < 1 || num > 4096) {
 				fprintf(stderr, "pproftop: --max-body: want MiB from 1 to 4096\n");
 				goto out;
 			}
 			cfg.max_body = num << 20;
 			break;
-		case OPT_NOCOLOR:
+		case CLI_NOCOLOR:
 			o.no_color = true;
 			break;
-		case OPT_EXIT_AFTER:
+		case CLI_EXIT_AFTER:
 			if (parse_size(optarg, &num) != 0) {
 				fprintf(stderr, "pproftop: --exit-after: not a number\n");
 				goto out;
 			}
 			cfg.exit_after = (unsigned)num;
 			break;
-		case OPT_WINDOW:
+		case CLI_WINDOW:
 			if (parse_seconds(optarg, 5, 86400, &cfg.window) != 0) {
 				fprintf(
 				    stderr,
@@ -440,10 +339,10 @@ main(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case OPT_FAIL_ON_GROWTH:
+		case CLI_FAIL_ON_GROWTH:
 			cfg.fail_on_growth = true;
 			break;
-		case OPT_BUDGET:
+		case CLI_BUDGET:
 			if (parse_seconds(optarg, 0, 100, &cfg.budget) != 0) {
 				fprintf(stderr,
 				        "pproftop: --budget: want a percentage from 0 to 100, got "
@@ -454,11 +353,11 @@ main(int argc, char **argv)
 			cfg.budget_set = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			cli_usage(stdout);
 			rc = 0;
 			goto out;
 		case 'V':
-			puts("pproftop " PPROFTOP_VERSION);
+			app_version(stdout);
 			rc = 0;
 			goto out;
 		default:
@@ -536,5 +435,6 @@ out:
 	for (size_t i = 0; i < hdr.n; i++)
 		free(hdr.v[i]);
 	free(tg.v);
+	free(longopts);
 	return rc;
 }

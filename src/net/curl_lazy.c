@@ -220,3 +220,21 @@ curl_easy_getinfo(CURL *curl, CURLINFO info, ...)
 	return fn.curl_easy_getinfo(curl, info, out);
 }
 /* NOLINTEND(bugprone-macro-parentheses) */
+
+const char *
+curl_lazy_version(char *buf, size_t len)
+{
+	const curl_version_info_data *d =
+	    curl_lazy_load() ? curl_version_info(CURLVERSION_NOW) : NULL;
+
+	if (d == NULL) {
+		snprintf(buf, len, "not found (%s)",
+		         state == FAILED ? error : "libcurl gave no version");
+		return NULL;
+	}
+	if (d->ssl_version != NULL)
+		snprintf(buf, len, "%s (%s)", d->version, d->ssl_version);
+	else
+		snprintf(buf, len, "%s", d->version);
+	return buf;
+}

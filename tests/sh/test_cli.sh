@@ -50,7 +50,30 @@ run -h
 [ "$rc" -eq 0 ] && ok || fail "-h: exit $rc"
 run --version
 if [ "$rc" -ne 0 ]; then fail "--version: exit $rc"; else ok; fi
-if [[ $out =~ ^pproftop\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then ok; else fail "--version: '$out'"; fi
+# pproftop's version (and the checkout's git description), then the
+# libraries it runs with, each as their own packages tell it
+mapfile -t vl <<<"$out"
+if [ "${#vl[@]}" -eq 4 ] && [[ ${vl[0]} =~ ^pproftop\ ([0-9]+\.[0-9]+\.[0-9]+)(\ \((.+)\))?$ ]]; then
+	ok
+	want=${PPROFTOP_PROJECT_VERSION:-${BASH_REMATCH[1]}}
+	[ "${BASH_REMATCH[1]}" = "$want" ] && ok || fail "--version: ${BASH_REMATCH[1]}, meson says $want"
+	desc=${BASH_REMATCH[3]}
+	src=$(cd "$here/../.." && pwd)
+	if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+		gd=$(git -C "$src" describe --tags --always)
+		[[ $desc == "$gd"* ]] && ok || fail "--version: '($desc)', git describe says $gd"
+	fi
+else
+	fail "--version: '$out'"
+fi
+cv=$(pkg-config --modversion libcurl 2>/dev/null)
+[ -z "$cv" ] || [[ ${vl[1]} == "libcurl: $cv ("* ]] && ok || fail "--version: '${vl[1]}', pkg-config says libcurl $cv"
+nv=$(pkg-config --modversion ncursesw 2>/dev/null)
+[ -z "$nv" ] || [ "${vl[2]}" = "ncurses: $nv" ] && ok || fail "--version: '${vl[2]}', pkg-config says ncursesw $nv"
+ev=$(dpkg-query -W -f='${Version}' libev4 2>/dev/null || dpkg-query -W -f='${Version}' libev4t64 2>/dev/null)
+ev=${ev#*:}
+ev=${ev%-*}
+[ -z "$ev" ] || [ "${vl[3]}" = "libev: $ev" ] && ok || fail "--version: '${vl[3]}', dpkg says libev $ev"
 run --no-such-option
 [ "$rc" -eq 2 ] && ok || fail "--no-such-option: exit $rc, expected 2"
 run --open "$fx/go1.19/goroutine.pb.gz" --batch --rows abc
@@ -94,6 +117,12 @@ if echo 'int pproftop_not_curl;' | cc -shared -fPIC -x c -o "$tmp/nocurl/libcurl
 	else
 		fail "broken libcurl: exit $rc, stderr '$err'"
 	fi
+	# --version still works, and says why libcurl is missing
+	LD_LIBRARY_PATH="$tmp/nocurl" "$bin" --version >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] &&
+		[ "$(sed -n 2p "$tmp/out")" = "libcurl: not found (libcurl has no curl_global_init)" ] && ok ||
+		fail "--version with a broken libcurl: exit $rc, '$(cat "$tmp/out" "$tmp/err")'"
 	LD_LIBRARY_PATH="$tmp/nocurl" "$bin" --open "$fx/go1.21/goroutine.pb.gz" --batch >/dev/null 2>"$tmp/err"
 	rc=$?
 	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok || fail "--open with a broken libcurl: exit $rc, $(cat "$tmp/err")"

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -1288,7 +1289,7 @@ test_file_url(void **state)
 	struct t *t = *state;
 	struct fetch_opts o = opts_default();
 	const char *dir = getenv("PPROFTOP_FIXTURES");
-	char path[1024], u[1100], abs[1024];
+	char path[1024], u[PATH_MAX + 16], abs[PATH_MAX];
 	struct got g;
 	size_t n;
 	char *want;
@@ -1419,7 +1420,7 @@ test_cancel_queued(void **state)
 {
 	struct t *t = *state;
 	const char *dir = getenv("PPROFTOP_FIXTURES");
-	char path[1024], abs[1024], u[1100];
+	char path[1024], abs[PATH_MAX], u[PATH_MAX + 16];
 	struct got a, b;
 
 	snprintf(path, sizeof(path), "%s/go1.19/heap.pb.gz", dir ? dir : "tests/fixtures");

@@ -1,6 +1,9 @@
 /* test_keymap.c - the key table (keymap.h): lookups, the tree's shadowing
  * table, the status line's hints, and the README's key table, which must be
- * exactly what keymap_markdown() prints from the bindings. */
+ * exactly what keymap_markdown() prints from the bindings; and the README's
+ * option table, whose rows must name the options of the option table
+ * (cliopts.h, which prints --help and the man page's OPTIONS), spelt as
+ * cli_spelling() spells them, in its order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "pproftop/cliopts.h"
 #include "pproftop/keymap.h"
 #include "pproftop/readfile.h"
 
@@ -123,14 +127,75 @@ test_readme_table(void **state)
 	free(text);
 }
 
+/* The README's option table: one row per shown option, its first cell the
+ * option as cli_spelling() writes it, in backquotes (a '|' escaped). */
+static void
+test_readme_options(void **state)
+{
+	const char *readme = getenv("PPROFTOP_README");
+	char err[256], spelt[200], cell[200];
+	size_t len, n;
+	static const char begin[] = "<!-- options: cli_options() -->\n";
+	const struct cli_option *o = cli_options(&n);
+
+	if (readme == NULL)
+		skip();
+	char *text = readfile(readme, 1 << 20, &len, err, sizeof(err));
+	assert_non_null(text);
+	char *p = strstr(text, begin);
+	if (p == NULL)
+		fail_msg("README.md has no %s", begin);
+	p += strlen(begin);
+	char *end = strstr(p, "<!-- /options -->");
+	assert_non_null(end);
+	*end = '\0';
+	/* the header and the separator */
+	for (int i = 0; i < 2 && p != NULL; i++) {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	assert_non_null(p);
+	size_t i = 0;
+	for (char *nl; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
+		/* "| `spelling` | meaning |": the cell, '\|' read as '|' */
+		if (strncmp(p, "| `", 3) != 0)
+			fail_msg("README.md's option table: not an option row: %s", p);
+		size_t c = 0;
+		for (const char *q = p + 3; *q != '\0' && *q != '`' && c + 1 < sizeof(cell); q++) {
+			if (q[0] == '\\' && q[1] == '|')
+				q++;
+			cell[c++] = *q;
+		}
+		cell[c] = '\0';
+		while (i < n && o[i].help == NULL)
+			i++;
+		if (i == n)
+			fail_msg("README.md's option table has %s, which --help has not", cell);
+		cli_spelling(&o[i], spelt, sizeof(spelt));
+		if (strcmp(cell, spelt) != 0)
+			fail_msg("README.md's option table has %s where --help has %s", cell,
+			         spelt);
+		i++;
+	}
+	while (i < n && o[i].help == NULL)
+		i++;
+	if (i < n) {
+		cli_spelling(&o[i], spelt, sizeof(spelt));
+		fail_msg("README.md's option table lacks %s", spelt);
+	}
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_table_sane),
-		cmocka_unit_test(test_hints),
-		cmocka_unit_test(test_readme_table),
+		cmocka_unit_test(test_lookup),         cmocka_unit_test(test_table_sane),
+		cmocka_unit_test(test_hints),          cmocka_unit_test(test_readme_table),
+		cmocka_unit_test(test_readme_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
