@@ -289,6 +289,11 @@ void builder_clear_frames(struct builder *b);
 #define BUILDER_HPCS_MAX 16
 void builder_hidden_pcs(struct builder *b, const uint64_t *pcs, size_t n);
 
+/* builder_reserve: room for n groups in all, so that a parser that knows
+ * how many stacks may come (a protobuf's samples) grows the array once;
+ * builder_finish cuts it to the groups made. */
+void builder_reserve(struct builder *b, size_t n);
+
 /* builder_commit: normalizes the pending frames, finds or creates their
  * group and adds values[0..nvalues) to it; labels (may be NULL) is the
  * canonical label text. Returns the group, valid (its frames too) until

@@ -91,6 +91,9 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 		for (int v = 0; v < nv; v++)
 			r->delta[v] = sat_sub(0, g->values[v]);
 	}
+	/* room was made for every old group gone: cut it to the rows */
+	if (d->nrows < now->ngroups + old->ngroups)
+		d->rows = xreallocarray(d->rows, d->nrows + 1, sizeof(*d->rows));
 
 	for (size_t i = 0; i < d->nrows; i++) {
 		struct diff_row *r = &d->rows[i];

@@ -970,6 +970,8 @@ decode(struct ctx *c, const char *name, struct builder **out)
 	s->time_ns = c->time_ns;
 	s->duration_ns = c->duration_ns;
 	s->delta = c->duration_ns != 0 && kind != PROF_CPU;
+	/* at most one group per sample (a goroutine profile: exactly) */
+	builder_reserve(b, c->samples.n);
 	for (size_t i = 0; i < c->samples.n; i++) {
 		if (emit_sample(c, b, &c->samples.v[i], map, nmap) != 0) {
 			builder_abort(b);

@@ -417,6 +417,16 @@ stack_hash(const struct builder *b, const uint32_t *f, size_t n, unsigned *fn_fl
 }
 
 
+void
+builder_reserve(struct builder *b, size_t n)
+{
+	if (n <= b->cap_groups || n > UINT32_MAX)
+		return;
+	b->cap_groups = n;
+	b->groups = xreallocarray(b->groups, b->cap_groups, sizeof(*b->groups));
+	b->ids = xreallocarray(b->ids, b->cap_groups, sizeof(*b->ids));
+}
+
 struct group *
 builder_commit(struct builder *b, const int64_t *values, const char *labels, size_t labelslen)
 {
