@@ -88,6 +88,12 @@ got=$(complete_words pproftop --fail)
 [ "$got" = "--fail-on-growth" ] || fail "completion of --fail: '$got'"
 got=$(complete_words pproftop --open x.pb.gz --name gor)
 [ "$got" = $'goroutine\ngoroutineleak' ] || fail "completion of --name gor: '$got'"
+# --name's values are the profile kinds of src/core/kinds.c, all of them
+kinds=$(sed -n 's/^\t\[PROF_[A-Z]*\] = { PROF_[A-Z]*, "\([a-z]*\)".*/\1/p' \
+	"$(dirname "$0")/../../src/core/kinds.c" | grep . | sort)
+got=$(complete_words pproftop --name '')
+[ -n "$kinds" ] && [ "$got" = "$kinds" ] ||
+	fail "completion of --name: '$got', the kinds of kinds.c: '$kinds'"
 got=$(complete_words pproftop --open gor)
 [ "$got" = "goroutine.pb.gz" ] || fail "completion of --open gor: '$got'"
 got=$(complete_words pproftop --open goroutine.pb.gz --base g)
