@@ -117,13 +117,29 @@ rate_anchor(const struct endpoint *ep, double *t, double *gc)
 	return NULL;
 }
 
+/* Whether s has a cumulative value: only then are rates measured from it. */
+static bool
+has_rates(const struct snapshot *s)
+{
+	for (int v = 0; v < s->nvalues; v++)
+		if (s->vt[v].cumulative)
+			return true;
+	return false;
+}
+
 /* A new point s at time t: the history gets it, the anchors leapfrog, the
- * windowed diff is recomputed. */
+ * windowed diff is recomputed. A profile of levels only (goroutine,
+ * threadcreate) has no rates: it keeps no anchors and no windowed diff, so
+ * that no more of its snapshots are held than the diffs need. */
 static void
 point_add(struct model *m, struct endpoint *ep, struct snapshot *s, double t, double gc)
 {
 	history_push(&ep->hist, s, s->primary, t);
-	if (ep->wb == NULL) {
+	if (!has_rates(s)) {
+		snapshot_free(ep->wa);
+		snapshot_free(ep->wb);
+		ep->wa = ep->wb = NULL;
+	} else if (ep->wb == NULL) {
 		ep->wb = snapshot_ref(s);
 		ep->t_wb = t;
 		ep->gc_wb = gc;

@@ -169,12 +169,13 @@ test_ingest_goroutine_pair(void **state)
 	assert_null(ep->prev);
 	assert_false(ep->has_d);
 	assert_ptr_equal(ep->base, ep->cur); /* the first poll is the baseline */
-	/* cur, base, the newest point and the newer rate anchor */
-	assert_int_equal(ep->cur->refs, 4);
+	/* cur, base and the newest point: counts are levels, so there is no
+	 * rate anchor to hold (the heap's are tested below) */
+	assert_int_equal(ep->cur->refs, 3);
 	assert_ptr_equal(ep->pt, ep->cur);
-	assert_ptr_equal(ep->wb, ep->cur);
+	assert_null(ep->wb);
 	assert_null(ep->wa);
-	assert_false(ep->has_dw); /* a rate needs two points */
+	assert_false(ep->has_dw);
 	assert_true(ep->has_dbase);
 	assert_int_equal(ep->dbase.total_delta[0], 0);
 	/* 143 goroutines in the file; the one serving the request that
@@ -238,10 +239,13 @@ test_ingest_goroutine_pair(void **state)
 	assert_int_equal(series_get(&m.meter[METER_GOROUTINES], mv, HISTORY_LEN), 2);
 	assert_true(mv[0] == 141 && mv[1] == 142);
 	assert_int_equal(ep->polls, 2);
-	/* the rate window: the second point against the first */
-	assert_true(ep->has_dw);
-	assert_ptr_equal(ep->dw.old, first);
-	assert_true(ep->dw.dt == 2.0);
+	/* no rate window for levels: the first snapshot is held as the base
+	 * and prev only, the second as cur and the newest point */
+	assert_false(ep->has_dw);
+	assert_null(ep->wa);
+	assert_null(ep->wb);
+	assert_int_equal(first->refs, 2);
+	assert_int_equal(ep->cur->refs, 2);
 	model_free(&m);
 }
 
