@@ -16,8 +16,9 @@
 
 struct frametab {
 	struct frame *v; /* the distinct frames, in order of first sight */
+	uint64_t *keys;  /* keys[i]: the hash of v[i], the records of slots */
 	size_t n, cap;
-	uint32_t *slots; /* open addressing: index + 1, 0 = empty */
+	uint32_t *slots; /* an idtab over keys */
 	size_t size;
 };
 

@@ -1,7 +1,8 @@
 /* idtab.h - the one open-addressing id table of the core: an id -> index
  * table over an array of records whose first member is a uint64_t id
  * (snapshot groups, diff rows, history entries, the builder's groups, the
- * arena's interned strings keyed by their hash).
+ * arena's interned strings keyed by their hash, the frame table's frames
+ * keyed by the hash of their interned pointers).
  *
  * Slots hold a record's index + 1 (0 = empty), so any id, 0 included, is a
  * key; the id itself is read from the record, never copied. Linear probing

@@ -416,7 +416,6 @@ stack_hash(const struct builder *b, const uint32_t *f, size_t n, unsigned *fn_fl
 	return h ? h : 1;
 }
 
-
 void
 builder_reserve(struct builder *b, size_t n)
 {
