@@ -880,29 +880,22 @@ emit_sample(struct ctx *c, struct builder *b, const struct range *rg, const int 
 		for (uint32_t k = 0; k < l->nlines; k++) {
 			if (ln[k].fn == 0)
 				continue;
-			if (ln[k].frame != 0) { /* seen in an earlier sample */
-				if (nframes == PARSE_MAX_FRAMES) {
-					elided = true;
-					break;
-				}
-				builder_frame_key_add(b, ln[k].frame - 1);
-				nframes++;
-				continue;
+			if (ln[k].frame == 0) { /* first seen: its frame key, kept */
+				struct function *fn = &c->funcs.v[ln[k].fn - 1];
+				struct str nm = c->strs.v[fn->name], file = c->strs.v[fn->file];
+				if (nm.n == 0)
+					continue; /* 1.23+ bogus location at 0xffffffffffffffff */
+				if (fn->iname == NULL)
+					builder_intern_names(b, nm.p, nm.n, file.p, file.n,
+					                     &fn->iname, &fn->ifile);
+				ln[k].frame =
+				    builder_frame_key(b, fn->iname, fn->ifile, ln[k].line) + 1;
 			}
-			struct function *fn = &c->funcs.v[ln[k].fn - 1];
-			struct str nm = c->strs.v[fn->name], file = c->strs.v[fn->file];
-			if (nm.n == 0)
-				continue; /* 1.23+ bogus location at 0xffffffffffffffff */
 			if (nframes == PARSE_MAX_FRAMES) {
 				elided = true;
 				break;
 			}
-			if (fn->iname == NULL)
-				builder_intern_names(b, nm.p, nm.n, file.p, file.n, &fn->iname,
-				                     &fn->ifile);
-			uint32_t key = builder_frame_key(b, fn->iname, fn->ifile, ln[k].line);
-			ln[k].frame = key + 1;
-			builder_frame_key_add(b, key);
+			builder_frame_key_add(b, ln[k].frame - 1);
 			nframes++;
 		}
 	}
