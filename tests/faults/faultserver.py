@@ -46,6 +46,11 @@ client that were outstanding at once. A request is outstanding from the moment
 its head is read until the server starts writing the final bytes of its
 response, unless the client closed the connection first (a client that gave
 up on a request). pproftop must never have two outstanding: max_overlap 1.
+A client's close of one connection and its next request on another can reach
+this server out of order (on a loaded machine the kernel may deliver the close
+late), so a request seen outstanding beside a new one is counted only if its
+client has not closed it within CLOSE_GRACE seconds; one that was answered in
+that time still counts.
 GET /__log returns the last requests as JSON; GET /__reset clears the stats.
 
 Prints "listening on PORT" (127.0.0.1; 127.0.0.2 on the same port when that
@@ -93,6 +98,7 @@ MAX_HEAD = 64 * 1024
 IDLE_TIMEOUT = 30.0  # keep-alive connections idle longer than this are closed
 HANG_LIMIT = 120.0  # silent/endless give up after this long anyway
 LOG_KEEP = 2000
+CLOSE_GRACE = 0.5  # seconds a client's close may lag its next request
 
 LOGIN_PAGE = b"""<!DOCTYPE html>
 <html><head><title>Sign in</title></head>
@@ -117,9 +123,11 @@ class State:
         self.alt_bad = False
         self.delay = 0.5
         self.conns = set()
+        self.checks = []  # overlap checks still in their grace time
         self.reset_stats()
 
     def reset_stats(self):
+        self.generation = getattr(self, "generation", 0) + 1  # checks pending count no more
         self.max_overlap = 0
         self.overlaps = []  # descriptions of the first overlaps seen
         self.nreq = 0
@@ -127,7 +135,24 @@ class State:
         self.by_mode = {}
         self.log = []
 
+    def count_overlap(self, generation, target, others):
+        """Count a request seen beside others outstanding, once the grace
+        time has shown which of them the client had closed (lock not held)."""
+        others = [(c, path) for c, path in others if not c.client_closed()]
+        n = 1 + len(others)
+        with self.lock:
+            if generation != self.generation:
+                return
+            if n > self.max_overlap:
+                self.max_overlap = n
+            if n > 1 and len(self.overlaps) < 10:
+                self.overlaps.append({"path": target, "mode": self.mode, "with": [p for _, p in others]})
+
     def stats(self):
+        with self.lock:
+            checks, self.checks = self.checks, []
+        for t in checks:
+            t.join()
         with self.lock:
             return {
                 "mode": self.mode,
@@ -369,13 +394,15 @@ class Handler(socketserver.BaseRequestHandler):
             ]
             self.conn.outstanding = True
             self.conn.path = target
-            n = 1 + len(others)
-            if n > st.max_overlap:
-                st.max_overlap = n
-            if n > 1 and len(st.overlaps) < 10:
-                st.overlaps.append(
-                    {"path": target, "mode": st.mode, "with": [c.path for c in others]}
-                )
+            if others:
+                # the paths now: a connection may carry another request later
+                seen = [(c, c.path) for c in others]
+                t = threading.Timer(CLOSE_GRACE, st.count_overlap, (st.generation, target, seen))
+                t.daemon = True
+                st.checks.append(t)
+                t.start()
+            elif st.max_overlap < 1:
+                st.max_overlap = 1
             st.nreq += 1
             h = st.by_host.setdefault(self.host, {"requests": 0, "authorization": 0, "secret_in_headers": 0})
             h["requests"] += 1
@@ -397,7 +424,7 @@ class Handler(socketserver.BaseRequestHandler):
                     "path": target,
                     "mode": mode,
                     "headers": [k for k, _ in headers],
-                    "overlap": n,
+                    "overlap": 1 + len(others),
                 }
             )
             if len(st.log) > LOG_KEEP:
