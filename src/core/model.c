@@ -470,9 +470,12 @@ ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *s, double now, d
 	ep->t_prev = ep->t_cur;
 	ep->cur = s;
 	ep->t_cur = now;
+	/* both diffs go before the new ones are made: at most two at a time */
 	if (ep->has_d)
 		diff_free(&ep->d);
-	ep->has_d = false;
+	if (ep->has_dbase)
+		diff_free(&ep->dbase);
+	ep->has_d = ep->has_dbase = false;
 	ep->restarted = false;
 	if (ep->prev != NULL && diff_compute(&ep->d, ep->prev, ep->cur, now - ep->t_prev) == 0) {
 		ep->has_d = true;
@@ -492,8 +495,6 @@ ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *s, double now, d
 		ep->base = snapshot_ref(s);
 		ep->t_base = now;
 	}
-	if (ep->has_dbase)
-		diff_free(&ep->dbase);
 	ep->has_dbase = diff_compute(&ep->dbase, ep->base, ep->cur, now - ep->t_base) == 0;
 	if (e == EP_HEAP || e == EP_ALLOCS) {
 		/* one point per GC cycle: an unchanged profile is the same cycle.
