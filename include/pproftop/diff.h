@@ -20,13 +20,14 @@ enum {
 	DIFF_GONE = 2, /* group absent from the new snapshot */
 };
 
+/* One group of either snapshot. Its value now and its rate are not stored
+ * (a diff of 20,000 groups is held twice per profile): read them with
+ * diff_row_value() and diff_row_rate(). */
 struct diff_row {
 	uint64_t id;
-	const struct group *now;         /* NULL when gone */
-	const struct group *old;         /* NULL when new */
-	int64_t value[PROF_MAX_VALUES];  /* now (0 when gone) */
-	int64_t delta[PROF_MAX_VALUES];  /* now - old */
-	double per_sec[PROF_MAX_VALUES]; /* delta / dt; 0 when dt unknown */
+	const struct group *now;        /* NULL when gone */
+	const struct group *old;        /* NULL when new */
+	int64_t delta[PROF_MAX_VALUES]; /* now - old (0 when the target restarted) */
 	unsigned flags;
 };
 
@@ -42,6 +43,21 @@ struct diff {
 	uint32_t *tab; /* id -> row index + 1, open addressing (diff_find) */
 	size_t tabsize;
 };
+
+/* diff_row_value: value v of r's group now; 0 when it is gone. */
+static inline int64_t
+diff_row_value(const struct diff_row *r, int v)
+{
+	return r->now != NULL ? r->now->values[v] : 0;
+}
+
+/* diff_row_rate: r's delta of value v per second of d; 0 when d's dt is
+ * unknown. */
+static inline double
+diff_row_rate(const struct diff *d, const struct diff_row *r, int v)
+{
+	return d->dt > 0 ? (double)r->delta[v] / d->dt : 0;
+}
 
 /* diff_compute: fill d with now compared to old (same kind and value types,
  * else -1). dt_override > 0 replaces the snapshots' own times (the live app

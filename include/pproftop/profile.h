@@ -65,28 +65,14 @@ struct gstate {
 	struct gstate *next;
 };
 
-struct group {
-	uint64_t id;          /* stable hash of the normalized frames */
-	uint32_t nframes;     /* may be 0 (threadcreate records without a stack) */
-	uint32_t label_frame; /* the first non-plumbing frame; else the outermost */
-	/* the frames, leaf first, as indices into ftab: each distinct frame
-	 * is held once per snapshot (frametab.h); read them with group_frame() */
-	const uint32_t *fidx;
-	const struct frame *ftab;
-	/* leaf-side runtime frames left out of frames (and of the id) in
-	 * goroutine, heap and custom profiles: fidx[-nhidden..-1], when
-	 * the input had them (protobuf, dump; the debug=1 text omits them) */
-	uint32_t nhidden;
-	uint32_t nhpcs; /* the number of hpcs */
+/* What a group has only in some inputs, held apart so that the groups of
+ * every other profile (20,000 of them, three snapshots of each) stay small.
+ * Read it with group_more(), which is never NULL. */
+struct group_more {
 	/* debug=1 goroutine text: the PCs of the leaf-side runtime frames it
 	 * does not print, leaf first (symtab.h names them); NULL otherwise */
 	const uint64_t *hpcs;
-	int64_t values[PROF_MAX_VALUES];
-	int64_t nsamples;        /* records/samples/goroutines merged into this group */
-	bool pprof_handler;      /* the stack serves a /debug/pprof request (our own poll) */
-	bool conn_reader;        /* net/http's background reader of a connection */
-	bool elided;             /* debug=2: "...N frames elided..." or truncated stack */
-	struct labelset *labels; /* NULL when no sample had labels */
+	uint32_t nhpcs; /* the number of hpcs */
 	/* debug=2 attributes (zero otherwise) */
 	struct gstate *states;
 	int64_t max_wait_minutes;
@@ -99,6 +85,41 @@ struct group {
 	 * of the snapshot's ntargets targets, 0 where absent; NULL otherwise */
 	const int64_t *by_target;
 };
+
+struct group {
+	uint64_t id;          /* stable hash of the normalized frames */
+	uint32_t nframes;     /* may be 0 (threadcreate records without a stack) */
+	uint32_t label_frame; /* the first non-plumbing frame; else the outermost */
+	/* the frames, leaf first, as indices into ftab: each distinct frame
+	 * is held once per snapshot (frametab.h); read them with group_frame() */
+	const uint32_t *fidx;
+	const struct frame *ftab;
+	/* leaf-side runtime frames left out of frames (and of the id) in
+	 * goroutine, heap and custom profiles: fidx[-nhidden..-1], when
+	 * the input had them (protobuf, dump; the debug=1 text omits them) */
+	uint32_t nhidden;
+	bool pprof_handler; /* the stack serves a /debug/pprof request (our own poll) */
+	bool conn_reader;   /* net/http's background reader of a connection */
+	bool elided;        /* debug=2: "...N frames elided..." or truncated stack */
+	int64_t values[PROF_MAX_VALUES];
+	int64_t nsamples;        /* records/samples/goroutines merged into this group */
+	struct labelset *labels; /* NULL when no sample had labels */
+	struct group_more *more; /* NULL when it has none: read group_more() */
+};
+
+extern const struct group_more group_more_none;
+
+/* group_more: g's dump, hidden-PC and per-target attributes; all zero (a
+ * static) when it has none. Owned by g's snapshot. */
+static inline const struct group_more *
+group_more(const struct group *g)
+{
+	return g->more != NULL ? g->more : &group_more_none;
+}
+
+/* group_more_edit: g's attributes to fill in, made (zeroed, in a, the
+ * arena of g's snapshot) the first time. For builders and merges. */
+struct group_more *group_more_edit(struct arena *a, struct group *g);
 
 /* group_frame: frame i of g, leaf first (0 <= i < nframes), or one of its
  * hidden runtime frames (-nhidden <= i < 0). Owned by g's snapshot. */

@@ -74,10 +74,8 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 			r->flags |= DIFF_NEW;
 			d->nnew++;
 		}
-		for (int v = 0; v < nv; v++) {
-			r->value[v] = g->values[v];
+		for (int v = 0; v < nv; v++)
 			r->delta[v] = sat_sub(g->values[v], r->old ? r->old->values[v] : 0);
-		}
 	}
 	for (size_t i = 0; i < old->ngroups; i++) {
 		const struct group *g = &old->groups[i];
@@ -95,11 +93,6 @@ diff_compute(struct diff *d, const struct snapshot *old, const struct snapshot *
 	if (d->nrows < now->ngroups + old->ngroups)
 		d->rows = xreallocarray(d->rows, d->nrows + 1, sizeof(*d->rows));
 
-	for (size_t i = 0; i < d->nrows; i++) {
-		struct diff_row *r = &d->rows[i];
-		for (int v = 0; v < nv; v++)
-			r->per_sec[v] = d->dt > 0 ? (double)r->delta[v] / d->dt : 0;
-	}
 	for (int v = 0; v < nv; v++) {
 		d->total_delta[v] = sat_sub(now->totals[v], old->totals[v]);
 		d->total_per_sec[v] = d->dt > 0 ? (double)d->total_delta[v] / d->dt : 0;
@@ -122,7 +115,6 @@ diff_mark_restarted(struct diff *d)
 	for (size_t i = 0; i < d->nrows; i++) {
 		d->rows[i].flags &= ~(unsigned)DIFF_NEW;
 		memset(d->rows[i].delta, 0, sizeof(d->rows[i].delta));
-		memset(d->rows[i].per_sec, 0, sizeof(d->rows[i].per_sec));
 	}
 	memset(d->total_delta, 0, sizeof(d->total_delta));
 	memset(d->total_per_sec, 0, sizeof(d->total_per_sec));

@@ -266,10 +266,11 @@ static const char *state_of_fns(const char *const *fns, size_t n, size_t nruntim
 const char *
 label_state(const struct group *g, enum prof_format fmt)
 {
+	const struct group_more *m = group_more(g);
 	/* a dump says it itself: the state of most of the group's goroutines */
-	if (g->states != NULL) {
-		const struct gstate *best = g->states;
-		for (const struct gstate *st = g->states; st != NULL; st = st->next)
+	if (m->states != NULL) {
+		const struct gstate *best = m->states;
+		for (const struct gstate *st = m->states; st != NULL; st = st->next)
 			if (st->count > best->count)
 				best = st;
 		return dump_word(best->state);
@@ -289,7 +290,7 @@ label_state_named(const struct group *g, enum prof_format fmt, const struct symt
 	const char *fns[LABEL_STATE_FRAMES];
 	size_t n;
 
-	if (g->states != NULL || g->nhpcs == 0 || st == NULL ||
+	if (group_more(g)->states != NULL || group_more(g)->nhpcs == 0 || st == NULL ||
 	    (n = symtab_hidden(st, g, fns, LABEL_STATE_FRAMES)) == 0)
 		return label_state(g, fmt);
 	/* the hidden frames named: the whole leaf side is known */

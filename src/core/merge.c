@@ -91,17 +91,18 @@ add_labels(struct arena *a, struct group *dst, const struct group *src)
 static void
 add_states(struct arena *a, struct group *dst, const struct group *src)
 {
-	for (const struct gstate *s = src->states; s != NULL; s = s->next) {
+	for (const struct gstate *s = group_more(src)->states; s != NULL; s = s->next) {
 		const char *t = intern(a, s->state);
-		struct gstate *gs = dst->states;
+		struct group_more *m = group_more_edit(a, dst);
+		struct gstate *gs = m->states;
 		for (; gs != NULL; gs = gs->next)
 			if (gs->state == t)
 				break;
 		if (gs == NULL) {
 			gs = arena_alloc(a, sizeof(*gs));
 			gs->state = t;
-			gs->next = dst->states;
-			dst->states = gs;
+			gs->next = m->states;
+			m->states = gs;
 		}
 		gs->count = value_sat_add(gs->count, s->count);
 	}
@@ -115,7 +116,7 @@ name_hidden(struct frametab *t, struct arena *a, struct group *dst, const struct
             const struct symtab *syms)
 {
 	const char *names[BUILDER_HPCS_MAX];
-	size_t nh = syms != NULL && g->nhidden == 0 && g->nhpcs > 0
+	size_t nh = syms != NULL && g->nhidden == 0 && group_more(g)->nhpcs > 0
 	                ? symtab_hidden(syms, g, names, BUILDER_HPCS_MAX)
 	                : 0;
 
@@ -147,24 +148,26 @@ group_first(struct frametab *ft, struct arena *a, struct group *dst, const struc
 	dst->nhidden = g->nhidden;
 	if (!name_hidden(ft, a, dst, g, syms))
 		dst->fidx = copy_frames(ft, a, g);
-	if (g->nhpcs > 0 && dst->nhidden == 0) {
-		uint64_t *h = arena_alloc(a, g->nhpcs * sizeof(*h));
-		memcpy(h, g->hpcs, g->nhpcs * sizeof(*h));
-		dst->hpcs = h;
-		dst->nhpcs = g->nhpcs;
+	const struct group_more *gm = group_more(g);
+	struct group_more *m = group_more_edit(a, dst);
+	if (gm->nhpcs > 0 && dst->nhidden == 0) {
+		uint64_t *h = arena_alloc(a, gm->nhpcs * sizeof(*h));
+		memcpy(h, gm->hpcs, gm->nhpcs * sizeof(*h));
+		m->hpcs = h;
+		m->nhpcs = gm->nhpcs;
 	}
 	dst->pprof_handler = g->pprof_handler;
 	dst->conn_reader = g->conn_reader;
-	dst->max_wait_minutes = g->max_wait_minutes;
+	m->max_wait_minutes = gm->max_wait_minutes;
 	dst->elided = g->elided;
-	if (g->created_by != NULL) {
+	if (gm->created_by != NULL) {
 		struct frame *cb = arena_alloc(a, sizeof(*cb));
-		cb->function = intern(a, g->created_by->function);
-		cb->file = intern(a, g->created_by->file);
-		cb->line = g->created_by->line;
-		dst->created_by = cb;
+		cb->function = intern(a, gm->created_by->function);
+		cb->file = intern(a, gm->created_by->file);
+		cb->line = gm->created_by->line;
+		m->created_by = cb;
 	}
-	dst->by_target = arena_alloc(a, n * sizeof(*dst->by_target));
+	m->by_target = arena_alloc(a, n * sizeof(*m->by_target));
 }
 
 static void
@@ -174,14 +177,16 @@ group_add(struct arena *a, struct group *dst, const struct group *g, int nvalues
 	for (int v = 0; v < nvalues; v++)
 		dst->values[v] = value_sat_add(dst->values[v], g->values[v]);
 	dst->nsamples = value_sat_add(dst->nsamples, g->nsamples);
-	dst->nlocked = value_sat_add(dst->nlocked, g->nlocked);
-	dst->nleaked = value_sat_add(dst->nleaked, g->nleaked);
-	if (g->max_wait_minutes > dst->max_wait_minutes)
-		dst->max_wait_minutes = g->max_wait_minutes;
+	const struct group_more *gm = group_more(g);
+	struct group_more *m = group_more_edit(a, dst);
+	m->nlocked = value_sat_add(m->nlocked, gm->nlocked);
+	m->nleaked = value_sat_add(m->nleaked, gm->nleaked);
+	if (gm->max_wait_minutes > m->max_wait_minutes)
+		m->max_wait_minutes = gm->max_wait_minutes;
 	dst->elided = dst->elided || g->elided;
 	add_labels(a, dst, g);
 	add_states(a, dst, g);
-	int64_t *bt = (int64_t *)dst->by_target;
+	int64_t *bt = (int64_t *)m->by_target;
 	bt[k] = value_sat_add(bt[k], g->values[primary]);
 }
 

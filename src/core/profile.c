@@ -488,8 +488,9 @@ builder_commit(struct builder *b, const int64_t *values, const char *labels, siz
 		if (hidden == 0 && b->nhpcs > 0) {
 			uint64_t *h = arena_alloc_raw(&s->arena, b->nhpcs * sizeof(*h));
 			memcpy(h, b->hpcs, b->nhpcs * sizeof(*h));
-			g->hpcs = h;
-			g->nhpcs = (uint32_t)b->nhpcs;
+			struct group_more *m = group_more_edit(&s->arena, g);
+			m->hpcs = h;
+			m->nhpcs = (uint32_t)b->nhpcs;
 		}
 		g->label_frame = pick_label_frame(b, f, (uint32_t)n);
 		/* the goroutine (or allocation) of a /debug/pprof request being served */
@@ -536,7 +537,8 @@ builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const c
 {
 	struct snapshot *s = b->snap;
 	const char *st = arena_intern(&s->arena, state, statelen);
-	struct gstate *gs = g->states;
+	struct group_more *m = group_more_edit(&s->arena, g);
+	struct gstate *gs = m->states;
 
 	for (; gs != NULL; gs = gs->next)
 		if (gs->state == st)
@@ -544,14 +546,14 @@ builder_note_goroutine(struct builder *b, struct group *g, int64_t goid, const c
 	if (gs == NULL) {
 		gs = arena_alloc(&s->arena, sizeof(*gs));
 		gs->state = st;
-		gs->next = g->states;
-		g->states = gs;
+		gs->next = m->states;
+		m->states = gs;
 	}
 	gs->count++;
-	if (wait_minutes > g->max_wait_minutes)
-		g->max_wait_minutes = wait_minutes;
-	g->nlocked += locked;
-	g->nleaked += leaked;
+	if (wait_minutes > m->max_wait_minutes)
+		m->max_wait_minutes = wait_minutes;
+	m->nlocked += locked;
+	m->nleaked += leaked;
 	s->ngoroutines++;
 	if (b->ngoids == b->cap_goids) {
 		b->cap_goids = b->cap_goids ? b->cap_goids * 2 : 1024;
@@ -568,7 +570,7 @@ builder_note_created_by(struct builder *b, struct group *g, const char *fn, size
 {
 	struct arena *a = &b->snap->arena;
 
-	if (g->created_by != NULL)
+	if (group_more(g)->created_by != NULL)
 		return;
 	struct frame *f = arena_alloc(a, sizeof(*f));
 	char small[256];
@@ -579,7 +581,7 @@ builder_note_created_by(struct builder *b, struct group *g, const char *fn, size
 		free(buf);
 	f->file = arena_intern(a, file, filelen);
 	f->line = line;
-	g->created_by = f;
+	group_more_edit(a, g)->created_by = f;
 }
 
 void
@@ -763,11 +765,11 @@ builder_finish(struct builder *b)
 		qsort(b->goids, b->ngoids, sizeof(*b->goids), cmp_goid_pairs);
 		int64_t *ids = arena_alloc_raw(a, b->ngoids * sizeof(*ids));
 		for (size_t i = 0; i < b->ngoids; i++) {
-			struct group *g = &b->groups[b->goids[i].group];
+			struct group_more *m = group_more_edit(a, &b->groups[b->goids[i].group]);
 			ids[i] = b->goids[i].goid;
-			if (g->goids == NULL)
-				g->goids = &ids[i];
-			g->ngoids++;
+			if (m->goids == NULL)
+				m->goids = &ids[i];
+			m->ngoids++;
 		}
 	}
 	/* the builder's array, cut to fit, becomes the snapshot's (no copy) */
@@ -811,6 +813,16 @@ snapshot_ref(struct snapshot *s)
 {
 	s->refs++;
 	return s;
+}
+
+const struct group_more group_more_none;
+
+struct group_more *
+group_more_edit(struct arena *a, struct group *g)
+{
+	if (g->more == NULL)
+		g->more = arena_alloc(a, sizeof(*g->more)); /* zeroed */
+	return g->more;
 }
 
 const struct group *

@@ -51,6 +51,13 @@ rate_row(const struct report_item *it, const struct diff_row *r, uint64_t id)
 	return it->d != NULL && it->d->dt > 0 ? r : NULL;
 }
 
+/* The rate of value v of rate_row()'s row rr. */
+static double
+row_rate(const struct report_item *it, const struct diff_row *rr, int v)
+{
+	return diff_row_rate(it->windowed ? it->dw : it->d, rr, v);
+}
+
 static bool
 rates_known(const struct report_item *it)
 {
@@ -219,9 +226,10 @@ by_target_line(FILE *out, const struct report_item *it, const struct group *g)
 		fputs(k ? ", " : " ", out);
 		text_write_valid(out, it->targets[k]);
 		fprintf(out, " %s",
-		        merge_present(s, k) ? fmt_unit(b, sizeof(b), (double)g->by_target[k],
-		                                       s->vt[s->primary].unit)
-		                            : "-");
+		        merge_present(s, k)
+		            ? fmt_unit(b, sizeof(b), (double)group_more(g)->by_target[k],
+		                       s->vt[s->primary].unit)
+		            : "-");
 	}
 	fputc('\n', out);
 }
@@ -270,7 +278,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		const struct group *g = rows[i].g;
 		const struct diff_row *r = rows[i].r;
 		for (int v = 0; v < nv; v++) {
-			double val = r ? (double)r->value[v] : (double)g->values[v];
+			double val = r ? (double)diff_row_value(r, v) : (double)g->values[v];
 			fprintf(out, "%12s ", fmt_unit(b, sizeof(b), val, s->vt[v].unit));
 			if (d != NULL && r != NULL)
 				fprintf(
@@ -279,7 +287,7 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 			if (s->vt[v].cumulative && rates_known(it)) {
 				const struct diff_row *rr = rate_row(it, r, g->id);
 				if (rr != NULL && !(rr->flags & DIFF_GONE))
-					fmt_rate(b, sizeof(b), rr->per_sec[v], s->vt[v].unit);
+					fmt_rate(b, sizeof(b), row_rate(it, rr, v), s->vt[v].unit);
 				else
 					snprintf(b, sizeof(b), "-");
 				fprintf(out, "%12s ", b);
@@ -317,7 +325,8 @@ report_table(FILE *out, const struct report_item *it, size_t max_rows)
 		if (lk > 0)
 			fprintf(out, " [leaked %" PRId64 "]", lk);
 		fputc('\n', out);
-		if (it->targets != NULL && g->by_target != NULL && (r == NULL || r->now != NULL))
+		if (it->targets != NULL && group_more(g)->by_target != NULL &&
+		    (r == NULL || r->now != NULL))
 			by_target_line(out, it, g);
 	}
 	if (max_rows != 0 && n > max_rows)
@@ -446,12 +455,14 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 	const struct diff *d = it->d;
 	const struct group *g = row->g;
 	const struct diff_row *r = row->r;
+	const struct group_more *m = group_more(g);
 
 	fprintf(out, "        {\"id\": \"%016" PRIx64 "\", ", g->id);
 	fputs("\"label\": ", out);
 	text_write_json(out, g->nframes ? group_frame(g, g->label_frame)->function : "");
 	for (int v = 0; v < s->nvalues; v++)
-		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key, r ? r->value[v] : g->values[v]);
+		fprintf(out, ", \"%s\": %" PRId64, s->vt[v].key,
+		        r ? diff_row_value(r, v) : g->values[v]);
 	if (d != NULL && r != NULL) /* with a diff every row has its diff row */
 		for (int v = 0; v < s->nvalues; v++)
 			fprintf(out, ", \"delta_%s\": %" PRId64, s->vt[v].key, r->delta[v]);
@@ -462,7 +473,7 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 			if (s->vt[v].cumulative) {
 				fprintf(out, ", \"%s_per_sec\": ", s->vt[v].key);
 				if (rr != NULL && !(rr->flags & DIFF_GONE))
-					json_number(out, rr->per_sec[v]);
+					json_number(out, row_rate(it, rr, v));
 				else
 					fputs("null", out);
 			}
@@ -512,32 +523,32 @@ json_group(FILE *out, const struct report_item *it, const struct row *row)
 		}
 		fputc(']', out);
 	}
-	if (g->states != NULL) {
+	if (m->states != NULL) {
 		fputs(", \"states\": {", out);
-		for (const struct gstate *st = g->states; st; st = st->next) {
+		for (const struct gstate *st = m->states; st; st = st->next) {
 			text_write_json(out, st->state);
 			fprintf(out, ": %" PRId64 "%s", st->count, st->next ? ", " : "");
 		}
-		fprintf(out, "}, \"max_wait_minutes\": %" PRId64, g->max_wait_minutes);
-		if (g->nlocked)
-			fprintf(out, ", \"locked_to_thread\": %" PRId64, g->nlocked);
-		if (g->nleaked && it->leak == NULL)
-			fprintf(out, ", \"leaked\": %" PRId64, g->nleaked);
+		fprintf(out, "}, \"max_wait_minutes\": %" PRId64, m->max_wait_minutes);
+		if (m->nlocked)
+			fprintf(out, ", \"locked_to_thread\": %" PRId64, m->nlocked);
+		if (m->nleaked && it->leak == NULL)
+			fprintf(out, ", \"leaked\": %" PRId64, m->nleaked);
 		if (g->elided)
 			fputs(", \"elided\": true", out);
 	}
-	if (g->created_by != NULL) {
+	if (m->created_by != NULL) {
 		fputs(", \"created_by\": ", out);
-		json_frame(out, g->created_by);
+		json_frame(out, m->created_by);
 	}
-	if (it->targets != NULL && g->by_target != NULL && (r == NULL || r->now != NULL)) {
+	if (it->targets != NULL && m->by_target != NULL && (r == NULL || r->now != NULL)) {
 		/* null: the target had no such profile */
 		fputs(", \"by_target\": {", out);
 		for (size_t k = 0; k < s->ntargets; k++) {
 			fputs(k ? ", " : "", out);
 			text_write_json(out, it->targets[k]);
 			if (merge_present(s, k))
-				fprintf(out, ": %" PRId64, g->by_target[k]);
+				fprintf(out, ": %" PRId64, m->by_target[k]);
 			else
 				fputs(": null", out);
 		}

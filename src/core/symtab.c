@@ -94,8 +94,8 @@ symtab_query(struct symtab *st, const struct snapshot *s, char *out, size_t cap)
 	out[0] = '\0';
 	for (size_t i = 0; s != NULL && i < s->ngroups && n < SYMTAB_QUERY_PCS; i++) {
 		const struct group *g = &s->groups[i];
-		for (uint32_t k = 0; k < g->nhpcs && n < SYMTAB_QUERY_PCS; k++) {
-			uint64_t pc = g->hpcs[k];
+		for (uint32_t k = 0; k < group_more(g)->nhpcs && n < SYMTAB_QUERY_PCS; k++) {
+			uint64_t pc = group_more(g)->hpcs[k];
 			if (pc == 0 || known(st, pc))
 				continue;
 			char hex[24];
@@ -190,8 +190,8 @@ symtab_hidden(const struct symtab *st, const struct group *g, const char **out, 
 
 	for (uint32_t k = 0; k < g->nhidden && n < max; k++)
 		out[n++] = group_frame(g, (ptrdiff_t)(k) - (ptrdiff_t)g->nhidden)->function;
-	for (uint32_t k = 0; k < g->nhpcs && n < max; k++) {
-		const char *name = symtab_name(st, g->hpcs[k]);
+	for (uint32_t k = 0; k < group_more(g)->nhpcs && n < max; k++) {
+		const char *name = symtab_name(st, group_more(g)->hpcs[k]);
 		if (name == NULL)
 			return 0;
 		out[n++] = name;

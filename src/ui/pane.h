@@ -255,6 +255,10 @@ const char *ui_label_fn(const struct group *g);
 
 /* ---- pane_table.c ---- */
 
+/* table_reserve: room for n more rows (exactly that; table_add grows by
+ * doubling past it). Rows returned by table_add before stay valid only
+ * until this call. */
+void table_reserve(struct pane *p, size_t n);
 /* table_add: appends a zeroed row and returns it. */
 struct row *table_add(struct pane *p);
 

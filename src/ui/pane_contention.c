@@ -45,6 +45,7 @@ add_kind(const struct pane_ctx *cx, struct pane *p, int k)
 	if (ci < 0 || di < 0)
 		return;
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
+	table_reserve(p, n);
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
 		if (ve->d != NULL) {
@@ -53,8 +54,8 @@ add_kind(const struct pane_ctx *cx, struct pane *p, int k)
 			r->g = dr->now ? dr->now : dr->old;
 			r->snap = dr->now ? ve->d->now : ve->d->old;
 			r->flags = dr->flags;
-			r->v[C_DELAY] = (double)dr->value[di];
-			r->v[C_CONT] = (double)dr->value[ci];
+			r->v[C_DELAY] = (double)diff_row_value(dr, di);
+			r->v[C_CONT] = (double)diff_row_value(dr, ci);
 			r->known = 1u << C_DELAY | 1u << C_CONT;
 		} else {
 			const struct group *g = &ve->cur->groups[i];
@@ -71,8 +72,8 @@ add_kind(const struct pane_ctx *cx, struct pane *p, int k)
 		const struct diff_row *w = ve->dw != NULL ? diff_find(ve->dw, r->id) : NULL;
 		if (ve->dw != NULL && !(r->flags & DIFF_GONE) &&
 		    (w == NULL || !(w->flags & DIFF_GONE))) {
-			r->v[C_DELAYS] = w != NULL ? w->per_sec[di] : 0;
-			r->v[C_CONTS] = w != NULL ? w->per_sec[ci] : 0;
+			r->v[C_DELAYS] = w != NULL ? diff_row_rate(ve->dw, w, di) : 0;
+			r->v[C_CONTS] = w != NULL ? diff_row_rate(ve->dw, w, ci) : 0;
 			r->known |= 1u << C_DELAYS | 1u << C_CONTS;
 		}
 	}

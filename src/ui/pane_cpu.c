@@ -41,7 +41,7 @@ stack_rows(const struct pane_ctx *cx, struct pane *p)
 	const struct diff *d = ve->d;
 	int si = snapshot_value_index(ve->cur, "samples");
 	size_t n = d != NULL ? d->nrows : ve->cur->ngroups;
-
+	table_reserve(p, n);
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
 		const struct group *now, *old = NULL;

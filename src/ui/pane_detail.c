@@ -142,7 +142,7 @@ emit_values(struct out *o, const struct detail *d)
 		e[0] = '\0';
 		if (vt->cumulative && dr != NULL && ve->d->dt > 0 && !(dr->flags & DIFF_GONE))
 			snprintf(e, sizeof(e), "  rate %s",
-			         fmt_rate(r, sizeof(r), dr->per_sec[v], vt->unit));
+			         fmt_rate(r, sizeof(r), diff_row_rate(ve->d, dr, v), vt->unit));
 		emit(o, A_NORMAL, "  %-14s %10s   %s poll %-10s %s base %-10s%s", vt->key, a,
 		     cx->utf8 ? "\xce\x94" : "d", b, cx->utf8 ? "\xce\x94" : "d", c, e);
 	}
@@ -152,7 +152,7 @@ emit_values(struct out *o, const struct detail *d)
 		const struct diff_row *ar = ab >= 0 ? diff_find(ad, d->id) : NULL;
 		if (ar != NULL && ad->dt > 0)
 			emit(o, A_NORMAL, "  %-14s %10s", "alloc rate",
-			     fmt_rate(a, sizeof(a), ar->per_sec[ab], "bytes"));
+			     fmt_rate(a, sizeof(a), diff_row_rate(ad, ar, ab), "bytes"));
 	}
 	if (d->gone)
 		emit(o, cx->attr[R_DIM], "  (last known: %s %s)", s->vt[s->primary].key,
@@ -232,22 +232,23 @@ emit_history(struct out *o, const struct detail *d)
 static void
 emit_states(struct out *o, const struct group *g)
 {
+	const struct group_more *m = group_more(g);
 	const struct pane_ctx *cx = o->cx;
 	char line[600];
 	size_t l = (size_t)snprintf(line, sizeof(line), "  states:");
 
-	for (const struct gstate *st = g->states; st != NULL && l < sizeof(line); st = st->next)
+	for (const struct gstate *st = m->states; st != NULL && l < sizeof(line); st = st->next)
 		l += (size_t)snprintf(line + l, sizeof(line) - l, " %s %s%lld;", st->state,
 		                      cx->utf8 ? "\xc3\x97" : "x", (long long)st->count);
-	if (g->max_wait_minutes > 0 && l < sizeof(line))
+	if (m->max_wait_minutes > 0 && l < sizeof(line))
 		l += (size_t)snprintf(line + l, sizeof(line) - l, " longest wait %lld min;",
-		                      (long long)g->max_wait_minutes);
-	if (g->nlocked > 0 && l < sizeof(line))
+		                      (long long)m->max_wait_minutes);
+	if (m->nlocked > 0 && l < sizeof(line))
 		l += (size_t)snprintf(line + l, sizeof(line) - l, " %lld locked to a thread;",
-		                      (long long)g->nlocked);
-	if (g->nleaked > 0 && l < sizeof(line))
+		                      (long long)m->nlocked);
+	if (m->nleaked > 0 && l < sizeof(line))
 		snprintf(line + l, sizeof(line) - l, " %lld marked leaked by the runtime;",
-		         (long long)g->nleaked);
+		         (long long)m->nleaked);
 	emit(o, A_NORMAL, "%s", line);
 }
 
@@ -296,7 +297,7 @@ emit_dump_deeper(struct out *o, const struct snapshot *dump, const struct group 
 		if (nm < 4)
 			m[nm++] = dg;
 		groups++;
-		n += (long long)dg->ngoids;
+		n += (long long)group_more(dg)->ngoids;
 	}
 	if (groups == 0)
 		return;
@@ -385,7 +386,7 @@ emit_stack(struct out *o, const struct group *g)
 	/* the debug=1 text's hidden runtime frames, named by the target's
 	 * /debug/pprof/symbol (no file or line) */
 	const char *hn[BUILDER_HPCS_MAX];
-	size_t nhn = g->nhpcs > 0 && cx->view->m != NULL
+	size_t nhn = group_more(g)->nhpcs > 0 && cx->view->m != NULL
 	                 ? symtab_hidden(&cx->view->m->syms, g, hn, BUILDER_HPCS_MAX)
 	                 : 0;
 	if (nhn > 0) {
@@ -441,12 +442,12 @@ emit_by_target(struct out *o, const struct detail *d)
 	size_t n = cx->ntargets;
 	char a[32];
 
-	if (g->by_target == NULL || n == 0 || s->ntargets != n)
+	if (group_more(g)->by_target == NULL || n == 0 || s->ntargets != n)
 		return;
 	size_t *order = xcalloc(n, sizeof(*order));
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	sort_values = g->by_target;
+	sort_values = group_more(g)->by_target;
 	qsort(order, n, sizeof(*order), cmp_targets);
 	int w = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -462,9 +463,9 @@ emit_by_target(struct out *o, const struct detail *d)
 		bool down = cx->target_down != NULL && cx->target_down[i];
 		emit(o, down ? cx->attr[R_WARN] : (int)A_NORMAL, "  %-*s %10s%s", w,
 		     cx->target_names[i],
-		     present
-		         ? fmt_unit(a, sizeof(a), (double)g->by_target[i], s->vt[s->primary].unit)
-		         : "-",
+		     present ? fmt_unit(a, sizeof(a), (double)group_more(g)->by_target[i],
+		                        s->vt[s->primary].unit)
+		             : "-",
 		     down ? (present ? "  down: its last data (stale)" : "  down")
 		          : (present ? "" : "  (no such profile)"));
 	}
@@ -505,7 +506,7 @@ emit_all(struct out *o)
 			emit(o, A_NORMAL, "  %s %s%lld", ls[i]->text, cx->utf8 ? "\xc3\x97" : "x",
 			     (long long)ls[i]->count);
 	}
-	if (g->states != NULL)
+	if (group_more(g)->states != NULL)
 		emit_states(o, g);
 	/* a goroutine dump fetched on demand (D) tells states, waits and creator */
 	const struct snapshot *dump = cx->view->ep[EP_DUMP].cur;
@@ -513,24 +514,25 @@ emit_all(struct out *o)
 	if (d->ep == EP_GOROUTINE && dump != NULL && (dg = snapshot_find_stack(dump, g)) == NULL)
 		emit_dump_deeper(o, dump, g);
 	if (d->ep == EP_GOROUTINE && dump != NULL && dg != NULL) {
+		const struct group_more *dm = group_more(dg);
 		const struct endpoint *de = &cx->view->m->ep[EP_DUMP];
 		emit(o, cx->attr[R_TITLE],
 		     "from the goroutine dump (D) taken %s ago: %lld goroutines",
-		     fmt_age(a, sizeof(a), cx->now - de->last_ok), (long long)dg->ngoids);
+		     fmt_age(a, sizeof(a), cx->now - de->last_ok), (long long)dm->ngoids);
 		emit_states(o, dg);
 		char ids[300];
 		size_t l = (size_t)snprintf(ids, sizeof(ids), "  goroutine ids:");
-		for (size_t i = 0; i < dg->ngoids && i < 16 && l < sizeof(ids); i++)
+		for (size_t i = 0; i < dm->ngoids && i < 16 && l < sizeof(ids); i++)
 			l += (size_t)snprintf(ids + l, sizeof(ids) - l, " %lld",
-			                      (long long)dg->goids[i]);
-		if (dg->ngoids > 16 && l < sizeof(ids))
-			snprintf(ids + l, sizeof(ids) - l, " ... (%zu more)", dg->ngoids - 16);
+			                      (long long)dm->goids[i]);
+		if (dm->ngoids > 16 && l < sizeof(ids))
+			snprintf(ids + l, sizeof(ids) - l, " ... (%zu more)", dm->ngoids - 16);
 		emit(o, A_NORMAL, "%s", ids);
 	}
 	/* the creator the dump knows, when the profile form has none */
-	const struct frame *creator = g->created_by != NULL ? g->created_by
-	                              : dg != NULL          ? dg->created_by
-	                                                    : NULL;
+	const struct frame *creator = group_more(g)->created_by != NULL ? group_more(g)->created_by
+	                              : dg != NULL                      ? group_more(dg)->created_by
+	                                                                : NULL;
 	/* functions in one column, locations aligned after the longest */
 	o->fncol = 0;
 	for (uint32_t i = 0; i < g->nhidden + g->nframes; i++) {

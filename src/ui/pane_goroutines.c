@@ -26,6 +26,7 @@ rows(const struct pane_ctx *cx, struct pane *p)
 	if (ve->cur == NULL)
 		return;
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
+	table_reserve(p, n);
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
 		if (ve->d != NULL) {
@@ -34,7 +35,7 @@ rows(const struct pane_ctx *cx, struct pane *p)
 			r->g = dr->now ? dr->now : dr->old;
 			r->snap = dr->now ? ve->d->now : ve->d->old;
 			r->flags = dr->flags;
-			r->v[C_COUNT] = (double)dr->value[0];
+			r->v[C_COUNT] = (double)diff_row_value(dr, 0);
 			r->v[C_DPOLL] = (double)dr->delta[0];
 			r->known = 1u << C_COUNT | 1u << C_DPOLL;
 		} else {

@@ -44,6 +44,7 @@ rows(const struct pane_ctx *cx, struct pane *p)
 	if (ib < 0 || io < 0)
 		return;
 	size_t n = ve->d ? ve->d->nrows : ve->cur->ngroups;
+	table_reserve(p, n);
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = table_add(p);
 		if (ve->d != NULL) {
@@ -52,8 +53,8 @@ rows(const struct pane_ctx *cx, struct pane *p)
 			r->g = dr->now ? dr->now : dr->old;
 			r->snap = dr->now ? ve->d->now : ve->d->old;
 			r->flags = dr->flags;
-			r->v[C_INUSE] = (double)dr->value[ib];
-			r->v[C_OBJS] = (double)dr->value[io];
+			r->v[C_INUSE] = (double)diff_row_value(dr, ib);
+			r->v[C_OBJS] = (double)diff_row_value(dr, io);
 		} else {
 			const struct group *g = &ve->cur->groups[i];
 			r->id = g->id;
@@ -72,14 +73,14 @@ rows(const struct pane_ctx *cx, struct pane *p)
 		/* rates between GC cycles: "-" until two cycles are known */
 		if (gw != NULL && !(r->flags & DIFF_GONE)) {
 			const struct diff_row *gr = find_row(gw, r->id);
-			r->v[C_GROWTH] = gr != NULL ? gr->per_sec[ib] : 0;
+			r->v[C_GROWTH] = gr != NULL ? diff_row_rate(gw, gr, ib) : 0;
 			r->known |= 1u << C_GROWTH;
 		}
 		if (ab >= 0 && !(r->flags & DIFF_GONE)) {
 			const struct diff_row *ar = find_row(aw, r->id);
 			/* a stack gone from allocs has no rate (not a negative one) */
 			if (ar == NULL || !(ar->flags & DIFF_GONE)) {
-				r->v[C_ALLOC] = ar != NULL ? ar->per_sec[ab] : 0;
+				r->v[C_ALLOC] = ar != NULL ? diff_row_rate(aw, ar, ab) : 0;
 				r->known |= 1u << C_ALLOC;
 			}
 		}

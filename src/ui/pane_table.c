@@ -28,6 +28,19 @@ table_add(struct pane *p)
 	return r;
 }
 
+void
+table_reserve(struct pane *p, size_t n)
+{
+	size_t need = p->nrows + n;
+
+	/* exactly: a pane of 20,000 groups holds 20,000 rows, not 32,768 (and
+	 * gives back what a larger profile of before needed) */
+	if (need > p->caprows || p->caprows - need > need / 4 + 64) {
+		p->caprows = need > 0 ? need : 1;
+		p->rows = xreallocarray(p->rows, p->caprows, sizeof(*p->rows));
+	}
+}
+
 size_t
 table_trend_history(const struct pane_ctx *cx, const struct row *r, double *out, size_t max)
 {

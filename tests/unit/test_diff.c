@@ -86,19 +86,19 @@ test_heap_gauges_and_counters(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->flags, 0);
 	assert_ptr_equal(r->old, snapshot_find(so, r->id));
-	assert_int_equal(r->value[0], 700);
+	assert_int_equal(diff_row_value(r, 0), 700);
 	assert_int_equal(r->delta[0], -300);
 	assert_int_equal(r->delta[1], -3);
 	assert_int_equal(r->delta[2], 4000);
 	assert_int_equal(r->delta[3], 40);
-	assert_true(r->per_sec[0] == -150.0);
-	assert_true(r->per_sec[2] == 2000.0);
-	assert_true(r->per_sec[3] == 20.0);
+	assert_true(diff_row_rate(&d, r, 0) == -150.0);
+	assert_true(diff_row_rate(&d, r, 2) == 2000.0);
+	assert_true(diff_row_rate(&d, r, 3) == 20.0);
 
 	r = diff_find(&d, id_of(sn, 2));
 	for (int v = 0; v < 4; v++) {
 		assert_int_equal(r->delta[v], 0);
-		assert_true(r->per_sec[v] == 0);
+		assert_true(diff_row_rate(&d, r, v) == 0);
 	}
 
 	r = diff_find(&d, id_of(sn, 4));
@@ -106,15 +106,15 @@ test_heap_gauges_and_counters(void **state)
 	assert_null(r->old);
 	assert_int_equal(r->delta[0], 4096);
 	assert_int_equal(r->delta[2], 4096);
-	assert_true(r->per_sec[2] == 2048.0);
+	assert_true(diff_row_rate(&d, r, 2) == 2048.0);
 
 	r = diff_find(&d, id_of(so, 3));
 	assert_int_equal(r->flags, DIFF_GONE);
 	assert_ptr_equal(r->old, snapshot_find(so, r->id));
-	assert_int_equal(r->value[0], 0);
+	assert_int_equal(diff_row_value(r, 0), 0);
 	assert_int_equal(r->delta[0], -64);
 	assert_int_equal(r->delta[2], -64);
-	assert_true(r->per_sec[2] == -32.0);
+	assert_true(diff_row_rate(&d, r, 2) == -32.0);
 
 	assert_null(diff_find(&d, 42));
 	/* totals: now 4996/13/13896/102, old 1264/13/5864/59 */
@@ -133,7 +133,7 @@ test_heap_gauges_and_counters(void **state)
 	/* dt_override wins over the snapshot times */
 	assert_int_equal(diff_compute(&d, so, sn, 0.5), 0);
 	assert_true(d.dt == 0.5);
-	assert_true(diff_find(&d, id_of(sn, 1))->per_sec[2] == 8000.0);
+	assert_true(diff_row_rate(&d, diff_find(&d, id_of(sn, 1)), 2) == 8000.0);
 	diff_free(&d);
 	snapshot_free(so);
 	snapshot_free(sn);
@@ -154,7 +154,7 @@ test_dt_unknown(void **state)
 	assert_true(d.dt == 0);
 	assert_int_equal(d.rows[0].delta[0], 4);
 	assert_int_equal(d.rows[0].delta[1], 200);
-	assert_true(d.rows[0].per_sec[1] == 0);
+	assert_true(diff_row_rate(&d, &d.rows[0], 1) == 0);
 	assert_true(d.total_per_sec[1] == 0);
 	assert_int_equal(d.nnew, 0);
 	diff_free(&d);
@@ -198,14 +198,14 @@ test_restart(void **state)
 	for (size_t i = 0; i < d.nrows; i++) {
 		for (int v = 0; v < 2; v++) {
 			assert_int_equal(d.rows[i].delta[v], 0);
-			assert_true(d.rows[i].per_sec[v] == 0);
+			assert_true(diff_row_rate(&d, &d.rows[i], v) == 0);
 		}
 	}
 	assert_int_equal(d.total_delta[0], 0);
 	assert_int_equal(d.total_delta[1], 0);
 	assert_true(d.total_per_sec[1] == 0);
 	/* values are still the new ones; nothing is new to a new process */
-	assert_int_equal(diff_find(&d, id_of(sn, 1))->value[1], 30000);
+	assert_int_equal(diff_row_value(diff_find(&d, id_of(sn, 1)), 1), 30000);
 	assert_int_equal(diff_find(&d, id_of(sn, 3))->flags, 0);
 	assert_int_equal(d.nnew, 0);
 	assert_int_equal(d.ngone, 0);
@@ -358,7 +358,7 @@ test_many(void **state)
 		if (r->flags == 0)
 			assert_int_equal(r->delta[0], 1);
 		else if (r->flags == DIFF_NEW)
-			assert_int_equal(r->delta[0], r->value[0]);
+			assert_int_equal(r->delta[0], diff_row_value(r, 0));
 		else
 			assert_int_equal(r->delta[0], -r->old->values[0]);
 	}

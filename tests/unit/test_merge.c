@@ -43,10 +43,11 @@ check_sums(const struct snapshot *m, const struct snapshot *const *in, size_t n)
 		const struct group *g = &m->groups[i];
 		int64_t sum[PROF_MAX_VALUES] = { 0 };
 		assert_ptr_equal(snapshot_find(m, g->id), g);
-		assert_non_null(g->by_target);
+		assert_non_null(group_more(g)->by_target);
 		for (size_t k = 0; k < n; k++) {
 			const struct group *h = in[k] != NULL ? snapshot_find(in[k], g->id) : NULL;
-			assert_int_equal(g->by_target[k], h != NULL ? h->values[m->primary] : 0);
+			assert_int_equal(group_more(g)->by_target[k],
+			                 h != NULL ? h->values[m->primary] : 0);
 			for (int v = 0; h != NULL && v < m->nvalues; v++)
 				sum[v] += h->values[v];
 		}
@@ -90,7 +91,7 @@ test_merge_goroutine_versions(void **state)
 	assert_non_null(g);
 	assert_string_equal(group_frame(g, g->label_frame)->function, fn);
 	assert_true(g->values[0] >= v0);
-	assert_int_equal(g->by_target[0], v0);
+	assert_int_equal(group_more(g)->by_target[0], v0);
 	snapshot_free(m);
 }
 
@@ -112,9 +113,9 @@ test_merge_three_replicas(void **state)
 	assert_int_equal(l->values[0], 102);
 	const struct group *g = snapshot_find(m, l->id);
 	assert_int_equal(g->values[0], 3 * 102);
-	assert_int_equal(g->by_target[0], 102);
-	assert_int_equal(g->by_target[1], 102);
-	assert_int_equal(g->by_target[2], 102);
+	assert_int_equal(group_more(g)->by_target[0], 102);
+	assert_int_equal(group_more(g)->by_target[1], 102);
+	assert_int_equal(group_more(g)->by_target[2], 102);
 	size_t nls = 0;
 	for (const struct labelset *ls = g->labels; ls != NULL; ls = ls->next, nls++)
 		assert_int_equal(ls->count, 3 * 34);
@@ -140,8 +141,8 @@ test_merge_absent(void **state)
 	assert_false(merge_present(m, 3));
 	assert_false(merge_present(m, 4));
 	assert_int_equal(m->totals[0], 144);
-	assert_int_equal(m->groups[0].by_target[0], 0);
-	assert_int_equal(m->groups[0].by_target[1], a->groups[0].values[0]);
+	assert_int_equal(group_more(&m->groups[0])->by_target[0], 0);
+	assert_int_equal(group_more(&m->groups[0])->by_target[1], a->groups[0].values[0]);
 	snapshot_free(m);
 
 	const struct snapshot *none[] = { NULL, NULL };
@@ -222,7 +223,7 @@ test_merge_self_doubles(void **state)
 			assert_int_equal(g->nsamples, 2 * s->groups[i].nsamples);
 			assert_int_equal(g->nframes, s->groups[i].nframes);
 			assert_int_equal(g->nhidden, s->groups[i].nhidden);
-			assert_null(g->goids);
+			assert_null(group_more(g)->goids);
 		}
 		assert_int_equal(m->ngoroutines, 2 * s->ngoroutines);
 		const struct snapshot *in3[] = { m, s };
@@ -300,8 +301,8 @@ test_merged_model(void **state)
 	const struct group *park = tu_group_by_label(g->cur, "main.park");
 	assert_non_null(park);
 	assert_int_equal(park->values[0], 20);
-	assert_int_equal(park->by_target[0], 12);
-	assert_int_equal(park->by_target[1], 8);
+	assert_int_equal(group_more(park)->by_target[0], 12);
+	assert_int_equal(group_more(park)->by_target[1], 8);
 	const struct diff_row *r = diff_find(&g->d, park->id);
 	assert_int_equal(r->delta[0], 4);
 	const struct diff_row *r0 = diff_find(&t[0].ep[EP_GOROUTINE].d, park->id);
@@ -327,8 +328,8 @@ test_merged_model(void **state)
 	assert_true(h->t_pt == 104);
 	const struct group *grow = tu_group_by_label(h->cur, "main.grow");
 	assert_int_equal(grow->values[0], 6 << 20);
-	assert_int_equal(grow->by_target[0], 2 << 20);
-	assert_int_equal(grow->by_target[1], 4 << 20);
+	assert_int_equal(group_more(grow)->by_target[0], 2 << 20);
+	assert_int_equal(group_more(grow)->by_target[1], 4 << 20);
 	assert_int_equal(diff_find(&h->d, grow->id)->delta[0], 1 << 20);
 	/* MemStats add up: NumGC 12 + 13 */
 	assert_true(mm.meter_now[METER_NUM_GC] == 25);
@@ -357,7 +358,7 @@ test_merged_model(void **state)
 	assert_int_equal(merge_update(&st, &mm, in, 110), 1);
 	park = tu_group_by_label(mm.ep[EP_GOROUTINE].cur, "main.park");
 	assert_int_equal(park->values[0], 30 + 8);
-	assert_int_equal(park->by_target[1], 8);
+	assert_int_equal(group_more(park)->by_target[1], 8);
 	merge_state_free(&st);
 
 	model_free(&t[0]);

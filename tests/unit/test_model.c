@@ -774,13 +774,13 @@ test_heap_gc_cycles(void **state)
 	assert_non_null(g);
 	int ib = snapshot_value_index(ep->cur, "inuse_bytes");
 	const struct diff_row *r = diff_find(&ep->dw, g->id);
-	assert_true(fabs(r->per_sec[ib] - 3 * 1048576 / 3.2) < 1);
+	assert_true(fabs(diff_row_rate(&ep->dw, r, ib) - 3 * 1048576 / 3.2) < 1);
 	/* no GC for two polls: the same rate, not 0 */
 	heap_poll(&m, 104, 4 << 20, 11, 102.7, 66 << 20);
 	heap_poll(&m, 105, 4 << 20, 11, 102.7, 70 << 20);
 	assert_int_equal(ep->npoints, 2);
 	r = diff_find(&ep->dw, g->id);
-	assert_true(fabs(r->per_sec[ib] - 3 * 1048576 / 3.2) < 1);
+	assert_true(fabs(diff_row_rate(&ep->dw, r, ib) - 3 * 1048576 / 3.2) < 1);
 	/* the history has one value per cycle, at the cycles' times */
 	double t[HISTORY_LEN];
 	int64_t v[HISTORY_LEN];

@@ -60,7 +60,7 @@ expect_error_str(const char *p, size_t line, const char *what)
 static int64_t
 state_count(const struct group *g, const char *state)
 {
-	for (const struct gstate *st = g->states; st != NULL; st = st->next)
+	for (const struct gstate *st = group_more(g)->states; st != NULL; st = st->next)
 		if (strcmp(st->state, state) == 0)
 			return st->count;
 	return 0;
@@ -89,8 +89,8 @@ static const struct group *
 group_of_goid(const struct snapshot *s, int64_t goid)
 {
 	for (size_t i = 0; i < s->ngroups; i++)
-		for (size_t j = 0; j < s->groups[i].ngoids; j++)
-			if (s->groups[i].goids[j] == goid)
+		for (size_t j = 0; j < group_more(&s->groups[i])->ngoids; j++)
+			if (group_more(&s->groups[i])->goids[j] == goid)
 				return &s->groups[i];
 	return NULL;
 }
@@ -101,7 +101,7 @@ sum_leaked(const struct snapshot *s)
 	int64_t n = 0;
 
 	for (size_t i = 0; i < s->ngroups; i++)
-		n += s->groups[i].nleaked;
+		n += group_more(&s->groups[i])->nleaked;
 	return n;
 }
 
@@ -126,17 +126,17 @@ check_invariants(const struct snapshot *s)
 		const struct group *g = &s->groups[i];
 		int64_t nst = 0;
 		assert_int_equal(g->values[0], g->nsamples);
-		assert_int_equal((int64_t)g->ngoids, g->values[0]);
-		for (const struct gstate *st = g->states; st != NULL; st = st->next) {
+		assert_int_equal((int64_t)group_more(g)->ngoids, g->values[0]);
+		for (const struct gstate *st = group_more(g)->states; st != NULL; st = st->next) {
 			nst += st->count;
 			assert_null(strstr(st->state, "(leaked)"));
 			assert_null(strstr(st->state, "(scan)"));
 		}
 		assert_int_equal(nst, g->values[0]);
-		for (size_t j = 1; j < g->ngoids; j++)
-			assert_true(g->goids[j - 1] < g->goids[j]);
+		for (size_t j = 1; j < group_more(g)->ngoids; j++)
+			assert_true(group_more(g)->goids[j - 1] < group_more(g)->goids[j]);
 		total += g->values[0];
-		ngoids += (int64_t)g->ngoids;
+		ngoids += (int64_t)group_more(g)->ngoids;
 	}
 	assert_int_equal(s->totals[0], total);
 	assert_int_equal(s->ngoroutines, total);
@@ -199,8 +199,8 @@ check_version(const struct version_case *vc)
 	assert_int_equal(g->nframes, 2);
 	assert_string_equal(group_frame(g, 1)->function, "runtime/pprof.Do");
 	assert_null(g->labels);
-	assert_non_null(g->created_by);
-	assert_string_equal(g->created_by->function, "main.leakOne");
+	assert_non_null(group_more(g)->created_by);
+	assert_string_equal(group_more(g)->created_by->function, "main.leakOne");
 
 	/* Mutex.Lock: [semacquire] in 1.19, [sync.Mutex.Lock] from 1.21 */
 	g = group_of_goid(s, vc->mutex_goid);
@@ -208,13 +208,13 @@ check_version(const struct version_case *vc)
 	assert_ptr_equal(g, tu_group_with_fn(s, "main.variety.func6"));
 	assert_int_equal(g->values[0], 1);
 	assert_int_equal(state_count(g, vc->mutex_state), 1);
-	assert_int_equal(g->max_wait_minutes, 1);
+	assert_int_equal(group_more(g)->max_wait_minutes, 1);
 	assert_int_equal(g->nframes, vc->mutex_frames);
 	assert_string_equal(group_frame(g, 0)->function, vc->mutex_leaf);
 	assert_frame(group_frame(g, g->nframes - 1), "main.variety.func6",
 	             "/home/gopher/demo/main.go", 165);
 	assert_string_equal(group_frame(g, g->nframes - 2)->function, "sync.(*Mutex).Lock");
-	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 165);
+	assert_frame(group_more(g)->created_by, "main.variety", "/home/gopher/demo/main.go", 165);
 
 	/* the sleeper: [sleep, 1 minutes], created by main.variety (with
 	 * " in goroutine 1" from 1.21, stripped) */
@@ -224,16 +224,16 @@ check_version(const struct version_case *vc)
 	assert_string_equal(group_frame(g, 0)->function, "time.Sleep");
 	assert_frame(group_frame(g, 1), "main.variety.func1", "/home/gopher/demo/main.go", 148);
 	assert_int_equal(state_count(g, "sleep"), 1);
-	assert_int_equal(g->max_wait_minutes, 1);
-	assert_int_equal(g->nlocked, 0);
-	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 148);
+	assert_int_equal(group_more(g)->max_wait_minutes, 1);
+	assert_int_equal(group_more(g)->nlocked, 0);
+	assert_frame(group_more(g)->created_by, "main.variety", "/home/gopher/demo/main.go", 148);
 
 	/* locked to thread */
 	g = group_of_goid(s, vc->locked_goid);
 	assert_non_null(g);
 	assert_string_equal(group_frame(g, g->nframes - 1)->function, "main.variety.func9");
-	assert_int_equal(g->nlocked, 1);
-	assert_int_equal(g->max_wait_minutes, 1);
+	assert_int_equal(group_more(g)->nlocked, 1);
+	assert_int_equal(group_more(g)->max_wait_minutes, 1);
 	assert_int_equal(state_count(g, "sleep"), 1);
 
 	/* the 151-deep recursion: 97 frames and no marker in 1.19,
@@ -246,7 +246,7 @@ check_version(const struct version_case *vc)
 	for (uint32_t i = 1; i < g->nframes; i++)
 		assert_frame(group_frame(g, i), "main.deep", "/home/gopher/demo/main.go", 132);
 	assert_int_equal(state_count(g, "chan receive"), 1);
-	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 190);
+	assert_frame(group_more(g)->created_by, "main.variety", "/home/gopher/demo/main.go", 190);
 	/* only that group is elided */
 	for (size_t i = 0; i < s->ngroups; i++)
 		if (&s->groups[i] != g)
@@ -255,7 +255,7 @@ check_version(const struct version_case *vc)
 	/* goroutine 1 has no "created by" */
 	g = group_of_goid(s, 1);
 	assert_non_null(g);
-	assert_null(g->created_by);
+	assert_null(group_more(g)->created_by);
 	assert_string_equal(group_frame(g, g->nframes - 1)->function, "main.main");
 	assert_int_equal(state_count(g, "IO wait"), 1);
 
@@ -343,8 +343,8 @@ test_cross_format(void **state)
 		assert_true(pm->id != dm->id);
 		assert_null(snapshot_find(dump, pm->id));
 		assert_ptr_equal(snapshot_find_stack(dump, pm), dm);
-		assert_int_equal(dm->ngoids, 1);
-		assert_int_equal(dm->goids[0], 1);
+		assert_int_equal(group_more(dm)->ngoids, 1);
+		assert_int_equal(group_more(dm)->goids[0], 1);
 		assert_int_equal(state_count(dm, "IO wait"), 1);
 		/* a stable group is found by its id */
 		const struct group *pl = tu_group_with_fn(text, "main.leakOne.func1");
@@ -380,7 +380,7 @@ test_go127_labels(void **state)
 	/* grep -c '{component: leaker, leak_id: N}' = 39 each */
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(label_count(g, texts[i]), 39);
-	assert_string_equal(g->created_by->file, "/home/gopher/demo127/main.go");
+	assert_string_equal(group_more(g)->created_by->file, "/home/gopher/demo127/main.go");
 
 	/* goroutine 50 [runnable] {component: burner}: */
 	g = group_of_goid(s, 50);
@@ -428,27 +428,28 @@ check_leaks(const char *path, const char *name, enum prof_kind kind)
 
 	const struct group *g = tu_group_with_fn(s, "main.leakOne.func1");
 	assert_int_equal(g->values[0], 250);
-	assert_int_equal(g->nleaked, 250);
+	assert_int_equal(group_more(g)->nleaked, 250);
 	assert_int_equal(state_count(g, "chan receive"), 250);
-	assert_int_equal(g->max_wait_minutes, 0); /* leaked goroutines lose the minutes */
+	assert_int_equal(group_more(g)->max_wait_minutes,
+	                 0); /* leaked goroutines lose the minutes */
 
 	g = group_of_goid(s, 21); /* [select (no cases) (leaked)] */
 	assert_ptr_equal(g, tu_group_with_fn(s, "main.variety.func2"));
-	assert_int_equal(g->nleaked, 1);
+	assert_int_equal(group_more(g)->nleaked, 1);
 	assert_int_equal(state_count(g, "select (no cases)"), 1);
 	g = group_of_goid(s, 22); /* [chan receive (nil chan) (leaked)] */
-	assert_int_equal(g->nleaked, 1);
+	assert_int_equal(group_more(g)->nleaked, 1);
 	assert_int_equal(state_count(g, "chan receive (nil chan)"), 1);
 	g = group_of_goid(s, 23); /* [select (leaked)] */
-	assert_int_equal(g->nleaked, 1);
+	assert_int_equal(group_more(g)->nleaked, 1);
 	assert_int_equal(state_count(g, "select"), 1);
 	g = group_of_goid(s, 31); /* the deep recursion, leaked too */
-	assert_int_equal(g->nleaked, 1);
+	assert_int_equal(group_more(g)->nleaked, 1);
 	assert_true(g->elided);
 	assert_int_equal(g->nframes, 100);
 	g = group_of_goid(s, 20); /* [sleep, 3 minutes]: not leaked */
-	assert_int_equal(g->nleaked, 0);
-	assert_int_equal(g->max_wait_minutes, 3);
+	assert_int_equal(group_more(g)->nleaked, 0);
+	assert_int_equal(group_more(g)->max_wait_minutes, 3);
 	snapshot_free(s);
 }
 
@@ -477,12 +478,13 @@ test_tracebackancestors(void **state)
 	assert_int_equal(g->nframes, 2);
 	assert_string_equal(group_frame(g, 0)->function, "time.Sleep");
 	assert_frame(group_frame(g, 1), "main.variety.func12.1", "/home/gopher/demo/main.go", 195);
-	assert_frame(g->created_by, "main.variety.func12", "/home/gopher/demo/main.go", 195);
+	assert_frame(group_more(g)->created_by, "main.variety.func12", "/home/gopher/demo/main.go",
+	             195);
 
 	g = group_of_goid(s, 19);
 	assert_int_equal(g->nframes, 2);
 	assert_frame(group_frame(g, 1), "main.variety.func1", "/home/gopher/demo/main.go", 148);
-	assert_frame(g->created_by, "main.variety", "/home/gopher/demo/main.go", 148);
+	assert_frame(group_more(g)->created_by, "main.variety", "/home/gopher/demo/main.go", 148);
 
 	/* the requester (ancestors after its created by): 9 frames */
 	g = group_of_goid(s, 165);
@@ -550,23 +552,23 @@ test_header_variants(void **state)
 	assert_int_equal(state_count(g, "GC worker (idle)"), 1);
 	g = group_of_goid(s, 1);
 	assert_int_equal(state_count(g, "running"), 1);
-	assert_int_equal(g->nlocked, 1);
+	assert_int_equal(group_more(g)->nlocked, 1);
 	g = group_of_goid(s, 9);
 	assert_int_equal(state_count(g, "chan receive"), 1);
-	assert_int_equal(g->nleaked, 1);
+	assert_int_equal(group_more(g)->nleaked, 1);
 	g = group_of_goid(s, 10);
 	assert_int_equal(state_count(g, "chan receive (durable)"), 1);
-	assert_int_equal(g->max_wait_minutes, 12);
-	assert_int_equal(g->nleaked, 0);
+	assert_int_equal(group_more(g)->max_wait_minutes, 12);
+	assert_int_equal(group_more(g)->nleaked, 0);
 	g = group_of_goid(s, 11);
 	assert_int_equal(state_count(g, "sleep"), 1);
 	g = group_of_goid(s, 12);
 	assert_int_equal(state_count(g, "select (no cases)"), 1);
-	assert_int_equal(g->nlocked, 1);
-	assert_int_equal(g->max_wait_minutes, 1);
+	assert_int_equal(group_more(g)->nlocked, 1);
+	assert_int_equal(group_more(g)->max_wait_minutes, 1);
 	g = group_of_goid(s, 13);
 	assert_int_equal(state_count(g, "syscall"), 1);
-	assert_int_equal(g->max_wait_minutes, 9223);
+	assert_int_equal(group_more(g)->max_wait_minutes, 9223);
 	snapshot_free(s);
 }
 
@@ -601,7 +603,7 @@ test_labels(void **state)
 	assert_int_equal(state_count(g, "chan receive"), 2);
 	assert_int_equal(state_count(g, "select"), 1);
 	assert_int_equal(state_count(g, "sleep"), 4);
-	assert_int_equal(g->max_wait_minutes, 2);
+	assert_int_equal(group_more(g)->max_wait_minutes, 2);
 	assert_int_equal(label_count(g, "{\"component\":\"leaker\", \"leak_id\":\"0\"}"), 1);
 	assert_int_equal(label_count(g, "{\"k\":\"v]}, x\"}"), 1);
 	assert_int_equal(label_count(g, "{\"a]b\":\"x}, y: z\", \"plain\":\"v.1/2\", "
@@ -654,7 +656,7 @@ test_frames(void **state)
 	             770);
 	assert_frame(group_frame(g, 5), "main.main.func1", "/a/dir:with:colons/main.go", 11);
 	assert_frame(group_frame(g, 6), "main.main", "/a/main.go", 12);
-	assert_frame(g->created_by, "main.init.0", "/a/init.go", 3);
+	assert_frame(group_more(g)->created_by, "main.init.0", "/a/init.go", 3);
 	assert_false(g->elided);
 	snapshot_free(s);
 
@@ -687,11 +689,11 @@ test_frames(void **state)
 	assert_frame(group_frame(g, 2), "C.helper", "/src/helper.c", 12);
 	assert_frame(group_frame(g, 3), "main._Cfunc_sleep", "_cgo_gotypes.go", 40);
 	assert_true(g->elided);
-	assert_null(g->created_by);
+	assert_null(group_more(g)->created_by);
 	g = group_of_goid(s, 8);
 	assert_int_equal(g->nframes, 0);
 	assert_int_equal(state_count(g, "running"), 1);
-	assert_frame(g->created_by, "main.start", "/a/main.go", 30);
+	assert_frame(group_more(g)->created_by, "main.start", "/a/main.go", 30);
 	g = group_of_goid(s, 9);
 	assert_int_equal(g->nframes, 1);
 	assert_frame(group_frame(g, 0), "main.x", "/a/main.go", 31);
@@ -705,9 +707,9 @@ test_frames(void **state)
 	              "goroutine 3 [chan receive]:\nmain.w(...)\n\t/a.go:6\n");
 	assert_int_equal(s->ngroups, 2);
 	assert_int_equal(s->groups[0].values[0], 2);
-	assert_int_equal(s->groups[0].ngoids, 2);
-	assert_int_equal(s->groups[0].goids[0], 1);
-	assert_int_equal(s->groups[0].goids[1], 2);
+	assert_int_equal(group_more(&s->groups[0])->ngoids, 2);
+	assert_int_equal(group_more(&s->groups[0])->goids[0], 1);
+	assert_int_equal(group_more(&s->groups[0])->goids[1], 2);
 	snapshot_free(s);
 }
 
@@ -783,7 +785,7 @@ test_truncated_mid_stack(void **state)
 	assert_int_equal(g->nframes, 10);
 	assert_true(g->elided);
 	assert_int_equal(state_count(g, "chan receive"), 1);
-	assert_null(g->created_by);
+	assert_null(group_more(g)->created_by);
 	snapshot_free(s);
 
 	/* cut right after a function line (at a newline): dropped too */

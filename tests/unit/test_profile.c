@@ -120,8 +120,8 @@ test_generics_folded(void **state)
 	/* created_by is folded as well */
 	builder_note_created_by(b, g, "main.spawn[go.shape.int]", 24, MAIN_GO, strlen(MAIN_GO), 12);
 	builder_note_created_by(b, g, "main.other", 10, MAIN_GO, strlen(MAIN_GO), 13);
-	assert_string_equal(g->created_by->function, "main.spawn[...]");
-	assert_int_equal(g->created_by->line, 12);
+	assert_string_equal(group_more(g)->created_by->function, "main.spawn[...]");
+	assert_int_equal(group_more(g)->created_by->line, 12);
 	snapshot_free(builder_finish(b));
 }
 
@@ -546,14 +546,14 @@ test_goroutine_ids(void **state)
 	const struct group *g = &s->groups[0];
 	assert_string_equal(group_frame(g, 0)->function, "main.a");
 	assert_int_equal(g->values[0], 4);
-	assert_int_equal(g->ngoids, 4);
+	assert_int_equal(group_more(g)->ngoids, 4);
 	static const int64_t wa[] = { 7, 8, 90, 1000 }, wc[] = { 3, 4, 55 };
-	assert_memory_equal(g->goids, wa, sizeof(wa));
-	assert_int_equal(g->max_wait_minutes, 30);
-	assert_int_equal(g->nlocked, 1);
-	assert_int_equal(g->nleaked, 1);
+	assert_memory_equal(group_more(g)->goids, wa, sizeof(wa));
+	assert_int_equal(group_more(g)->max_wait_minutes, 30);
+	assert_int_equal(group_more(g)->nlocked, 1);
+	assert_int_equal(group_more(g)->nleaked, 1);
 	int64_t recv = 0, sel = 0;
-	for (const struct gstate *st = g->states; st; st = st->next) {
+	for (const struct gstate *st = group_more(g)->states; st; st = st->next) {
 		if (strcmp(st->state, "chan receive") == 0)
 			recv = st->count;
 		else if (strcmp(st->state, "select") == 0)
@@ -564,10 +564,10 @@ test_goroutine_ids(void **state)
 	assert_int_equal(recv, 3);
 	assert_int_equal(sel, 1);
 	g = &s->groups[1];
-	assert_int_equal(g->ngoids, 3);
-	assert_memory_equal(g->goids, wc, sizeof(wc));
-	assert_int_equal(g->states->count, 3);
-	assert_null(g->states->next);
+	assert_int_equal(group_more(g)->ngoids, 3);
+	assert_memory_equal(group_more(g)->goids, wc, sizeof(wc));
+	assert_int_equal(group_more(g)->states->count, 3);
+	assert_null(group_more(g)->states->next);
 	snapshot_free(s);
 }
 

@@ -35,13 +35,14 @@ test_hidden_pcs(void **state)
 
 	assert_non_null(g);
 	assert_int_equal(g->nhidden, 0);
-	assert_int_equal(g->nhpcs, 3);
-	assert_true(g->hpcs[0] == 0x43bc4e && g->hpcs[1] == 0x4081ed && g->hpcs[2] == 0x407e12);
+	assert_int_equal(group_more(g)->nhpcs, 3);
+	assert_true(group_more(g)->hpcs[0] == 0x43bc4e && group_more(g)->hpcs[1] == 0x4081ed &&
+	            group_more(g)->hpcs[2] == 0x407e12);
 	/* not part of the group's identity: the protobuf's group is the same */
 	struct snapshot *p = tu_parse("go1.21/goroutine.pb.gz", "goroutine");
 	const struct group *pg = snapshot_find(p, g->id);
 	assert_non_null(pg);
-	assert_int_equal(pg->nhpcs, 0);
+	assert_int_equal(group_more(pg)->nhpcs, 0);
 	assert_true(pg->nhidden > 0);
 	snapshot_free(p);
 	snapshot_free(s);
@@ -116,7 +117,7 @@ test_inlined_names(void **state)
 
 	assert_int_equal(profile_parse(text, strlen(text), "goroutine", &s, &perr), 0);
 	const struct group *g = &s->groups[0];
-	assert_int_equal(g->nhpcs, 2);
+	assert_int_equal(group_more(g)->nhpcs, 2);
 	symtab_init(&st);
 	assert_int_equal(symtab_query(&st, s, q, sizeof(q)), 2);
 	assert_string_equal(q, "0x43ef76+0x4379f7");
@@ -154,12 +155,13 @@ test_states_match_protobuf(void **state)
 		for (size_t i = 0; i < s->ngroups; i++) {
 			const struct group *g = &s->groups[i];
 			const struct group *pg = snapshot_find(p, g->id);
-			if (g->nhpcs == 0 || pg == NULL || pg->nhidden != g->nhpcs)
+			if (group_more(g)->nhpcs == 0 || pg == NULL ||
+			    pg->nhidden != group_more(g)->nhpcs)
 				continue;
-			for (uint32_t k = 0; k < g->nhpcs && len + 600 < cap; k++)
+			for (uint32_t k = 0; k < group_more(g)->nhpcs && len + 600 < cap; k++)
 				len += (size_t)snprintf(
 				    ans + len, cap - len, "0x%llx %s\n",
-				    (unsigned long long)g->hpcs[k],
+				    (unsigned long long)group_more(g)->hpcs[k],
 				    group_frame(pg, (ptrdiff_t)(k) - (ptrdiff_t)pg->nhidden)
 				        ->function);
 		}
@@ -169,7 +171,8 @@ test_states_match_protobuf(void **state)
 		for (size_t i = 0; i < s->ngroups; i++) {
 			const struct group *g = &s->groups[i];
 			const struct group *pg = snapshot_find(p, g->id);
-			if (g->nhpcs == 0 || pg == NULL || pg->nhidden != g->nhpcs)
+			if (group_more(g)->nhpcs == 0 || pg == NULL ||
+			    pg->nhidden != group_more(g)->nhpcs)
 				continue;
 			total++;
 			const char *ts = label_state_named(g, s->format, &st);
