@@ -495,6 +495,8 @@ ingest_snapshot(struct model *m, enum ep_id e, struct snapshot *s, double now, d
 		ep->base = snapshot_ref(s);
 		ep->t_base = now;
 	}
+	if (ep->has_dbase) /* model_restarted made one against the new base */
+		diff_free(&ep->dbase);
 	ep->has_dbase = diff_compute(&ep->dbase, ep->base, ep->cur, now - ep->t_base) == 0;
 	if (e == EP_HEAP || e == EP_ALLOCS) {
 		/* one point per GC cycle: an unchanged profile is the same cycle.
