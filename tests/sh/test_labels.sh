@@ -141,8 +141,11 @@ else
 	notok "batch: $ngroups goroutine groups; alike: $dups"
 	diag <"$tmp/batch"
 fi
-if grep -Eq ' http\.\(\*conn\)\.serve \(server\.go:[0-9]+\)$' "$tmp/grows" &&
-	grep -Eq ' http\.\(\*persistConn\)\.readLoop \(transport\.go:[0-9]+\)$' "$tmp/grows" &&
+# a connection's goroutine that served a scrape at one of the two polls is
+# in that poll's stack only: it shows as a "[new]" or "[gone]" row, labelled
+# the same way
+if grep -Eq ' http\.\(\*conn\)\.serve \(server\.go:[0-9]+\)( \[(new|gone)\])?$' "$tmp/grows" &&
+	grep -Eq ' http\.\(\*persistConn\)\.readLoop \(transport\.go:[0-9]+\)( \[(new|gone)\])?$' "$tmp/grows" &&
 	! grep -q 'netFD' "$tmp/grows"; then
 	ok "standard-library stacks are labelled by their entry function"
 else
