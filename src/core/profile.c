@@ -606,13 +606,12 @@ builder_add_memstat(struct builder *b, const char *name, size_t namelen, const c
 	}
 }
 
-static int primary_for_sort;
-
+/* the order of a sealed snapshot's groups: larger value primary first,
+ * then ascending id (sort_groups sorts by it) */
 static int
-cmp_groups(const void *pa, const void *pb)
+cmp_groups(const struct group *a, const struct group *c, int primary)
 {
-	const struct group *a = pa, *c = pb;
-	int64_t va = a->values[primary_for_sort], vc = c->values[primary_for_sort];
+	int64_t va = a->values[primary], vc = c->values[primary];
 
 	if (va != vc)
 		return va > vc ? -1 : 1;
@@ -924,8 +923,7 @@ snapshot_hide_self(struct snapshot *s)
 			s->ngroups--;
 		} else {
 			/* it may sort lower now: move it down to its place */
-			primary_for_sort = s->primary;
-			while (reader + 1 < s->ngroups && cmp_groups(g, g + 1) > 0) {
+			while (reader + 1 < s->ngroups && cmp_groups(g, g + 1, s->primary) > 0) {
 				struct group t = g[0];
 				g[0] = g[1];
 				g[1] = t;
